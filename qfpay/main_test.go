@@ -1,0 +1,71 @@
+package qfpay
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// testKey is the client key every test in this package uses; TestMain proves it never appears in
+// an error or a log line.
+const testKey = "0E32A59A8B454940A2FF39SANDBOXKEY"
+
+var (
+	leakMu   sync.Mutex
+	leakErrs []error
+	leakLog  bytes.Buffer
+)
+
+// seen records an error for the leak check and returns it.
+func seen(err error) error {
+	if err != nil {
+		leakMu.Lock()
+		leakErrs = append(leakErrs, err)
+		leakMu.Unlock()
+	}
+	return err
+}
+
+type lockedWriter struct{}
+
+func (lockedWriter) Write(p []byte) (int, error) {
+	leakMu.Lock()
+	defer leakMu.Unlock()
+	return leakLog.Write(p)
+}
+
+// testLogger logs at debug level into the buffer the leak check reads.
+func testLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(lockedWriter{}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	leakMu.Lock()
+	for _, err := range leakErrs {
+		if msg := fmt.Sprintf("%v %+v", err, err); strings.Contains(msg, testKey) {
+			fmt.Fprintf(os.Stderr, "FAIL: an error contains the client key: %s\n", msg)
+			code = 1
+		}
+	}
+	if strings.Contains(leakLog.String(), testKey) {
+		fmt.Fprintln(os.Stderr, "FAIL: the log contains the client key")
+		code = 1
+	}
+	if code == 0 && len(leakErrs) < 20 {
+		fmt.Fprintf(os.Stderr, "FAIL: only %d errors were collected for the key-leak check\n", len(leakErrs))
+		code = 1
+	}
+	leakMu.Unlock()
+	os.Exit(code)
+}
+
+// Seen lets the external test package feed the key-leak check.
+func Seen(err error) error { return seen(err) }
+
+// LeakCheckedLogger gives the external test package a logger the key-leak check reads.
+func LeakCheckedLogger() *slog.Logger { return testLogger() }
