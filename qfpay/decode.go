@@ -21,15 +21,11 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		if s == "" {
+		b = b[1 : len(b)-1] // json.Unmarshal hands over only well-formed strings; digits need no unescaping
+		if len(b) == 0 {
 			*f = 0
 			return nil
 		}
-		b = []byte(s)
 	}
 	n, err := strconv.ParseInt(string(b), 10, 64)
 	if err != nil {
@@ -53,6 +49,10 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 	case len(b) == 0 || bytes.Equal(b, []byte("null")):
 		*f = ""
 	case b[0] == '"':
+		if inner := b[1 : len(b)-1]; bytes.IndexByte(inner, '\\') < 0 {
+			*f = flexString(inner) // no escapes: the bytes are the string
+			return nil
+		}
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err

@@ -2,6 +2,7 @@ package qfpay
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os"
@@ -56,7 +57,8 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "FAIL: the log contains the client key")
 		code = 1
 	}
-	if code == 0 && len(leakErrs) < 20 {
+	// On a full run the check must have had material to read.
+	if full := flag.Lookup("test.run").Value.String() == ""; full && code == 0 && len(leakErrs) < 20 {
 		fmt.Fprintf(os.Stderr, "FAIL: only %d errors were collected for the key-leak check\n", len(leakErrs))
 		code = 1
 	}
