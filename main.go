@@ -30,7 +30,10 @@ Run "qfpos COMMAND --help" for a command's flags.
 `
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 // Exit statuses shared by every command.
@@ -40,14 +43,15 @@ const (
 	exitUsage = 2
 )
 
-func run(args []string, stdout, stderr io.Writer) int {
+// run executes one command; ctx ends on Ctrl+C or SIGTERM.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitUsage
 	}
 	switch args[0] {
 	case "sandbox":
-		return cmdSandbox(args[1:], stdout, stderr)
+		return cmdSandbox(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -78,7 +82,7 @@ func parseFlags(fs *flag.FlagSet, args []string) (int, bool) {
 	return 0, true
 }
 
-func cmdSandbox(args []string, stdout, stderr io.Writer) int {
+func cmdSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("sandbox", stderr)
 	addr := fs.String("addr", "127.0.0.1:8787", "address to listen on")
 	appCode := fs.String("app-code", "", "merchant app code (generated when empty)")
@@ -149,8 +153,6 @@ func cmdSandbox(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stdout, "\nPress Ctrl+C to stop.")
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "sandbox stopped")
 	return exitOK

@@ -44,6 +44,7 @@ func newFake(t *testing.T, status int, body string) *fakeGateway {
 		_ = r.ParseForm()
 		f.mu.Lock()
 		f.reqs = append(f.reqs, captured{r.Method, strings.TrimPrefix(r.URL.Path, "/api-v3"), r.Form, r.Header.Clone()})
+		secret(r.Header.Get("X-QF-SIGN"))
 		status, body, sign := f.status, f.body, f.sign
 		f.mu.Unlock()
 		if sign {
