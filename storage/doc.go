@@ -1,0 +1,36 @@
+// Package storage is the terminal's journal: the sales a cashier can pick from and every refund
+// or cancel from its intent to its final outcome, kept in one bbolt file.
+//
+// The journal enforces the money rules inside the write transaction that would break them, so
+// no caller can get around them: at most one unfinished reversal per sale, refunds never beyond
+// the sale, cancels only for sales that did not complete, refunds only for paid sales, and a
+// finished reversal never changes.
+//
+// Bucket tree (schema 2). Time keys are big-endian Unix nanoseconds followed by a big-endian
+// sequence number, so that byte order is time order.
+//
+//	meta/
+//	    magic                  "qfpos-journal"
+//	    version                schema version, uint64
+//	    udid                   the terminal id generated when none is configured
+//	sales/
+//	    <time 8><seq 8>        Sale (JSON); time is the parsed txdtm
+//	sales_syssn/
+//	    <reversed syssn>       sale key  (exact and trailing-digit lookups)
+//	sales_otn/
+//	    <reversed out_trade_no> sale key
+//	sales_amount/              (schema 2)
+//	    <amount 8><sale key>   empty
+//	reversals/
+//	    <id 8>                 Reversal (JSON, without events)
+//	reversals_sale/
+//	    <sale syssn> 0x00 <id 8>  empty
+//	reversals_day/
+//	    <created 8><id 8>      empty
+//	reversals_open/
+//	    <id 8>                 empty (every reversal not yet succeeded or failed)
+//	reversals_otn/
+//	    <out_trade_no>         id
+//	events/
+//	    <id 8><seq 8>          Event (JSON), append-only
+package storage

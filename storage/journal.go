@@ -1,0 +1,263 @@
+package storage
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// SchemaVersion is the journal layout this qfpos writes.
+const SchemaVersion = 2
+
+const magic = "qfpos-journal"
+
+var (
+	bMeta          = []byte("meta")
+	bSales         = []byte("sales")
+	bSalesSysSN    = []byte("sales_syssn")
+	bSalesOTN      = []byte("sales_otn")
+	bSalesAmount   = []byte("sales_amount")
+	bReversals     = []byte("reversals")
+	bReversalsSale = []byte("reversals_sale")
+	bReversalsDay  = []byte("reversals_day")
+	bReversalsOpen = []byte("reversals_open")
+	bReversalsOTN  = []byte("reversals_otn")
+	bEvents        = []byte("events")
+
+	kMagic   = []byte("magic")
+	kVersion = []byte("version")
+	kUDID    = []byte("udid")
+)
+
+// bucketsV1 are the buckets of schema 1; schema 2 added sales_amount.
+var bucketsV1 = [][]byte{bMeta, bSales, bSalesSysSN, bSalesOTN, bReversals, bReversalsSale,
+	bReversalsDay, bReversalsOpen, bReversalsOTN, bEvents}
+
+// migrations[v] upgrades a journal from schema v to v+1, inside one write transaction.
+var migrations = map[uint64]func(tx *bolt.Tx) error{
+	1: migrateAddAmountIndex,
+}
+
+// Journal is an open journal file. It is safe for concurrent use.
+type Journal struct {
+	db   *bolt.DB
+	path string
+	now  func() time.Time
+	loc  *time.Location
+}
+
+// Option configures Open.
+type Option func(*Journal)
+
+// WithClock sets the clock used for created/updated times and the recent-sales window.
+func WithClock(now func() time.Time) Option { return func(j *Journal) { j.now = now } }
+
+// WithLocation sets the terminal's time zone: txdtm is read in it and days are its days.
+func WithLocation(loc *time.Location) Option { return func(j *Journal) { j.loc = loc } }
+
+// LockTimeout is how long Open waits for another process to release the journal.
+const LockTimeout = 1500 * time.Millisecond
+
+// ErrInUse is wrapped by the error Open returns when another process holds the journal.
+var ErrInUse = errors.New("in use by another qfpos")
+
+// Open opens the journal at path, creating the directory (0700) and the file (0600) when needed,
+// and migrating an older schema. It refuses files that are not qfpos journals and journals
+// written by a newer qfpos, without changing them.
+func Open(path string, opts ...Option) (*Journal, error) {
+	j := &Journal{path: path, now: time.Now, loc: time.Local}
+	for _, o := range opts {
+		o(j)
+	}
+	if path == "" {
+		return nil, errors.New("journal path is empty (pass --journal or set [journal] path)")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("cannot create the journal's directory: %w", err)
+	}
+	existed := false
+	if st, err := os.Stat(path); err == nil {
+		if st.IsDir() {
+			return nil, fmt.Errorf("journal %s is a directory (pass a file path with --journal)", path)
+		}
+		existed = st.Size() > 0
+	}
+	db, err := openBolt(path)
+	if err != nil {
+		return nil, err
+	}
+	j.db = db
+	if err := j.prepare(existed); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return j, nil
+}
+
+// openBolt opens the file, turning bbolt's failures into messages that say what to do. bbolt
+// can panic on some damaged files; that is reported as damage too.
+func openBolt(path string) (db *bolt.DB, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			db, err = nil, fmt.Errorf("journal %s is damaged or is not a qfpos journal (%v); move it away or pass another --journal", path, r)
+		}
+	}()
+	db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: LockTimeout})
+	switch {
+	case err == nil:
+		return db, nil
+	case errors.Is(err, berrors.ErrTimeout):
+		return nil, fmt.Errorf("journal %s is %w (close it or pass --journal)", path, ErrInUse)
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrChecksum):
+		return nil, fmt.Errorf("journal %s is damaged or is not a qfpos journal (%v); move it away or pass another --journal", path, err)
+	default:
+		if runtime.GOOS != "windows" && errors.Is(err, os.ErrPermission) {
+			return nil, fmt.Errorf("journal %s cannot be opened: permission denied (check the file's owner)", path)
+		}
+		return nil, fmt.Errorf("journal %s cannot be opened: %w", path, err)
+	}
+}
+
+// prepare checks the file is a journal this qfpos can read, creates a new one, or migrates.
+func (j *Journal) prepare(existed bool) error {
+	var version uint64
+	err := j.db.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bMeta)
+		if meta == nil || string(meta.Get(kMagic)) != magic {
+			if existed && !isEmpty(tx) {
+				return fmt.Errorf("journal %s is not a qfpos journal; move it away or pass another --journal", j.path)
+			}
+			return nil
+		}
+		if v := meta.Get(kVersion); len(v) == 8 {
+			version = binary.BigEndian.Uint64(v)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if version > SchemaVersion {
+		return fmt.Errorf("journal %s was written by a newer qfpos (schema %d; this one reads up to %d): upgrade qfpos", j.path, version, SchemaVersion)
+	}
+	if version == SchemaVersion {
+		return nil
+	}
+	return j.db.Update(func(tx *bolt.Tx) error {
+		if version == 0 {
+			for _, name := range append(bucketsV1, bSalesAmount) {
+				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+					return err
+				}
+			}
+			if err := tx.Bucket(bMeta).Put(kMagic, []byte(magic)); err != nil {
+				return err
+			}
+			return putVersion(tx, SchemaVersion)
+		}
+		for v := version; v < SchemaVersion; v++ {
+			if err := migrations[v](tx); err != nil {
+				return fmt.Errorf("journal %s: migrating schema %d to %d: %w", j.path, v, v+1, err)
+			}
+			if err := putVersion(tx, v+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func isEmpty(tx *bolt.Tx) bool {
+	empty := true
+	_ = tx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return errors.New("stop") })
+	return empty
+}
+
+func putVersion(tx *bolt.Tx, v uint64) error {
+	return tx.Bucket(bMeta).Put(kVersion, binary.BigEndian.AppendUint64(nil, v))
+}
+
+// migrateAddAmountIndex builds the schema-2 index of sales by amount.
+func migrateAddAmountIndex(tx *bolt.Tx) error {
+	idx, err := tx.CreateBucketIfNotExists(bSalesAmount)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bSales).ForEach(func(k, v []byte) error {
+		s, err := decodeSale(v)
+		if err != nil {
+			return err
+		}
+		return idx.Put(amountKey(s.Amount, k), nil)
+	})
+}
+
+// Close releases the journal.
+func (j *Journal) Close() error { return j.db.Close() }
+
+// Path returns the journal's file path.
+func (j *Journal) Path() string { return j.path }
+
+// Location returns the terminal time zone the journal uses for days.
+func (j *Journal) Location() *time.Location { return j.loc }
+
+// Check runs bbolt's consistency check and returns every problem it finds.
+func (j *Journal) Check() error {
+	return j.db.View(func(tx *bolt.Tx) error {
+		var errs []error
+		for err := range tx.Check() {
+			errs = append(errs, err)
+		}
+		return errors.Join(errs...)
+	})
+}
+
+// TerminalUDID returns the udid kept in the journal, generating and storing one with gen the
+// first time (decision D14: generated once, kept).
+func (j *Journal) TerminalUDID(gen func() string) (string, error) {
+	var udid string
+	err := j.db.Update(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bMeta)
+		if v := meta.Get(kUDID); len(v) > 0 {
+			udid = string(v)
+			return nil
+		}
+		udid = gen()
+		return meta.Put(kUDID, []byte(udid))
+	})
+	return udid, err
+}
+
+// DefaultPath is the journal's default location: the user's data directory.
+func DefaultPath() (string, error) {
+	dir := os.Getenv("XDG_DATA_HOME")
+	if dir == "" {
+		switch runtime.GOOS {
+		case "windows":
+			dir = os.Getenv("LocalAppData")
+		case "darwin":
+			home, err := os.UserHomeDir()
+			if err != nil {
+				return "", err
+			}
+			dir = filepath.Join(home, "Library", "Application Support")
+		default:
+			home, err := os.UserHomeDir()
+			if err != nil {
+				return "", err
+			}
+			dir = filepath.Join(home, ".local", "share")
+		}
+	}
+	if dir == "" {
+		return "", errors.New("cannot find the user's data directory; pass --journal")
+	}
+	return filepath.Join(dir, "qfpos", "journal.db"), nil
+}

@@ -1,0 +1,255 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+func TestOpenCreatesPrivateFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "new", "dir")
+	path := filepath.Join(dir, "journal.db")
+	j, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	for p, want := range map[string]os.FileMode{dir: 0o700, path: 0o600} {
+		st, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != want {
+			t.Errorf("%s mode %v, want %v", p, st.Mode().Perm(), want)
+		}
+	}
+	if err := j.db.View(func(tx *bolt.Tx) error {
+		for _, b := range append(bucketsV1, bSalesAmount) {
+			if tx.Bucket(b) == nil {
+				t.Errorf("bucket %s missing", b)
+			}
+		}
+		if v := tx.Bucket(bMeta).Get(kVersion); binary.BigEndian.Uint64(v) != SchemaVersion {
+			t.Errorf("version %x", v)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestReopenKeepsData(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "journal.db")
+	j, err := Open(path, WithLocation(hk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sale(1, 1000, time.Now())
+	mustPut(t, j, s)
+	j.Close()
+	j, err = Open(path, WithLocation(hk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if _, ok, err := j.Sale(s.SysSN); err != nil || !ok {
+		t.Fatalf("sale lost on reopen: %v", err)
+	}
+	if err := j.Check(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOpenRefusesForeignAndDamagedFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, b []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// Another program's bbolt file.
+	other := filepath.Join(dir, "other.db")
+	db, err := bolt.Open(other, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("widgets")); return err })
+	db.Close()
+	// A real journal, truncated.
+	good := filepath.Join(dir, "good.db")
+	j, err := Open(good, WithLocation(hk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 200 {
+		mustPut(t, j, sale(i, 1000, time.Now()))
+	}
+	j.Close()
+	full, _ := os.ReadFile(good)
+
+	cases := map[string]struct {
+		path string
+		want string
+	}{
+		"text file":    {write("notes.txt", []byte("hello, this is not a database at all\n")), "not a qfpos journal"},
+		"zeros":        {write("zeros.db", make([]byte, 8192)), "not a qfpos journal"},
+		"foreign bolt": {other, "is not a qfpos journal"},
+		"truncated":    {write("truncated.db", full[:len(full)/3]), "journal"},
+		"half page":    {write("half.db", full[:3000]), "journal"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			before, _ := os.ReadFile(c.path)
+			_, err := Open(c.path)
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), c.path) {
+				t.Fatalf("err = %v; want a message naming the file and %q", err, c.want)
+			}
+			after, _ := os.ReadFile(c.path)
+			if !bytes.Equal(before, after) {
+				t.Fatal("the file was changed")
+			}
+		})
+	}
+	if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), "directory") {
+		t.Fatalf("directory: %v", err)
+	}
+}
+
+func setVersion(t *testing.T, path string, v uint64) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Update(func(tx *bolt.Tx) error { return putVersion(tx, v) }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "journal.db")
+	j, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	setVersion(t, path, SchemaVersion+1)
+	before, _ := os.ReadFile(path)
+	_, err = Open(path)
+	if err == nil || !strings.Contains(err.Error(), "newer qfpos") || !strings.Contains(err.Error(), "upgrade qfpos") {
+		t.Fatalf("err = %v", err)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Fatal("the file was changed")
+	}
+}
+
+// TestMigrateFromSchema1 builds a schema-1 journal (no amount index) and opens it.
+func TestMigrateFromSchema1(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "journal.db")
+	j, err := Open(path, WithLocation(hk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 21, 10, 0, 0, 0, hk)
+	for i := range 5 {
+		mustPut(t, j, sale(i, int64(1000+i%2), at.Add(time.Duration(i)*time.Minute)))
+	}
+	j.Close()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bSalesAmount); err != nil {
+			return err
+		}
+		return putVersion(tx, 1)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	j, err = Open(path, WithLocation(hk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	got, err := j.SalesByAmount(1000, 10)
+	if err != nil || len(got) != 3 || got[0].SysSN != sale(4, 0, at).SysSN {
+		t.Fatalf("by amount after migration: %v %d", err, len(got))
+	}
+	if err := j.Check(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSecondProcessIsRefused holds the journal open in a child process and opens it here.
+func TestSecondProcessIsRefused(t *testing.T) {
+	if os.Getenv("QFPOS_HOLD_JOURNAL") != "" {
+		return
+	}
+	path := filepath.Join(t.TempDir(), "journal.db")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHoldJournal$")
+	cmd.Env = append(os.Environ(), "QFPOS_HOLD_JOURNAL="+path)
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	buf := make([]byte, 4)
+	if _, err := stdout.Read(buf); err != nil || string(buf) != "held" {
+		t.Fatalf("child did not open the journal: %q %v", buf, err)
+	}
+	_, err := Open(path)
+	if !errors.Is(err, ErrInUse) || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "--journal") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestHoldJournal is the child of TestSecondProcessIsRefused.
+func TestHoldJournal(t *testing.T) {
+	path := os.Getenv("QFPOS_HOLD_JOURNAL")
+	if path == "" {
+		t.Skip("helper process")
+	}
+	j, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	os.Stdout.WriteString("held")
+	time.Sleep(time.Minute)
+}
+
+func TestTerminalUDIDGeneratedOnce(t *testing.T) {
+	j := openTest(t, nil)
+	calls := 0
+	gen := func() string { calls++; return "qfpos-abc123" }
+	a, err := j.TerminalUDID(gen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := j.TerminalUDID(gen)
+	if a != "qfpos-abc123" || b != a || calls != 1 {
+		t.Fatalf("%q %q calls=%d", a, b, calls)
+	}
+}
+
+func TestDefaultPath(t *testing.T) {
+	t.Setenv("XDG_DATA_HOME", "/data")
+	if p, err := DefaultPath(); err != nil || p != "/data/qfpos/journal.db" {
+		t.Fatalf("%q %v", p, err)
+	}
+}

@@ -1,0 +1,44 @@
+package storage
+
+import (
+	"encoding/binary"
+	"time"
+)
+
+// timeKey is <unix nanos 8><seq 8>, big-endian: byte order is time order.
+func timeKey(t time.Time, seq uint64) []byte {
+	k := make([]byte, 16)
+	binary.BigEndian.PutUint64(k, uint64(t.UnixNano()))
+	binary.BigEndian.PutUint64(k[8:], seq)
+	return k
+}
+
+func idKey(id uint64) []byte { return binary.BigEndian.AppendUint64(make([]byte, 0, 8), id) }
+
+func keyID(k []byte) uint64 { return binary.BigEndian.Uint64(k) }
+
+func amountKey(amount int64, saleKey []byte) []byte {
+	k := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(saleKey)), uint64(amount))
+	return append(k, saleKey...)
+}
+
+// reversed returns s's bytes back to front, so that a trailing-digits search is a prefix seek.
+func reversed(s string) []byte {
+	b := make([]byte, len(s))
+	for i := range len(s) {
+		b[len(s)-1-i] = s[i]
+	}
+	return b
+}
+
+func saleReversalKey(syssn string, id uint64) []byte {
+	k := make([]byte, 0, len(syssn)+9)
+	k = append(k, syssn...)
+	k = append(k, 0)
+	return binary.BigEndian.AppendUint64(k, id)
+}
+
+func eventKey(id, seq uint64) []byte {
+	k := binary.BigEndian.AppendUint64(make([]byte, 0, 16), id)
+	return binary.BigEndian.AppendUint64(k, seq)
+}

@@ -1,0 +1,424 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Kind is what a reversal does to a sale.
+type Kind string
+
+// Reversal kinds.
+const (
+	KindRefund Kind = "refund" // give back (part of) a paid sale
+	KindCancel Kind = "cancel" // void a sale that did not complete (reversal or close)
+)
+
+// State is where a reversal is in its life: pending → sent → processing → succeeded | failed |
+// unknown. Unknown is parked, not finished: it is still checked and may still succeed or fail.
+type State string
+
+// Reversal states.
+const (
+	StatePending    State = "pending"    // intent journaled, not sent yet
+	StateSent       State = "sent"       // a request left; no answer yet
+	StateProcessing State = "processing" // QFPay accepted it or the outcome is being settled by query
+	StateSucceeded  State = "succeeded"
+	StateFailed     State = "failed"
+	StateUnknown    State = "unknown" // still not known after the polling window; re-checked later
+)
+
+// Finished reports whether the state is final (it can never change again).
+func (s State) Finished() bool { return s == StateSucceeded || s == StateFailed }
+
+func (s State) valid() bool {
+	switch s {
+	case StatePending, StateSent, StateProcessing, StateSucceeded, StateFailed, StateUnknown:
+		return true
+	}
+	return false
+}
+
+// Reversal is one refund or cancel. Every resend uses the same OutTradeNo, Amount and TxDtm.
+type Reversal struct {
+	ID         uint64    `json:"id"`
+	Kind       Kind      `json:"kind"`
+	Endpoint   string    `json:"endpoint"`     // refund, reversal or close
+	OutTradeNo string    `json:"out_trade_no"` // the refund's own id; for a cancel, qfpos's tracking id
+	SaleSysSN  string    `json:"sale_syssn"`
+	Amount     int64     `json:"amount"`
+	Currency   string    `json:"currency"`
+	TxDtm      string    `json:"txdtm"` // sent as txdtm: the refund's request time, or the sale's txdtm for a cancel
+	State      State     `json:"state"`
+	Attempts   int       `json:"attempts"`
+	SysSN      string    `json:"syssn,omitempty"` // QFPay's id for this refund or cancel
+	RespCD     string    `json:"respcd,omitempty"`
+	RespErr    string    `json:"resperr,omitempty"`
+	Reason     string    `json:"reason,omitempty"`
+	Cashier    string    `json:"cashier,omitempty"`
+	Approver   string    `json:"approver,omitempty"`
+	UDID       string    `json:"udid,omitempty"`
+	Created    time.Time `json:"created"`
+	Updated    time.Time `json:"updated"`
+	Finished   time.Time `json:"finished,omitzero"`
+	NextCheck  time.Time `json:"next_check,omitzero"`
+
+	Events []Event `json:"-"` // filled by Reversal and ReversalByOutTradeNo
+}
+
+// EventType names what happened.
+type EventType string
+
+// Event types.
+const (
+	EventIntent EventType = "intent" // the operation was journaled
+	EventSent   EventType = "sent"   // a request left (first send)
+	EventResend EventType = "resend" // the identical request left again
+	EventReply  EventType = "reply"  // QFPay answered the write (or did not)
+	EventQuery  EventType = "query"  // a query result
+	EventState  EventType = "state"  // a state change without a request
+	EventNote   EventType = "note"   // anything else worth keeping
+)
+
+// Event is one entry of a reversal's append-only history.
+type Event struct {
+	At        time.Time `json:"at"`
+	Type      EventType `json:"type"`
+	State     State     `json:"state,omitempty"` // the state after the event
+	Code      string    `json:"code,omitempty"`  // respcd, when QFPay gave one
+	Message   string    `json:"message,omitempty"`
+	Attempt   int       `json:"attempt,omitempty"`
+	Signature string    `json:"signature,omitempty"` // response signature check: verified, absent, mismatch
+	NextCheck time.Time `json:"next_check,omitzero"`
+}
+
+func decodeReversal(v []byte) (Reversal, error) {
+	var r Reversal
+	if v == nil {
+		return r, fmt.Errorf("journal: reversal index points nowhere")
+	}
+	if err := json.Unmarshal(v, &r); err != nil {
+		return r, fmt.Errorf("journal: undecodable reversal: %w", err)
+	}
+	return r, nil
+}
+
+// Intent is a refund or cancel about to be sent.
+type Intent struct {
+	Kind       Kind
+	Endpoint   string
+	OutTradeNo string
+	SaleSysSN  string
+	Amount     int64
+	TxDtm      string
+	Reason     string
+	Cashier    string
+	Approver   string
+	UDID       string
+}
+
+// Create journals an intent as a pending reversal, enforcing every rule in the same
+// transaction: the sale exists; nothing else is unfinished for it; a refund is for a paid sale
+// and within what is left; a cancel is for a sale that did not complete, for its whole amount;
+// the out_trade_no is unused by any sale or reversal.
+func (j *Journal) Create(in Intent) (Reversal, error) {
+	var r Reversal
+	err := j.db.Update(func(tx *bolt.Tx) error {
+		s, ok, err := saleTx(tx, in.SaleSysSN)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &RuleError{Err: ErrNotFound, SaleSysSN: in.SaleSysSN}
+		}
+		v, err := viewTx(tx, s)
+		if err != nil {
+			return err
+		}
+		if err := checkIntent(tx, v, in); err != nil {
+			return err
+		}
+		revs := tx.Bucket(bReversals)
+		id, err := revs.NextSequence()
+		if err != nil {
+			return err
+		}
+		now := j.now()
+		r = Reversal{ID: id, Kind: in.Kind, Endpoint: in.Endpoint, OutTradeNo: in.OutTradeNo, SaleSysSN: s.SysSN,
+			Amount: in.Amount, Currency: s.Currency, TxDtm: in.TxDtm, State: StatePending, Reason: in.Reason,
+			Cashier: in.Cashier, Approver: in.Approver, UDID: in.UDID, Created: now, Updated: now}
+		if err := putReversal(tx, r); err != nil {
+			return err
+		}
+		for _, kv := range []struct {
+			b    []byte
+			k, v []byte
+		}{
+			{bReversalsSale, saleReversalKey(s.SysSN, id), nil},
+			{bReversalsDay, timeKey(now, id), nil},
+			{bReversalsOpen, idKey(id), nil},
+			{bReversalsOTN, []byte(in.OutTradeNo), idKey(id)},
+		} {
+			if err := tx.Bucket(kv.b).Put(kv.k, kv.v); err != nil {
+				return err
+			}
+		}
+		return appendEvent(tx, id, Event{At: now, Type: EventIntent, State: StatePending,
+			Message: fmt.Sprintf("%s of %d %s via %s", in.Kind, in.Amount, s.Currency, in.Endpoint)})
+	})
+	return r, err
+}
+
+func checkIntent(tx *bolt.Tx, v SaleView, in Intent) error {
+	rule := func(err error, detail string) error {
+		return &RuleError{Err: err, SaleSysSN: v.SysSN, Detail: detail}
+	}
+	if v.Open != nil {
+		open := *v.Open
+		return &RuleError{Err: ErrInFlight, SaleSysSN: v.SysSN, ReversalID: open.ID, Existing: &open}
+	}
+	if err := checkID("out_trade_no", in.OutTradeNo, true); err != nil {
+		return rule(ErrDuplicate, err.Error())
+	}
+	if tx.Bucket(bReversalsOTN).Get([]byte(in.OutTradeNo)) != nil || tx.Bucket(bSalesOTN).Get(reversed(in.OutTradeNo)) != nil {
+		return rule(ErrDuplicate, "out_trade_no "+in.OutTradeNo)
+	}
+	if in.Amount <= 0 {
+		return rule(ErrAmount, "it must be more than zero")
+	}
+	switch in.Kind {
+	case KindRefund:
+		if in.Endpoint != "refund" {
+			return rule(ErrBadState, "a refund goes to the refund endpoint")
+		}
+		if v.Cancelled {
+			return rule(ErrCancelled, "")
+		}
+		if v.Status() != PaymentPaid {
+			return rule(ErrNotPaid, "")
+		}
+		if in.Amount > v.Remaining() {
+			return &RuleError{Err: ErrOverRefund, SaleSysSN: v.SysSN, Remaining: v.Remaining()}
+		}
+	case KindCancel:
+		if in.Endpoint != "reversal" && in.Endpoint != "close" {
+			return rule(ErrBadState, "a cancel goes to the reversal or close endpoint")
+		}
+		if v.Cancelled {
+			return rule(ErrCancelled, "")
+		}
+		if v.Status() == PaymentPaid {
+			return rule(ErrCompleted, "")
+		}
+		if in.Amount != v.Amount {
+			return rule(ErrAmount, "a cancel is for the whole sale")
+		}
+	default:
+		return rule(ErrBadState, fmt.Sprintf("unknown kind %q", in.Kind))
+	}
+	return nil
+}
+
+func putReversal(tx *bolt.Tx, r Reversal) error {
+	v, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bReversals).Put(idKey(r.ID), v)
+}
+
+func appendEvent(tx *bolt.Tx, id uint64, e Event) error {
+	b := tx.Bucket(bEvents)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	v, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	return b.Put(eventKey(id, seq), v)
+}
+
+// Change is one step of a reversal's life, written with its event in one transaction. Empty
+// fields keep their values.
+type Change struct {
+	State     State
+	Endpoint  string // a cancel's one fallback to the other endpoint
+	SysSN     string
+	RespCD    string
+	RespErr   string
+	Attempt   bool      // a request is being sent: count it
+	NextCheck time.Time // replaces the next planned check (zero: none planned)
+	Event     Event     // appended; At, State and NextCheck are filled in
+}
+
+// Transition applies a change. A finished reversal never changes (ErrFinal), and nothing goes
+// back to pending.
+func (j *Journal) Transition(id uint64, c Change) (Reversal, error) {
+	var r Reversal
+	err := j.db.Update(func(tx *bolt.Tx) error {
+		var err error
+		r, err = reversalTx(tx, id)
+		if err != nil {
+			return err
+		}
+		if r.State.Finished() {
+			return &RuleError{Err: ErrFinal, SaleSysSN: r.SaleSysSN, ReversalID: id, Detail: string(r.State)}
+		}
+		if c.State != "" {
+			if !c.State.valid() || (c.State == StatePending && r.State != StatePending) {
+				return &RuleError{Err: ErrBadState, SaleSysSN: r.SaleSysSN, ReversalID: id, Detail: fmt.Sprintf("%s to %q", r.State, c.State)}
+			}
+			r.State = c.State
+		}
+		if c.Endpoint != "" {
+			if r.Kind != KindCancel || (c.Endpoint != "reversal" && c.Endpoint != "close") {
+				return &RuleError{Err: ErrBadState, SaleSysSN: r.SaleSysSN, ReversalID: id, Detail: "only a cancel may switch between reversal and close"}
+			}
+			r.Endpoint = c.Endpoint
+		}
+		if c.SysSN != "" {
+			r.SysSN = c.SysSN
+		}
+		if c.RespCD != "" {
+			r.RespCD, r.RespErr = c.RespCD, c.RespErr
+		}
+		if c.Attempt {
+			r.Attempts++
+		}
+		now := j.now()
+		r.Updated, r.NextCheck = now, c.NextCheck
+		if r.State.Finished() {
+			r.Finished, r.NextCheck = now, time.Time{}
+			if err := tx.Bucket(bReversalsOpen).Delete(idKey(id)); err != nil {
+				return err
+			}
+		}
+		if err := putReversal(tx, r); err != nil {
+			return err
+		}
+		e := c.Event
+		if e.Type == "" {
+			e.Type = EventState
+		}
+		e.At, e.State, e.NextCheck = now, r.State, r.NextCheck
+		if c.Attempt && e.Attempt == 0 {
+			e.Attempt = r.Attempts
+		}
+		return appendEvent(tx, id, e)
+	})
+	return r, err
+}
+
+// Note appends an event to a reversal without changing it (finished ones too: the history is
+// append-only).
+func (j *Journal) Note(id uint64, e Event) error {
+	return j.db.Update(func(tx *bolt.Tx) error {
+		r, err := reversalTx(tx, id)
+		if err != nil {
+			return err
+		}
+		if e.Type == "" {
+			e.Type = EventNote
+		}
+		e.At, e.State = j.now(), r.State
+		return appendEvent(tx, id, e)
+	})
+}
+
+func reversalTx(tx *bolt.Tx, id uint64) (Reversal, error) {
+	v := tx.Bucket(bReversals).Get(idKey(id))
+	if v == nil {
+		return Reversal{}, &RuleError{Err: ErrNotFound, ReversalID: id, Detail: fmt.Sprintf("reversal %d", id)}
+	}
+	return decodeReversal(v)
+}
+
+func eventsTx(tx *bolt.Tx, id uint64) ([]Event, error) {
+	var out []Event
+	prefix := idKey(id)
+	c := tx.Bucket(bEvents).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var e Event
+		if err := json.Unmarshal(v, &e); err != nil {
+			return nil, fmt.Errorf("journal: undecodable event: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// Reversal returns a reversal with its events.
+func (j *Journal) Reversal(id uint64) (Reversal, error) {
+	var r Reversal
+	err := j.db.View(func(tx *bolt.Tx) error {
+		var err error
+		if r, err = reversalTx(tx, id); err != nil {
+			return err
+		}
+		r.Events, err = eventsTx(tx, id)
+		return err
+	})
+	return r, err
+}
+
+// ReversalByOutTradeNo returns a reversal (with events) by its own out_trade_no.
+func (j *Journal) ReversalByOutTradeNo(otn string) (Reversal, bool, error) {
+	var id uint64
+	err := j.db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bReversalsOTN).Get([]byte(otn)); v != nil {
+			id = keyID(v)
+		}
+		return nil
+	})
+	if err != nil || id == 0 {
+		return Reversal{}, false, err
+	}
+	r, err := j.Reversal(id)
+	return r, err == nil, err
+}
+
+// ReversalsOn returns the reversals created on the terminal's calendar day that contains t,
+// oldest first (without events).
+func (j *Journal) ReversalsOn(t time.Time) ([]Reversal, error) {
+	t = t.In(j.loc)
+	start := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, j.loc)
+	end := start.AddDate(0, 0, 1)
+	var out []Reversal
+	err := j.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bReversalsDay).Cursor()
+		revs := tx.Bucket(bReversals)
+		stop := timeKey(end, 0)
+		for k, _ := c.Seek(timeKey(start, 0)); k != nil && bytes.Compare(k, stop) < 0; k, _ = c.Next() {
+			r, err := decodeReversal(revs.Get(k[8:]))
+			if err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Unfinished returns every reversal that is not succeeded or failed, oldest first (for resume).
+func (j *Journal) Unfinished() ([]Reversal, error) {
+	var out []Reversal
+	err := j.db.View(func(tx *bolt.Tx) error {
+		revs := tx.Bucket(bReversals)
+		return tx.Bucket(bReversalsOpen).ForEach(func(k, _ []byte) error {
+			r, err := decodeReversal(revs.Get(k))
+			if err != nil {
+				return err
+			}
+			out = append(out, r)
+			return nil
+		})
+	})
+	return out, err
+}

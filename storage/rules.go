@@ -1,0 +1,45 @@
+package storage
+
+import (
+	"errors"
+	"fmt"
+)
+
+// The rules the journal enforces. Callers test with errors.Is and read details with errors.As
+// on *RuleError.
+var (
+	ErrNotFound     = errors.New("not in the journal")
+	ErrInFlight     = errors.New("another refund or cancel of this sale is still in progress")
+	ErrOverRefund   = errors.New("the refund is more than what is left to refund")
+	ErrNotPaid      = errors.New("the sale was not paid, so it cannot be refunded")
+	ErrCompleted    = errors.New("the sale was paid, so it cannot be cancelled: refund it instead")
+	ErrCancelled    = errors.New("the sale was already cancelled")
+	ErrAmount       = errors.New("the amount is not valid")
+	ErrFinal        = errors.New("the operation is finished and cannot change")
+	ErrDuplicate    = errors.New("the id is already used")
+	ErrHasReversals = errors.New("the sale has refunds or cancels")
+	ErrBadState     = errors.New("that state change is not allowed")
+)
+
+// RuleError is a write the journal refused because it would break a rule.
+type RuleError struct {
+	Err        error  // one of the Err* rules above
+	SaleSysSN  string // the sale concerned
+	ReversalID uint64 // the reversal concerned, when there is one
+	Remaining  int64  // for ErrOverRefund: what may still be refunded
+	Existing   *Reversal
+	Detail     string
+}
+
+func (e *RuleError) Error() string {
+	msg := e.Err.Error()
+	if e.SaleSysSN != "" {
+		msg = fmt.Sprintf("sale %s: %s", e.SaleSysSN, msg)
+	}
+	if e.Detail != "" {
+		msg += " (" + e.Detail + ")"
+	}
+	return msg
+}
+
+func (e *RuleError) Unwrap() error { return e.Err }

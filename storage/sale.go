@@ -1,0 +1,491 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"qfpos/qfpay/money"
+)
+
+// TxDtmLayout is QFPay's time layout (txdtm, sysdtm).
+const TxDtmLayout = "2006-01-02 15:04:05"
+
+// Source says how a sale reached the journal.
+type Source string
+
+// Sale sources.
+const (
+	SourceRecorded Source = "recorded" // qfpos sales add, by the POS that took the payment
+	SourceImported Source = "imported" // qfpos sales import
+	SourceSynced   Source = "synced"   // pulled from QFPay's query
+)
+
+// PaymentStatus is what QFPay said of the payment itself.
+type PaymentStatus string
+
+// Payment statuses, from the payment's respcd.
+const (
+	PaymentPaid       PaymentStatus = "paid"       // 0000
+	PaymentProcessing PaymentStatus = "processing" // 1143, 1145, ...: not (yet) paid
+	PaymentFailed     PaymentStatus = "failed"     // anything else
+)
+
+// Sale is one payment as the journal keeps it. Amount is in minor units of Currency.
+type Sale struct {
+	SysSN      string    `json:"syssn"`
+	OutTradeNo string    `json:"out_trade_no"`
+	Amount     int64     `json:"txamt"`
+	Currency   string    `json:"txcurrcd"`
+	PayType    string    `json:"pay_type"`
+	TxDtm      string    `json:"txdtm"` // as QFPay gave it
+	Time       time.Time `json:"time"`  // TxDtm read in the terminal's zone
+	SysDtm     string    `json:"sysdtm,omitempty"`
+	RespCD     string    `json:"respcd"`
+	UDID       string    `json:"udid,omitempty"`
+	Cashier    string    `json:"cashier,omitempty"`
+	GoodsName  string    `json:"goods_name,omitempty"`
+	Source     Source    `json:"source"`
+}
+
+// Status interprets RespCD.
+func (s Sale) Status() PaymentStatus {
+	switch s.RespCD {
+	case "0000":
+		return PaymentPaid
+	case "1143", "1145", "1298", "1161", "2999", "1295":
+		return PaymentProcessing
+	}
+	return PaymentFailed
+}
+
+// Validate checks a sale before it is written; the error names the field.
+func (s Sale) Validate() error {
+	if err := checkID("syssn", s.SysSN, true); err != nil {
+		return err
+	}
+	if err := checkID("out_trade_no", s.OutTradeNo, false); err != nil {
+		return err
+	}
+	if s.Amount < 1 || s.Amount > 99_999_999_999 {
+		return fmt.Errorf("txamt %d is out of range (1 to 99999999999 minor units)", s.Amount)
+	}
+	if _, err := money.Lookup(s.Currency); err != nil {
+		return err
+	}
+	if !digits(s.PayType, 6) {
+		return fmt.Errorf("pay_type %q is not a 6-digit QFPay pay type", s.PayType)
+	}
+	if !digits(s.RespCD, 4) {
+		return fmt.Errorf("respcd %q is not a 4-digit QFPay code", s.RespCD)
+	}
+	if _, err := time.Parse(TxDtmLayout, s.TxDtm); err != nil {
+		return fmt.Errorf("txdtm %q is not YYYY-MM-DD hh:mm:ss", s.TxDtm)
+	}
+	if err := checkID("udid", s.UDID, false); err != nil {
+		return err
+	}
+	if len(s.UDID) > 40 {
+		return fmt.Errorf("udid is longer than 40 characters")
+	}
+	switch s.Source {
+	case SourceRecorded, SourceImported, SourceSynced:
+	default:
+		return fmt.Errorf("source %q is not recorded, imported or synced", s.Source)
+	}
+	return nil
+}
+
+func digits(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func checkID(field, v string, required bool) error {
+	if v == "" {
+		if required {
+			return fmt.Errorf("%s is empty", field)
+		}
+		return nil
+	}
+	if len(v) > 128 {
+		return fmt.Errorf("%s is longer than 128 characters", field)
+	}
+	for i := range len(v) {
+		c := v[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_-|*", c) >= 0) {
+			return fmt.Errorf("%s %q has the character %q; only letters, digits and _ - | * are allowed", field, v, c)
+		}
+	}
+	return nil
+}
+
+func decodeSale(v []byte) (Sale, error) {
+	var s Sale
+	if err := json.Unmarshal(v, &s); err != nil {
+		return s, fmt.Errorf("journal: undecodable sale: %w", err)
+	}
+	return s, nil
+}
+
+// PutResult says what PutSale did.
+type PutResult int
+
+// PutSale results.
+const (
+	SaleAdded PutResult = iota + 1
+	SaleUpdated
+	SaleUnchanged
+)
+
+// ParseTxDtm reads a txdtm in the journal's zone.
+func (j *Journal) ParseTxDtm(s string) (time.Time, error) {
+	t, err := time.ParseInLocation(TxDtmLayout, s, j.loc)
+	if err != nil {
+		return t, fmt.Errorf("txdtm %q is not YYYY-MM-DD hh:mm:ss", s)
+	}
+	return t, nil
+}
+
+// PutSale adds a sale, or updates the sale with the same syssn (never a duplicate).
+func (j *Journal) PutSale(s Sale) (PutResult, error) {
+	var res PutResult
+	err := j.db.Update(func(tx *bolt.Tx) error {
+		var err error
+		res, err = j.putSaleTx(tx, s)
+		return err
+	})
+	return res, err
+}
+
+// PutSales writes many sales in one transaction and returns one result per sale. A sale that
+// breaks a rule is reported in errs (by index) and skipped; the others are written.
+func (j *Journal) PutSales(sales []Sale) (results []PutResult, errs map[int]error, err error) {
+	results = make([]PutResult, len(sales))
+	errs = map[int]error{}
+	err = j.db.Update(func(tx *bolt.Tx) error {
+		for i, s := range sales {
+			r, err := j.putSaleTx(tx, s)
+			var re *RuleError
+			switch {
+			case errors.As(err, &re), errors.Is(err, errInvalidSale):
+				errs[i] = err
+			case err != nil:
+				return err
+			}
+			results[i] = r
+		}
+		return nil
+	})
+	return results, errs, err
+}
+
+var errInvalidSale = errors.New("invalid sale")
+
+func (j *Journal) putSaleTx(tx *bolt.Tx, s Sale) (PutResult, error) {
+	if err := s.Validate(); err != nil {
+		return 0, fmt.Errorf("%w: %w", errInvalidSale, err)
+	}
+	s.Currency = strings.ToUpper(s.Currency)
+	t, err := j.ParseTxDtm(s.TxDtm)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %w", errInvalidSale, err)
+	}
+	s.Time = t
+	sales, bySysSN, byOTN, byAmount := tx.Bucket(bSales), tx.Bucket(bSalesSysSN), tx.Bucket(bSalesOTN), tx.Bucket(bSalesAmount)
+	if s.OutTradeNo != "" {
+		if k := byOTN.Get(reversed(s.OutTradeNo)); k != nil {
+			other, err := decodeSale(sales.Get(k))
+			if err != nil {
+				return 0, err
+			}
+			if other.SysSN != s.SysSN {
+				return 0, &RuleError{Err: ErrDuplicate, SaleSysSN: s.SysSN,
+					Detail: fmt.Sprintf("out_trade_no %s already belongs to sale %s", s.OutTradeNo, other.SysSN)}
+			}
+		}
+	}
+	res := SaleAdded
+	if oldKey := bySysSN.Get(reversed(s.SysSN)); oldKey != nil {
+		oldKey = bytes.Clone(oldKey)
+		old, err := decodeSale(sales.Get(oldKey))
+		if err != nil {
+			return 0, err
+		}
+		if sameSale(old, s) {
+			return SaleUnchanged, nil
+		}
+		if (old.Amount != s.Amount || old.Currency != s.Currency) && hasReversals(tx, s.SysSN) {
+			return 0, &RuleError{Err: ErrHasReversals, SaleSysSN: s.SysSN,
+				Detail: "its amount or currency cannot change: it has refunds or cancels"}
+		}
+		if err := sales.Delete(oldKey); err != nil {
+			return 0, err
+		}
+		if err := byAmount.Delete(amountKey(old.Amount, oldKey)); err != nil {
+			return 0, err
+		}
+		if old.OutTradeNo != "" {
+			if err := byOTN.Delete(reversed(old.OutTradeNo)); err != nil {
+				return 0, err
+			}
+		}
+		res = SaleUpdated
+	}
+	seq, err := sales.NextSequence()
+	if err != nil {
+		return 0, err
+	}
+	key := timeKey(s.Time, seq)
+	v, err := json.Marshal(s)
+	if err != nil {
+		return 0, err
+	}
+	if err := sales.Put(key, v); err != nil {
+		return 0, err
+	}
+	if err := bySysSN.Put(reversed(s.SysSN), key); err != nil {
+		return 0, err
+	}
+	if s.OutTradeNo != "" {
+		if err := byOTN.Put(reversed(s.OutTradeNo), key); err != nil {
+			return 0, err
+		}
+	}
+	return res, byAmount.Put(amountKey(s.Amount, key), nil)
+}
+
+func sameSale(a, b Sale) bool {
+	a.Time, b.Time = time.Time{}, time.Time{}
+	return a == b
+}
+
+func hasReversals(tx *bolt.Tx, syssn string) bool {
+	prefix := append([]byte(syssn), 0)
+	k, _ := tx.Bucket(bReversalsSale).Cursor().Seek(prefix)
+	return k != nil && bytes.HasPrefix(k, prefix)
+}
+
+// saleTx loads a sale by syssn inside a transaction.
+func saleTx(tx *bolt.Tx, syssn string) (Sale, bool, error) {
+	k := tx.Bucket(bSalesSysSN).Get(reversed(syssn))
+	if k == nil {
+		return Sale{}, false, nil
+	}
+	s, err := decodeSale(tx.Bucket(bSales).Get(k))
+	return s, err == nil, err
+}
+
+// SaleView is a sale with what has happened to it.
+type SaleView struct {
+	Sale
+	Reversals []Reversal // oldest first, without events
+	Refunded  int64      // succeeded refunds
+	Reserved  int64      // refunds not yet finished (pending, sent, processing, unknown)
+	Cancelled bool       // a cancel succeeded
+	Open      *Reversal  // the unfinished reversal, if any
+}
+
+// Remaining is what may still be refunded.
+func (v SaleView) Remaining() int64 {
+	if v.Cancelled || v.Status() != PaymentPaid {
+		return 0
+	}
+	return max(v.Amount-v.Refunded-v.Reserved, 0)
+}
+
+func viewTx(tx *bolt.Tx, s Sale) (SaleView, error) {
+	v := SaleView{Sale: s}
+	prefix := append([]byte(s.SysSN), 0)
+	c := tx.Bucket(bReversalsSale).Cursor()
+	revs := tx.Bucket(bReversals)
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		r, err := decodeReversal(revs.Get(k[len(prefix):]))
+		if err != nil {
+			return v, err
+		}
+		v.Reversals = append(v.Reversals, r)
+	}
+	for i := range v.Reversals {
+		r := &v.Reversals[i]
+		switch {
+		case !r.State.Finished():
+			v.Open = r
+			if r.Kind == KindRefund {
+				v.Reserved += r.Amount
+			}
+		case r.State == StateSucceeded && r.Kind == KindRefund:
+			v.Refunded += r.Amount
+		case r.State == StateSucceeded && r.Kind == KindCancel:
+			v.Cancelled = true
+		}
+	}
+	return v, nil
+}
+
+// Sale returns a sale and its reversals by syssn; ok is false when there is none.
+func (j *Journal) Sale(syssn string) (v SaleView, ok bool, err error) {
+	err = j.db.View(func(tx *bolt.Tx) error {
+		s, found, err := saleTx(tx, syssn)
+		if err != nil || !found {
+			return err
+		}
+		ok = true
+		v, err = viewTx(tx, s)
+		return err
+	})
+	return v, ok, err
+}
+
+// SaleByOutTradeNo returns a sale by its out_trade_no.
+func (j *Journal) SaleByOutTradeNo(otn string) (v SaleView, ok bool, err error) {
+	err = j.db.View(func(tx *bolt.Tx) error {
+		k := tx.Bucket(bSalesOTN).Get(reversed(otn))
+		if k == nil {
+			return nil
+		}
+		s, err := decodeSale(tx.Bucket(bSales).Get(k))
+		if err != nil {
+			return err
+		}
+		ok = true
+		v, err = viewTx(tx, s)
+		return err
+	})
+	return v, ok, err
+}
+
+// Cursor marks where a page of recent sales ended; the zero Cursor starts at the newest.
+type Cursor struct{ key []byte }
+
+// IsZero reports whether the cursor is the start.
+func (c Cursor) IsZero() bool { return c.key == nil }
+
+// SalesPage is a page of sales, newest first.
+type SalesPage struct {
+	Sales []SaleView
+	Next  Cursor // zero when there are no more sales in the window
+}
+
+// RecentSales returns up to limit sales newer than days days ago, newest first, starting after
+// the cursor. Its cost depends on limit, not on the journal's size.
+func (j *Journal) RecentSales(after Cursor, limit, days int) (SalesPage, error) {
+	if days <= 0 {
+		days = 7
+	}
+	if limit <= 0 {
+		limit = 50
+	}
+	from := j.now().AddDate(0, 0, -days)
+	var page SalesPage
+	err := j.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bSales).Cursor()
+		var k, v []byte
+		if after.IsZero() {
+			k, v = c.Last()
+		} else {
+			c.Seek(after.key)
+			k, v = c.Prev()
+		}
+		var lastKey []byte
+		for ; k != nil; k, v = c.Prev() {
+			s, err := decodeSale(v)
+			if err != nil {
+				return err
+			}
+			if s.Time.Before(from) {
+				return nil
+			}
+			if len(page.Sales) == limit {
+				page.Next = Cursor{key: bytes.Clone(lastKey)}
+				return nil
+			}
+			sv, err := viewTx(tx, s)
+			if err != nil {
+				return err
+			}
+			page.Sales = append(page.Sales, sv)
+			lastKey = k
+		}
+		return nil
+	})
+	return page, err
+}
+
+// SalesByAmount returns up to limit sales of exactly this amount, newest first.
+func (j *Journal) SalesByAmount(amount int64, limit int) ([]SaleView, error) {
+	var out []SaleView
+	err := j.db.View(func(tx *bolt.Tx) error {
+		prefix := amountKey(amount, nil)
+		c := tx.Bucket(bSalesAmount).Cursor()
+		// Keys of one amount sort by sale time: walk them backwards from the next amount.
+		k, _ := c.Seek(amountKey(amount+1, nil))
+		if k == nil {
+			k, _ = c.Last()
+		} else {
+			k, _ = c.Prev()
+		}
+		sales := tx.Bucket(bSales)
+		for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, _ = c.Prev() {
+			s, err := decodeSale(sales.Get(k[8:]))
+			if err != nil {
+				return err
+			}
+			sv, err := viewTx(tx, s)
+			if err != nil {
+				return err
+			}
+			out = append(out, sv)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// SalesByDigits returns up to limit sales whose syssn or out_trade_no ends with the digits (or
+// any characters) given, newest first.
+func (j *Journal) SalesByDigits(tail string, limit int) ([]SaleView, error) {
+	if tail == "" {
+		return nil, nil
+	}
+	var out []SaleView
+	err := j.db.View(func(tx *bolt.Tx) error {
+		prefix := reversed(tail)
+		var keys [][]byte
+		for _, idx := range [][]byte{bSalesSysSN, bSalesOTN} {
+			c := tx.Bucket(idx).Cursor()
+			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+				keys = append(keys, v)
+			}
+		}
+		slices.SortFunc(keys, func(a, b []byte) int { return bytes.Compare(b, a) })
+		keys = slices.CompactFunc(keys, bytes.Equal)
+		sales := tx.Bucket(bSales)
+		for _, k := range keys[:min(limit, len(keys))] {
+			s, err := decodeSale(sales.Get(k))
+			if err != nil {
+				return err
+			}
+			sv, err := viewTx(tx, s)
+			if err != nil {
+				return err
+			}
+			out = append(out, sv)
+		}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,164 @@
+package storage
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestPutSaleUpsertsBySysSN(t *testing.T) {
+	j := openTest(t, nil)
+	s := sale(1, 1000, time.Date(2026, 11, 21, 10, 0, 0, 0, hk))
+	if r, err := j.PutSale(s); err != nil || r != SaleAdded {
+		t.Fatalf("%v %v", r, err)
+	}
+	if r, _ := j.PutSale(s); r != SaleUnchanged {
+		t.Fatalf("same sale again: %v", r)
+	}
+	s.RespCD, s.TxDtm, s.GoodsName = "0000", "2026-11-21 11:00:00", "tea"
+	if r, err := j.PutSale(s); err != nil || r != SaleUpdated {
+		t.Fatalf("update: %v %v", r, err)
+	}
+	page, _ := j.RecentSales(Cursor{}, 10, 7)
+	if len(page.Sales) != 1 || page.Sales[0].GoodsName != "tea" || page.Sales[0].Time.Hour() != 11 {
+		t.Fatalf("after update: %+v", page.Sales)
+	}
+	if got, _ := j.SalesByAmount(1000, 10); len(got) != 1 {
+		t.Fatalf("amount index holds %d entries", len(got))
+	}
+	other := sale(2, 500, time.Now())
+	other.OutTradeNo = s.OutTradeNo
+	if _, err := j.PutSale(other); !errors.Is(err, ErrDuplicate) {
+		t.Fatalf("shared out_trade_no: %v", err)
+	}
+}
+
+func TestSaleValidation(t *testing.T) {
+	j := openTest(t, nil)
+	base := sale(1, 1000, time.Now())
+	cases := map[string]func(*Sale){
+		"syssn":        func(s *Sale) { s.SysSN = "" },
+		"out_trade_no": func(s *Sale) { s.OutTradeNo = "a b" },
+		"txamt":        func(s *Sale) { s.Amount = 0 },
+		"currency":     func(s *Sale) { s.Currency = "XYZ" },
+		"pay_type":     func(s *Sale) { s.PayType = "8002" },
+		"respcd":       func(s *Sale) { s.RespCD = "ok" },
+		"txdtm":        func(s *Sale) { s.TxDtm = "21/11/2026" },
+		"udid":         func(s *Sale) { s.UDID = strings.Repeat("u", 41) },
+		"source":       func(s *Sale) { s.Source = "" },
+	}
+	for field, mutate := range cases {
+		s := base
+		mutate(&s)
+		_, err := j.PutSale(s)
+		if err == nil || !strings.Contains(err.Error(), strings.Split(field, "_")[0]) {
+			t.Errorf("%s: %v", field, err)
+		}
+	}
+	if page, _ := j.RecentSales(Cursor{}, 10, 7); len(page.Sales) != 0 {
+		t.Fatal("an invalid sale was written")
+	}
+}
+
+func TestRecentSalesPagesNewestFirstWithinWindow(t *testing.T) {
+	clk := newClock()
+	j := openTest(t, clk)
+	for i := range 30 {
+		mustPut(t, j, sale(i, int64(100+i), clk.t.Add(-time.Duration(i)*6*time.Hour))) // 30 sales over 7.5 days
+	}
+	var got []int64
+	cur := Cursor{}
+	pages := 0
+	for {
+		page, err := j.RecentSales(cur, 8, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, s := range page.Sales {
+			got = append(got, s.Amount)
+		}
+		if page.Next.IsZero() {
+			break
+		}
+		cur = page.Next
+	}
+	// 7 days back at 6-hour steps: i = 0..28 are within the window.
+	if len(got) != 29 || got[0] != 100 || got[28] != 128 || pages != 4 {
+		t.Fatalf("%d sales over %d pages: %v", len(got), pages, got)
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i] <= got[i-1] {
+			t.Fatalf("not newest first: %v", got)
+		}
+	}
+}
+
+func TestLookups(t *testing.T) {
+	j := openTest(t, nil)
+	at := time.Date(2026, 11, 21, 9, 0, 0, 0, hk)
+	a, b, c := sale(1001, 1250, at), sale(2001, 1250, at.Add(time.Hour)), sale(3002, 990, at.Add(2*time.Hour))
+	c.OutTradeNo = "ORDER-7001"
+	for _, s := range []Sale{a, b, c} {
+		mustPut(t, j, s)
+	}
+	if v, ok, err := j.Sale(b.SysSN); err != nil || !ok || v.OutTradeNo != b.OutTradeNo {
+		t.Fatalf("by syssn: %v %v", ok, err)
+	}
+	if _, ok, _ := j.Sale("nope"); ok {
+		t.Fatal("found a missing sale")
+	}
+	if v, ok, _ := j.SaleByOutTradeNo("ORDER-7001"); !ok || v.SysSN != c.SysSN {
+		t.Fatal("by out_trade_no")
+	}
+	byAmt, _ := j.SalesByAmount(1250, 10)
+	if len(byAmt) != 2 || byAmt[0].SysSN != b.SysSN || byAmt[1].SysSN != a.SysSN {
+		t.Fatalf("by amount: %+v", byAmt)
+	}
+	if got, _ := j.SalesByAmount(1249, 10); len(got) != 0 {
+		t.Fatal("by amount matched another amount")
+	}
+	ids := func(vs []SaleView) string {
+		var s []string
+		for _, v := range vs {
+			s = append(s, v.SysSN[len(v.SysSN)-4:])
+		}
+		return strings.Join(s, ",")
+	}
+	if got, _ := j.SalesByDigits("001", 10); ids(got) != "3002,2001,1001" { // c matches by its out_trade_no
+		t.Fatalf("by syssn digits: %s", ids(got))
+	}
+	if got, _ := j.SalesByDigits("7001", 10); ids(got) != "3002" {
+		t.Fatalf("by out_trade_no digits: %s", ids(got))
+	}
+	if got, _ := j.SalesByDigits("001", 1); ids(got) != "3002" {
+		t.Fatalf("limit: %s", ids(got))
+	}
+}
+
+func TestSaleViewStatus(t *testing.T) {
+	j := openTest(t, nil)
+	s := sale(1, 1000, time.Now())
+	mustPut(t, j, s)
+	r, err := j.Create(refundIntent(s, "RF_1", 300))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _, _ := j.Sale(s.SysSN)
+	if v.Reserved != 300 || v.Remaining() != 700 || v.Open == nil || v.Open.ID != r.ID {
+		t.Fatalf("while pending: %+v", v)
+	}
+	if _, err := j.Transition(r.ID, Change{State: StateSucceeded}); err != nil {
+		t.Fatal(err)
+	}
+	v, _, _ = j.Sale(s.SysSN)
+	if v.Refunded != 300 || v.Reserved != 0 || v.Remaining() != 700 || v.Open != nil {
+		t.Fatalf("after success: %+v", v)
+	}
+	// Amount of a sale with refunds cannot change.
+	s.Amount = 200
+	if _, err := j.PutSale(s); !errors.Is(err, ErrHasReversals) {
+		t.Fatalf("amount change: %v", err)
+	}
+}
