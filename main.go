@@ -17,6 +17,7 @@ import (
 	"qfpos/qfpay"
 	"qfpos/qfpay/money"
 	"qfpos/qfpay/qfpaytest"
+	"qfpos/storage"
 )
 
 const usage = `qfpos — a refund desk for QFPay merchants
@@ -26,6 +27,15 @@ Usage:
                 [--seed N] [--state FILE] [--sales N]
       run the QFPay sandbox gateway standalone (for POS developers and tests)
 
+  qfpos sales add --syssn S --out-trade-no O --amount 12.50 --currency HKD --pay-type 800208
+                  --txdtm "2026-11-21 10:00:00" [--status 0000] [--cashier NAME] [--goods TEXT]
+      record a sale taken by the POS
+  qfpos sales import FILE.csv
+      import sales (header: syssn,out_trade_no,txamt,txcurrcd,pay_type,txdtm,respcd,udid)
+  qfpos sales list [--days 7] [--format table|csv|json]
+      list recent sales, newest first
+
+Every command that uses the journal takes --journal PATH.
 Run "qfpos COMMAND --help" for a command's flags.
 `
 
@@ -52,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "sandbox":
 		return cmdSandbox(ctx, args[1:], stdout, stderr)
+	case "sales":
+		return cmdSales(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -165,4 +177,178 @@ func amountText(minor int64, code string) string {
 		return fmt.Sprintf("%d (minor units) %s", minor, code)
 	}
 	return money.FormatCode(minor, c)
+}
+
+func cmdSales(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, "qfpos sales: say add, import or list (run qfpos help)")
+		return exitUsage
+	}
+	switch args[0] {
+	case "add":
+		return cmdSalesAdd(args[1:], stdout, stderr)
+	case "import":
+		return cmdSalesImport(args[1:], stdout, stderr)
+	case "list":
+		return cmdSalesList(args[1:], stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "qfpos sales: unknown command %q (add, import or list)\n", args[0])
+	return exitUsage
+}
+
+// journalFlag registers --journal on a command.
+func journalFlag(fs *flag.FlagSet) *string {
+	return fs.String("journal", "", "journal file (default: the user's data directory)")
+}
+
+// openJournal opens the journal named by --journal, or the default one.
+func openJournal(path string, stderr io.Writer, cmd string) (*storage.Journal, bool) {
+	if path == "" {
+		p, err := storage.DefaultPath()
+		if err != nil {
+			fmt.Fprintf(stderr, "qfpos %s: %v\n", cmd, err)
+			return nil, false
+		}
+		path = p
+	}
+	j, err := storage.Open(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "qfpos %s: %v\n", cmd, err)
+		return nil, false
+	}
+	return j, true
+}
+
+func cmdSalesAdd(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("sales add", stderr)
+	journal := journalFlag(fs)
+	syssn := fs.String("syssn", "", "QFPay's syssn of the payment (required)")
+	otn := fs.String("out-trade-no", "", "the POS's out_trade_no of the payment")
+	amount := fs.String("amount", "", "amount as a decimal in the currency, e.g. 12.50 (required)")
+	currency := fs.String("currency", "HKD", "currency code")
+	payType := fs.String("pay-type", "", "QFPay pay_type, e.g. 800208 (required)")
+	txdtm := fs.String("txdtm", "", `payment time "YYYY-MM-DD hh:mm:ss" (required)`)
+	status := fs.String("status", "0000", "QFPay respcd of the payment: 0000 paid, 1143 not paid yet")
+	cashier := fs.String("cashier", "", "who took the payment")
+	goods := fs.String("goods", "", "what was sold")
+	udid := fs.String("udid", "", "the terminal that took the payment")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	cur, err := money.Lookup(*currency)
+	if err != nil {
+		fmt.Fprintf(stderr, "qfpos sales add: --currency: %v\n", err)
+		return exitUsage
+	}
+	if *amount == "" {
+		fmt.Fprintln(stderr, "qfpos sales add: --amount is required (e.g. --amount 12.50)")
+		return exitUsage
+	}
+	minor, err := money.Parse(*amount, cur)
+	if err != nil {
+		fmt.Fprintf(stderr, "qfpos sales add: --amount: %v\n", err)
+		return exitUsage
+	}
+	s := storage.Sale{SysSN: *syssn, OutTradeNo: *otn, Amount: minor, Currency: cur.Code, PayType: *payType,
+		TxDtm: *txdtm, RespCD: *status, UDID: *udid, Cashier: *cashier, GoodsName: *goods, Source: storage.SourceRecorded}
+	if err := s.Validate(); err != nil {
+		fmt.Fprintf(stderr, "qfpos sales add: %v\n", err)
+		return exitUsage
+	}
+	j, ok := openJournal(*journal, stderr, "sales add")
+	if !ok {
+		return exitFail
+	}
+	defer j.Close()
+	res, err := j.PutSale(s)
+	if err != nil {
+		fmt.Fprintf(stderr, "qfpos sales add: %v\n", err)
+		return exitUsage
+	}
+	word := map[storage.PutResult]string{storage.SaleAdded: "added", storage.SaleUpdated: "updated", storage.SaleUnchanged: "unchanged"}[res]
+	fmt.Fprintf(stdout, "%s sale %s (%s)\n", word, s.SysSN, money.FormatCode(s.Amount, cur))
+	return exitOK
+}
+
+func cmdSalesImport(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("sales import", stderr)
+	journal := journalFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "qfpos sales import: name one CSV file (qfpos sales import FILE.csv)")
+		return exitUsage
+	}
+	name := fs.Arg(0)
+	f, err := os.Open(name)
+	if err != nil {
+		fmt.Fprintf(stderr, "qfpos sales import: %v\n", err)
+		return exitUsage
+	}
+	defer f.Close()
+	j, ok := openJournal(*journal, stderr, "sales import")
+	if !ok {
+		return exitFail
+	}
+	defer j.Close()
+	res, err := j.ImportCSV(f)
+	if err != nil {
+		fmt.Fprintf(stderr, "qfpos sales import: %s: %v; nothing was imported\n", name, err)
+		return exitUsage
+	}
+	for _, r := range res.Refused {
+		fmt.Fprintf(stderr, "%s:%d: %s\n", name, r.Line, r.Reason)
+	}
+	fmt.Fprintf(stdout, "%d added, %d updated, %d unchanged, %d refused\n", res.Added, res.Updated, res.Unchanged, len(res.Refused))
+	if len(res.Refused) > 0 {
+		return exitFail
+	}
+	return exitOK
+}
+
+func cmdSalesList(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("sales list", stderr)
+	journal := journalFlag(fs)
+	days := fs.Int("days", 7, "how many days back")
+	format := fs.String("format", "table", "table, csv or json")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if *days < 1 {
+		fmt.Fprintln(stderr, "qfpos sales list: --days must be 1 or more")
+		return exitUsage
+	}
+	switch *format {
+	case "table", "csv", "json":
+	default:
+		fmt.Fprintf(stderr, "qfpos sales list: --format %q is not table, csv or json\n", *format)
+		return exitUsage
+	}
+	j, ok := openJournal(*journal, stderr, "sales list")
+	if !ok {
+		return exitFail
+	}
+	defer j.Close()
+	var all []storage.SaleView
+	for cur := (storage.Cursor{}); ; {
+		page, err := j.RecentSales(cur, 500, *days)
+		if err != nil {
+			fmt.Fprintf(stderr, "qfpos sales list: %v\n", err)
+			return exitFail
+		}
+		all = append(all, page.Sales...)
+		if page.Next.IsZero() {
+			break
+		}
+		cur = page.Next
+	}
+	if err := storage.WriteSales(stdout, *format, all); err != nil {
+		fmt.Fprintf(stderr, "qfpos sales list: %v\n", err)
+		return exitFail
+	}
+	return exitOK
 }

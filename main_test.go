@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -102,5 +103,49 @@ func TestSandboxCommand(t *testing.T) {
 	cancel()
 	if code := <-done; code != 0 {
 		t.Fatalf("exit %d", code)
+	}
+}
+
+func TestSalesCommands(t *testing.T) {
+	dir := t.TempDir()
+	jpath := dir + "/j.db"
+	code, out, errOut := runCmd(t, "sales", "add", "--journal", jpath, "--syssn", "20261121000100020000000001",
+		"--out-trade-no", "POS_1", "--amount", "1,280.5", "--currency", "hkd", "--pay-type", "800208",
+		"--txdtm", "2026-11-21 10:00:00", "--cashier", "amy", "--goods", "tea")
+	if code != 0 || out != "added sale 20261121000100020000000001 (1,280.50 HKD)\n" {
+		t.Fatalf("add: %d %q %q", code, out, errOut)
+	}
+	for _, bad := range [][]string{
+		{"--amount", "12.345"}, {"--amount", "abc"}, {"--currency", "XYZ", "--amount", "1"},
+		{"--amount", "1", "--pay-type", "1"}, {"--amount", "1", "--txdtm", "yesterday"},
+	} {
+		args := append([]string{"sales", "add", "--journal", jpath, "--syssn", "S2", "--pay-type", "800208", "--txdtm", "2026-11-21 10:00:00"}, bad...)
+		if code, _, errOut := runCmd(t, args...); code != exitUsage || strings.Count(strings.TrimSpace(errOut), "\n") != 0 || errOut == "" {
+			t.Errorf("%v: exit %d, %q (want 2 and one line)", bad, code, errOut)
+		}
+	}
+	csvPath := dir + "/sales.csv"
+	file := "syssn,out_trade_no,txamt,txcurrcd,pay_type,txdtm,respcd,udid\n" +
+		"20261121000100020000000002,POS_2,880,HKD,800101,2026-11-21 10:05:00,1143,POS-01\n" +
+		"20261121000100020000000003,POS_3,12.5,HKD,800101,2026-11-21 10:05:00,0000,POS-01\n"
+	if err := os.WriteFile(csvPath, []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runCmd(t, "sales", "import", "--journal", jpath, csvPath)
+	if code != exitFail || out != "1 added, 0 updated, 0 unchanged, 1 refused\n" || !strings.Contains(errOut, "sales.csv:3: txamt") {
+		t.Fatalf("import: %d %q %q", code, out, errOut)
+	}
+	code, out, _ = runCmd(t, "sales", "list", "--journal", jpath, "--days", "3650", "--format", "csv")
+	if code != 0 || strings.Count(out, "\n") != 3 || !strings.Contains(out, "POS_1,128050,HKD") {
+		t.Fatalf("list: %d %q", code, out)
+	}
+	if code, _, errOut := runCmd(t, "sales", "list", "--journal", jpath, "--format", "xml"); code != exitUsage || !strings.Contains(errOut, "xml") {
+		t.Fatalf("bad format: %d %q", code, errOut)
+	}
+	if code, _, errOut := runCmd(t, "sales", "import", "--journal", jpath, dir+"/missing.csv"); code != exitUsage || !strings.Contains(errOut, "missing.csv") {
+		t.Fatalf("missing file: %d %q", code, errOut)
+	}
+	if code, _, errOut := runCmd(t, "sales", "list", "--journal", csvPath); code != exitFail || !strings.Contains(errOut, "not a qfpos journal") {
+		t.Fatalf("csv as journal: %d %q", code, errOut)
 	}
 }

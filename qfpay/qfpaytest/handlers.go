@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"qfpos/qfpay"
+	"qfpos/qfpay/paytype"
 )
 
 // Request is one request the sandbox received, for tests to inspect.
@@ -247,7 +248,7 @@ func (s *Sandbox) refundLocked(m Merchant, p map[string]string) answer {
 	if partial && slices.Contains(s.noPartialPay, orig.PayType) {
 		return codeAnswer(m.Key, "1271", "transaction does not support partial refund")
 	}
-	if partial && slices.Contains(CardPayTypes, orig.PayType) && orig.SysTime.In(s.loc).Format("20060102") == now.Format("20060102") {
+	if partial && paytype.SameDayFullRefundOnly(orig.PayType) && orig.SysTime.In(s.loc).Format("20060102") == now.Format("20060102") {
 		return codeAnswer(m.Key, "1124", "invalid transaction: a same-day card refund is a void and must be for the full amount")
 	}
 	if s.reservedLocked(orig.SysSN)+amount > orig.Amount {

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"qfpos/qfpay/paytype"
 )
 
 // Merchant is one set of credentials the sandbox accepts.
@@ -66,17 +68,6 @@ type Duplicate struct {
 	Code   string // 1102 (default) or 2011
 	Replay bool   // answer with the first reply instead of an error
 }
-
-// DefaultCancelEndpoints is decision D2's default pay_type → cancel endpoint map.
-func DefaultCancelEndpoints() map[string]string {
-	return map[string]string{
-		"800101": "reversal", "801501": "reversal", "800201": "reversal", "800108": "reversal",
-		"800008": "close", "800208": "close", "801008": "close",
-	}
-}
-
-// CardPayTypes are the card pay types whose same-day refund is a void (full amount only).
-var CardPayTypes = []string{"802801", "802808", "806708", "806808"}
 
 // Sandbox is the in-memory QFPay. Create it with New; it is an http.Handler.
 type Sandbox struct {
@@ -175,7 +166,7 @@ func New(opts ...Option) (*Sandbox, error) {
 		rng:             rand.New(rand.NewPCG(1, 2)),
 		settle:          Settle{PendingCode: "1143", Queries: 1},
 		dup:             Duplicate{Code: "1102"},
-		cancelEndpoints: DefaultCancelEndpoints(),
+		cancelEndpoints: paytype.DefaultCancelEndpoints(),
 		ratePerMinute:   400,
 		sleep:           time.Sleep,
 		log:             slog.New(slog.DiscardHandler),
