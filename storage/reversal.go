@@ -128,49 +128,53 @@ type Intent struct {
 func (j *Journal) Create(in Intent) (Reversal, error) {
 	var r Reversal
 	err := j.db.Update(func(tx *bolt.Tx) error {
-		s, ok, err := saleTx(tx, in.SaleSysSN)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return &RuleError{Err: ErrNotFound, SaleSysSN: in.SaleSysSN}
-		}
-		v, err := viewTx(tx, s)
-		if err != nil {
-			return err
-		}
-		if err := checkIntent(tx, v, in); err != nil {
-			return err
-		}
-		revs := tx.Bucket(bReversals)
-		id, err := revs.NextSequence()
-		if err != nil {
-			return err
-		}
-		now := j.now()
-		r = Reversal{ID: id, Kind: in.Kind, Endpoint: in.Endpoint, OutTradeNo: in.OutTradeNo, SaleSysSN: s.SysSN,
-			Amount: in.Amount, Currency: s.Currency, TxDtm: in.TxDtm, State: StatePending, Reason: in.Reason,
-			Cashier: in.Cashier, Approver: in.Approver, UDID: in.UDID, Created: now, Updated: now}
-		if err := putReversal(tx, r); err != nil {
-			return err
-		}
-		for _, kv := range []struct {
-			b    []byte
-			k, v []byte
-		}{
-			{bReversalsSale, saleReversalKey(s.SysSN, id), nil},
-			{bReversalsDay, timeKey(now, id), nil},
-			{bReversalsOpen, idKey(id), nil},
-			{bReversalsOTN, []byte(in.OutTradeNo), idKey(id)},
-		} {
-			if err := tx.Bucket(kv.b).Put(kv.k, kv.v); err != nil {
-				return err
-			}
-		}
-		return appendEvent(tx, id, Event{At: now, Type: EventIntent, State: StatePending,
-			Message: fmt.Sprintf("%s of %d %s via %s", in.Kind, in.Amount, s.Currency, in.Endpoint)})
+		var err error
+		r, err = createTx(tx, in, j.now())
+		return err
 	})
 	return r, err
+}
+
+func createTx(tx *bolt.Tx, in Intent, now time.Time) (Reversal, error) {
+	s, ok, err := saleTx(tx, in.SaleSysSN)
+	if err != nil {
+		return Reversal{}, err
+	}
+	if !ok {
+		return Reversal{}, &RuleError{Err: ErrNotFound, SaleSysSN: in.SaleSysSN}
+	}
+	v, err := viewTx(tx, s)
+	if err != nil {
+		return Reversal{}, err
+	}
+	if err := checkIntent(tx, v, in); err != nil {
+		return Reversal{}, err
+	}
+	id, err := tx.Bucket(bReversals).NextSequence()
+	if err != nil {
+		return Reversal{}, err
+	}
+	r := Reversal{ID: id, Kind: in.Kind, Endpoint: in.Endpoint, OutTradeNo: in.OutTradeNo, SaleSysSN: s.SysSN,
+		Amount: in.Amount, Currency: s.Currency, TxDtm: in.TxDtm, State: StatePending, Reason: in.Reason,
+		Cashier: in.Cashier, Approver: in.Approver, UDID: in.UDID, Created: now, Updated: now}
+	if err := putReversal(tx, r); err != nil {
+		return Reversal{}, err
+	}
+	for _, kv := range []struct {
+		b    []byte
+		k, v []byte
+	}{
+		{bReversalsSale, saleReversalKey(s.SysSN, id), nil},
+		{bReversalsDay, timeKey(now, id), nil},
+		{bReversalsOpen, idKey(id), nil},
+		{bReversalsOTN, []byte(in.OutTradeNo), idKey(id)},
+	} {
+		if err := tx.Bucket(kv.b).Put(kv.k, kv.v); err != nil {
+			return Reversal{}, err
+		}
+	}
+	return r, appendEvent(tx, id, Event{At: now, Type: EventIntent, State: StatePending,
+		Message: fmt.Sprintf("%s of %d %s via %s", in.Kind, in.Amount, s.Currency, in.Endpoint)})
 }
 
 func checkIntent(tx *bolt.Tx, v SaleView, in Intent) error {
@@ -263,56 +267,60 @@ func (j *Journal) Transition(id uint64, c Change) (Reversal, error) {
 	var r Reversal
 	err := j.db.Update(func(tx *bolt.Tx) error {
 		var err error
-		r, err = reversalTx(tx, id)
-		if err != nil {
-			return err
-		}
-		if r.State.Finished() {
-			return &RuleError{Err: ErrFinal, SaleSysSN: r.SaleSysSN, ReversalID: id, Detail: string(r.State)}
-		}
-		if c.State != "" {
-			if !c.State.valid() || (c.State == StatePending && r.State != StatePending) {
-				return &RuleError{Err: ErrBadState, SaleSysSN: r.SaleSysSN, ReversalID: id, Detail: fmt.Sprintf("%s to %q", r.State, c.State)}
-			}
-			r.State = c.State
-		}
-		if c.Endpoint != "" {
-			if r.Kind != KindCancel || (c.Endpoint != "reversal" && c.Endpoint != "close") {
-				return &RuleError{Err: ErrBadState, SaleSysSN: r.SaleSysSN, ReversalID: id, Detail: "only a cancel may switch between reversal and close"}
-			}
-			r.Endpoint = c.Endpoint
-		}
-		if c.SysSN != "" {
-			r.SysSN = c.SysSN
-		}
-		if c.RespCD != "" {
-			r.RespCD, r.RespErr = c.RespCD, c.RespErr
-		}
-		if c.Attempt {
-			r.Attempts++
-		}
-		now := j.now()
-		r.Updated, r.NextCheck = now, c.NextCheck
-		if r.State.Finished() {
-			r.Finished, r.NextCheck = now, time.Time{}
-			if err := tx.Bucket(bReversalsOpen).Delete(idKey(id)); err != nil {
-				return err
-			}
-		}
-		if err := putReversal(tx, r); err != nil {
-			return err
-		}
-		e := c.Event
-		if e.Type == "" {
-			e.Type = EventState
-		}
-		e.At, e.State, e.NextCheck = now, r.State, r.NextCheck
-		if c.Attempt && e.Attempt == 0 {
-			e.Attempt = r.Attempts
-		}
-		return appendEvent(tx, id, e)
+		r, err = transitionTx(tx, id, c, j.now())
+		return err
 	})
 	return r, err
+}
+
+func transitionTx(tx *bolt.Tx, id uint64, c Change, now time.Time) (Reversal, error) {
+	r, err := reversalTx(tx, id)
+	if err != nil {
+		return r, err
+	}
+	if r.State.Finished() {
+		return r, &RuleError{Err: ErrFinal, SaleSysSN: r.SaleSysSN, ReversalID: id, Detail: string(r.State)}
+	}
+	if c.State != "" {
+		if !c.State.valid() || (c.State == StatePending && r.State != StatePending) {
+			return r, &RuleError{Err: ErrBadState, SaleSysSN: r.SaleSysSN, ReversalID: id, Detail: fmt.Sprintf("%s to %q", r.State, c.State)}
+		}
+		r.State = c.State
+	}
+	if c.Endpoint != "" {
+		if r.Kind != KindCancel || (c.Endpoint != "reversal" && c.Endpoint != "close") {
+			return r, &RuleError{Err: ErrBadState, SaleSysSN: r.SaleSysSN, ReversalID: id, Detail: "only a cancel may switch between reversal and close"}
+		}
+		r.Endpoint = c.Endpoint
+	}
+	if c.SysSN != "" {
+		r.SysSN = c.SysSN
+	}
+	if c.RespCD != "" {
+		r.RespCD, r.RespErr = c.RespCD, c.RespErr
+	}
+	if c.Attempt {
+		r.Attempts++
+	}
+	r.Updated, r.NextCheck = now, c.NextCheck
+	if r.State.Finished() {
+		r.Finished, r.NextCheck = now, time.Time{}
+		if err := tx.Bucket(bReversalsOpen).Delete(idKey(id)); err != nil {
+			return r, err
+		}
+	}
+	if err := putReversal(tx, r); err != nil {
+		return r, err
+	}
+	e := c.Event
+	if e.Type == "" {
+		e.Type = EventState
+	}
+	e.At, e.State, e.NextCheck = now, r.State, r.NextCheck
+	if c.Attempt && e.Attempt == 0 {
+		e.Attempt = r.Attempts
+	}
+	return r, appendEvent(tx, id, e)
 }
 
 // Note appends an event to a reversal without changing it (finished ones too: the history is

@@ -1,0 +1,203 @@
+package storage
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The benchmark journals are built once per `go test -bench` run and shared.
+var (
+	fixtureOnce sync.Once
+	fixtureDir  string
+	fixtureErr  error
+	fixtureNow  = time.Date(2026, 11, 21, 15, 0, 0, 0, hk)
+)
+
+const (
+	bigSales     = 1_000_000
+	bigReversals = 100_000
+	dayReversals = 10_000
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if fixtureDir != "" {
+		os.RemoveAll(fixtureDir)
+	}
+	os.Exit(code)
+}
+
+// buildJournal writes n sales, one every 30 seconds back from fixtureNow (1M span 347 days), and
+// r refunds, of which
+// dayReversals are on fixtureNow's day, in batched transactions.
+func buildJournal(path string, n, r int) error {
+	j, err := Open(path, WithLocation(hk), WithClock(func() time.Time { return fixtureNow }))
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	const step = 30 * time.Second
+	const batch = 20_000
+	for start := 0; start < n; start += batch {
+		err := j.db.Update(func(tx *bolt.Tx) error {
+			for i := start; i < min(start+batch, n); i++ {
+				s := sale(i, int64(100+i%10_000), fixtureNow.Add(-time.Duration(i)*step))
+				if _, err := j.putSaleTx(tx, s); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for start := 0; start < r; start += batch {
+		err := j.db.Update(func(tx *bolt.Tx) error {
+			for i := start; i < min(start+batch, r); i++ {
+				created := fixtureNow.Add(-time.Duration(i) * time.Second) // the first dayReversals are today
+				if i >= dayReversals {
+					created = fixtureNow.AddDate(0, 0, -1-i%300)
+				}
+				s := sale(i, 0, fixtureNow)
+				rev, err := createTx(tx, refundIntent(s, fmt.Sprintf("RF_%d", i), 50), created)
+				if err != nil {
+					return err
+				}
+				if i%10 != 0 { // most are finished; a tenth stay open
+					if _, err := transitionTx(tx, rev.ID, Change{State: StateSucceeded}, created); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func fixture(b *testing.B) (big, small string) {
+	b.Helper()
+	fixtureOnce.Do(func() {
+		fixtureDir, fixtureErr = os.MkdirTemp("", "qfpos-bench-")
+		if fixtureErr != nil {
+			return
+		}
+		if fixtureErr = buildJournal(filepath.Join(fixtureDir, "big.db"), bigSales, bigReversals); fixtureErr != nil {
+			return
+		}
+		fixtureErr = buildJournal(filepath.Join(fixtureDir, "small.db"), 1_000, 100)
+	})
+	if fixtureErr != nil {
+		b.Fatal(fixtureErr)
+	}
+	return filepath.Join(fixtureDir, "big.db"), filepath.Join(fixtureDir, "small.db")
+}
+
+func openFixture(b *testing.B, path string) *Journal {
+	b.Helper()
+	j, err := Open(path, WithLocation(hk), WithClock(func() time.Time { return fixtureNow }))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { j.Close() })
+	return j
+}
+
+func BenchmarkOpen(b *testing.B) {
+	big, _ := fixture(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		j, err := Open(big, WithLocation(hk))
+		if err != nil {
+			b.Fatal(err)
+		}
+		j.Close()
+	}
+}
+
+// BenchmarkRecentSalesFirstPage reports the first page of 50 from a 1k-sale and a 1M-sale
+// journal: the two should cost the same.
+func BenchmarkRecentSalesFirstPage(b *testing.B) {
+	big, small := fixture(b)
+	for _, c := range []struct {
+		name, path string
+	}{{"sales=1k", small}, {"sales=1M", big}} {
+		b.Run(c.name, func(b *testing.B) {
+			j := openFixture(b, c.path)
+			b.ReportAllocs()
+			for b.Loop() {
+				page, err := j.RecentSales(Cursor{}, 50, 7)
+				if err != nil || len(page.Sales) != 50 {
+					b.Fatal(err, len(page.Sales))
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkSaleBySysSN(b *testing.B) {
+	big, _ := fixture(b)
+	j := openFixture(b, big)
+	want := sale(654_321, 0, fixtureNow).SysSN
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok, err := j.Sale(want); err != nil || !ok {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkReversalsOfADay(b *testing.B) {
+	big, _ := fixture(b)
+	j := openFixture(b, big)
+	b.ReportAllocs()
+	for b.Loop() {
+		rs, err := j.ReversalsOn(fixtureNow)
+		if err != nil || len(rs) != dayReversals {
+			b.Fatal(err, len(rs))
+		}
+	}
+}
+
+// BenchmarkStateTransition is one journaled state change (reversal, event and indexes in one
+// commit), beside a raw single-key bbolt commit to the same file.
+func BenchmarkStateTransition(b *testing.B) {
+	big, _ := fixture(b)
+	j := openFixture(b, big)
+	open, err := j.Unfinished()
+	if err != nil || len(open) == 0 {
+		b.Fatal(err)
+	}
+	id := open[0].ID
+	b.Run("transition", func(b *testing.B) {
+		states := []State{StateSent, StateProcessing}
+		i := 0
+		for b.Loop() {
+			i++
+			if _, err := j.Transition(id, Change{State: states[i%2], Event: Event{Type: EventQuery, Code: "1143"}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("raw-bolt-commit", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			i++
+			if err := j.db.Update(func(tx *bolt.Tx) error {
+				return tx.Bucket(bMeta).Put([]byte("bench"), fmt.Appendf(nil, "%d", i))
+			}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
