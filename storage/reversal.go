@@ -54,8 +54,9 @@ type Reversal struct {
 	Currency   string    `json:"currency"`
 	TxDtm      string    `json:"txdtm"` // sent as txdtm: the refund's request time, or the sale's txdtm for a cancel
 	State      State     `json:"state"`
-	Attempts   int       `json:"attempts"`
-	SysSN      string    `json:"syssn,omitempty"` // QFPay's id for this refund or cancel
+	Attempts   int       `json:"attempts"`           // requests sent (the first send and every resend)
+	LastSent   time.Time `json:"last_sent,omitzero"` // when the last request left
+	SysSN      string    `json:"syssn,omitempty"`    // QFPay's id for this refund or cancel
 	RespCD     string    `json:"respcd,omitempty"`
 	RespErr    string    `json:"resperr,omitempty"`
 	Reason     string    `json:"reason,omitempty"`
@@ -191,9 +192,6 @@ func checkIntent(tx *bolt.Tx, v SaleView, in Intent) error {
 	if tx.Bucket(bReversalsOTN).Get([]byte(in.OutTradeNo)) != nil || tx.Bucket(bSalesOTN).Get(reversed(in.OutTradeNo)) != nil {
 		return rule(ErrDuplicate, "out_trade_no "+in.OutTradeNo)
 	}
-	if in.Amount <= 0 {
-		return rule(ErrAmount, "it must be more than zero")
-	}
 	switch in.Kind {
 	case KindRefund:
 		if in.Endpoint != "refund" {
@@ -204,6 +202,9 @@ func checkIntent(tx *bolt.Tx, v SaleView, in Intent) error {
 		}
 		if v.Status() != PaymentPaid {
 			return rule(ErrNotPaid, "")
+		}
+		if in.Amount <= 0 {
+			return rule(ErrAmount, "it must be more than zero")
 		}
 		if in.Amount > v.Remaining() {
 			return &RuleError{Err: ErrOverRefund, SaleSysSN: v.SysSN, Remaining: v.Remaining()}
@@ -301,6 +302,7 @@ func transitionTx(tx *bolt.Tx, id uint64, c Change, now time.Time) (Reversal, er
 	}
 	if c.Attempt {
 		r.Attempts++
+		r.LastSent = now
 	}
 	r.Updated, r.NextCheck = now, c.NextCheck
 	if r.State.Finished() {

@@ -21,6 +21,9 @@ const (
 	FaultTooMany
 	// FaultBadSignature handles the request and signs the reply with the wrong key.
 	FaultBadSignature
+	// FaultSlowReply handles the request (a write is committed), then waits Fault.Latency
+	// before replying: a client with a shorter timeout gives up on a write that happened.
+	FaultSlowReply
 )
 
 func (k FaultKind) String() string {
@@ -37,6 +40,8 @@ func (k FaultKind) String() string {
 		return "too-many"
 	case FaultBadSignature:
 		return "bad-signature"
+	case FaultSlowReply:
+		return "slow-reply"
 	}
 	return fmt.Sprintf("fault(%d)", int(k))
 }
@@ -44,7 +49,7 @@ func (k FaultKind) String() string {
 // Fault is one injected misbehaviour.
 type Fault struct {
 	Kind    FaultKind
-	Latency time.Duration // for FaultLatency
+	Latency time.Duration // for FaultLatency and FaultSlowReply
 }
 
 type randomFaults struct {
@@ -97,6 +102,9 @@ type Script struct {
 	NeverSettle bool
 	// OmitSysSN leaves the reply's own syssn out (a close that did not happen, JP §2.5).
 	OmitSysSN bool
+	// HiddenQueries keeps an accepted refund out of the next N query results, as if QFPay's
+	// records lagged behind its writes.
+	HiddenQueries int
 	// Times limits how many operations the script applies to (0: every one).
 	Times int
 }

@@ -119,6 +119,9 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if faulty && fault.Kind == FaultLostReply {
 		panic(http.ErrAbortHandler) // the write is committed; the reply never arrives
 	}
+	if faulty && fault.Kind == FaultSlowReply {
+		s.sleep(fault.Latency)
+	}
 	body := a.body
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	if a.key != "" {
@@ -258,7 +261,7 @@ func (s *Sandbox) refundLocked(m Merchant, p map[string]string) answer {
 	tx := &Txn{
 		AppCode: m.AppCode, SysSN: s.newSysSNLocked(now), OutTradeNo: p["out_trade_no"], OrigSysSN: orig.SysSN,
 		OrderType: "refund", Endpoint: "refund", PayType: orig.PayType, Currency: orig.Currency,
-		Amount: amount, TxDtm: p["txdtm"], SysTime: now, Cancel: "0", UDID: p["udid"],
+		Amount: amount, TxDtm: p["txdtm"], SysTime: now, Cancel: "0", UDID: p["udid"], Hidden: sc.HiddenQueries,
 	}
 	st := s.settle
 	if sc.Settle != (Settle{}) {

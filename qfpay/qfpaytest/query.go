@@ -62,6 +62,10 @@ func (s *Sandbox) queryLocked(m Merchant, p map[string]string) answer {
 		if len(payTypes) > 0 && !payTypes[t.PayType] {
 			continue
 		}
+		if t.Hidden > 0 {
+			t.Hidden--
+			continue
+		}
 		hits = append(hits, t)
 	}
 	// A query that sees a pending refund moves it toward settlement.

@@ -47,6 +47,7 @@ type Txn struct {
 	SettleAt    time.Time `json:"settle_at,omitzero"`
 	QueriesLeft int       `json:"queries_left,omitempty"`
 	NeverSettle bool      `json:"never_settle,omitempty"`
+	Hidden      int       `json:"hidden,omitempty"` // query results that will still leave it out
 	// FirstReply is the body of the first answer, replayed for a reused out_trade_no.
 	FirstReply []byte `json:"first_reply,omitempty"`
 }

@@ -429,3 +429,19 @@ func TestSeedSales(t *testing.T) {
 		t.Fatalf("unpaid %d, same-day card %d", unpaid, cardToday)
 	}
 }
+
+func TestHiddenQueries(t *testing.T) {
+	r := newRig(t)
+	c := r.client(t)
+	sale := r.pay(t, 1000, "800208", "", "", r.clock.t.Add(-time.Hour))
+	r.sb.ScriptOutTradeNo("RF_lag", Script{HiddenQueries: 2})
+	code(t, c, sale.SysSN, "RF_lag", 100)
+	var seen []int
+	for range 3 {
+		page, _ := c.Query(context.Background(), qfpay.QueryRequest{OutTradeNos: []string{"RF_lag"}})
+		seen = append(seen, len(page.Records))
+	}
+	if seen[0] != 0 || seen[1] != 0 || seen[2] != 1 {
+		t.Fatalf("records per query: %v", seen)
+	}
+}

@@ -1,0 +1,326 @@
+package reversal
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+	_ "time/tzdata" // time zones work on machines without a zoneinfo database
+
+	"github.com/pelletier/go-toml/v2"
+
+	"qfpos/qfpay"
+	"qfpos/qfpay/money"
+)
+
+// Duration is a TOML string like "2s" or "15m".
+type Duration struct{ time.Duration }
+
+// UnmarshalText parses a Go duration.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("%q is not a duration like 2s, 3m or 1h", b)
+	}
+	d.Duration = v
+	return nil
+}
+
+// MarshalText writes the duration back.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// Config is qfpos's configuration. The TOML keys are a contract: other tools write these files.
+type Config struct {
+	QFPay struct {
+		BaseURL                 string            `toml:"base_url"`
+		AppCode                 string            `toml:"app_code"`
+		ClientKey               string            `toml:"client_key"`
+		MchID                   string            `toml:"mchid"`
+		SignType                string            `toml:"sign_type"`
+		Timeout                 Duration          `toml:"timeout"`
+		CloseMethod             string            `toml:"close_method"`
+		StrictResponseSignature bool              `toml:"strict_response_signature"`
+		CancelEndpoint          map[string]string `toml:"cancel_endpoint"`
+	} `toml:"qfpay"`
+	Terminal struct {
+		UDID     string `toml:"udid"`
+		Cashier  string `toml:"cashier"`
+		Timezone string `toml:"timezone"`
+		Currency string `toml:"currency"`
+	} `toml:"terminal"`
+	Journal struct {
+		Path        string `toml:"path"`
+		RecentDays  int    `toml:"recent_days"`
+		SyncOnStart bool   `toml:"sync_on_start"`
+	} `toml:"journal"`
+	Poll struct {
+		First        Duration `toml:"first"`
+		Interval     Duration `toml:"interval"`
+		FastFor      Duration `toml:"fast_for"`
+		MaxInterval  Duration `toml:"max_interval"`
+		GiveUpAfter  Duration `toml:"give_up_after"`
+		RecheckEvery Duration `toml:"recheck_every"`
+		RecheckFor   Duration `toml:"recheck_for"`
+		ResendAfter  Duration `toml:"resend_after"`
+		MaxResends   int      `toml:"max_resends"`
+	} `toml:"poll"`
+
+	// Path is the file the configuration came from ("" when none was found).
+	Path string `toml:"-"`
+	// Location is the terminal's time zone, resolved from Terminal.Timezone.
+	Location *time.Location `toml:"-"`
+}
+
+// DefaultConfig returns every setting at its default (config.example.toml shows the same).
+func DefaultConfig() Config {
+	var c Config
+	c.QFPay.BaseURL = "sandbox"
+	c.QFPay.SignType = "MD5"
+	c.QFPay.Timeout = Duration{15 * time.Second}
+	c.QFPay.CloseMethod = "GET"
+	c.Terminal.Currency = "HKD"
+	c.Journal.RecentDays = 7
+	p := DefaultPolicy()
+	c.Poll.First, c.Poll.Interval, c.Poll.FastFor = Duration{p.First}, Duration{p.Interval}, Duration{p.FastFor}
+	c.Poll.MaxInterval, c.Poll.GiveUpAfter = Duration{p.MaxInterval}, Duration{p.GiveUpAfter}
+	c.Poll.RecheckEvery, c.Poll.RecheckFor = Duration{p.RecheckEvery}, Duration{p.RecheckFor}
+	c.Poll.ResendAfter, c.Poll.MaxResends = Duration{p.ResendAfter}, p.MaxResends
+	c.Location = time.Local
+	return c
+}
+
+// String describes the configuration without the client key.
+func (c Config) String() string {
+	return fmt.Sprintf("config{file=%q base=%s app=%s mchid=%s key=%s udid=%s}", c.Path, c.QFPay.BaseURL,
+		c.QFPay.AppCode, c.QFPay.MchID, redacted(c.QFPay.ClientKey), c.Terminal.UDID)
+}
+
+// LogValue keeps the key out of structured logs.
+func (c Config) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+func redacted(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return "[redacted]"
+}
+
+// FindConfig returns the configuration file to read: the explicit path when given, else
+// ./qfpos.toml when present, else qfpos/config.toml in the user's config directory when present,
+// else "" (defaults only).
+func FindConfig(explicit string) string {
+	if explicit != "" {
+		return explicit
+	}
+	if _, err := os.Stat("qfpos.toml"); err == nil {
+		return "qfpos.toml"
+	}
+	if dir, err := os.UserConfigDir(); err == nil {
+		p := filepath.Join(dir, "qfpos", "config.toml")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// LoadConfig reads the file at path ("" for defaults only), applies QFPAY_APP_CODE and
+// QFPAY_CLIENT_KEY from env, and validates everything. Errors name the file, line and key.
+func LoadConfig(path string, env func(string) string) (Config, error) {
+	c := DefaultConfig()
+	c.Path = path
+	if path != "" {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return c, fmt.Errorf("config %s does not exist (check --config)", path)
+			}
+			return c, fmt.Errorf("config %s: %v", path, err)
+		}
+		if err := decodeConfig(path, src, &c); err != nil {
+			return c, err
+		}
+		if c.QFPay.ClientKey != "" {
+			if err := checkPrivate(path); err != nil {
+				return c, err
+			}
+		}
+		if err := c.validate(src); err != nil {
+			return c, err
+		}
+	} else if err := c.validate(nil); err != nil {
+		return c, err
+	}
+	if env != nil {
+		if v := env("QFPAY_APP_CODE"); v != "" {
+			c.QFPay.AppCode = v
+		}
+		if v := env("QFPAY_CLIENT_KEY"); v != "" {
+			c.QFPay.ClientKey = v
+		}
+	}
+	return c, nil
+}
+
+func decodeConfig(path string, src []byte, c *Config) error {
+	dec := toml.NewDecoder(bytes.NewReader(src)).DisallowUnknownFields().EnableUnmarshalerInterface()
+	err := dec.Decode(c)
+	if err == nil {
+		return nil
+	}
+	var strict *toml.StrictMissingError
+	if errors.As(err, &strict) && len(strict.Errors) > 0 {
+		e := strict.Errors[0]
+		row, _ := e.Position()
+		return fmt.Errorf("config %s:%d: unknown key %s (see config.example.toml for the keys)", path, row, strings.Join(e.Key(), "."))
+	}
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		row, _ := de.Position()
+		if k := de.Key(); len(k) > 0 {
+			return fmt.Errorf("config %s:%d: %s: %s", path, row, strings.Join(k, "."), oneLine(de.Error()))
+		}
+		return fmt.Errorf("config %s:%d: %s", path, row, oneLine(de.Error()))
+	}
+	return fmt.Errorf("config %s: %s", path, oneLine(err.Error()))
+}
+
+func oneLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return strings.TrimPrefix(s, "toml: ")
+}
+
+// checkPrivate refuses a key file that group or others can read.
+func checkPrivate(path string) error {
+	if runtime.GOOS == "windows" {
+		return nil
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("config %s: %v", path, err)
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		return fmt.Errorf("config %s holds client_key but other users can read it (mode %o): run chmod 600 %s", path, st.Mode().Perm(), path)
+	}
+	return nil
+}
+
+// validate checks every value; src (the file's text) lets errors name the line.
+func (c *Config) validate(src []byte) error {
+	bad := func(table, key, format string, args ...any) error {
+		where := "config"
+		if c.Path != "" {
+			where = "config " + c.Path
+			if line := lineOf(src, table, key); line > 0 {
+				where = fmt.Sprintf("config %s:%d", c.Path, line)
+			}
+		}
+		return fmt.Errorf("%s: %s.%s: %s", where, table, key, fmt.Sprintf(format, args...))
+	}
+	q := &c.QFPay
+	if _, err := qfpay.ResolveBaseURL(q.BaseURL); err != nil {
+		return bad("qfpay", "base_url", "%v", err)
+	}
+	if _, err := qfpay.ParseSignType(q.SignType); err != nil {
+		return bad("qfpay", "sign_type", "%q is not MD5 or SHA256", q.SignType)
+	}
+	if m := strings.ToUpper(q.CloseMethod); m != "GET" && m != "POST" {
+		return bad("qfpay", "close_method", "%q is not GET or POST", q.CloseMethod)
+	}
+	if q.Timeout.Duration <= 0 {
+		return bad("qfpay", "timeout", "must be more than 0s")
+	}
+	if err := qfpay.CheckMchID(q.MchID); err != nil {
+		return bad("qfpay", "mchid", "%v", err)
+	}
+	for pt, ep := range q.CancelEndpoint {
+		if len(pt) != 6 || strings.Trim(pt, "0123456789") != "" {
+			return bad("qfpay", "cancel_endpoint", "%q is not a 6-digit pay_type", pt)
+		}
+		if ep != "reversal" && ep != "close" {
+			return bad("qfpay", "cancel_endpoint", "%s = %q: use \"reversal\" or \"close\"", pt, ep)
+		}
+	}
+	if err := qfpay.CheckUDID(c.Terminal.UDID); err != nil {
+		return bad("terminal", "udid", "%v", err)
+	}
+	loc := time.Local
+	if tz := c.Terminal.Timezone; tz != "" {
+		l, err := time.LoadLocation(tz)
+		if err != nil {
+			return bad("terminal", "timezone", "%q is not a time zone name like Asia/Hong_Kong", tz)
+		}
+		loc = l
+	}
+	c.Location = loc
+	cur, err := money.Lookup(c.Terminal.Currency)
+	if err != nil {
+		return bad("terminal", "currency", "%v", err)
+	}
+	c.Terminal.Currency = cur.Code
+	if c.Journal.RecentDays < 1 {
+		return bad("journal", "recent_days", "must be 1 or more")
+	}
+	for key, d := range map[string]Duration{"first": c.Poll.First, "interval": c.Poll.Interval, "fast_for": c.Poll.FastFor,
+		"max_interval": c.Poll.MaxInterval, "give_up_after": c.Poll.GiveUpAfter, "recheck_every": c.Poll.RecheckEvery,
+		"recheck_for": c.Poll.RecheckFor, "resend_after": c.Poll.ResendAfter} {
+		if d.Duration <= 0 {
+			return bad("poll", key, "must be more than 0s")
+		}
+	}
+	if c.Poll.MaxInterval.Duration < c.Poll.Interval.Duration {
+		return bad("poll", "max_interval", "must not be less than interval")
+	}
+	if c.Poll.MaxResends < 0 {
+		return bad("poll", "max_resends", "must not be negative")
+	}
+	return nil
+}
+
+// lineOf finds the line where key is set inside [table] (or a table below it), or 0.
+func lineOf(src []byte, table, key string) int {
+	sc := bufio.NewScanner(bytes.NewReader(src))
+	current := ""
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if strings.HasPrefix(line, "[") {
+			current = strings.Trim(line, "[] ")
+			continue
+		}
+		k, _, ok := strings.Cut(line, "=")
+		if ok && strings.TrimSpace(k) == key && (current == table || strings.HasPrefix(current, table+".")) {
+			return n
+		}
+		if current == table+"."+key && ok {
+			return n
+		}
+	}
+	return 0
+}
+
+// Policy returns the polling policy the [poll] table describes.
+func (c Config) Policy() Policy {
+	return Policy{First: c.Poll.First.Duration, Interval: c.Poll.Interval.Duration, FastFor: c.Poll.FastFor.Duration,
+		MaxInterval: c.Poll.MaxInterval.Duration, GiveUpAfter: c.Poll.GiveUpAfter.Duration,
+		RecheckEvery: c.Poll.RecheckEvery.Duration, RecheckFor: c.Poll.RecheckFor.Duration,
+		ResendAfter: c.Poll.ResendAfter.Duration, MaxResends: c.Poll.MaxResends,
+		RequestTimeout: c.QFPay.Timeout.Duration}
+}
+
+// ClientOptions turns the [qfpay] and [terminal] tables into client options.
+func (c Config) ClientOptions(udid string) []qfpay.Option {
+	st, _ := qfpay.ParseSignType(c.QFPay.SignType)
+	return []qfpay.Option{
+		qfpay.WithBaseURL(c.QFPay.BaseURL), qfpay.WithMchID(c.QFPay.MchID), qfpay.WithSignType(st),
+		qfpay.WithTimeout(c.QFPay.Timeout.Duration), qfpay.WithCloseMethod(c.QFPay.CloseMethod),
+		qfpay.WithStrictResponseSignature(c.QFPay.StrictResponseSignature), qfpay.WithLocation(c.Location),
+		qfpay.WithUDID(udid),
+	}
+}

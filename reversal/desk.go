@@ -1,0 +1,383 @@
+// Package reversal carries one refund or cancel from the cashier's intent to a final, journaled
+// outcome: it validates, journals the intent with its out_trade_no before anything is sent, sends,
+// settles every unclear answer by query (never by a blind resend), resends the identical request
+// only when QFPay says it has no such operation, parks what stays unknown, and resumes all of it
+// after a crash or restart. It also reads qfpos's configuration and runs the headless commands.
+package reversal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"qfpos/qfpay"
+	"qfpos/qfpay/paytype"
+	"qfpos/storage"
+)
+
+// Gateway is the part of *qfpay.Client the lifecycle uses.
+type Gateway interface {
+	Refund(ctx context.Context, r qfpay.RefundRequest) (*qfpay.Reply, error)
+	Reverse(ctx context.Context, r qfpay.CancelRequest) (*qfpay.Reply, error)
+	Close(ctx context.Context, r qfpay.CancelRequest) (*qfpay.Reply, error)
+	Query(ctx context.Context, q qfpay.QueryRequest) (*qfpay.QueryPage, error)
+}
+
+// Request is what the cashier asked for.
+type Request struct {
+	Kind      storage.Kind
+	SaleSysSN string
+	Amount    int64 // refunds: minor units; 0 means what is left to refund. Cancels: ignored.
+	Reason    string
+	Cashier   string
+	Approver  string
+}
+
+// Update is published to subscribers after every journaled change.
+type Update struct {
+	Reversal storage.Reversal
+	Event    storage.Event
+}
+
+// ErrFullAmountToday refuses a partial refund of a card sale on its own day (decision D3).
+var ErrFullAmountToday = errors.New("a card sale refunded on its own day is a void: it must be the full amount")
+
+// ErrNothingLeft refuses a refund of a sale with nothing left to refund.
+var ErrNothingLeft = errors.New("nothing is left to refund on this sale")
+
+// Desk runs the lifecycle of every refund and cancel of one terminal.
+type Desk struct {
+	j         *storage.Journal
+	gw        Gateway
+	p         Policy
+	clock     Clock
+	rnd       func() float64
+	ids       io.Reader
+	udid      string
+	cancelMap map[string]string
+	log       *slog.Logger
+
+	mu      sync.Mutex
+	busy    map[uint64]bool
+	slow    map[uint64]int // checks since the fast phase ended, per operation
+	subs    map[int]chan Update
+	nextSub int
+
+	wake      chan struct{}
+	ready     chan struct{}
+	readyOnce sync.Once
+}
+
+// Option configures a Desk.
+type Option func(*Desk)
+
+// WithPolicy sets the schedule.
+func WithPolicy(p Policy) Option { return func(d *Desk) { d.p = p } }
+
+// WithClock sets the clock (tests pass a VirtualClock).
+func WithClock(c Clock) Option { return func(d *Desk) { d.clock = c } }
+
+// WithRand sets the jitter source, a function returning [0, 1).
+func WithRand(f func() float64) Option { return func(d *Desk) { d.rnd = f } }
+
+// WithIDSource sets where the random bits of out_trade_no come from (default crypto/rand).
+func WithIDSource(r io.Reader) Option { return func(d *Desk) { d.ids = r } }
+
+// WithUDID records the terminal's udid on every operation.
+func WithUDID(udid string) Option { return func(d *Desk) { d.udid = udid } }
+
+// WithCancelEndpoints overrides the pay_type → reversal|close map (decision D2) for some pay types.
+func WithCancelEndpoints(m map[string]string) Option {
+	return func(d *Desk) {
+		for k, v := range m {
+			d.cancelMap[k] = v
+		}
+	}
+}
+
+// WithLogger sets where the desk logs.
+func WithLogger(l *slog.Logger) Option { return func(d *Desk) { d.log = l } }
+
+// New builds a desk over a journal and a gateway. Call Run to resume and drive operations.
+func New(j *storage.Journal, gw Gateway, opts ...Option) *Desk {
+	d := &Desk{
+		j: j, gw: gw, p: DefaultPolicy(), clock: realClock{}, rnd: rand.Float64, ids: cryptoRand,
+		cancelMap: paytype.DefaultCancelEndpoints(), log: slog.New(slog.DiscardHandler),
+		busy: map[uint64]bool{}, slow: map[uint64]int{}, subs: map[int]chan Update{},
+		wake: make(chan struct{}, 1), ready: make(chan struct{}),
+	}
+	for _, o := range opts {
+		o(d)
+	}
+	return d
+}
+
+// Policy returns the desk's schedule.
+func (d *Desk) Policy() Policy { return d.p }
+
+// Journal returns the desk's journal.
+func (d *Desk) Journal() *storage.Journal { return d.j }
+
+// Ready is closed once Run has resumed every unfinished operation; Start waits for it.
+func (d *Desk) Ready() <-chan struct{} { return d.ready }
+
+// Subscribe returns a channel of updates and a function that ends the subscription. A slow
+// subscriber misses updates rather than blocking the lifecycle; the journal has them all.
+func (d *Desk) Subscribe() (<-chan Update, func()) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	ch := make(chan Update, 256)
+	id := d.nextSub
+	d.nextSub++
+	d.subs[id] = ch
+	return ch, func() {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		if _, ok := d.subs[id]; ok {
+			delete(d.subs, id)
+			close(ch)
+		}
+	}
+}
+
+func (d *Desk) publish(r storage.Reversal, e storage.Event) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, ch := range d.subs {
+		select {
+		case ch <- Update{Reversal: r, Event: e}:
+		default:
+			d.log.Warn("subscriber too slow; update dropped", "reversal", r.ID)
+		}
+	}
+}
+
+// poke wakes Run to look for due work.
+func (d *Desk) poke() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// claim marks operations as being worked on; it returns those that were free.
+func (d *Desk) claim(rs []storage.Reversal) []storage.Reversal {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := rs[:0:0]
+	for _, r := range rs {
+		if !d.busy[r.ID] {
+			d.busy[r.ID] = true
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (d *Desk) release(rs ...storage.Reversal) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, r := range rs {
+		delete(d.busy, r.ID)
+	}
+}
+
+// cancelEndpoint is the endpoint that cancels a sale of this pay type first.
+func (d *Desk) cancelEndpoint(payType string) string {
+	if ep := d.cancelMap[payType]; ep != "" {
+		return ep
+	}
+	return "reversal" // QFPay lists none: try reversal, then close
+}
+
+func otherEndpoint(ep string) string {
+	if ep == "reversal" {
+		return "close"
+	}
+	return "reversal"
+}
+
+// Start validates a request, journals its intent with a new out_trade_no, and sends it. It
+// returns the operation as journaled after the first reply; Run keeps driving it. A refused
+// request returns an error and sends nothing: *storage.RuleError for the journal's rules,
+// ErrFullAmountToday, ErrNothingLeft.
+func (d *Desk) Start(ctx context.Context, req Request) (storage.Reversal, error) {
+	select {
+	case <-d.ready:
+	case <-ctx.Done():
+		return storage.Reversal{}, ctx.Err()
+	}
+	v, ok, err := d.j.Sale(req.SaleSysSN)
+	if err != nil {
+		return storage.Reversal{}, err
+	}
+	if !ok {
+		return storage.Reversal{}, &storage.RuleError{Err: storage.ErrNotFound, SaleSysSN: req.SaleSysSN}
+	}
+	now := d.clock.Now().In(d.j.Location())
+	in := storage.Intent{Kind: req.Kind, SaleSysSN: v.SysSN, Reason: req.Reason, Cashier: req.Cashier,
+		Approver: req.Approver, UDID: d.udid}
+	prefix := "RF"
+	switch req.Kind {
+	case storage.KindRefund:
+		in.Endpoint, in.Amount, in.TxDtm = "refund", req.Amount, now.Format(storage.TxDtmLayout)
+		if v.Open == nil && v.Status() == storage.PaymentPaid && !v.Cancelled {
+			if in.Amount == 0 {
+				in.Amount = v.Remaining()
+				if in.Amount == 0 {
+					return storage.Reversal{}, ErrNothingLeft
+				}
+			}
+			if paytype.SameDayFullRefundOnly(v.PayType) && sameDay(v.Time, now) && in.Amount != v.Amount {
+				return storage.Reversal{}, ErrFullAmountToday
+			}
+		}
+	case storage.KindCancel:
+		prefix = "CX"
+		in.Endpoint, in.Amount, in.TxDtm = d.cancelEndpoint(v.PayType), v.Amount, v.TxDtm
+	default:
+		return storage.Reversal{}, fmt.Errorf("unknown kind %q", req.Kind)
+	}
+	if in.OutTradeNo, err = newOutTradeNo(prefix, now, d.ids); err != nil {
+		return storage.Reversal{}, err
+	}
+	r, err := d.j.Create(in)
+	if err != nil {
+		return storage.Reversal{}, err
+	}
+	d.publish(r, storage.Event{At: r.Created, Type: storage.EventIntent, State: r.State})
+	d.claim([]storage.Reversal{r})
+	r = d.send(ctx, r)
+	d.release(r)
+	d.poke()
+	return r, nil
+}
+
+func sameDay(a, b time.Time) bool {
+	b = b.In(a.Location())
+	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
+}
+
+// Recheck asks for an immediate query of an unfinished operation (a manager's "check now").
+func (d *Desk) Recheck(id uint64) error {
+	r, err := d.j.Reversal(id)
+	if err != nil {
+		return err
+	}
+	if r.State.Finished() {
+		return nil
+	}
+	if _, err := d.j.Transition(id, storage.Change{NextCheck: d.clock.Now(), Event: storage.Event{Type: storage.EventNote, Message: "re-check requested"}}); err != nil {
+		return err
+	}
+	d.poke()
+	return nil
+}
+
+// Run resumes every unfinished operation in the journal (before Start accepts new work), then
+// drives operations until ctx ends. Cancelling ctx stops polling and leaves the journal
+// consistent; the work resumes on the next Run.
+func (d *Desk) Run(ctx context.Context) error {
+	d.tick(ctx, true)
+	d.readyOnce.Do(func() { close(d.ready) })
+	for {
+		next, ok := d.tick(ctx, false)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		var timer <-chan time.Time
+		if ok {
+			timer = d.clock.After(max(next.Sub(d.clock.Now()), 0))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-d.wake:
+		case <-timer:
+		}
+	}
+}
+
+// tick does the work that is due (all unfinished work when force is set) and returns when the
+// next check is due.
+func (d *Desk) tick(ctx context.Context, force bool) (time.Time, bool) {
+	if ctx.Err() != nil {
+		return time.Time{}, false
+	}
+	open, err := d.j.Unfinished()
+	if err != nil {
+		d.log.Error("reading unfinished operations", "err", err)
+		return d.clock.Now().Add(d.p.Interval), true
+	}
+	now := d.clock.Now()
+	var toSend, toQuery []storage.Reversal
+	for _, r := range open {
+		switch {
+		case r.State == storage.StatePending:
+			toSend = append(toSend, r)
+		case force || (!r.NextCheck.IsZero() && !r.NextCheck.After(now)):
+			toQuery = append(toQuery, r)
+		}
+	}
+	for _, r := range d.claim(toSend) {
+		d.send(ctx, r)
+		d.release(r)
+	}
+	if q := d.claim(toQuery); len(q) > 0 {
+		d.check(ctx, q)
+		d.release(q...)
+	}
+	open, err = d.j.Unfinished()
+	if err != nil {
+		return d.clock.Now().Add(d.p.Interval), true
+	}
+	var next time.Time
+	for _, r := range open {
+		if r.State == storage.StatePending {
+			return d.clock.Now(), true
+		}
+		if !r.NextCheck.IsZero() && (next.IsZero() || r.NextCheck.Before(next)) {
+			next = r.NextCheck
+		}
+	}
+	return next, !next.IsZero()
+}
+
+// Follow waits until the operation is finished, parked as unknown, or the deadline passes, and
+// returns it as journaled. progress receives every update of the operation.
+func (d *Desk) Follow(ctx context.Context, id uint64, progress func(Update)) (storage.Reversal, error) {
+	updates, stop := d.Subscribe()
+	defer stop()
+	r, err := d.j.Reversal(id)
+	if err != nil || r.State.Finished() || r.State == storage.StateUnknown {
+		return r, err
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			r, err := d.j.Reversal(id)
+			if err != nil {
+				return r, err
+			}
+			return r, ctx.Err()
+		case u, ok := <-updates:
+			if !ok {
+				return d.j.Reversal(id)
+			}
+			if u.Reversal.ID != id {
+				continue
+			}
+			if progress != nil {
+				progress(u)
+			}
+			if u.Reversal.State.Finished() || u.Reversal.State == storage.StateUnknown {
+				return d.j.Reversal(id)
+			}
+		}
+	}
+}
