@@ -9,14 +9,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"qfpos/qfpay"
 	"qfpos/qfpay/money"
 	"qfpos/qfpay/qfpaytest"
+	"qfpos/reversal"
 	"qfpos/storage"
 )
 
@@ -27,6 +30,14 @@ Usage:
                 [--seed N] [--state FILE] [--sales N]
       run the QFPay sandbox gateway standalone (for POS developers and tests)
 
+  qfpos refund --syssn S [--amount 12.50] [--reason TEXT] [--json] [--wait 16m]
+      refund (part of) a paid sale; the default amount is what is left to refund
+  qfpos cancel --syssn S [--json] [--wait 16m]
+      cancel a sale that was not paid (reversal or close, chosen by pay type)
+  qfpos resume [--json] [--wait 16m]
+      drive every unfinished refund and cancel until final or the deadline
+  qfpos pending [--json]
+      list unfinished refunds and cancels
   qfpos sales add --syssn S --out-trade-no O --amount 12.50 --currency HKD --pay-type 800208
                   --txdtm "2026-11-21 10:00:00" [--status 0000] [--cashier NAME] [--goods TEXT]
       record a sale taken by the POS
@@ -35,7 +46,10 @@ Usage:
   qfpos sales list [--days 7] [--format table|csv|json]
       list recent sales, newest first
 
-Every command that uses the journal takes --journal PATH.
+Every command takes --config PATH (default ./qfpos.toml, else the user's config directory)
+and --journal PATH (overrides [journal] path).
+Exit status of refund, cancel and resume: 0 succeeded, 1 failed, 2 usage, configuration or
+validation error (nothing sent), 3 outcome still unknown.
 Run "qfpos COMMAND --help" for a command's flags.
 `
 
@@ -64,6 +78,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdSandbox(ctx, args[1:], stdout, stderr)
 	case "sales":
 		return cmdSales(args[1:], stdout, stderr)
+	case "refund", "cancel":
+		return cmdReverse(ctx, args[0], args[1:], stdout, stderr)
+	case "resume":
+		return cmdResume(ctx, args[1:], stdout, stderr)
+	case "pending":
+		return cmdPending(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -103,6 +123,8 @@ func cmdSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	seed := fs.Uint64("seed", uint64(time.Now().UnixNano()), "seed for ids, seeded sales and random faults")
 	state := fs.String("state", "", "JSON file that keeps the sandbox's state across restarts")
 	sales := fs.Int("sales", 8, "sales to seed when the sandbox has none")
+	settle := fs.Duration("settle", 3*time.Second, "how long an accepted refund stays processing (plus up to as much again at random); 0 completes at once")
+	faultRate := fs.Float64("fault-rate", 0, "share of requests (0 to 1) that meet a random fault: lost reply, 502, truncated reply, slow reply")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
@@ -114,7 +136,11 @@ func cmdSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "qfpos sandbox: --mchid: %v\n", err)
 		return exitUsage
 	}
-	opts := []qfpaytest.Option{qfpaytest.WithSeed(*seed), qfpaytest.WithSettle(qfpaytest.Settle{Delay: 3 * time.Second, Jitter: 3 * time.Second})}
+	if *settle < 0 || *faultRate < 0 || *faultRate > 1 {
+		fmt.Fprintln(stderr, "qfpos sandbox: --settle must not be negative and --fault-rate must be between 0 and 1")
+		return exitUsage
+	}
+	opts := []qfpaytest.Option{qfpaytest.WithSeed(*seed), qfpaytest.WithSettle(qfpaytest.Settle{Delay: *settle, Jitter: *settle})}
 	if *state != "" {
 		opts = append(opts, qfpaytest.WithStateFile(*state))
 	}
@@ -139,6 +165,13 @@ func cmdSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			return exitFail
 		}
 	}
+	if *faultRate > 0 {
+		faults := []qfpaytest.Fault{{Kind: qfpaytest.FaultLostReply}, {Kind: qfpaytest.FaultBadGateway},
+			{Kind: qfpaytest.FaultTruncated}, {Kind: qfpaytest.FaultSlowReply, Latency: 2 * time.Second}}
+		for _, ep := range []string{"refund", "reversal", "close", "query"} {
+			sb.RandomFaults(ep, *faultRate, faults...)
+		}
+	}
 	srv, err := sb.Listen(*addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "qfpos sandbox: cannot listen on %s: %v (pick another --addr)\n", *addr, err)
@@ -152,7 +185,7 @@ func cmdSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stdout, "  mchid       = %q\n", m.MchID)
 	}
 	fmt.Fprintln(stdout, "\nSales:")
-	fmt.Fprintf(stdout, "  %-26s  %-19s  %-6s  %10s  %s\n", "syssn", "txdtm", "type", "amount", "status")
+	fmt.Fprintf(stdout, "  %-26s  %-26s  %-19s  %-6s  %14s  %s\n", "syssn", "out_trade_no", "txdtm", "type", "amount", "status")
 	for _, t := range sb.Txns() {
 		if t.OrderType != "payment" || t.AppCode != m.AppCode {
 			continue
@@ -161,7 +194,7 @@ func cmdSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		if t.RespCD != "0000" {
 			status = "unpaid"
 		}
-		fmt.Fprintf(stdout, "  %-26s  %-19s  %-6s  %10s  %s\n", t.SysSN, t.TxDtm, t.PayType, amountText(t.Amount, t.Currency), status)
+		fmt.Fprintf(stdout, "  %-26s  %-26s  %-19s  %-6s  %14s  %s\n", t.SysSN, t.OutTradeNo, t.TxDtm, t.PayType, amountText(t.Amount, t.Currency), status)
 	}
 	fmt.Fprintln(stdout, "\nPress Ctrl+C to stop.")
 
@@ -196,36 +229,183 @@ func cmdSales(args []string, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
-// journalFlag registers --journal on a command.
-func journalFlag(fs *flag.FlagSet) *string {
-	return fs.String("journal", "", "journal file (default: the user's data directory)")
+// common holds the flags every command has.
+type common struct {
+	config  *string
+	journal *string
 }
 
-// openJournal opens the journal named by --journal, or the default one.
-func openJournal(path string, stderr io.Writer, cmd string) (*storage.Journal, bool) {
-	if path == "" {
-		p, err := storage.DefaultPath()
-		if err != nil {
-			fmt.Fprintf(stderr, "qfpos %s: %v\n", cmd, err)
-			return nil, false
-		}
-		path = p
+func commonFlags(fs *flag.FlagSet) common {
+	return common{
+		config:  fs.String("config", "", "configuration file (default ./qfpos.toml, else the user's config directory)"),
+		journal: fs.String("journal", "", "journal file (overrides [journal] path)"),
 	}
-	j, err := storage.Open(path)
+}
+
+// load reads the configuration and opens the journal, printing a one-line error on failure.
+func (c common) load(stderr io.Writer, cmd string) (reversal.Config, *storage.Journal, bool) {
+	cfg, err := reversal.LoadConfig(reversal.FindConfig(*c.config), os.Getenv)
 	if err != nil {
 		fmt.Fprintf(stderr, "qfpos %s: %v\n", cmd, err)
-		return nil, false
+		return cfg, nil, false
 	}
-	return j, true
+	path := *c.journal
+	if path == "" {
+		path = cfg.Journal.Path
+	}
+	if path == "" {
+		if path, err = storage.DefaultPath(); err != nil {
+			fmt.Fprintf(stderr, "qfpos %s: %v\n", cmd, err)
+			return cfg, nil, false
+		}
+	}
+	j, err := storage.Open(path, storage.WithLocation(cfg.Location))
+	if err != nil {
+		fmt.Fprintf(stderr, "qfpos %s: %v\n", cmd, err)
+		return cfg, nil, false
+	}
+	return cfg, j, true
+}
+
+// logger writes qfpos.log beside the journal (nothing is logged to the terminal).
+func logger(j *storage.Journal) (*slog.Logger, func()) {
+	f, err := os.OpenFile(filepath.Join(filepath.Dir(j.Path()), "qfpos.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return slog.New(slog.DiscardHandler), func() {}
+	}
+	return slog.New(slog.NewTextHandler(f, nil)), func() { f.Close() }
+}
+
+// newDesk builds the QFPay client and the lifecycle from the configuration. The udid comes from
+// the configuration, else from the journal (generated once).
+func newDesk(cfg reversal.Config, j *storage.Journal, log *slog.Logger) (*reversal.Desk, string, error) {
+	if cfg.QFPay.AppCode == "" || cfg.QFPay.ClientKey == "" {
+		where := "the configuration file"
+		if cfg.Path != "" {
+			where = cfg.Path
+		}
+		return nil, "", fmt.Errorf("no QFPay credentials: set app_code and client_key in %s, or QFPAY_APP_CODE and QFPAY_CLIENT_KEY", where)
+	}
+	udid := cfg.Terminal.UDID
+	if udid == "" {
+		var err error
+		if udid, err = j.TerminalUDID(reversal.NewUDID); err != nil {
+			return nil, "", err
+		}
+	}
+	client, err := qfpay.New(cfg.QFPay.AppCode, cfg.QFPay.ClientKey, append(cfg.ClientOptions(udid), qfpay.WithLogger(log))...)
+	if err != nil {
+		return nil, "", err
+	}
+	d := reversal.New(j, client, reversal.WithPolicy(cfg.Policy()), reversal.WithUDID(udid),
+		reversal.WithCancelEndpoints(cfg.QFPay.CancelEndpoint), reversal.WithLogger(log))
+	return d, udid, nil
+}
+
+func cmdReverse(ctx context.Context, kind string, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags(kind, stderr)
+	cf := commonFlags(fs)
+	syssn := fs.String("syssn", "", "QFPay's syssn of the sale (required)")
+	var amount, reason *string
+	if kind == "refund" {
+		amount = fs.String("amount", "", "amount to refund, e.g. 12.50 (default: what is left to refund)")
+		reason = fs.String("reason", "", "why the customer is refunded")
+	}
+	asJSON := fs.Bool("json", false, "print the result as one JSON line")
+	wait := fs.Duration("wait", 0, "how long to follow the outcome (default: [poll] give_up_after + 1m)")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if *syssn == "" {
+		fmt.Fprintf(stderr, "qfpos %s: --syssn is required\n", kind)
+		return exitUsage
+	}
+	cfg, j, ok := cf.load(stderr, kind)
+	if !ok {
+		return exitUsage
+	}
+	defer j.Close()
+	log, closeLog := logger(j)
+	defer closeLog()
+	d, udid, err := newDesk(cfg, j, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "qfpos %s: %v\n", kind, err)
+		return exitUsage
+	}
+	req := reversal.Request{Kind: storage.Kind(kind), SaleSysSN: *syssn, Cashier: cfg.Terminal.Cashier}
+	if kind == "refund" {
+		req.Reason = *reason
+		if *amount != "" {
+			if req.Amount, err = reversal.ParseAmount(j, *syssn, *amount); err != nil {
+				fmt.Fprintf(stderr, "qfpos refund: --amount: %v\n", err)
+				return exitUsage
+			}
+			if req.Amount <= 0 {
+				fmt.Fprintln(stderr, "qfpos refund: --amount must be more than zero")
+				return exitUsage
+			}
+		}
+	}
+	fmt.Fprintf(stderr, "terminal %s, gateway %s\n", udid, cfg.QFPay.BaseURL)
+	return command(d, cfg, *wait, *asJSON, stdout, stderr).One(ctx, req)
+}
+
+func command(d *reversal.Desk, cfg reversal.Config, wait time.Duration, asJSON bool, stdout, stderr io.Writer) reversal.Command {
+	if wait <= 0 {
+		wait = cfg.Policy().GiveUpAfter + time.Minute
+	}
+	return reversal.Command{Desk: d, Wait: wait, JSON: asJSON, Stdout: stdout, Stderr: stderr}
+}
+
+func cmdResume(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("resume", stderr)
+	cf := commonFlags(fs)
+	asJSON := fs.Bool("json", false, "print each result as one JSON line")
+	wait := fs.Duration("wait", 0, "how long to drive operations (default: [poll] give_up_after + 1m)")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	cfg, j, ok := cf.load(stderr, "resume")
+	if !ok {
+		return exitUsage
+	}
+	defer j.Close()
+	log, closeLog := logger(j)
+	defer closeLog()
+	d, _, err := newDesk(cfg, j, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "qfpos resume: %v\n", err)
+		return exitUsage
+	}
+	return command(d, cfg, *wait, *asJSON, stdout, stderr).Resume(ctx)
+}
+
+func cmdPending(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("pending", stderr)
+	cf := commonFlags(fs)
+	asJSON := fs.Bool("json", false, "print one JSON line per operation")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	_, j, ok := cf.load(stderr, "pending")
+	if !ok {
+		return exitUsage
+	}
+	defer j.Close()
+	if err := reversal.WritePending(stdout, j, *asJSON); err != nil {
+		fmt.Fprintf(stderr, "qfpos pending: %v\n", err)
+		return exitFail
+	}
+	return exitOK
 }
 
 func cmdSalesAdd(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("sales add", stderr)
-	journal := journalFlag(fs)
+	cf := commonFlags(fs)
 	syssn := fs.String("syssn", "", "QFPay's syssn of the payment (required)")
 	otn := fs.String("out-trade-no", "", "the POS's out_trade_no of the payment")
 	amount := fs.String("amount", "", "amount as a decimal in the currency, e.g. 12.50 (required)")
-	currency := fs.String("currency", "HKD", "currency code")
+	currency := fs.String("currency", "", "currency code (default: [terminal] currency)")
 	payType := fs.String("pay-type", "", "QFPay pay_type, e.g. 800208 (required)")
 	txdtm := fs.String("txdtm", "", `payment time "YYYY-MM-DD hh:mm:ss" (required)`)
 	status := fs.String("status", "0000", "QFPay respcd of the payment: 0000 paid, 1143 not paid yet")
@@ -234,6 +414,14 @@ func cmdSalesAdd(args []string, stdout, stderr io.Writer) int {
 	udid := fs.String("udid", "", "the terminal that took the payment")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
+	}
+	cfg, j, ok := cf.load(stderr, "sales add")
+	if !ok {
+		return exitUsage
+	}
+	defer j.Close()
+	if *currency == "" {
+		*currency = cfg.Terminal.Currency
 	}
 	cur, err := money.Lookup(*currency)
 	if err != nil {
@@ -249,17 +437,15 @@ func cmdSalesAdd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "qfpos sales add: --amount: %v\n", err)
 		return exitUsage
 	}
+	if *cashier == "" {
+		*cashier = cfg.Terminal.Cashier
+	}
 	s := storage.Sale{SysSN: *syssn, OutTradeNo: *otn, Amount: minor, Currency: cur.Code, PayType: *payType,
 		TxDtm: *txdtm, RespCD: *status, UDID: *udid, Cashier: *cashier, GoodsName: *goods, Source: storage.SourceRecorded}
 	if err := s.Validate(); err != nil {
 		fmt.Fprintf(stderr, "qfpos sales add: %v\n", err)
 		return exitUsage
 	}
-	j, ok := openJournal(*journal, stderr, "sales add")
-	if !ok {
-		return exitFail
-	}
-	defer j.Close()
 	res, err := j.PutSale(s)
 	if err != nil {
 		fmt.Fprintf(stderr, "qfpos sales add: %v\n", err)
@@ -272,7 +458,7 @@ func cmdSalesAdd(args []string, stdout, stderr io.Writer) int {
 
 func cmdSalesImport(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("sales import", stderr)
-	journal := journalFlag(fs)
+	cf := commonFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -290,9 +476,9 @@ func cmdSalesImport(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	defer f.Close()
-	j, ok := openJournal(*journal, stderr, "sales import")
+	_, j, ok := cf.load(stderr, "sales import")
 	if !ok {
-		return exitFail
+		return exitUsage
 	}
 	defer j.Close()
 	res, err := j.ImportCSV(f)
@@ -312,13 +498,13 @@ func cmdSalesImport(args []string, stdout, stderr io.Writer) int {
 
 func cmdSalesList(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("sales list", stderr)
-	journal := journalFlag(fs)
-	days := fs.Int("days", 7, "how many days back")
+	cf := commonFlags(fs)
+	days := fs.Int("days", 0, "how many days back (default: [journal] recent_days)")
 	format := fs.String("format", "table", "table, csv or json")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	if *days < 1 {
+	if *days < 0 {
 		fmt.Fprintln(stderr, "qfpos sales list: --days must be 1 or more")
 		return exitUsage
 	}
@@ -328,11 +514,14 @@ func cmdSalesList(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "qfpos sales list: --format %q is not table, csv or json\n", *format)
 		return exitUsage
 	}
-	j, ok := openJournal(*journal, stderr, "sales list")
+	cfg, j, ok := cf.load(stderr, "sales list")
 	if !ok {
-		return exitFail
+		return exitUsage
 	}
 	defer j.Close()
+	if *days == 0 {
+		*days = cfg.Journal.RecentDays
+	}
 	var all []storage.SaleView
 	for cur := (storage.Cursor{}); ; {
 		page, err := j.RecentSales(cur, 500, *days)

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
@@ -11,6 +13,8 @@ import (
 	"time"
 
 	"qfpos/qfpay"
+	"qfpos/qfpay/qfpaytest"
+	"qfpos/reversal"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while a command writes to it.
@@ -29,6 +33,21 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestMain keeps the commands away from the user's real configuration and journal.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "qfpos-main-test-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_CONFIG_HOME", dir+"/config")
+	os.Setenv("XDG_DATA_HOME", dir+"/data")
+	os.Unsetenv("QFPAY_APP_CODE")
+	os.Unsetenv("QFPAY_CLIENT_KEY")
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 func runCmd(t *testing.T, args ...string) (int, string, string) {
@@ -88,7 +107,7 @@ func TestSandboxCommand(t *testing.T) {
 		}
 		return m[1]
 	}
-	paid := regexp.MustCompile(`(?m)^\s+(\d{26})\s+\S+ \S+\s+80[01]\d{3}\s.*\bpaid$`).FindStringSubmatch(text)
+	paid := regexp.MustCompile(`(?m)^\s+(\d{26})\s+\S+\s+\S+ \S+\s+80[01]\d{3}\s.*\bpaid$`).FindStringSubmatch(text)
 	if paid == nil {
 		t.Fatalf("no paid sale listed: %q", text)
 	}
@@ -145,7 +164,162 @@ func TestSalesCommands(t *testing.T) {
 	if code, _, errOut := runCmd(t, "sales", "import", "--journal", jpath, dir+"/missing.csv"); code != exitUsage || !strings.Contains(errOut, "missing.csv") {
 		t.Fatalf("missing file: %d %q", code, errOut)
 	}
-	if code, _, errOut := runCmd(t, "sales", "list", "--journal", csvPath); code != exitFail || !strings.Contains(errOut, "not a qfpos journal") {
+	if code, _, errOut := runCmd(t, "sales", "list", "--journal", csvPath); code != exitUsage || !strings.Contains(errOut, "not a qfpos journal") {
 		t.Fatalf("csv as journal: %d %q", code, errOut)
+	}
+}
+
+// headless sets up an in-process sandbox on loopback, a journal with sales, and a config file.
+type headless struct {
+	sb    *qfpaytest.Sandbox
+	cfg   string
+	sales map[string]qfpaytest.Txn
+}
+
+func newHeadless(t *testing.T, extraPoll string) headless {
+	t.Helper()
+	dir := t.TempDir()
+	sb, err := qfpaytest.New(qfpaytest.WithMerchant(qfpaytest.TestMerchant), qfpaytest.WithSettle(qfpaytest.Settle{Queries: 1}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := sb.Listen("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	jpath := dir + "/journal.db"
+	h := headless{sb: sb, cfg: dir + "/qfpos.toml", sales: map[string]qfpaytest.Txn{}}
+	for name, p := range map[string]qfpaytest.Payment{
+		"paid":   {Amount: 5000, PayType: "800208"},
+		"unpaid": {Amount: 8800, PayType: "800101", RespCD: "1143"},
+	} {
+		p.AppCode = qfpaytest.TestMerchant.AppCode
+		p.Time = time.Now().Add(-26 * time.Hour)
+		tx, err := sb.AddPayment(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.sales[name] = tx
+		code, _, errOut := runCmd(t, "sales", "add", "--journal", jpath, "--syssn", tx.SysSN, "--out-trade-no", tx.OutTradeNo,
+			"--amount", fmt.Sprint(float64(tx.Amount)/100), "--pay-type", tx.PayType, "--txdtm", tx.TxDtm, "--status", tx.RespCD)
+		if code != 0 {
+			t.Fatal(errOut)
+		}
+	}
+	text := fmt.Sprintf("[qfpay]\nbase_url = %q\napp_code = %q\nclient_key = %q\n[terminal]\nudid = \"POS-09\"\n[journal]\npath = %q\n[poll]\nfirst = \"20ms\"\ninterval = \"30ms\"\nfast_for = \"1s\"\nmax_interval = \"50ms\"\nresend_after = \"100ms\"\n%s",
+		srv.URL, qfpaytest.TestMerchant.AppCode, qfpaytest.TestMerchant.Key, jpath, extraPoll)
+	if err := os.WriteFile(h.cfg, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func TestRefundCommand(t *testing.T) {
+	h := newHeadless(t, "")
+	paid := h.sales["paid"].SysSN
+	code, out, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "12.50", "--reason", "damaged", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	var res reversal.Result
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.State != "succeeded" || res.Amount != 1250 || res.QFPaySysSN == "" || res.UDID != "POS-09" {
+		t.Fatalf("%q %v", out, err)
+	}
+	if !strings.Contains(errOut, "sent (attempt 1)") || !strings.Contains(errOut, "succeeded") {
+		t.Fatalf("progress lines:\n%s", errOut)
+	}
+	// The default amount is what is left; then nothing is left (nothing sent, exit 2).
+	code, out, _ = runCmd(t, "refund", "--config", h.cfg, "--syssn", paid)
+	if code != 0 || !strings.Contains(out, "refund 37.50 HKD of sale "+paid) || !strings.Contains(out, "succeeded") {
+		t.Fatalf("default amount: %d %q", code, out)
+	}
+	before := len(h.sb.Requests())
+	for _, args := range [][]string{
+		{"--syssn", paid},
+		{"--syssn", paid, "--amount", "1.234"},
+		{"--syssn", "nope"},
+		{"--syssn", h.sales["unpaid"].SysSN},
+		{},
+	} {
+		code, _, errOut := runCmd(t, append([]string{"refund", "--config", h.cfg}, args...)...)
+		if code != reversal.ExitUsage || strings.Count(strings.TrimSpace(errOut), "\n") > 1 {
+			t.Errorf("%v: exit %d\n%s", args, code, errOut)
+		}
+	}
+	if len(h.sb.Requests()) != before {
+		t.Fatal("a refused command sent a request")
+	}
+	if code, out, _ := runCmd(t, "pending", "--config", h.cfg); code != 0 || !strings.Contains(out, "no unfinished") {
+		t.Fatalf("pending: %d %q", code, out)
+	}
+}
+
+func TestRefundCommandFailureAndCancel(t *testing.T) {
+	h := newHeadless(t, "")
+	h.sb.ScriptAmount(777, qfpaytest.Script{RespCD: "1294"})
+	code, out, _ := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "7.77")
+	if code != reversal.ExitFailed || !strings.Contains(out, "failed (1294)") {
+		t.Fatalf("exit %d: %q", code, out)
+	}
+	code, out, errOut := runCmd(t, "cancel", "--config", h.cfg, "--syssn", h.sales["unpaid"].SysSN, "--json")
+	if code != 0 || !strings.Contains(out, `"endpoint":"reversal"`) || !strings.Contains(out, `"state":"succeeded"`) {
+		t.Fatalf("cancel: %d %q %s", code, out, errOut)
+	}
+}
+
+func TestUnknownOutcomeAndResume(t *testing.T) {
+	h := newHeadless(t, "give_up_after = \"300ms\"\nrecheck_every = \"50ms\"\n")
+	paid := h.sales["paid"].SysSN
+	h.sb.ScriptAmount(100, qfpaytest.Script{NeverSettle: true, Times: 1})
+	code, out, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "1")
+	if code != reversal.ExitUnknown || !strings.Contains(out, "Outcome unknown") {
+		t.Fatalf("exit %d: %q\n%s", code, out, errOut)
+	}
+	if code, out, _ := runCmd(t, "pending", "--config", h.cfg, "--json"); code != 0 || strings.Count(out, "\n") != 1 || !strings.Contains(out, `"state":"unknown"`) {
+		t.Fatalf("pending: %q", out)
+	}
+	// QFPay finishes it; resume settles it.
+	h.sb.SettleStuck()
+	code, out, errOut = runCmd(t, "resume", "--config", h.cfg, "--wait", "10s")
+	if code != 0 || !strings.Contains(out, "succeeded") {
+		t.Fatalf("resume: %d %q\n%s", code, out, errOut)
+	}
+}
+
+func TestInterruptedRefundIsResumable(t *testing.T) {
+	h := newHeadless(t, "")
+	h.sb.ScriptAmount(100, qfpaytest.Script{NeverSettle: true})
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1"}, &out, &errOut)
+	}()
+	for !strings.Contains(errOut.String(), "waiting for QFPay") {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if code := <-done; code != reversal.ExitUnknown || !strings.Contains(errOut.String(), "will resume (run qfpos resume)") {
+		t.Fatalf("exit %d\n%s", code, errOut.String())
+	}
+	if code, out, _ := runCmd(t, "pending", "--config", h.cfg, "--json"); code != 0 || strings.Count(out, "\n") != 1 {
+		t.Fatalf("pending after the interrupt: %q", out)
+	}
+}
+
+func TestMissingCredentials(t *testing.T) {
+	h := newHeadless(t, "")
+	text, _ := os.ReadFile(h.cfg)
+	_ = os.WriteFile(h.cfg, []byte(strings.Replace(string(text), "client_key", "#client_key", 1)), 0o600)
+	code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN)
+	if code != reversal.ExitUsage || !strings.Contains(errOut, "QFPAY_CLIENT_KEY") {
+		t.Fatalf("%d %q", code, errOut)
+	}
+	_ = os.Chmod(h.cfg, 0o644)
+	_ = os.WriteFile(h.cfg, text, 0o644)
+	code, _, errOut = runCmd(t, "pending", "--config", h.cfg)
+	if code != reversal.ExitUsage || !strings.Contains(errOut, "chmod 600") {
+		t.Fatalf("%d %q", code, errOut)
 	}
 }

@@ -134,29 +134,24 @@ func FindConfig(explicit string) string {
 // LoadConfig reads the file at path ("" for defaults only), applies QFPAY_APP_CODE and
 // QFPAY_CLIENT_KEY from env, and validates everything. Errors name the file, line and key.
 func LoadConfig(path string, env func(string) string) (Config, error) {
-	c := DefaultConfig()
-	c.Path = path
+	var src []byte
 	if path != "" {
-		src, err := os.ReadFile(path)
-		if err != nil {
+		var err error
+		if src, err = os.ReadFile(path); err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
-				return c, fmt.Errorf("config %s does not exist (check --config)", path)
+				return DefaultConfig(), fmt.Errorf("config %s does not exist (check --config)", path)
 			}
-			return c, fmt.Errorf("config %s: %v", path, err)
+			return DefaultConfig(), fmt.Errorf("config %s: %v", path, err)
 		}
-		if err := decodeConfig(path, src, &c); err != nil {
-			return c, err
-		}
-		if c.QFPay.ClientKey != "" {
-			if err := checkPrivate(path); err != nil {
-				return c, err
-			}
-		}
-		if err := c.validate(src); err != nil {
-			return c, err
-		}
-	} else if err := c.validate(nil); err != nil {
+	}
+	c, err := parseConfig(path, src)
+	if err != nil {
 		return c, err
+	}
+	if c.QFPay.ClientKey != "" && path != "" {
+		if err := checkPrivate(path); err != nil {
+			return c, err
+		}
 	}
 	if env != nil {
 		if v := env("QFPAY_APP_CODE"); v != "" {
@@ -167,6 +162,16 @@ func LoadConfig(path string, env func(string) string) (Config, error) {
 		}
 	}
 	return c, nil
+}
+
+// parseConfig decodes and validates a configuration text read from path.
+func parseConfig(path string, src []byte) (Config, error) {
+	c := DefaultConfig()
+	c.Path = path
+	if err := decodeConfig(path, src, &c); err != nil {
+		return c, err
+	}
+	return c, c.validate(src)
 }
 
 func decodeConfig(path string, src []byte, c *Config) error {

@@ -35,7 +35,7 @@ func (g *hookGateway) Query(ctx context.Context, q qfpay.QueryRequest) (*qfpay.Q
 }
 
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	sb    *qfpaytest.Sandbox
 	j     *storage.Journal
 	d     *Desk
@@ -51,7 +51,7 @@ type setup struct {
 	strict  bool
 }
 
-func newHarness(t *testing.T, s setup) *harness {
+func newHarness(t testing.TB, s setup) *harness {
 	t.Helper()
 	clock := NewVirtualClock(time.Date(2026, 11, 21, 15, 0, 0, 0, hk))
 	sb, base := qfpaytest.NewTest(t, append([]qfpaytest.Option{qfpaytest.WithClock(clock.Now),

@@ -102,3 +102,10 @@ func newOutTradeNo(prefix string, now time.Time, random io.Reader) (string, erro
 }
 
 var cryptoRand io.Reader = rand.Reader
+
+// NewUDID generates a terminal udid (decision D14): "qfpos-" and 12 random hex digits.
+func NewUDID() string {
+	b := make([]byte, 6)
+	_, _ = io.ReadFull(cryptoRand, b)
+	return "qfpos-" + hex.EncodeToString(b)
+}

@@ -1,0 +1,179 @@
+package reversal
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func writeConfig(t *testing.T, text string, mode os.FileMode) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "qfpos.toml")
+	if err := os.WriteFile(p, []byte(text), mode); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(p, mode); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func noEnv(string) string { return "" }
+
+func TestDefaultsWithoutAFile(t *testing.T) {
+	c, err := LoadConfig("", noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.QFPay.BaseURL != "sandbox" || c.Terminal.Currency != "HKD" || c.Journal.RecentDays != 7 || c.Policy() != withTimeout(DefaultPolicy(), 15*time.Second) {
+		t.Fatalf("%+v", c)
+	}
+}
+
+func withTimeout(p Policy, d time.Duration) Policy { p.RequestTimeout = d; return p }
+
+// TestExampleConfigIsTheDefaults loads config.example.toml: it must parse and equal the defaults.
+func TestExampleConfigIsTheDefaults(t *testing.T) {
+	c, err := LoadConfig("../config.example.toml", noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := DefaultConfig()
+	d.Path = c.Path
+	if c.String() != d.String() || c.Policy() != d.Policy() || c.QFPay.SignType != d.QFPay.SignType ||
+		c.QFPay.CloseMethod != d.QFPay.CloseMethod || c.Journal != d.Journal || c.Terminal != d.Terminal {
+		t.Fatalf("example differs from the defaults:\n%+v\n%+v", c, d)
+	}
+}
+
+func TestFullConfig(t *testing.T) {
+	p := writeConfig(t, `
+[qfpay]
+base_url = "http://127.0.0.1:8787"
+app_code = "A1B2"
+client_key = "secret-key"
+mchid = "ZaMVg12345"
+sign_type = "SHA256"
+timeout = "5s"
+close_method = "POST"
+strict_response_signature = true
+[qfpay.cancel_endpoint]
+"800208" = "reversal"
+[terminal]
+udid = "POS-07"
+cashier = "amy"
+timezone = "Asia/Tokyo"
+currency = "jpy"
+[journal]
+path = "/tmp/j.db"
+recent_days = 3
+[poll]
+first = "1s"
+max_resends = 2
+`, 0o600)
+	c, err := LoadConfig(p, noEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.QFPay.CancelEndpoint["800208"] != "reversal" || c.Terminal.Currency != "JPY" || c.Location.String() != "Asia/Tokyo" ||
+		c.Policy().First != time.Second || c.Policy().MaxResends != 2 || c.Policy().RequestTimeout != 5*time.Second {
+		t.Fatalf("%+v", c)
+	}
+	if strings.Contains(c.String(), "secret-key") {
+		t.Fatal("String leaks the key")
+	}
+	env := map[string]string{"QFPAY_APP_CODE": "ENVAPP", "QFPAY_CLIENT_KEY": "envkey"}
+	c, _ = LoadConfig(p, func(k string) string { return env[k] })
+	if c.QFPay.AppCode != "ENVAPP" || c.QFPay.ClientKey != "envkey" {
+		t.Fatalf("env override: %+v", c.QFPay)
+	}
+}
+
+func TestConfigErrorsNameFileLineAndKey(t *testing.T) {
+	cases := []struct {
+		text string
+		want string
+	}{
+		{"[qfpay]\nbase_url = \"sandbox\"\nbogus = 1\n", ":3: unknown key qfpay.bogus"},
+		{"[terminal]\nudid = \"x\"\n[nope]\nx = 1\n", ":3: unknown key nope"},
+		{"[qfpay]\n\ntimeout = \"soon\"\n", ":3: qfpay.timeout:"},
+		{"[journal]\nrecent_days = \"seven\"\n", ":2: journal.recent_days"},
+		{"[qfpay]\nsign_type = \"HMAC\"\n", `:2: qfpay.sign_type: "HMAC" is not MD5 or SHA256`},
+		{"[qfpay]\nbase_url = \"ftp://x\"\n", ":2: qfpay.base_url:"},
+		{"[qfpay]\nclose_method = \"PUT\"\n", ":2: qfpay.close_method"},
+		{"[qfpay.cancel_endpoint]\n\"800208\" = \"refund\"\n", ":2: qfpay.cancel_endpoint"},
+		{"[terminal]\n# comment\ntimezone = \"Mars/Base\"\n", ":3: terminal.timezone"},
+		{"[terminal]\ncurrency = \"XYZ\"\n", ":2: terminal.currency"},
+		{"[terminal]\nudid = \"has space\"\n", ":2: terminal.udid"},
+		{"[poll]\ninterval = \"0s\"\n", ":2: poll.interval: must be more than 0s"},
+		{"[poll]\nmax_interval = \"1s\"\n", ":2: poll.max_interval"},
+		{"this is not toml", ":1:"},
+	}
+	for _, c := range cases {
+		p := writeConfig(t, c.text, 0o600)
+		_, err := LoadConfig(p, noEnv)
+		if err == nil || !strings.Contains(err.Error(), "config "+p+c.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%q:\n got %v\nwant config %s%s (one line)", c.text, err, p, c.want)
+		}
+	}
+	if _, err := LoadConfig(filepath.Join(t.TempDir(), "missing.toml"), noEnv); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("missing: %v", err)
+	}
+}
+
+func TestKeyFileMustBePrivate(t *testing.T) {
+	p := writeConfig(t, "[qfpay]\nclient_key = \"k\"\n", 0o644)
+	_, err := LoadConfig(p, noEnv)
+	if err == nil || !strings.Contains(err.Error(), "chmod 600 "+p) {
+		t.Fatalf("%v", err)
+	}
+	// Without a key the same mode is fine.
+	p = writeConfig(t, "[qfpay]\napp_code = \"A\"\n", 0o644)
+	if _, err := LoadConfig(p, noEnv); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFindConfig(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "cfg"))
+	t.Setenv("HOME", dir)
+	if got := FindConfig(""); got != "" {
+		t.Fatalf("nothing present: %q", got)
+	}
+	user := filepath.Join(dir, "cfg", "qfpos", "config.toml")
+	_ = os.MkdirAll(filepath.Dir(user), 0o700)
+	_ = os.WriteFile(user, nil, 0o600)
+	if got := FindConfig(""); got != user {
+		t.Fatalf("user config: %q", got)
+	}
+	_ = os.WriteFile("qfpos.toml", nil, 0o600)
+	if got := FindConfig(""); got != "qfpos.toml" {
+		t.Fatalf("local file first: %q", got)
+	}
+	if got := FindConfig("/x.toml"); got != "/x.toml" {
+		t.Fatalf("explicit: %q", got)
+	}
+}
+
+func FuzzConfig(f *testing.F) {
+	example, _ := os.ReadFile("../config.example.toml")
+	f.Add(string(example))
+	f.Add("[qfpay]\ntimeout = \"5s\"\n[poll]\nfirst = \"-1s\"\n")
+	f.Add("[qfpay.cancel_endpoint]\n\"80020\" = 3\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		c, err := parseConfig("fuzz.toml", []byte(text))
+		if err != nil {
+			if msg := err.Error(); strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "config fuzz.toml") {
+				t.Fatalf("error is not one line naming the file: %q", msg)
+			}
+			return
+		}
+		if c.Location == nil || c.Policy().Interval <= 0 {
+			t.Fatalf("accepted an invalid config: %+v", c)
+		}
+	})
+}

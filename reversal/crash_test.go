@@ -1,0 +1,202 @@
+package reversal
+
+import (
+	"bufio"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"qfpos/qfpay/qfpaytest"
+	"qfpos/storage"
+)
+
+// TestCrashRefundProcess runs the built qfpos against a standalone sandbox process, kills
+// `qfpos refund` with SIGKILL at random moments, runs `qfpos resume` after each kill, and checks
+// from the sandbox's ledger and the journal that no refund happened twice, none exceeded its
+// sale, none was lost, and every operation is final. QFPOS_LONG=1 runs 200 cycles (CI's long
+// mode); -short runs a few.
+func TestCrashRefundProcess(t *testing.T) {
+	cycles := 25
+	switch {
+	case os.Getenv("QFPOS_LONG") != "":
+		cycles = 200
+	case testing.Short():
+		cycles = 6
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "qfpos")
+	if out, err := exec.Command("go", "build", "-o", bin, "qfpos").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+
+	// Sales, in the sandbox's state file and in the journal.
+	state, jpath := filepath.Join(dir, "sandbox.json"), filepath.Join(dir, "journal.db")
+	sb, err := qfpaytest.New(qfpaytest.WithStateFile(state), qfpaytest.WithMerchant(qfpaytest.TestMerchant), qfpaytest.WithSeed(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := storage.Open(jpath, storage.WithLocation(hk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sales []string
+	for i := range 5 {
+		tx, err := sb.AddPayment(qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: 100_000, PayType: "800208",
+			Time: time.Now().Add(-48 * time.Hour), OutTradeNo: fmt.Sprintf("POS_CRASH_%d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := j.PutSale(storage.Sale{SysSN: tx.SysSN, OutTradeNo: tx.OutTradeNo, Amount: tx.Amount, Currency: "HKD",
+			PayType: tx.PayType, TxDtm: tx.TxDtm, RespCD: "0000", Source: storage.SourceRecorded}); err != nil {
+			t.Fatal(err)
+		}
+		sales = append(sales, tx.SysSN)
+	}
+	j.Close()
+
+	// The standalone sandbox, with a few faults to make it interesting.
+	gw := exec.Command(bin, "sandbox", "--addr", "127.0.0.1:0", "--seed", "9", "--sales", "0", "--settle", "150ms",
+		"--fault-rate", "0.05", "--state", state, "--app-code", qfpaytest.TestMerchant.AppCode, "--client-key", qfpaytest.TestMerchant.Key)
+	out, _ := gw.StdoutPipe()
+	if err := gw.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = gw.Process.Signal(os.Interrupt); _ = gw.Wait() })
+	sc := bufio.NewScanner(out)
+	var url string
+	for sc.Scan() {
+		if _, after, ok := strings.Cut(sc.Text(), "listening on "); ok {
+			url = strings.Fields(after)[0]
+			break
+		}
+	}
+	if url == "" {
+		t.Fatal("the sandbox did not start")
+	}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+
+	cfg := filepath.Join(dir, "qfpos.toml")
+	if err := os.WriteFile(cfg, fmt.Appendf(nil, `[qfpay]
+base_url = %q
+app_code = %q
+client_key = %q
+timeout = "1s"
+[terminal]
+udid = "CRASH-01"
+timezone = "Asia/Hong_Kong"
+[journal]
+path = %q
+[poll]
+first = "50ms"
+interval = "100ms"
+fast_for = "3s"
+max_interval = "300ms"
+give_up_after = "30s"
+resend_after = "400ms"
+`, url, qfpaytest.TestMerchant.AppCode, qfpaytest.TestMerchant.Key, jpath), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := append(os.Environ(), "XDG_CONFIG_HOME="+dir, "QFPAY_APP_CODE=", "QFPAY_CLIENT_KEY=")
+	run := func(args ...string) (int, string) {
+		cmd := exec.Command(bin, append(args, "--config", cfg)...)
+		cmd.Env = env
+		b, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode(), string(b)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 0, string(b)
+	}
+
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	killed := 0
+	for cycle := range cycles {
+		syssn := sales[rng.IntN(len(sales))]
+		amount := fmt.Sprintf("%d.%02d", 1+rng.IntN(5), rng.IntN(100))
+		cmd := exec.Command(bin, "refund", "--config", cfg, "--syssn", syssn, "--amount", amount)
+		cmd.Env = env
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(time.Duration(rng.IntN(250)) * time.Millisecond):
+			_ = cmd.Process.Signal(syscall.SIGKILL)
+			<-done
+			killed++
+		}
+		if code, out := run("resume", "--wait", "60s"); code != ExitSucceeded && code != ExitFailed {
+			t.Fatalf("cycle %d: resume exited %d:\n%s", cycle, code, out)
+		}
+	}
+	if killed == 0 {
+		t.Fatal("no refund was killed")
+	}
+
+	// Everything is final, and the journal and the sandbox agree.
+	if code, out := run("pending", "--json"); code != 0 || strings.TrimSpace(out) != "" {
+		t.Fatalf("pending after the last resume (%d):\n%s", code, out)
+	}
+	_ = gw.Process.Signal(os.Interrupt)
+	_ = gw.Wait()
+	ledgerCopy := filepath.Join(dir, "ledger.json")
+	b, _ := os.ReadFile(state)
+	_ = os.WriteFile(ledgerCopy, b, 0o600)
+	final, err := qfpaytest.New(qfpaytest.WithStateFile(ledgerCopy), qfpaytest.WithClock(func() time.Time { return time.Now().Add(time.Hour) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := final.CheckLedger(); err != nil {
+		t.Fatalf("ledger: %v", err)
+	}
+	j, err = storage.Open(jpath, storage.WithLocation(hk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if err := j.Check(); err != nil {
+		t.Fatal(err)
+	}
+	succeeded := 0
+	for _, e := range final.Ledger() {
+		r, ok, err := j.ReversalByOutTradeNo(e.OutTradeNo)
+		if err != nil || !ok {
+			t.Fatalf("QFPay holds refund %s that the journal lost", e.OutTradeNo)
+		}
+		if (e.RespCD == "0000") != (r.State == storage.StateSucceeded) || r.Amount != e.Amount || r.UDID != "CRASH-01" || e.UDID != "CRASH-01" {
+			t.Fatalf("journal %+v disagrees with QFPay %+v", r, e)
+		}
+		if r.State == storage.StateSucceeded {
+			succeeded++
+		}
+	}
+	for _, syssn := range sales {
+		v, _, _ := j.Sale(syssn)
+		done, processing := final.Refunded(syssn)
+		if v.Refunded != done || processing != 0 || v.Open != nil {
+			t.Fatalf("sale %s: journal refunded %d, QFPay %d (+%d processing), open %v", syssn, v.Refunded, done, processing, v.Open)
+		}
+		for _, r := range v.Reversals {
+			if !r.State.Finished() {
+				t.Fatalf("operation %s is %s", r.OutTradeNo, r.State)
+			}
+		}
+	}
+	t.Logf("%d cycles, %d kills, %d refunds succeeded", cycles, killed, succeeded)
+	if succeeded == 0 {
+		t.Fatal("no refund succeeded")
+	}
+}
