@@ -323,3 +323,26 @@ func TestMissingCredentials(t *testing.T) {
 		t.Fatalf("%d %q", code, errOut)
 	}
 }
+
+func TestGeneratedUDIDIsKeptAndShown(t *testing.T) {
+	h := newHeadless(t, "")
+	text, _ := os.ReadFile(h.cfg)
+	_ = os.WriteFile(h.cfg, []byte(strings.Replace(string(text), `udid = "POS-09"`, `udid = ""`, 1)), 0o600)
+	var shown []string
+	for _, amount := range []string{"1", "2"} {
+		code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", amount)
+		m := regexp.MustCompile(`terminal (qfpos-[0-9a-f]{12})`).FindStringSubmatch(errOut)
+		if code != 0 || m == nil {
+			t.Fatalf("exit %d, no udid shown:\n%s", code, errOut)
+		}
+		shown = append(shown, m[1])
+	}
+	if shown[0] != shown[1] {
+		t.Fatalf("udid changed: %v", shown)
+	}
+	for _, r := range h.sb.Requests() {
+		if r.Endpoint == "refund" && r.Form.Get("udid") != shown[0] {
+			t.Fatalf("refund sent with udid %q", r.Form.Get("udid"))
+		}
+	}
+}
