@@ -18,14 +18,21 @@ import (
 
 	"qfpos/qfpay"
 	"qfpos/qfpay/money"
+	"qfpos/qfpay/paytype"
 	"qfpos/qfpay/qfpaytest"
 	"qfpos/reversal"
 	"qfpos/storage"
+	"qfpos/ui"
+	"qfpos/ui/demo"
 )
 
 const usage = `qfpos — a refund desk for QFPay merchants
 
 Usage:
+  qfpos [--config PATH] [--journal PATH]
+      the refund desk on the configured gateway and journal
+  qfpos demo [--journal PATH] [--seed N]
+      the refund desk on an embedded sandbox with demo sales: no credentials, no real money
   qfpos sandbox [--addr 127.0.0.1:8787] [--app-code C --client-key K] [--mchid M]
                 [--seed N] [--state FILE] [--sales N]
       run the QFPay sandbox gateway standalone (for POS developers and tests)
@@ -69,11 +76,12 @@ const (
 
 // run executes one command; ctx ends on Ctrl+C or SIGTERM.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return exitUsage
+	if len(args) == 0 || (len(args[0]) > 0 && args[0][0] == '-' && args[0] != "-h" && args[0] != "-help" && args[0] != "--help") {
+		return cmdTUI(ctx, args, stderr)
 	}
 	switch args[0] {
+	case "demo":
+		return cmdDemo(ctx, args[1:], stderr)
 	case "sandbox":
 		return cmdSandbox(ctx, args[1:], stdout, stderr)
 	case "sales":
@@ -537,6 +545,95 @@ func cmdSalesList(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := storage.WriteSales(stdout, *format, all); err != nil {
 		fmt.Fprintf(stderr, "qfpos sales list: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// terminalFor describes the till for the screens from the configuration.
+func terminalFor(cfg reversal.Config, udid string) ui.Terminal {
+	env := ui.EnvCustom
+	switch base, _ := qfpay.ResolveBaseURL(cfg.QFPay.BaseURL); base {
+	case qfpay.Presets["sandbox"]:
+		env = ui.EnvSandbox
+	case qfpay.Presets["live-test"]:
+		env = ui.EnvLiveTest
+	case qfpay.Presets["production"]:
+		env = ui.EnvProduction
+	}
+	endpoints := paytype.DefaultCancelEndpoints()
+	for pt, ep := range cfg.QFPay.CancelEndpoint {
+		endpoints[pt] = ep
+	}
+	return ui.Terminal{UDID: udid, Cashier: cfg.Terminal.Cashier, Environment: env, Gateway: cfg.QFPay.BaseURL,
+		Currency: money.MustLookup(cfg.Terminal.Currency), Location: cfg.Location, RecentDays: cfg.Journal.RecentDays,
+		CancelEndpoint: func(pt string) (string, bool) {
+			ep, ok := endpoints[pt]
+			if !ok {
+				return "reversal", false
+			}
+			return ep, true
+		}}
+}
+
+// cmdTUI runs the refund desk on the configured gateway and journal.
+func cmdTUI(ctx context.Context, args []string, stderr io.Writer) int {
+	fs := newFlags("", stderr)
+	cf := commonFlags(fs)
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	cfg, j, ok := cf.load(stderr, "")
+	if !ok {
+		return exitUsage
+	}
+	defer j.Close()
+	log, closeLog := logger(j)
+	defer closeLog()
+	d, udid, err := newDesk(cfg, j, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "qfpos: %v (or try qfpos demo)\n", err)
+		return exitUsage
+	}
+	dctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { _ = d.Run(dctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	if err := ui.Run(ctx, ui.Deps{Journal: j, Desk: d, Terminal: terminalFor(cfg, udid)}); err != nil {
+		log.Error("terminal UI", "err", err)
+		fmt.Fprintf(stderr, "qfpos: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// cmdDemo runs the refund desk on the embedded sandbox with demo sales.
+func cmdDemo(ctx context.Context, args []string, stderr io.Writer) int {
+	fs := newFlags("demo", stderr)
+	journal := fs.String("journal", "", "journal file (default: a temporary one, removed on exit)")
+	seed := fs.Uint64("seed", 1, "seed for the demo's sales and surprises")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	var logPath string
+	if *journal != "" {
+		logPath = filepath.Join(filepath.Dir(*journal), "qfpos-demo.log")
+	} else {
+		logPath = filepath.Join(os.TempDir(), "qfpos-demo.log")
+	}
+	log := slog.New(slog.DiscardHandler)
+	if f, err := os.OpenFile(logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err == nil {
+		defer f.Close()
+		log = slog.New(slog.NewTextHandler(f, nil))
+	}
+	d, err := demo.Start(demo.Options{JournalPath: *journal, Seed: *seed, Logger: log})
+	if err != nil {
+		fmt.Fprintf(stderr, "qfpos demo: %v\n", err)
+		return exitFail
+	}
+	defer d.Close()
+	if err := ui.Run(ctx, ui.Deps{Journal: d.Journal, Desk: d.Desk, Terminal: d.Terminal()}); err != nil {
+		fmt.Fprintf(stderr, "qfpos demo: %v\n", err)
 		return exitFail
 	}
 	return exitOK

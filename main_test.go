@@ -62,7 +62,7 @@ func TestUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "Usage:"},
+		{nil, "no QFPay credentials"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"sandbox", "--bogus"}, "flag provided but not defined: -bogus"},
 		{[]string{"sandbox", "--app-code", "ABC"}, "give both --app-code and --client-key"},

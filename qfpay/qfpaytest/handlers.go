@@ -237,6 +237,11 @@ func (s *Sandbox) refundLocked(m Merchant, p map[string]string) answer {
 	if sc.RespCD != "" {
 		return codeAnswer(m.Key, sc.RespCD, sc.RespErr)
 	}
+	s.refundsSeen++
+	if r := s.refusals; r.Rate > 0 && len(r.Codes) > 0 && s.refundsSeen > r.After && s.refusalRng.Float64() < r.Rate {
+		code := r.Codes[s.refusalRng.IntN(len(r.Codes))]
+		return codeAnswer(m.Key, code, qfpay.LookupCode(code, "").Explanation)
+	}
 	now := s.now().In(s.loc)
 	if s.nightWindow {
 		hm := now.Hour()*60 + now.Minute()

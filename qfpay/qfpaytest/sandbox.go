@@ -96,6 +96,9 @@ type Sandbox struct {
 	cancelEndpoints map[string]string
 	ratePerMinute   int
 	statePath       string
+	refusals        Refusals
+	refusalRng      *rand.Rand
+	refundsSeen     int
 	sleep           func(time.Duration)
 	log             *slog.Logger
 }
@@ -139,6 +142,22 @@ func WithCancelEndpoints(m map[string]string) Option {
 // WithRateLimit sets the per-merchant requests per minute answered before HTTP 429 (default
 // 400, QFPay's limit); 0 turns it off.
 func WithRateLimit(perMinute int) Option { return func(s *Sandbox) { s.ratePerMinute = perMinute } }
+
+// Refusals makes some refunds be refused with a real code, at random (repeatable with Seed).
+type Refusals struct {
+	Rate  float64  // share of refunds refused
+	Codes []string // codes to refuse with, e.g. 1269, 1294
+	After int      // the first After refunds are never refused
+	Seed  uint64
+}
+
+// WithRefusals refuses a share of refunds at random.
+func WithRefusals(r Refusals) Option {
+	return func(s *Sandbox) {
+		s.refusals = r
+		s.refusalRng = rand.New(rand.NewPCG(r.Seed, r.Seed+1))
+	}
+}
 
 // WithStateFile keeps merchants and records in a JSON file, loaded now and saved on every change.
 func WithStateFile(path string) Option { return func(s *Sandbox) { s.statePath = path } }
@@ -187,6 +206,16 @@ func New(opts ...Option) (*Sandbox, error) {
 		}
 	}
 	return s, nil
+}
+
+// SetSettle changes how accepted refunds complete from now on.
+func (s *Sandbox) SetSettle(st Settle) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st.PendingCode == "" {
+		st.PendingCode = "1143"
+	}
+	s.settle = st
 }
 
 // AddMerchant registers credentials at run time.

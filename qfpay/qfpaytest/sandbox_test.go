@@ -3,6 +3,7 @@ package qfpaytest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -443,5 +444,19 @@ func TestHiddenQueries(t *testing.T) {
 	}
 	if seen[0] != 0 || seen[1] != 0 || seen[2] != 1 {
 		t.Fatalf("records per query: %v", seen)
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	r := newRig(t, WithRefusals(Refusals{Rate: 0.5, Codes: []string{"1269"}, After: 1, Seed: 4}))
+	c := r.client(t)
+	sale := r.pay(t, 100000, "800208", "", "", r.clock.t.Add(-time.Hour))
+	var codes []string
+	for i := range 12 {
+		codes = append(codes, code(t, c, sale.SysSN, fmt.Sprintf("RF_r%d", i), 100))
+	}
+	joined := strings.Join(codes, ",")
+	if codes[0] != "0000" || !strings.Contains(joined, "1269") || strings.Count(joined, "0000") < 2 {
+		t.Fatalf("codes %s", joined)
 	}
 }

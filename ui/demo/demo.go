@@ -1,0 +1,204 @@
+// Package demo assembles `qfpos demo`: the qfpaytest sandbox on loopback, a journal seeded with a
+// realistic shop's sales, and the refund lifecycle over both. No credentials, no network, no
+// real money. The UI's tests use it too.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"qfpos/qfpay"
+	"qfpos/qfpay/money"
+	"qfpos/qfpay/paytype"
+	"qfpos/qfpay/qfpaytest"
+	"qfpos/reversal"
+	"qfpos/storage"
+	"qfpos/ui"
+)
+
+// Options tune the demo; the zero value is the real `qfpos demo`.
+type Options struct {
+	JournalPath string // default: a new temporary directory, removed by Close
+	Seed        uint64 // default 1
+	Sales       int    // default 40
+	// Clock drives the lifecycle, the sandbox and the journal (default: the real clock).
+	Clock reversal.Clock
+	// Settle is how refunds complete; the zero value is life-like (2 to 8 seconds).
+	Settle *qfpaytest.Settle
+	// Calm turns off the demo's lost reply and random refusals.
+	Calm   bool
+	Policy *reversal.Policy
+	Logger *slog.Logger
+}
+
+// Demo is a running demo.
+type Demo struct {
+	Sandbox  *qfpaytest.Sandbox
+	Journal  *storage.Journal
+	Desk     *reversal.Desk
+	UDID     string
+	Cashier  string
+	Featured storage.Sale // the newest sale: paid by WeChat Pay, nothing refunded
+	server   *qfpaytest.Server
+	tempDir  string
+	stop     context.CancelFunc
+	wg       sync.WaitGroup
+}
+
+type realClock struct{}
+
+func (realClock) Now() time.Time                         { return time.Now() }
+func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// Start builds the demo and starts its lifecycle loop.
+func Start(o Options) (*Demo, error) {
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	if o.Sales == 0 {
+		o.Sales = 40
+	}
+	if o.Clock == nil {
+		o.Clock = realClock{}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	d := &Demo{UDID: "DEMO-01", Cashier: "Demo cashier"}
+	if o.JournalPath == "" {
+		dir, err := os.MkdirTemp("", "qfpos-demo-")
+		if err != nil {
+			return nil, err
+		}
+		d.tempDir = dir
+		o.JournalPath = filepath.Join(dir, "journal.db")
+	}
+	creds := qfpaytest.NewCredentials()
+	opts := []qfpaytest.Option{qfpaytest.WithMerchant(creds), qfpaytest.WithSeed(o.Seed), qfpaytest.WithClock(o.Clock.Now),
+		qfpaytest.WithSettle(qfpaytest.Settle{})}
+	if !o.Calm {
+		opts = append(opts, qfpaytest.WithRefusals(qfpaytest.Refusals{Rate: 0.15, Codes: []string{"1269", "1294", "1265"}, After: 1, Seed: o.Seed}))
+	}
+	sb, err := qfpaytest.New(opts...)
+	if err != nil {
+		return nil, d.fail(err)
+	}
+	d.Sandbox = sb
+	if d.server, err = sb.Listen("127.0.0.1:0"); err != nil {
+		return nil, d.fail(fmt.Errorf("demo sandbox: %w", err))
+	}
+	loc := qfpaytest.HongKong
+	if d.Journal, err = storage.Open(o.JournalPath, storage.WithClock(o.Clock.Now), storage.WithLocation(loc)); err != nil {
+		return nil, d.fail(err)
+	}
+	client, err := qfpay.New(creds.AppCode, creds.Key, qfpay.WithBaseURL(d.server.URL), qfpay.WithUDID(d.UDID),
+		qfpay.WithClock(o.Clock.Now), qfpay.WithLocation(loc), qfpay.WithLogger(o.Logger), qfpay.WithRateLimit(0, 0))
+	if err != nil {
+		return nil, d.fail(err)
+	}
+	policy := reversal.DefaultPolicy()
+	if o.Policy != nil {
+		policy = *o.Policy
+	}
+	d.Desk = reversal.New(d.Journal, client, reversal.WithClock(o.Clock), reversal.WithUDID(d.UDID),
+		reversal.WithPolicy(policy), reversal.WithLogger(o.Logger))
+	ctx, cancel := context.WithCancel(context.Background())
+	d.stop = cancel
+	d.wg.Go(func() { _ = d.Desk.Run(ctx) })
+	if err := d.seed(ctx, o, creds.AppCode); err != nil {
+		return nil, d.fail(err)
+	}
+	settle := qfpaytest.Settle{Delay: 2 * time.Second, Jitter: 6 * time.Second}
+	if o.Settle != nil {
+		settle = *o.Settle
+	}
+	sb.SetSettle(settle)
+	if !o.Calm {
+		// The first refund of the session loses its reply; the lifecycle settles it by query.
+		sb.InjectFaults("refund", qfpaytest.Fault{Kind: qfpaytest.FaultLostReply})
+	}
+	return d, nil
+}
+
+// seed fills the sandbox and the journal with the same sales, and refunds part of one.
+func (d *Demo) seed(ctx context.Context, o Options, appCode string) error {
+	now := o.Clock.Now()
+	featured, err := d.Sandbox.AddPayment(qfpaytest.Payment{AppCode: appCode, Amount: 8800, PayType: "800208",
+		Time: now.Add(-2 * time.Minute), UDID: d.UDID, GoodsName: "Lunch set B", OutTradeNo: "DEMO_ORDER_0001"})
+	if err != nil {
+		return err
+	}
+	seeded, err := d.Sandbox.SeedSales(appCode, now.Add(-10*time.Minute), o.Sales-1, d.UDID)
+	if err != nil {
+		return err
+	}
+	var partly storage.Sale
+	for _, tx := range append(seeded, featured) {
+		s := storage.Sale{SysSN: tx.SysSN, OutTradeNo: tx.OutTradeNo, Amount: tx.Amount, Currency: tx.Currency,
+			PayType: tx.PayType, TxDtm: tx.TxDtm, SysDtm: tx.TxDtm, RespCD: tx.RespCD, UDID: tx.UDID, Cashier: d.Cashier,
+			GoodsName: tx.GoodsName, Source: storage.SourceSynced}
+		if _, err := d.Journal.PutSale(s); err != nil {
+			return err
+		}
+		if partly.SysSN == "" && s.RespCD == "0000" && !paytype.SameDayFullRefundOnly(s.PayType) && s.Amount >= 4000 && tx.SysSN != featured.SysSN {
+			partly = s
+		}
+		if tx.SysSN == featured.SysSN {
+			d.Featured = s
+		}
+	}
+	if partly.SysSN == "" {
+		return errors.New("demo: no sale to refund in part")
+	}
+	r, err := d.Desk.Start(ctx, reversal.Request{Kind: storage.KindRefund, SaleSysSN: partly.SysSN, Amount: partly.Amount / 4,
+		Reason: "Damaged item", Cashier: d.Cashier})
+	if err != nil {
+		return fmt.Errorf("demo: seeding a partial refund: %w", err)
+	}
+	if r.State != storage.StateSucceeded {
+		return fmt.Errorf("demo: the seeded partial refund is %s", r.State)
+	}
+	return nil
+}
+
+// Terminal describes the demo till for the screens.
+func (d *Demo) Terminal() ui.Terminal {
+	endpoints := paytype.DefaultCancelEndpoints()
+	return ui.Terminal{UDID: d.UDID, Cashier: d.Cashier, Environment: ui.EnvDemo, Gateway: d.server.URL,
+		Currency: money.MustLookup("HKD"), Location: qfpaytest.HongKong, RecentDays: 7,
+		CancelEndpoint: func(pt string) (string, bool) {
+			ep, ok := endpoints[pt]
+			if !ok {
+				return "reversal", false
+			}
+			return ep, true
+		}}
+}
+
+func (d *Demo) fail(err error) error {
+	d.Close()
+	return err
+}
+
+// Close stops the lifecycle and the sandbox and removes a temporary journal.
+func (d *Demo) Close() {
+	if d.stop != nil {
+		d.stop()
+		d.wg.Wait()
+	}
+	if d.Journal != nil {
+		d.Journal.Close()
+	}
+	if d.server != nil {
+		d.server.Close()
+	}
+	if d.tempDir != "" {
+		os.RemoveAll(d.tempDir)
+	}
+}

@@ -1,0 +1,74 @@
+// Package ui is the cashier's terminal: a Bubble Tea program over the refund lifecycle. Screens
+// depend on the small Journal and Desk interfaces, never on bbolt or HTTP; every read and every
+// refund runs in a tea.Cmd.
+package ui
+
+import (
+	"context"
+	"time"
+
+	"qfpos/qfpay/money"
+	"qfpos/reversal"
+	"qfpos/storage"
+	"qfpos/ui/catalog"
+)
+
+// Journal is what the screens read.
+type Journal interface {
+	RecentSales(after storage.Cursor, limit, days int) (storage.SalesPage, error)
+	SalesByAmount(amount int64, limit int) ([]storage.SaleView, error)
+	SalesByDigits(tail string, limit int) ([]storage.SaleView, error)
+	Sale(syssn string) (storage.SaleView, bool, error)
+	Reversal(id uint64) (storage.Reversal, error)
+	ReversalsOn(t time.Time) ([]storage.Reversal, error)
+	Unfinished() ([]storage.Reversal, error)
+}
+
+// Desk starts refunds and cancels and reports their progress (*reversal.Desk).
+type Desk interface {
+	Start(ctx context.Context, req reversal.Request) (storage.Reversal, error)
+	Subscribe() (<-chan reversal.Update, func())
+	Recheck(id uint64) error
+}
+
+// Environment is which gateway the terminal talks to, for the header badge.
+type Environment int
+
+// Environments.
+const (
+	EnvDemo Environment = iota
+	EnvSandbox
+	EnvLiveTest
+	EnvProduction
+	EnvCustom
+)
+
+// Terminal is what the screens know of this till.
+type Terminal struct {
+	UDID        string
+	Cashier     string
+	Environment Environment
+	Gateway     string // the base URL, shown for EnvCustom
+	Currency    money.Currency
+	Location    *time.Location
+	RecentDays  int
+	// CancelEndpoint names the endpoint that cancels a pay type and whether QFPay lists one.
+	CancelEndpoint func(payType string) (endpoint string, listed bool)
+}
+
+// Deps is everything the program needs.
+type Deps struct {
+	Journal  Journal
+	Desk     Desk
+	Terminal Terminal
+	Now      func() time.Time
+	Printer  *catalog.Printer
+	Styles   Styles
+}
+
+// Timeouts of the work the screens start.
+const (
+	readTimeout  = 5 * time.Second
+	startTimeout = 45 * time.Second // journaling and the first send, which has its own request timeout
+	pageSize     = 50
+)

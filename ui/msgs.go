@@ -1,0 +1,171 @@
+package ui
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"qfpos/qfpay/money"
+	"qfpos/qfpay/paytype"
+	"qfpos/reversal"
+	"qfpos/storage"
+)
+
+// Results of async work, each routed to its owner whatever screen is showing.
+type (
+	salesMsg struct {
+		tag    int
+		sales  []storage.SaleView
+		next   storage.Cursor
+		append bool
+		err    error
+	}
+	saleMsg struct {
+		view storage.SaleView
+		ok   bool
+		err  error
+	}
+	startedMsg struct {
+		r        storage.Reversal
+		err      error
+		currency string
+	}
+	updateMsg        reversal.Update
+	updatesClosedMsg struct{}
+	unfinishedMsg    struct {
+		rs  []storage.Reversal
+		err error
+	}
+	todayMsg struct {
+		day time.Time
+		rs  []storage.Reversal
+		err error
+	}
+	tickMsg time.Time
+)
+
+// Navigation asked for by screens.
+type (
+	openSaleMsg   struct{ syssn string }
+	openRefundMsg struct{ view storage.SaleView }
+	openCancelMsg struct{ view storage.SaleView }
+	openTodayMsg  struct{}
+	backMsg       struct{}
+	startMsg      struct {
+		req      reversal.Request
+		currency string
+	}
+)
+
+func msgCmd(m tea.Msg) tea.Cmd { return func() tea.Msg { return m } }
+
+// loadRecent reads a page of recent sales.
+func loadRecent(j Journal, tag int, after storage.Cursor, days int, appendPage bool) tea.Cmd {
+	return func() tea.Msg {
+		page, err := j.RecentSales(after, pageSize, days)
+		return salesMsg{tag: tag, sales: page.Sales, next: page.Next, append: appendPage, err: err}
+	}
+}
+
+// searchSales finds sales for what the cashier typed: an amount and/or trailing digits, or
+// (with letters) a pay method within the recent window.
+func searchSales(j Journal, tag int, query string, cur money.Currency, days int) tea.Cmd {
+	return func() tea.Msg {
+		q := strings.TrimSpace(query)
+		var out []storage.SaleView
+		seen := map[string]bool{}
+		add := func(vs []storage.SaleView) {
+			for _, v := range vs {
+				if !seen[v.SysSN] {
+					seen[v.SysSN] = true
+					out = append(out, v)
+				}
+			}
+		}
+		if strings.IndexFunc(q, func(r rune) bool { return (r < '0' || r > '9') && r != '.' && r != ',' }) >= 0 {
+			lower := strings.ToLower(q)
+			for after := (storage.Cursor{}); len(out) < 200; {
+				page, err := j.RecentSales(after, 500, days)
+				if err != nil {
+					return salesMsg{tag: tag, err: err}
+				}
+				for _, v := range page.Sales {
+					if strings.Contains(strings.ToLower(paytype.Name(v.PayType)), lower) || strings.HasPrefix(v.PayType, q) {
+						add([]storage.SaleView{v})
+					}
+				}
+				if page.Next.IsZero() {
+					break
+				}
+				after = page.Next
+			}
+			return salesMsg{tag: tag, sales: out}
+		}
+		if minor, err := money.Parse(q, cur); err == nil && minor > 0 {
+			vs, err := j.SalesByAmount(minor, pageSize)
+			if err != nil {
+				return salesMsg{tag: tag, err: err}
+			}
+			add(vs)
+		}
+		if digits := strings.NewReplacer(".", "", ",", "").Replace(q); len(digits) >= 3 && !strings.ContainsAny(q, ".,") {
+			vs, err := j.SalesByDigits(digits, pageSize)
+			if err != nil {
+				return salesMsg{tag: tag, err: err}
+			}
+			add(vs)
+		}
+		slices.SortStableFunc(out, func(a, b storage.SaleView) int { return b.Time.Compare(a.Time) })
+		return salesMsg{tag: tag, sales: out}
+	}
+}
+
+// loadSale reads one sale with its reversals.
+func loadSale(j Journal, syssn string) tea.Cmd {
+	return func() tea.Msg {
+		v, ok, err := j.Sale(syssn)
+		return saleMsg{view: v, ok: ok, err: err}
+	}
+}
+
+func loadUnfinished(j Journal) tea.Cmd {
+	return func() tea.Msg {
+		rs, err := j.Unfinished()
+		return unfinishedMsg{rs: rs, err: err}
+	}
+}
+
+func loadDay(j Journal, day time.Time) tea.Cmd {
+	return func() tea.Msg {
+		rs, err := j.ReversalsOn(day)
+		return todayMsg{day: day, rs: rs, err: err}
+	}
+}
+
+// start begins a refund or cancel; the desk journals it before anything is sent.
+func start(d Desk, req reversal.Request, currency string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+		defer cancel()
+		r, err := d.Start(ctx, req)
+		return startedMsg{r: r, err: err, currency: currency}
+	}
+}
+
+// waitForUpdate is the stream of lifecycle updates: re-issued after each one.
+func waitForUpdate(ch <-chan reversal.Update) tea.Cmd {
+	return func() tea.Msg {
+		u, ok := <-ch
+		if !ok {
+			return updatesClosedMsg{}
+		}
+		return updateMsg(u)
+	}
+}
+
+func tick() tea.Cmd {
+	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
+}

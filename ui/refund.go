@@ -1,0 +1,222 @@
+package ui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"qfpos/qfpay/money"
+	"qfpos/reversal"
+	"qfpos/storage"
+	"qfpos/ui/catalog"
+)
+
+// refundScreen is the refund form: amount (prefilled with what is left, checked as you type),
+// a reason, then a confirmation of exactly what will be sent.
+type refundScreen struct {
+	d          *Deps
+	keys       keyMap
+	view       storage.SaleView
+	currency   money.Currency
+	amount     textinput.Model
+	reason     textinput.Model
+	reasons    []string
+	reasonIdx  int
+	focus      int // 0 amount, 1 reason
+	confirming bool
+	minor      int64
+	problem    string // why the amount cannot be sent, "" when it can
+	notice     string // a refusal from the desk
+	width      int
+	height     int
+}
+
+func newRefundScreen(d *Deps) *refundScreen {
+	s := &refundScreen{d: d, keys: defaultKeyMap(d.t), width: 80, height: 16}
+	s.reasons = []string{d.t(catalog.ReasonDamaged), d.t(catalog.ReasonWrong), d.t(catalog.ReasonMind),
+		d.t(catalog.ReasonPrice), d.t(catalog.ReasonOther)}
+	s.amount = textinput.New()
+	s.amount.Prompt = ""
+	s.amount.CharLimit = 20
+	s.reason = textinput.New()
+	s.reason.Prompt = ""
+	s.reason.CharLimit = 120
+	return s
+}
+
+// open prepares the form for a sale.
+func (s *refundScreen) open(v storage.SaleView) tea.Cmd {
+	s.view, s.confirming, s.notice, s.focus, s.reasonIdx = v, false, "", 0, 0
+	c, err := money.Lookup(v.Currency)
+	if err != nil {
+		c = s.d.Terminal.Currency
+	}
+	s.currency = c
+	left := v.Remaining()
+	if s.d.cardToday(v) {
+		left = v.Amount
+	}
+	s.amount.SetValue(money.Format(left, c))
+	s.amount.CursorEnd()
+	s.reason.SetValue(s.reasons[0])
+	s.reason.Blur()
+	s.validate()
+	s.refreshKeys()
+	return s.amount.Focus()
+}
+
+func (s *refundScreen) Typing() bool     { return !s.confirming }
+func (s *refundScreen) SetSize(w, h int) { s.width, s.height = w, h }
+
+// validate checks the amount as typed: format and exponent, within what is left, and the
+// full-amount rule for a card sale of today.
+func (s *refundScreen) validate() {
+	s.problem = ""
+	example := money.Format(int64(1250*pow10(s.currency.Exponent)/100), s.currency)
+	minor, err := money.Parse(s.amount.Value(), s.currency)
+	switch {
+	case err != nil:
+		s.problem = s.d.t(catalog.BadAmount, example)
+	case minor <= 0:
+		s.problem = s.d.t(catalog.NotPositive)
+	case s.d.cardToday(s.view) && minor != s.view.Amount:
+		s.problem = s.d.t(catalog.FullOnly, amount(s.view.Amount, s.view.Currency))
+	case minor > s.view.Remaining():
+		s.problem = s.d.t(catalog.TooMuch, amount(s.view.Remaining(), s.view.Currency))
+	}
+	s.minor = minor
+}
+
+func pow10(n int) int {
+	p := 1
+	for range max(n, 0) {
+		p *= 10
+	}
+	return p
+}
+
+func (s *refundScreen) refreshKeys() {
+	s.keys.Continue.SetEnabled(!s.confirming && s.problem == "")
+	s.keys.Send.SetEnabled(s.confirming)
+	s.keys.NextField.SetEnabled(!s.confirming)
+	s.keys.ReasonPrev.SetEnabled(!s.confirming && s.focus == 1)
+}
+
+func (s *refundScreen) Update(msg tea.Msg) tea.Cmd {
+	defer s.refreshKeys()
+	k, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return nil
+	}
+	if s.confirming {
+		switch {
+		case key.Matches(k, s.keys.Send):
+			return msgCmd(startMsg{req: s.request(), currency: s.view.Currency})
+		case key.Matches(k, s.keys.Back):
+			s.confirming = false
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(k, s.keys.Back):
+		return msgCmd(backMsg{})
+	case key.Matches(k, s.keys.Continue):
+		if s.problem == "" {
+			s.confirming, s.notice = true, ""
+		}
+		return nil
+	case key.Matches(k, s.keys.NextField, s.keys.PrevField):
+		s.focus = 1 - s.focus
+		if s.focus == 0 {
+			s.reason.Blur()
+			return s.amount.Focus()
+		}
+		s.amount.Blur()
+		return s.reason.Focus()
+	case s.focus == 1 && key.Matches(k, s.keys.ReasonPrev, s.keys.ReasonNext) && s.presetReason():
+		step := 1
+		if key.Matches(k, s.keys.ReasonPrev) {
+			step = len(s.reasons) - 1
+		}
+		s.reasonIdx = (s.reasonIdx + step) % len(s.reasons)
+		s.reason.SetValue(s.reasons[s.reasonIdx])
+		s.reason.CursorEnd()
+		return nil
+	}
+	var cmd tea.Cmd
+	if s.focus == 0 {
+		s.amount, cmd = s.amount.Update(k)
+		s.validate()
+	} else {
+		s.reason, cmd = s.reason.Update(k)
+	}
+	return cmd
+}
+
+// presetReason reports whether the reason field holds one of the presets (then ←/→ cycle).
+func (s *refundScreen) presetReason() bool {
+	for _, r := range s.reasons {
+		if s.reason.Value() == r {
+			return true
+		}
+	}
+	return s.reason.Value() == ""
+}
+
+func (s *refundScreen) request() reversal.Request {
+	return reversal.Request{Kind: storage.KindRefund, SaleSysSN: s.view.SysSN, Amount: s.minor,
+		Reason: strings.TrimSpace(s.reason.Value()), Cashier: s.d.Terminal.Cashier}
+}
+
+func (s *refundScreen) View() string {
+	t, st := s.d.t, s.d.Styles
+	v := s.view
+	field := func(label catalog.Key, value string) string { return st.Label.Render(t(label)) + " " + value }
+	var lines []string
+	if s.confirming {
+		lines = []string{
+			st.Title.Render(t(catalog.TitleConfirmRefund)),
+			field(catalog.ColSysSN, v.SysSN),
+			field(catalog.ColPaidWith, payName(v.PayType)+" · "+amount(v.Amount, v.Currency)),
+			field(catalog.ColAmount, st.Header.Render(amount(s.minor, v.Currency))),
+			field(catalog.FieldTerminal, s.d.Terminal.UDID),
+			field(catalog.FieldReason, strings.TrimSpace(s.reason.Value())),
+			"",
+			st.Warn.Render(t(catalog.ConfirmSend)),
+		}
+	} else {
+		lines = []string{
+			st.Title.Render(t(catalog.TitleRefund, v.SysSN)),
+			field(catalog.ColPaidWith, payName(v.PayType)+" · "+amount(v.Amount, v.Currency)+" · "+t(catalog.FieldLeft)+" "+amount(v.Remaining(), v.Currency)),
+			"",
+			field(catalog.ColAmount, s.amount.View()+" "+v.Currency),
+		}
+		if s.problem != "" {
+			lines = append(lines, st.Label.Render("")+" "+st.Bad.Render("✗ "+s.problem))
+		} else {
+			lines = append(lines, st.Label.Render("")+" "+st.Muted.Render(t(catalog.AmountHint, v.Currency, amount(v.Remaining(), v.Currency))))
+		}
+		if s.d.cardToday(v) {
+			lines = append(lines, st.Label.Render("")+" "+st.Warn.Render(t(catalog.CardToday)))
+		}
+		lines = append(lines, field(catalog.FieldReason, s.reason.View()), st.Label.Render("")+" "+st.Muted.Render(t(catalog.ReasonHint)))
+	}
+	if s.notice != "" {
+		lines = append(lines, "", st.Bad.Render("✗ "+s.notice))
+	}
+	for i, l := range lines {
+		lines[i] = truncate(l, s.width)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (s *refundScreen) ShortHelp() []key.Binding {
+	if s.confirming {
+		return []key.Binding{s.keys.Send, s.keys.Back}
+	}
+	return []key.Binding{s.keys.Continue, s.keys.NextField, s.keys.ReasonPrev, s.keys.Back}
+}
+
+func (s *refundScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }

@@ -1,0 +1,173 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"qfpos/qfpay/paytype"
+	"qfpos/storage"
+	"qfpos/ui/catalog"
+)
+
+// saleScreen shows one sale, what can be done with it and why, and its refunds and cancels.
+type saleScreen struct {
+	d       *Deps
+	keys    keyMap
+	syssn   string
+	view    storage.SaleView
+	loaded  bool
+	err     error
+	width   int
+	height  int
+	actions saleActions
+}
+
+// saleActions is what the cashier may do with a sale, with one line of reason each.
+type saleActions struct {
+	refund, cancel bool
+	lines          []string
+}
+
+func newSaleScreen(d *Deps) *saleScreen {
+	return &saleScreen{d: d, keys: defaultKeyMap(d.t), width: 80, height: 16}
+}
+
+// open resets the screen for a sale and loads it.
+func (s *saleScreen) open(syssn string) tea.Cmd {
+	s.syssn, s.loaded, s.err, s.actions = syssn, false, nil, saleActions{}
+	s.refreshKeys()
+	return loadSale(s.d.Journal, syssn)
+}
+
+func (s *saleScreen) Typing() bool     { return false }
+func (s *saleScreen) SetSize(w, h int) { s.width, s.height = w, h }
+
+func (s *saleScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case saleMsg:
+		if msg.view.SysSN != s.syssn && msg.err == nil {
+			return nil
+		}
+		s.loaded, s.err, s.view = true, msg.err, msg.view
+		if msg.err == nil && !msg.ok {
+			s.err = fmt.Errorf("sale %s is not in the journal", s.syssn)
+		}
+		s.actions = s.d.actionsFor(s.view)
+		s.refreshKeys()
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, s.keys.Back):
+			return msgCmd(backMsg{})
+		case key.Matches(msg, s.keys.Refund) && s.actions.refund:
+			return msgCmd(openRefundMsg{view: s.view})
+		case key.Matches(msg, s.keys.Cancel) && s.actions.cancel:
+			return msgCmd(openCancelMsg{view: s.view})
+		}
+	}
+	return nil
+}
+
+func (s *saleScreen) refreshKeys() {
+	s.keys.Refund.SetEnabled(s.actions.refund)
+	s.keys.Cancel.SetEnabled(s.actions.cancel)
+}
+
+// actionsFor decides what can be done with a sale and says why, in one line each.
+func (d *Deps) actionsFor(v storage.SaleView) saleActions {
+	var a saleActions
+	add := func(k catalog.Key, args ...any) { a.lines = append(a.lines, d.t(k, args...)) }
+	switch {
+	case v.Open != nil && v.Open.State == storage.StateUnknown:
+		add(catalog.StatusUnknown)
+	case v.Open != nil && v.Open.Kind == storage.KindCancel:
+		add(catalog.CancelBusy)
+	case v.Open != nil:
+		add(catalog.RefundBusy)
+	case v.Cancelled:
+		add(catalog.AlreadyCancel)
+	case v.Status() == storage.PaymentProcessing:
+		a.cancel = true
+		add(catalog.CanCancel, payName(v.PayType))
+		add(catalog.UnpaidNoRefund)
+	case v.Status() == storage.PaymentFailed:
+		add(catalog.PaymentFailed)
+	case v.Remaining() == 0:
+		add(catalog.NothingLeft)
+	default:
+		a.refund = true
+		add(catalog.CanRefund, amount(v.Remaining(), v.Currency))
+		if d.cardToday(v) {
+			add(catalog.CardToday)
+		}
+		add(catalog.PaidNoCancel)
+	}
+	return a
+}
+
+// cardToday reports whether the sale is a card sale of today (a refund must be in full).
+func (d *Deps) cardToday(v storage.SaleView) bool {
+	now := d.Now().In(d.Terminal.Location)
+	t := v.Time.In(d.Terminal.Location)
+	return paytype.SameDayFullRefundOnly(v.PayType) && t.Year() == now.Year() && t.YearDay() == now.YearDay()
+}
+
+func (s *saleScreen) View() string {
+	t, st := s.d.t, s.d.Styles
+	title := st.Title.Render(t(catalog.TitleSale, s.syssn))
+	switch {
+	case s.err != nil:
+		return lipgloss.JoinVertical(lipgloss.Left, title, st.Bad.Render(t(catalog.JournalError, s.err)))
+	case !s.loaded:
+		return lipgloss.JoinVertical(lipgloss.Left, title, st.Muted.Render(t(catalog.Loading)))
+	}
+	v := s.view
+	field := func(label catalog.Key, value string) string {
+		return st.Label.Render(t(label)) + " " + value
+	}
+	lines := []string{title,
+		field(catalog.ColAmount, amount(v.Amount, v.Currency)),
+		field(catalog.ColPaidWith, fmt.Sprintf("%s (%s)", payName(v.PayType), v.PayType)),
+		field(catalog.ColTime, v.Time.In(s.d.Terminal.Location).Format("2006-01-02 15:04:05")),
+		field(catalog.ColOrder, v.OutTradeNo),
+		field(catalog.ColStatus, s.d.saleStatus(v)),
+	}
+	if v.Refunded > 0 {
+		lines = append(lines, field(catalog.FieldRefunded, amount(v.Refunded, v.Currency)))
+	}
+	if v.Status() == storage.PaymentPaid && !v.Cancelled {
+		lines = append(lines, field(catalog.FieldLeft, amount(v.Remaining(), v.Currency)))
+	}
+	lines = append(lines, "")
+	for _, l := range s.actions.lines {
+		style := st.Pane
+		if !s.actions.refund && !s.actions.cancel {
+			style = st.Warn
+		}
+		lines = append(lines, style.Render("• "+l))
+	}
+	lines = append(lines, "", st.Muted.Render(t(catalog.History)))
+	if len(v.Reversals) == 0 {
+		lines = append(lines, st.Muted.Render(t(catalog.HistoryNone)))
+	}
+	for _, r := range v.Reversals {
+		lines = append(lines, t(catalog.HistoryRow, r.Created.In(s.d.Terminal.Location).Format("01-02 15:04"),
+			s.d.kind(r.Kind), amount(r.Amount, r.Currency), s.d.stateWord(r)))
+	}
+	for i, l := range lines {
+		lines[i] = truncate(l, s.width)
+	}
+	if len(lines) > s.height {
+		lines = lines[:s.height]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (s *saleScreen) ShortHelp() []key.Binding {
+	return []key.Binding{s.keys.Refund, s.keys.Cancel, s.keys.Back}
+}
+
+func (s *saleScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }

@@ -1,0 +1,134 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"qfpos/qfpay/money"
+	"qfpos/qfpay/paytype"
+	"qfpos/reversal"
+	"qfpos/storage"
+	"qfpos/ui/catalog"
+)
+
+// t formats a catalog message.
+func (d *Deps) t(k catalog.Key, args ...any) string { return d.Printer.T(k, args...) }
+
+// amount formats minor units with the currency's exponent and code.
+func amount(minor int64, currency string) string { return reversal.Amount(minor, currency) }
+
+// amountPlain formats minor units without the code.
+func amountPlain(minor int64, currency string) string {
+	c, err := money.Lookup(currency)
+	if err != nil {
+		return fmt.Sprint(minor)
+	}
+	return money.Format(minor, c)
+}
+
+// saleStatus is the one word (or short phrase) for a sale in lists.
+func (d *Deps) saleStatus(v storage.SaleView) string {
+	switch v.State() {
+	case storage.SaleStateInProgress:
+		return d.t(catalog.StateBusy)
+	case storage.SaleStateCancelled:
+		return d.t(catalog.StateCancel)
+	case storage.SaleStateUnpaid:
+		return d.t(catalog.StateUnpaid)
+	case storage.SaleStateFailed:
+		return d.t(catalog.StateFailedPy)
+	case storage.SaleStateRefunded:
+		return d.t(catalog.StateRefunded)
+	case storage.SaleStatePartlyRefunded:
+		return d.t(catalog.StatePartly, amountPlain(v.Remaining(), v.Currency))
+	}
+	return d.t(catalog.StatePaid)
+}
+
+// kind names a reversal kind.
+func (d *Deps) kind(k storage.Kind) string {
+	if k == storage.KindCancel {
+		return d.t(catalog.KindCancel)
+	}
+	return d.t(catalog.KindRefund)
+}
+
+// stateWord is a reversal's state in one word, with a symbol so that colour is never needed.
+func (d *Deps) stateWord(r storage.Reversal) string {
+	switch r.State {
+	case storage.StateSucceeded:
+		return "✓ " + d.t(catalog.WordSucceeded)
+	case storage.StateFailed:
+		return "✗ " + d.t(catalog.WordFailed)
+	case storage.StateUnknown:
+		return "? " + d.t(catalog.WordUnknown)
+	case storage.StatePending:
+		return "… " + d.t(catalog.WordPending)
+	}
+	return "… " + d.t(catalog.WordInProgress)
+}
+
+// sentence says in words what is happening to an operation and what to do.
+func (d *Deps) sentence(r storage.Reversal) string {
+	switch r.State {
+	case storage.StatePending, storage.StateSent:
+		return d.t(catalog.StatusSending)
+	case storage.StateProcessing:
+		return d.t(catalog.StatusWaiting)
+	case storage.StateSucceeded:
+		return d.t(catalog.StatusSucceeded)
+	case storage.StateFailed:
+		exp, next := d.Printer.Code(r.RespCD, r.RespErr)
+		return d.t(catalog.StatusFailed, exp, next)
+	}
+	return d.t(catalog.StatusUnknown)
+}
+
+// payName is the pay method's name.
+func payName(code string) string { return paytype.Name(code) }
+
+// short keeps the last n characters of an id.
+func short(id string, n int) string {
+	if len(id) <= n {
+		return id
+	}
+	return "…" + id[len(id)-n:]
+}
+
+// clock formats a duration as m:ss or h:mm:ss.
+func clock(d time.Duration) string {
+	d = d.Round(time.Second)
+	if d < 0 {
+		d = 0
+	}
+	h, m, s := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
+	if h > 0 {
+		return fmt.Sprintf("%d:%02d:%02d", h, m, s)
+	}
+	return fmt.Sprintf("%d:%02d", m, s)
+}
+
+// startError turns a refusal from Desk.Start into one cashier line.
+func (d *Deps) startError(err error, currency string) string {
+	var re *storage.RuleError
+	switch {
+	case errors.Is(err, storage.ErrInFlight):
+		return d.t(catalog.ErrInFlight)
+	case errors.As(err, &re) && errors.Is(err, storage.ErrOverRefund):
+		return d.t(catalog.ErrOverRefund, amount(re.Remaining, currency))
+	case errors.Is(err, storage.ErrNotPaid):
+		return d.t(catalog.ErrNotPaid)
+	case errors.Is(err, storage.ErrCompleted):
+		return d.t(catalog.ErrCompleted)
+	case errors.Is(err, storage.ErrCancelled):
+		return d.t(catalog.ErrCancelled)
+	case errors.Is(err, reversal.ErrNothingLeft):
+		return d.t(catalog.ErrNothingLeft)
+	case errors.Is(err, reversal.ErrFullAmountToday):
+		return d.t(catalog.ErrFullToday)
+	}
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	return d.t(catalog.ErrStart, msg)
+}
