@@ -131,7 +131,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case startedMsg:
 		return a, a.onStarted(msg)
 	case tickMsg:
-		a.now = time.Time(msg)
+		a.now = a.d.Now()
 		a.status.prune(a.now)
 		a.layout()
 		return a, tick()
@@ -318,5 +318,9 @@ func (a *App) View() string {
 	} else {
 		parts = append(parts, a.helpView())
 	}
-	return strings.Join(parts, "\n")
+	lines = strings.Split(strings.Join(parts, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = truncate(l, a.width)
+	}
+	return strings.Join(lines, "\n")
 }

@@ -54,47 +54,51 @@ func (s *salesScreen) SetSize(w, h int) {
 	s.width, s.height = w, h
 	s.table.SetWidth(w)
 	s.table.SetHeight(max(h-2, 3))
+	cursor := s.table.Cursor()
+	s.table.SetRows(nil) // the number of columns may change: rows must match them
 	s.table.SetColumns(s.columns())
 	s.table.SetRows(s.rows())
+	s.table.SetCursor(max(cursor, 0))
 }
 
+// columns fit the table to the width: the order number only when there is room for it.
 func (s *salesScreen) columns() []table.Column {
 	t := s.d.t
-	fixed := []table.Column{
+	cols := []table.Column{
 		{Title: t(catalog.ColTime), Width: 11},
-		{Title: t(catalog.ColAmount), Width: 14},
-		{Title: t(catalog.ColPaidWith), Width: 14},
+		{Title: t(catalog.ColAmount), Width: 13},
+		{Title: t(catalog.ColPaidWith), Width: 12},
 		{Title: t(catalog.ColSysSN), Width: 7},
-		{Title: t(catalog.ColOrder), Width: 12},
+	}
+	if s.width >= 100 {
+		cols[2].Width = 14
+		cols = append(cols, table.Column{Title: t(catalog.ColOrder), Width: min(12+(s.width-100)/3, 26)})
 	}
 	used := 0
-	for _, c := range fixed {
+	for _, c := range cols {
 		used += c.Width + 2
 	}
-	if extra := s.width - used - 24; extra > 0 { // wide terminals: more of the ids and names
-		fixed[2].Width += min(extra/3, 12)
-		fixed[4].Width += min(extra/3, 20)
-		used += min(extra/3, 12) + min(extra/3, 20)
-	}
-	return append(fixed, table.Column{Title: t(catalog.ColStatus), Width: max(s.width-used-2, 10)})
+	return append(cols, table.Column{Title: t(catalog.ColStatus), Width: max(s.width-used-2, 6)})
 }
 
 func (s *salesScreen) rows() []table.Row {
 	rows := make([]table.Row, len(s.sales))
 	cols := s.table.Columns()
 	for i, v := range s.sales {
-		order := v.OutTradeNo
-		if len(cols) > 4 && len(order) > cols[4].Width {
-			order = short(order, cols[4].Width-1)
-		}
-		rows[i] = table.Row{
+		row := table.Row{
 			v.Time.In(s.d.Terminal.Location).Format("01-02 15:04"),
-			lipgloss.PlaceHorizontal(14, lipgloss.Right, amount(v.Amount, v.Currency)),
+			lipgloss.PlaceHorizontal(cols[1].Width, lipgloss.Right, amount(v.Amount, v.Currency)),
 			payName(v.PayType),
 			short(v.SysSN, 6),
-			order,
-			s.d.saleStatus(v),
 		}
+		if len(cols) == 6 {
+			order := v.OutTradeNo
+			if len(order) > cols[4].Width {
+				order = short(order, cols[4].Width-1)
+			}
+			row = append(row, order)
+		}
+		rows[i] = append(row, s.d.saleStatus(v))
 	}
 	return rows
 }

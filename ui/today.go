@@ -50,6 +50,9 @@ func (s *todayScreen) SetSize(w, h int) {
 	s.table.SetWidth(w)
 	s.table.SetHeight(max(h-6, 3))
 	t := s.d.t
+	cursor := s.table.Cursor()
+	s.table.SetRows(nil)
+	defer s.table.SetCursor(max(cursor, 0))
 	s.table.SetColumns([]table.Column{
 		{Title: t(catalog.ColTime), Width: 8}, {Title: t(catalog.ColKind), Width: 8},
 		{Title: t(catalog.ColAmount), Width: 14}, {Title: t(catalog.ColState), Width: 13},

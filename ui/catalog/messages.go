@@ -40,7 +40,7 @@ const (
 	StatePaid     Key = "paid"
 	StateUnpaid   Key = "unpaid"
 	StateFailedPy Key = "payment failed"
-	StatePartly   Key = "partly refunded (%s left)"
+	StatePartly   Key = "part refunded, %s left"
 	StateRefunded Key = "refunded"
 	StateCancel   Key = "cancelled"
 	StateBusy     Key = "reversal in progress"

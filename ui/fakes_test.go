@@ -1,0 +1,237 @@
+package ui
+
+import (
+	"context"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"golang.org/x/text/language"
+
+	"qfpos/qfpay/money"
+	"qfpos/qfpay/paytype"
+	"qfpos/reversal"
+	"qfpos/storage"
+	"qfpos/ui/catalog"
+)
+
+var (
+	hk      = time.FixedZone("HKT", 8*3600)
+	fixedAt = time.Date(2026, 11, 21, 15, 0, 0, 0, hk)
+)
+
+// fakeJournal serves sales and reversals from memory.
+type fakeJournal struct {
+	mu        sync.Mutex
+	sales     []storage.SaleView // newest first
+	reversals []storage.Reversal
+	err       error
+}
+
+func (f *fakeJournal) RecentSales(after storage.Cursor, limit, days int) (storage.SalesPage, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := min(limit, len(f.sales))
+	return storage.SalesPage{Sales: append([]storage.SaleView(nil), f.sales[:n]...)}, f.err
+}
+
+func (f *fakeJournal) SalesByAmount(amount int64, limit int) ([]storage.SaleView, error) {
+	var out []storage.SaleView
+	for _, v := range f.sales {
+		if v.Amount == amount {
+			out = append(out, v)
+		}
+	}
+	return out, f.err
+}
+
+func (f *fakeJournal) SalesByDigits(tail string, limit int) ([]storage.SaleView, error) {
+	var out []storage.SaleView
+	for _, v := range f.sales {
+		if strings.HasSuffix(v.SysSN, tail) || strings.HasSuffix(v.OutTradeNo, tail) {
+			out = append(out, v)
+		}
+	}
+	return out, f.err
+}
+
+func (f *fakeJournal) Sale(syssn string) (storage.SaleView, bool, error) {
+	for _, v := range f.sales {
+		if v.SysSN == syssn {
+			return v, true, f.err
+		}
+	}
+	return storage.SaleView{}, false, f.err
+}
+
+func (f *fakeJournal) Reversal(id uint64) (storage.Reversal, error) {
+	for _, r := range f.reversals {
+		if r.ID == id {
+			return r, nil
+		}
+	}
+	return storage.Reversal{}, storage.ErrNotFound
+}
+
+func (f *fakeJournal) ReversalsOn(t time.Time) ([]storage.Reversal, error) {
+	var out []storage.Reversal
+	for _, r := range f.reversals {
+		if sameDate(r.Created, t) {
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
+	return out, f.err
+}
+
+func (f *fakeJournal) Unfinished() ([]storage.Reversal, error) {
+	var out []storage.Reversal
+	for _, r := range f.reversals {
+		if !r.State.Finished() {
+			out = append(out, r)
+		}
+	}
+	return out, f.err
+}
+
+// fakeDesk records requests and answers with a prepared result.
+type fakeDesk struct {
+	mu      sync.Mutex
+	started []reversal.Request
+	result  storage.Reversal
+	err     error
+}
+
+func (f *fakeDesk) Start(_ context.Context, req reversal.Request) (storage.Reversal, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.started = append(f.started, req)
+	return f.result, f.err
+}
+
+// Subscribe returns a channel that never delivers: tests hand updates to the app directly.
+func (f *fakeDesk) Subscribe() (<-chan reversal.Update, func()) { return nil, func() {} }
+func (f *fakeDesk) Recheck(uint64) error                        { return nil }
+
+func asciiStyles() Styles {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.Ascii)
+	return NewStyles(r)
+}
+
+func testDeps(j Journal, d Desk) Deps {
+	endpoints := paytype.DefaultCancelEndpoints()
+	return Deps{
+		Journal: j, Desk: d, Now: func() time.Time { return fixedAt },
+		Printer: catalog.New(language.English), Styles: asciiStyles(),
+		Terminal: Terminal{UDID: "POS-01", Cashier: "amy", Environment: EnvSandbox, Currency: money.MustLookup("HKD"),
+			Location: hk, RecentDays: 7, CancelEndpoint: func(pt string) (string, bool) {
+				ep, ok := endpoints[pt]
+				if !ok {
+					return "reversal", false
+				}
+				return ep, true
+			}},
+	}
+}
+
+// view builds a sale view for tests.
+func view(syssn string, amountMinor int64, payType, respcd string, at time.Time, refunded int64) storage.SaleView {
+	v := storage.SaleView{Sale: storage.Sale{SysSN: syssn, OutTradeNo: "POS_" + syssn[len(syssn)-4:], Amount: amountMinor,
+		Currency: "HKD", PayType: payType, TxDtm: at.Format(storage.TxDtmLayout), Time: at, RespCD: respcd,
+		Source: storage.SourceRecorded}, Refunded: refunded}
+	if refunded > 0 {
+		v.Reversals = []storage.Reversal{{ID: 1, Kind: storage.KindRefund, Amount: refunded, Currency: "HKD",
+			State: storage.StateSucceeded, Created: at.Add(time.Hour), SaleSysSN: syssn}}
+	}
+	return v
+}
+
+func sampleJournal() *fakeJournal {
+	return &fakeJournal{sales: []storage.SaleView{
+		view("20261121000100020000001001", 8800, "800208", "0000", fixedAt.Add(-5*time.Minute), 0),
+		view("20261121000100020000001002", 4500, "800101", "1143", fixedAt.Add(-20*time.Minute), 0),
+		view("20261121000100020000001003", 12800, "802808", "0000", fixedAt.Add(-90*time.Minute), 0),
+		view("20261121000100020000001004", 23800, "800108", "0000", fixedAt.Add(-26*time.Hour), 5000),
+		view("20261121000100020000001005", 1250, "805808", "0000", fixedAt.Add(-30*time.Hour), 1250),
+	}}
+}
+
+// send runs a message through the app and then the commands it returns, the way the runtime
+// would. Commands that do not answer at once (the update stream, the clock, the spinner) are
+// left running and their results dropped: tests deliver those messages themselves.
+func send(a *App, msg tea.Msg) {
+	var run func(tea.Cmd, int)
+	run = func(cmd tea.Cmd, depth int) {
+		if cmd == nil || depth > 8 {
+			return
+		}
+		out := make(chan tea.Msg, 1)
+		go func() { out <- cmd() }()
+		var m tea.Msg
+		select {
+		case m = <-out:
+		case <-time.After(30 * time.Millisecond):
+			return
+		}
+		switch m := m.(type) {
+		case nil, tea.QuitMsg:
+			return
+		case tea.BatchMsg:
+			for _, c := range m {
+				run(c, depth+1)
+			}
+			return
+		}
+		_, next := a.Update(m)
+		run(next, depth+1)
+	}
+	_, cmd := a.Update(msg)
+	run(cmd, 0)
+}
+
+// newTestApp builds the app over fakes and loads the first page, as Init would.
+func newTestApp(j *fakeJournal, d *fakeDesk, w, h int) *App {
+	a := New(testDeps(j, d))
+	send(a, tea.WindowSizeMsg{Width: w, Height: h})
+	send(a, a.sales.Init()())
+	send(a, loadUnfinished(j)())
+	return a
+}
+
+func keys(a *App, ks ...string) {
+	for _, k := range ks {
+		send(a, keyMsg(k))
+	}
+}
+
+func keyMsg(k string) tea.KeyMsg {
+	switch k {
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "left":
+		return tea.KeyMsg{Type: tea.KeyLeft}
+	case "right":
+		return tea.KeyMsg{Type: tea.KeyRight}
+	case "backspace":
+		return tea.KeyMsg{Type: tea.KeyBackspace}
+	case "ctrl+c":
+		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	case "ctrl+u":
+		return tea.KeyMsg{Type: tea.KeyCtrlU}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+}

@@ -1,0 +1,327 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"qfpos/reversal"
+	"qfpos/storage"
+)
+
+func TestStartScreenListsSalesNewestFirst(t *testing.T) {
+	a := newTestApp(sampleJournal(), &fakeDesk{}, 100, 30)
+	v := a.View()
+	for _, want := range []string{"DEMO", "SANDBOX", "Terminal POS-01", "Cashier amy", "15:00:00", "88.00 HKD", "WeChat Pay",
+		"unpaid", "part refunded, 188.00 left", "refunded", "…001001"} {
+		if want == "DEMO" {
+			continue
+		}
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Index(v, "…001001") > strings.Index(v, "…001002") {
+		t.Error("not newest first")
+	}
+}
+
+func TestOpenSaleAndBack(t *testing.T) {
+	a := newTestApp(sampleJournal(), &fakeDesk{}, 100, 30)
+	keys(a, "enter")
+	if a.active() != a.sale || !a.sale.loaded {
+		t.Fatal("enter did not open the sale")
+	}
+	if v := a.View(); !strings.Contains(v, "Refund: up to 88.00 HKD can be refunded.") || !strings.Contains(v, "Paid sales cannot be cancelled") {
+		t.Fatalf("sale view:\n%s", v)
+	}
+	keys(a, "c") // cancel does not apply to a paid sale
+	if a.active() != a.sale {
+		t.Fatal("c opened a cancel of a paid sale")
+	}
+	keys(a, "esc")
+	if a.active() != a.sales {
+		t.Fatal("esc did not go back")
+	}
+}
+
+func TestSaleActionLines(t *testing.T) {
+	d := testDeps(nil, nil)
+	busy := view("20261121000100020000009001", 1000, "800208", "0000", fixedAt, 0)
+	busy.Open = &storage.Reversal{Kind: storage.KindRefund, State: storage.StateProcessing}
+	unknown := busy
+	unknown.Open = &storage.Reversal{Kind: storage.KindRefund, State: storage.StateUnknown}
+	cancelling := view("20261121000100020000009002", 1000, "800201", "1143", fixedAt, 0)
+	cancelling.Open = &storage.Reversal{Kind: storage.KindCancel, State: storage.StateSent}
+	cancelled := view("20261121000100020000009003", 1000, "800201", "1143", fixedAt, 0)
+	cancelled.Cancelled = true
+	cases := []struct {
+		v              storage.SaleView
+		refund, cancel bool
+		line           string
+	}{
+		{view("20261121000100020000009004", 1000, "800201", "1143", fixedAt, 0), false, true, "Unpaid WeChat Pay QR order: cancel closes it; nothing was charged."},
+		{view("20261121000100020000009005", 9900, "802808", "0000", fixedAt.Add(-time.Hour), 0), true, false, "Card paid today: a refund today is a void and must be the full amount."},
+		{view("20261121000100020000009006", 9900, "802808", "0000", fixedAt.Add(-25*time.Hour), 0), true, false, "Refund: up to 99.00 HKD can be refunded."},
+		{busy, false, false, "A refund is already in progress — wait for it to finish."},
+		{unknown, false, false, "Outcome unknown — still checking. Do not refund again."},
+		{cancelling, false, false, "A cancel is already in progress — wait for it to finish."},
+		{cancelled, false, false, "Cancelled: nothing more to do."},
+		{view("20261121000100020000009007", 1000, "800208", "1181", fixedAt, 0), false, false, "The payment failed: there is nothing to refund or cancel."},
+		{view("20261121000100020000009008", 1000, "800208", "0000", fixedAt, 1000), false, false, "Fully refunded: nothing left to refund."},
+	}
+	for _, c := range cases {
+		got := d.actionsFor(c.v)
+		if got.refund != c.refund || got.cancel != c.cancel || !strings.Contains(strings.Join(got.lines, "|"), c.line) {
+			t.Errorf("%s: %+v, want refund=%v cancel=%v and %q", c.v.SysSN, got, c.refund, c.cancel, c.line)
+		}
+	}
+}
+
+func TestRefundFormValidatesAsYouType(t *testing.T) {
+	desk := &fakeDesk{result: storage.Reversal{ID: 7, Kind: storage.KindRefund, Amount: 1000, Currency: "HKD",
+		State: storage.StateProcessing, SaleSysSN: "20261121000100020000001004", Created: fixedAt}}
+	a := newTestApp(sampleJournal(), desk, 100, 30)
+	keys(a, "down", "down", "down", "r") // the partly refunded one: 188.00 left
+	if a.active() != a.refund || a.refund.amount.Value() != "188.00" {
+		t.Fatalf("refund form: active %T, amount %q", a.active(), a.refund.amount.Value())
+	}
+	typeAmount := func(s string) string {
+		keys(a, "ctrl+u")
+		for _, r := range s {
+			keys(a, string(r))
+		}
+		return a.refund.problem
+	}
+	for in, want := range map[string]string{
+		"12.345": "Enter an amount like 12.50.", "abc": "Enter an amount like 12.50.", "0": "The amount must be more than zero.",
+		"188.01": "At most 188.00 HKD can be refunded.", "188": "", "10": "",
+	} {
+		if got := typeAmount(in); got != want {
+			t.Errorf("%q: problem %q, want %q", in, got, want)
+		}
+	}
+	keys(a, "q") // q is text here, not quit
+	if a.refund.problem == "" {
+		t.Fatal("q was not typed into the amount")
+	}
+	typeAmount("10")
+	keys(a, "tab", "right", "right")
+	if a.refund.reason.Value() != "Customer changed their mind" {
+		t.Fatalf("reason %q", a.refund.reason.Value())
+	}
+	keys(a, "enter")
+	v := a.View()
+	for _, want := range []string{"Send this refund?", "20261121000100020000001004", "10.00 HKD", "POS-01", "Customer changed their mind"} {
+		if !strings.Contains(v, want) {
+			t.Fatalf("confirmation lacks %q:\n%s", want, v)
+		}
+	}
+	keys(a, "esc") // back to edit, nothing sent
+	if a.refund.confirming || len(desk.started) != 0 {
+		t.Fatal("esc on the confirmation sent or stayed")
+	}
+	keys(a, "enter", "enter")
+	if len(desk.started) != 1 {
+		t.Fatalf("%d starts", len(desk.started))
+	}
+	req := desk.started[0]
+	if req.Kind != storage.KindRefund || req.Amount != 1000 || req.SaleSysSN != "20261121000100020000001004" || req.Reason != "Customer changed their mind" || req.Cashier != "amy" {
+		t.Fatalf("request %+v", req)
+	}
+	if a.active() != a.sales || !strings.Contains(a.View(), "Refund of 10.00 HKD started.") || !strings.Contains(a.View(), "Waiting for QFPay") {
+		t.Fatalf("after start:\n%s", a.View())
+	}
+}
+
+func TestCardTodayMustBeFull(t *testing.T) {
+	a := newTestApp(sampleJournal(), &fakeDesk{}, 100, 30)
+	keys(a, "down", "down", "r")
+	if a.refund.amount.Value() != "128.00" {
+		t.Fatalf("prefilled %q", a.refund.amount.Value())
+	}
+	keys(a, "backspace", "backspace", "backspace", "backspace", "enter")
+	if a.refund.confirming || !strings.Contains(a.refund.problem, "Card paid today: refund the full amount, 128.00 HKD.") {
+		t.Fatalf("partial card refund today: %q", a.refund.problem)
+	}
+}
+
+func TestStartRefusedShowsTheReason(t *testing.T) {
+	desk := &fakeDesk{err: &storage.RuleError{Err: storage.ErrInFlight}}
+	a := newTestApp(sampleJournal(), desk, 100, 30)
+	keys(a, "r", "enter", "enter")
+	if a.active() != a.refund || !strings.Contains(a.View(), "Another refund or cancel of this sale is still in progress.") {
+		t.Fatalf("refusal not shown:\n%s", a.View())
+	}
+}
+
+func TestCancelNamesTheEndpoint(t *testing.T) {
+	desk := &fakeDesk{result: storage.Reversal{ID: 9, Kind: storage.KindCancel, Amount: 4500, Currency: "HKD", State: storage.StateSucceeded,
+		SaleSysSN: "20261121000100020000001002", Created: fixedAt, Finished: fixedAt}}
+	a := newTestApp(sampleJournal(), desk, 100, 30)
+	keys(a, "down", "enter", "r")
+	if a.active() != a.sale {
+		t.Fatal("r opened a refund of an unpaid sale")
+	}
+	keys(a, "c")
+	v := a.View()
+	if a.active() != a.cancel || !strings.Contains(v, "/trade/v1/reversal") || !strings.Contains(v, "QFPay cancels Alipay QR orders through /trade/v1/reversal.") {
+		t.Fatalf("cancel view:\n%s", v)
+	}
+	keys(a, "y")
+	if len(desk.started) != 1 || desk.started[0].Kind != storage.KindCancel {
+		t.Fatalf("started %+v", desk.started)
+	}
+}
+
+func TestFindByAmountDigitsAndPayMethod(t *testing.T) {
+	a := newTestApp(sampleJournal(), &fakeDesk{}, 100, 30)
+	keys(a, "4", "5")
+	if !a.sales.finding || len(a.sales.sales) != 1 || a.sales.sales[0].Amount != 4500 {
+		t.Fatalf("45: %d sales", len(a.sales.sales))
+	}
+	keys(a, "esc")
+	keys(a, "1", "0", "0", "5")
+	if len(a.sales.sales) != 1 || !strings.HasSuffix(a.sales.sales[0].SysSN, "1005") {
+		t.Fatalf("digits 1005: %+v", a.sales.sales)
+	}
+	keys(a, "esc", "/")
+	for _, r := range "alipay" {
+		keys(a, string(r))
+	}
+	if len(a.sales.sales) != 2 {
+		t.Fatalf("alipay: %d", len(a.sales.sales))
+	}
+	keys(a, "q")
+	if a.asking {
+		t.Fatal("q while finding asked to quit")
+	}
+	keys(a, "esc")
+	if a.sales.finding || len(a.sales.sales) != 5 {
+		t.Fatalf("after esc: finding %v, %d sales", a.sales.finding, len(a.sales.sales))
+	}
+	keys(a, "9", "9", "9", "9", "9")
+	if !strings.Contains(a.View(), `No sales match "99999".`) {
+		t.Fatalf("no match:\n%s", a.View())
+	}
+}
+
+func TestStatusPaneFollowsUpdates(t *testing.T) {
+	j := sampleJournal()
+	parked := storage.Reversal{ID: 3, Kind: storage.KindRefund, Amount: 700, Currency: "HKD", State: storage.StateUnknown,
+		SaleSysSN: "20261121000100020000001003", Created: fixedAt.Add(-20 * time.Minute), Attempts: 1}
+	j.reversals = []storage.Reversal{parked}
+	a := newTestApp(j, &fakeDesk{}, 100, 30)
+	if v := a.View(); !strings.Contains(v, "Outcome unknown — still checking. Do not refund again.") {
+		t.Fatalf("resumed operation not shown at start:\n%s", v)
+	}
+	r := storage.Reversal{ID: 4, Kind: storage.KindRefund, Amount: 1000, Currency: "HKD", State: storage.StateProcessing,
+		SaleSysSN: "20261121000100020000001001", Created: fixedAt.Add(-5 * time.Second), Attempts: 1, NextCheck: fixedAt.Add(3 * time.Second),
+		Updated: fixedAt}
+	send(a, updateMsg(reversal.Update{Reversal: r, Event: storage.Event{Type: storage.EventReply, Code: "1143"}}))
+	v := a.View()
+	for _, want := range []string{"Waiting for QFPay", "attempt 1", "next check in 0:03", "0:05 elapsed", "QFPay reachable"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("lacks %q:\n%s", want, v)
+		}
+	}
+	r.State, r.RespCD, r.Finished, r.Updated, r.SysSN = storage.StateFailed, "1272", fixedAt, fixedAt.Add(time.Second), "R9"
+	send(a, updateMsg(reversal.Update{Reversal: r, Event: storage.Event{Type: storage.EventQuery, Code: "1272"}}))
+	if v := a.View(); !strings.Contains(v, "✗ failed") || !strings.Contains(v, "The refund is more than what is left to refund.") {
+		t.Fatalf("failure not explained:\n%s", v)
+	}
+	// q with one operation in flight asks first; n stays; x clears finished rows.
+	keys(a, "q")
+	if !a.asking || !strings.Contains(a.View(), "1 refund(s) or cancel(s) still in flight. They resume next time qfpos starts.") {
+		t.Fatalf("no question:\n%s", a.View())
+	}
+	keys(a, "n", "x")
+	if a.asking || a.status.finishedCount() != 0 || a.status.inFlight() != 1 {
+		t.Fatalf("asking %v, finished %d, in flight %d", a.asking, a.status.finishedCount(), a.status.inFlight())
+	}
+	a.Update(keyMsg("ctrl+c"))
+	_, cmd := a.Update(keyMsg("y"))
+	if cmd == nil || cmd() != tea.Quit() {
+		t.Fatal("y did not quit")
+	}
+}
+
+func TestFinishedRowsFade(t *testing.T) {
+	a := newTestApp(sampleJournal(), &fakeDesk{}, 100, 30)
+	done := storage.Reversal{ID: 5, Kind: storage.KindRefund, Amount: 100, Currency: "HKD", State: storage.StateSucceeded,
+		SaleSysSN: "20261121000100020000001001", Created: fixedAt, Finished: fixedAt, Updated: fixedAt}
+	send(a, updateMsg(reversal.Update{Reversal: done}))
+	a.status.prune(fixedAt.Add(fadeAfter - time.Second))
+	if len(a.status.ops) != 1 {
+		t.Fatal("faded too early")
+	}
+	a.status.prune(fixedAt.Add(fadeAfter))
+	if len(a.status.ops) != 0 {
+		t.Fatal("did not fade")
+	}
+	keys(a, "q")
+	if a.asking {
+		t.Fatal("asked with nothing in flight")
+	}
+}
+
+func TestTodayScreen(t *testing.T) {
+	j := sampleJournal()
+	j.reversals = []storage.Reversal{
+		{ID: 1, Kind: storage.KindRefund, Amount: 1000, Currency: "HKD", State: storage.StateSucceeded, Created: fixedAt.Add(-2 * time.Hour), Cashier: "amy", Reason: "Damaged item"},
+		{ID: 2, Kind: storage.KindCancel, Amount: 4500, Currency: "HKD", State: storage.StateSucceeded, Created: fixedAt.Add(-time.Hour), Cashier: "bo"},
+		{ID: 3, Kind: storage.KindRefund, Amount: 700, Currency: "HKD", State: storage.StateUnknown, Created: fixedAt.Add(-30 * time.Minute)},
+		{ID: 4, Kind: storage.KindRefund, Amount: 300, Currency: "HKD", State: storage.StateFailed, RespCD: "1294", Created: fixedAt.Add(-10 * time.Minute)},
+		{ID: 5, Kind: storage.KindRefund, Amount: 999, Currency: "HKD", State: storage.StateSucceeded, Created: fixedAt.Add(-26 * time.Hour)},
+	}
+	a := newTestApp(j, &fakeDesk{}, 120, 40)
+	keys(a, "t")
+	v := a.View()
+	for _, want := range []string{"Refunds and cancels on 2026-11-21", "Refunded: 1, 10.00 HKD", "Cancelled: 1, 45.00 HKD",
+		"In progress or unknown: 1, 7.00 HKD", "Failed: 1"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Index(v, "? unknown") > strings.Index(v, "✗ failed") || strings.Index(v, "✗ failed") > strings.Index(v, "✓ succeeded") {
+		t.Errorf("unknown and failed are not first:\n%s", v)
+	}
+	keys(a, "left")
+	if v := a.View(); !strings.Contains(v, "2026-11-20") || !strings.Contains(v, "Refunded: 1, 9.99 HKD") {
+		t.Fatalf("previous day:\n%s", v)
+	}
+	keys(a, "esc")
+	if a.active() != a.sales {
+		t.Fatal("esc")
+	}
+}
+
+func TestHelpTogglesAndHidesDisabledKeys(t *testing.T) {
+	a := newTestApp(sampleJournal(), &fakeDesk{}, 120, 40)
+	keys(a, "down", "enter") // an unpaid sale: no refund key
+	if v := a.helpView(); strings.Contains(v, "refund") || !strings.Contains(v, "cancel sale") {
+		t.Fatalf("help: %s", v)
+	}
+	keys(a, "?")
+	if !a.help.ShowAll {
+		t.Fatal("? did not show full help")
+	}
+}
+
+func TestResizeRelaysOut(t *testing.T) {
+	a := newTestApp(sampleJournal(), &fakeDesk{}, 80, 24)
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {60, 15}} {
+		send(a, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		lines := strings.Split(a.View(), "\n")
+		if len(lines) > size[1] {
+			t.Errorf("%v: %d lines", size, len(lines))
+		}
+		for _, l := range lines {
+			if w := len([]rune(stripANSI(l))); w > size[0] {
+				t.Errorf("%v: line of %d: %q", size, w, l)
+			}
+		}
+	}
+}
