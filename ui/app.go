@@ -280,7 +280,11 @@ func (a *App) header() string {
 	default:
 		reach = st.Muted.Render("○ " + t(catalog.QFPayNotYet))
 	}
-	left := strings.Join([]string{st.Header.Render("qfpos"), badge, t(catalog.HeaderTerminal, a.d.Terminal.UDID), cashier}, "  ")
+	parts := []string{badge, t(catalog.HeaderTerminal, a.d.Terminal.UDID), cashier}
+	if a.width >= 100 {
+		parts = append([]string{st.Header.Render("qfpos")}, parts...)
+	}
+	left := strings.Join(parts, "  ")
 	right := reach + "  " + a.now.In(a.d.Terminal.Location).Format("15:04:05")
 	gap := a.width - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 2 {

@@ -139,9 +139,12 @@ func (p *statusPane) View(now time.Time) string {
 		head := []string{sym + " " + p.d.kind(r.Kind) + " " + amount(r.Amount, r.Currency) + " " + short(r.SaleSysSN, 6)}
 		var detail string
 		switch r.State {
-		case storage.StateFailed, storage.StateUnknown:
+		case storage.StateFailed:
 			detail = "  " + p.d.sentence(r)
-			head = append(head, p.d.stateWord(r))
+			head = append(head, t(catalog.WordFailed))
+		case storage.StateUnknown:
+			detail = "  " + p.d.sentence(r)
+			head = append(head, t(catalog.WordUnknown))
 		default:
 			head = append(head, p.d.sentence(r))
 		}

@@ -1,0 +1,111 @@
+package ui_test
+
+import (
+	"bytes"
+	"io"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+	"golang.org/x/text/language"
+
+	"qfpos/qfpay/qfpaytest"
+	"qfpos/reversal"
+	"qfpos/ui"
+	"qfpos/ui/catalog"
+	"qfpos/ui/demo"
+)
+
+var start = time.Date(2026, 11, 21, 15, 0, 0, 0, qfpaytest.HongKong)
+
+// startDemo runs the demo on a virtual clock; the screens use a fixed clock so that what they
+// show does not depend on when the test runs.
+func startDemo(t *testing.T, calm bool) (*demo.Demo, *teatest.TestModel) {
+	t.Helper()
+	clock := reversal.NewVirtualClock(start)
+	settle := qfpaytest.Settle{Queries: 1}
+	d, err := demo.Start(demo.Options{JournalPath: t.TempDir() + "/journal.db", Clock: clock, Settle: &settle, Calm: calm})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.Ascii)
+	app := ui.New(ui.Deps{Journal: d.Journal, Desk: d.Desk, Terminal: d.Terminal(), Now: func() time.Time { return start },
+		Printer: catalog.New(language.English), Styles: ui.NewStyles(r)})
+	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(100, 30))
+	t.Cleanup(func() { _ = tm.Quit() })
+	return d, tm
+}
+
+func waitFor(t *testing.T, tm *teatest.TestModel, text string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
+		teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+}
+
+func press(tm *teatest.TestModel, keys ...tea.KeyType) {
+	for _, k := range keys {
+		tm.Send(tea.KeyMsg{Type: k})
+	}
+}
+
+// finalView quits and returns the last screen with QFPay's generated ids and the countdown of a
+// parked operation masked.
+func finalView(t *testing.T, tm *teatest.TestModel) []byte {
+	t.Helper()
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("q")})
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("y")})
+	view := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View()
+	view = regexp.MustCompile(`\d{26}`).ReplaceAllString(view, "<syssn>")
+	view = regexp.MustCompile(`…\d{6}`).ReplaceAllString(view, "…<ref>")
+	// The lifecycle's virtual clock runs ahead through the re-checks of a parked operation.
+	view = regexp.MustCompile(`next check in [\d:]+`).ReplaceAllString(view, "next check in <t>")
+	return []byte(view)
+}
+
+// TestFlowPartialRefund: demo data → open the newest sale → refund part of it → the status pane
+// shows it succeeded.
+func TestFlowPartialRefund(t *testing.T) {
+	d, tm := startDemo(t, true)
+	waitFor(t, tm, "WeChat Pay")
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "Refund: up to 88.00 HKD can be refunded.")
+	tm.Type("r")
+	waitFor(t, tm, "Refund sale "+d.Featured.SysSN)
+	press(tm, tea.KeyCtrlU)
+	tm.Type("10")
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "Send this refund?")
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "Succeeded")
+	v, _, _ := d.Journal.Sale(d.Featured.SysSN)
+	if v.Refunded != 1000 || v.Remaining() != 7800 {
+		t.Fatalf("journal after the flow: refunded %d, left %d", v.Refunded, v.Remaining())
+	}
+	golden.RequireEqual(t, finalView(t, tm))
+}
+
+// TestFlowOutcomeUnknown: the refund stays processing at QFPay; the pane says so and tells the
+// cashier not to refund again.
+func TestFlowOutcomeUnknown(t *testing.T) {
+	d, tm := startDemo(t, true)
+	d.Sandbox.ScriptAmount(500, qfpaytest.Script{NeverSettle: true})
+	waitFor(t, tm, "WeChat Pay")
+	tm.Type("r")
+	waitFor(t, tm, "Refund sale")
+	press(tm, tea.KeyCtrlU)
+	tm.Type("5")
+	press(tm, tea.KeyEnter, tea.KeyEnter)
+	waitFor(t, tm, "Outcome unknown — still checking. Do not refund again.")
+	if open, _ := d.Journal.Unfinished(); len(open) != 1 || !strings.HasPrefix(open[0].OutTradeNo, "RF") {
+		t.Fatalf("unfinished: %+v", open)
+	}
+	golden.RequireEqual(t, finalView(t, tm))
+}
