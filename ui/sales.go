@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/table"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -17,7 +16,7 @@ import (
 type salesScreen struct {
 	d       *Deps
 	keys    keyMap
-	table   table.Model
+	list    rowList
 	find    textinput.Model
 	finding bool // the find field has focus
 	sales   []storage.SaleView
@@ -34,11 +33,7 @@ func newSalesScreen(d *Deps) *salesScreen {
 	s.find = textinput.New()
 	s.find.Prompt = ""
 	s.find.CharLimit = 40
-	st := table.DefaultStyles()
-	st.Header = d.Styles.Muted.Bold(true).Padding(0, 1)
-	st.Cell = d.Styles.Pane.Padding(0, 1)
-	st.Selected = d.Styles.Selected
-	s.table = table.New(table.WithFocused(true), table.WithStyles(st))
+	s.list = newRowList(d.Styles, s.keys)
 	s.SetSize(80, 16)
 	return s
 }
@@ -52,59 +47,60 @@ func (s *salesScreen) Typing() bool { return s.finding }
 
 func (s *salesScreen) SetSize(w, h int) {
 	s.width, s.height = w, h
-	s.table.SetWidth(w)
-	s.table.SetHeight(max(h-2, 3))
-	cursor := s.table.Cursor()
-	s.table.SetRows(nil) // the number of columns may change: rows must match them
-	s.table.SetColumns(s.columns())
-	s.table.SetRows(s.rows())
-	s.table.SetCursor(max(cursor, 0))
+	s.list.setHeight(max(h-3, 3))
+	s.list.setColumns(s.columns())
+	s.list.setRows(s.rows())
 }
 
 // columns fit the table to the width: the order number only when there is room for it.
-func (s *salesScreen) columns() []table.Column {
+func (s *salesScreen) columns() []column {
 	t := s.d.t
-	cols := []table.Column{
-		{Title: t(catalog.ColTime), Width: 11},
-		{Title: t(catalog.ColAmount), Width: 13},
-		{Title: t(catalog.ColPaidWith), Width: 12},
-		{Title: t(catalog.ColSysSN), Width: 7},
+	cols := []column{
+		{title: t(catalog.ColTime), width: 11},
+		{title: t(catalog.ColAmount), width: 13, right: true},
+		{title: t(catalog.ColPaidWith), width: 12},
+		{title: t(catalog.ColSysSN), width: 7},
 	}
 	if s.width >= 100 {
-		cols[2].Width = 14
-		cols = append(cols, table.Column{Title: t(catalog.ColOrder), Width: min(12+(s.width-100)/3, 26)})
+		cols[2].width = 14
+		cols = append(cols, column{title: t(catalog.ColOrder), width: min(12+(s.width-100)/3, 26)})
 	}
 	used := 0
 	for _, c := range cols {
-		used += c.Width + 2
+		used += c.width + 2
 	}
-	return append(cols, table.Column{Title: t(catalog.ColStatus), Width: max(s.width-used-2, 6)})
+	return append(cols, column{title: t(catalog.ColStatus), width: max(s.width-used-2, 6)})
 }
 
-func (s *salesScreen) rows() []table.Row {
-	rows := make([]table.Row, len(s.sales))
-	cols := s.table.Columns()
+func (s *salesScreen) rows() [][]string {
+	rows := make([][]string, len(s.sales))
 	for i, v := range s.sales {
-		row := table.Row{
-			v.Time.In(s.d.Terminal.Location).Format("01-02 15:04"),
-			lipgloss.PlaceHorizontal(cols[1].Width, lipgloss.Right, amount(v.Amount, v.Currency)),
-			payName(v.PayType),
-			short(v.SysSN, 6),
-		}
-		if len(cols) == 6 {
-			order := v.OutTradeNo
-			if len(order) > cols[4].Width {
-				order = short(order, cols[4].Width-1)
-			}
-			row = append(row, order)
-		}
-		rows[i] = append(row, s.d.saleStatus(v))
+		rows[i] = s.row(v)
 	}
 	return rows
 }
 
+// row is one sale's cells: time, amount, pay method, the end of syssn, [order no.,] status.
+func (s *salesScreen) row(v storage.SaleView) []string {
+	cols := s.list.cols
+	row := []string{
+		v.Time.In(s.d.Terminal.Location).Format("01-02 15:04"),
+		amount(v.Amount, v.Currency),
+		payName(v.PayType),
+		short(v.SysSN, 6),
+	}
+	if len(cols) == 6 {
+		order := v.OutTradeNo
+		if len(order) > cols[4].width {
+			order = short(order, cols[4].width-1)
+		}
+		row = append(row, order)
+	}
+	return append(row, s.d.saleStatus(v))
+}
+
 func (s *salesScreen) selected() (storage.SaleView, bool) {
-	i := s.table.Cursor()
+	i := s.list.index()
 	if i < 0 || i >= len(s.sales) {
 		return storage.SaleView{}, false
 	}
@@ -149,10 +145,10 @@ func (s *salesScreen) loaded(m salesMsg) tea.Cmd {
 		s.sales = m.sales
 	}
 	s.next = m.next
-	s.table.SetRows(s.rows())
-	if !m.append || s.table.Cursor() < 0 {
-		s.table.SetCursor(0) // after SetRows: with no rows the table clamps the cursor to -1
+	if !m.append {
+		s.list.setCursor(0)
 	}
+	s.list.setRows(s.rows())
 	return nil
 }
 
@@ -164,7 +160,7 @@ func (s *salesScreen) patch(m saleMsg) {
 	for i := range s.sales {
 		if s.sales[i].SysSN == m.view.SysSN {
 			s.sales[i] = m.view
-			s.table.SetRows(s.rows())
+			s.list.lines[i] = s.list.layout(s.row(m.view))
 			return
 		}
 	}
@@ -183,9 +179,8 @@ func (s *salesScreen) key(k tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	case s.navigation(k):
-		var cmd tea.Cmd
-		s.table, cmd = s.table.Update(k)
-		return tea.Batch(cmd, s.maybeMore())
+		s.list.move(k)
+		return s.maybeMore()
 	case s.finding:
 		before := s.find.Value()
 		var cmd tea.Cmd
@@ -223,7 +218,7 @@ func (s *salesScreen) navigation(k tea.KeyMsg) bool {
 
 // maybeMore pages older sales in when the cursor nears the end of what is loaded.
 func (s *salesScreen) maybeMore() tea.Cmd {
-	if s.finding || s.loading || s.next.IsZero() || s.table.Cursor() < len(s.sales)-5 {
+	if s.finding || s.loading || s.next.IsZero() || s.list.index() < len(s.sales)-5 {
 		return nil
 	}
 	s.loading = true
@@ -251,7 +246,7 @@ func (s *salesScreen) View() string {
 	case len(s.sales) == 0:
 		body = t(catalog.NoSales, s.d.Terminal.RecentDays)
 	default:
-		body = s.table.View()
+		body = s.list.View()
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, title, truncate(find, s.width), body)
 }

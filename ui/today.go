@@ -6,9 +6,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/table"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"qfpos/storage"
 	"qfpos/ui/catalog"
@@ -22,17 +20,14 @@ type todayScreen struct {
 	rs     []storage.Reversal
 	loaded bool
 	err    error
-	table  table.Model
+	list   rowList
 	width  int
 	height int
 }
 
 func newTodayScreen(d *Deps) *todayScreen {
-	st := table.DefaultStyles()
-	st.Header = d.Styles.Muted.Bold(true).Padding(0, 1)
-	st.Cell = d.Styles.Pane.Padding(0, 1)
-	st.Selected = d.Styles.Selected
-	s := &todayScreen{d: d, keys: defaultKeyMap(d.t), table: table.New(table.WithFocused(true), table.WithStyles(st))}
+	s := &todayScreen{d: d, keys: defaultKeyMap(d.t)}
+	s.list = newRowList(d.Styles, s.keys)
 	s.SetSize(80, 16)
 	return s
 }
@@ -47,25 +42,21 @@ func (s *todayScreen) Typing() bool { return false }
 
 func (s *todayScreen) SetSize(w, h int) {
 	s.width, s.height = w, h
-	s.table.SetWidth(w)
-	s.table.SetHeight(max(h-6, 3))
+	s.list.setHeight(max(h-3, 3))
 	t := s.d.t
-	cursor := s.table.Cursor()
-	s.table.SetRows(nil)
-	defer s.table.SetCursor(max(cursor, 0))
-	s.table.SetColumns([]table.Column{
-		{Title: t(catalog.ColTime), Width: 8}, {Title: t(catalog.ColKind), Width: 8},
-		{Title: t(catalog.ColAmount), Width: 14}, {Title: t(catalog.ColState), Width: 13},
-		{Title: t(catalog.ColCashier), Width: 10}, {Title: t(catalog.FieldReason), Width: max(w-53-12, 8)},
+	s.list.setColumns([]column{
+		{title: t(catalog.ColTime), width: 8}, {title: t(catalog.ColKind), width: 8},
+		{title: t(catalog.ColAmount), width: 14, right: true}, {title: t(catalog.ColState), width: 13},
+		{title: t(catalog.ColCashier), width: 10}, {title: t(catalog.FieldReason), width: max(w-53-12, 6)},
 	})
-	s.table.SetRows(s.rows())
+	s.list.setRows(s.rows())
 }
 
-func (s *todayScreen) rows() []table.Row {
-	rows := make([]table.Row, len(s.rs))
+func (s *todayScreen) rows() [][]string {
+	rows := make([][]string, len(s.rs))
 	for i, r := range s.rs {
-		rows[i] = table.Row{r.Created.In(s.d.Terminal.Location).Format("15:04:05"), s.d.kind(r.Kind),
-			lipgloss.PlaceHorizontal(14, lipgloss.Right, amount(r.Amount, r.Currency)), s.d.stateWord(r), r.Cashier, r.Reason}
+		rows[i] = []string{r.Created.In(s.d.Terminal.Location).Format("15:04:05"), s.d.kind(r.Kind),
+			amount(r.Amount, r.Currency), s.d.stateWord(r), r.Cashier, r.Reason}
 	}
 	return rows
 }
@@ -85,7 +76,7 @@ func (s *todayScreen) Update(msg tea.Msg) tea.Cmd {
 			}
 			return s.rs[i].Created.After(s.rs[j].Created)
 		})
-		s.table.SetRows(s.rows())
+		s.list.setRows(s.rows())
 	case updateMsg:
 		if sameDate(msg.Reversal.Created.In(s.d.Terminal.Location), s.day) {
 			return loadDay(s.d.Journal, s.day)
@@ -99,9 +90,7 @@ func (s *todayScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, s.keys.NextDay):
 			return s.open(s.day.AddDate(0, 0, 1))
 		default:
-			var cmd tea.Cmd
-			s.table, cmd = s.table.Update(msg)
-			return cmd
+			s.list.move(msg)
 		}
 	}
 	return nil
@@ -177,7 +166,7 @@ func (s *todayScreen) View() string {
 	case len(s.rs) == 0:
 		return title + "\n" + t(catalog.TodayNone)
 	}
-	return title + "\n" + truncate(strings.Join(s.totals(), " · "), s.width) + "\n" + s.table.View()
+	return title + "\n" + truncate(strings.Join(s.totals(), " · "), s.width) + "\n" + s.list.View()
 }
 
 func (s *todayScreen) ShortHelp() []key.Binding {

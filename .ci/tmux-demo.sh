@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Real-terminal check: run the built qfpos demo in tmux, refund the newest sale with keystrokes,
+# and wait for "Succeeded" on the screen. On failure, print what the screen showed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v tmux >/dev/null; then
+  echo "installing tmux"
+  (apt-get update -qq && apt-get install -y -qq tmux) >/dev/null
+fi
+
+work=$(mktemp -d)
+session="qfpos-ci-$$"
+cleanup() { tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+go build -o "$work/qfpos" .
+tmux new-session -d -s "$session" -x 100 -y 30 "TERM=xterm-256color $work/qfpos demo --journal $work/journal.db; sleep 30"
+
+screen() { tmux capture-pane -p -t "$session"; }
+wait_for() { # text, seconds
+  local deadline=$((SECONDS + $2))
+  until screen | grep -qF -- "$1"; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "FAIL: \"$1\" did not appear within $2 s. The screen showed:"
+      screen
+      exit 1
+    fi
+    sleep 0.2
+  done
+  echo "ok: $1"
+}
+
+wait_for "DEMO — no real money" 20
+wait_for "WeChat Pay" 10
+tmux send-keys -t "$session" r
+wait_for "Refund sale" 5
+tmux send-keys -t "$session" Enter
+wait_for "Send this refund?" 5
+tmux send-keys -t "$session" Enter
+wait_for "Waiting for QFPay" 10
+wait_for "Succeeded" 60
+tmux send-keys -t "$session" q
+echo "tmux demo check passed"

@@ -1,0 +1,117 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"qfpos/storage"
+)
+
+// benchJournal writes n sales, one every 5 seconds back from fixedAt, into a journal in dir.
+func benchJournal(b *testing.B, dir string, n int) string {
+	b.Helper()
+	path := filepath.Join(dir, fmt.Sprintf("sales-%d.db", n))
+	j, err := storage.Open(path, storage.WithLocation(hk), storage.WithClock(func() time.Time { return fixedAt }))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer j.Close()
+	const batch = 20_000
+	for start := 0; start < n; start += batch {
+		sales := make([]storage.Sale, 0, batch)
+		for i := start; i < min(start+batch, n); i++ {
+			at := fixedAt.Add(-time.Duration(i) * 5 * time.Second)
+			sales = append(sales, storage.Sale{SysSN: fmt.Sprintf("2026112100%016d", i), OutTradeNo: fmt.Sprintf("POS_%d", i),
+				Amount: int64(100 + i%9000), Currency: "HKD", PayType: "800208", TxDtm: at.Format(storage.TxDtmLayout),
+				RespCD: "0000", Source: storage.SourceImported})
+		}
+		if _, errs, err := j.PutSales(sales); err != nil || len(errs) > 0 {
+			b.Fatal(err, errs)
+		}
+	}
+	return path
+}
+
+var benchDir = func() string {
+	d, _ := os.MkdirTemp("", "qfpos-ui-bench-")
+	return d
+}
+
+// BenchmarkKeystroke is one keystroke on the sales screen (Update and View) with 10k and 100k
+// sales in the window: the screen holds a page, so the cost does not follow the journal's size.
+// The find that the keystroke starts runs in a tea.Cmd, measured separately as "+search".
+func BenchmarkKeystroke(b *testing.B) {
+	dir := benchDir()
+	defer os.RemoveAll(dir)
+	for _, n := range []int{10_000, 100_000} {
+		path := benchJournal(b, dir, n)
+		j, err := storage.Open(path, storage.WithLocation(hk), storage.WithClock(func() time.Time { return fixedAt }))
+		if err != nil {
+			b.Fatal(err)
+		}
+		d := testDeps(j, &fakeDesk{})
+		d.Terminal.RecentDays = 30 // 10k sales span 14 hours, 100k almost 6 days: all in the window
+		a := New(d)
+		a.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+		a.Update(a.sales.Init()())
+		down, digit, esc := keyMsg("down"), keyMsg("4"), keyMsg("esc")
+		b.Run(fmt.Sprintf("sales=%dk/move", n/1000), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				a.Update(down)
+				_ = a.View()
+			}
+		})
+		b.Run(fmt.Sprintf("sales=%dk/find", n/1000), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				a.Update(digit)
+				_ = a.View()
+				a.Update(esc)
+			}
+		})
+		b.Run(fmt.Sprintf("sales=%dk/find+search", n/1000), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_, cmd := a.Update(keyMsg("4"))
+				a.Update(cmd())
+				_ = a.View()
+				a.Update(esc)
+			}
+		})
+		j.Close()
+	}
+}
+
+// BenchmarkStartup is start-up to the first View: open the journal, build the program, load the
+// first page, render — with a 1M-sale journal beside a 1k-sale one.
+func BenchmarkStartup(b *testing.B) {
+	dir := benchDir()
+	defer os.RemoveAll(dir)
+	for _, n := range []int{1_000, 1_000_000} {
+		path := benchJournal(b, dir, n)
+		b.Run(fmt.Sprintf("sales=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				j, err := storage.Open(path, storage.WithLocation(hk), storage.WithClock(func() time.Time { return fixedAt }))
+				if err != nil {
+					b.Fatal(err)
+				}
+				a := New(testDeps(j, &fakeDesk{}))
+				a.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+				a.Update(a.sales.Init()())
+				a.Update(loadUnfinished(j)())
+				if len(a.sales.sales) != pageSize {
+					b.Fatal(len(a.sales.sales))
+				}
+				_ = a.View()
+				j.Close()
+			}
+		})
+	}
+}
