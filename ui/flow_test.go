@@ -44,10 +44,18 @@ func startDemo(t *testing.T, calm bool) (*demo.Demo, *teatest.TestModel) {
 	return d, tm
 }
 
-func waitFor(t *testing.T, tm *teatest.TestModel, text string) {
+// waitFor reads the program's output until every text has appeared (output read here is
+// consumed: wait for things that show together in one call).
+func waitFor(t *testing.T, tm *teatest.TestModel, texts ...string) {
 	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(text)) },
-		teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		for _, text := range texts {
+			if !bytes.Contains(b, []byte(text)) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
 func press(tm *teatest.TestModel, keys ...tea.KeyType) {
@@ -66,7 +74,7 @@ func finalView(t *testing.T, tm *teatest.TestModel) []byte {
 	view = regexp.MustCompile(`\d{26}`).ReplaceAllString(view, "<syssn>")
 	view = regexp.MustCompile(`…\d{6}`).ReplaceAllString(view, "…<ref>")
 	// The lifecycle's virtual clock runs ahead through the re-checks of a parked operation.
-	view = regexp.MustCompile(`next check in [\d:]+`).ReplaceAllString(view, "next check in <t>")
+	view = regexp.MustCompile(`next check in [\d:]+.*`).ReplaceAllString(view, "next check in <t> …")
 	return []byte(view)
 }
 
@@ -84,7 +92,7 @@ func TestFlowPartialRefund(t *testing.T) {
 	press(tm, tea.KeyEnter)
 	waitFor(t, tm, "Send this refund?")
 	press(tm, tea.KeyEnter)
-	waitFor(t, tm, "Succeeded")
+	waitFor(t, tm, "Succeeded", "part refunded, 78.00 left")
 	v, _, _ := d.Journal.Sale(d.Featured.SysSN)
 	if v.Refunded != 1000 || v.Remaining() != 7800 {
 		t.Fatalf("journal after the flow: refunded %d, left %d", v.Refunded, v.Remaining())
@@ -103,7 +111,7 @@ func TestFlowOutcomeUnknown(t *testing.T) {
 	press(tm, tea.KeyCtrlU)
 	tm.Type("5")
 	press(tm, tea.KeyEnter, tea.KeyEnter)
-	waitFor(t, tm, "Outcome unknown — still checking. Do not refund again.")
+	waitFor(t, tm, "Outcome unknown — still checking. Do not refund again.", "reversal in progress")
 	if open, _ := d.Journal.Unfinished(); len(open) != 1 || !strings.HasPrefix(open[0].OutTradeNo, "RF") {
 		t.Fatalf("unfinished: %+v", open)
 	}
