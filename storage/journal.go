@@ -89,16 +89,31 @@ func Open(path string, opts ...Option) (*Journal, error) {
 		}
 		existed = st.Size() > 0
 	}
+	if existed {
+		if err := checkLength(path); err != nil {
+			return nil, err
+		}
+	}
 	db, err := openBolt(path)
 	if err != nil {
 		return nil, err
 	}
 	j.db = db
-	if err := j.prepare(existed); err != nil {
+	if err := j.safePrepare(existed); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return j, nil
+}
+
+// safePrepare runs prepare, reporting a panic inside bbolt (a damaged file) as an error.
+func (j *Journal) safePrepare(existed bool) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("journal %s is damaged or is not a qfpos journal (%v); move it away or pass another --journal", j.path, r)
+		}
+	}()
+	return j.prepare(existed)
 }
 
 // openBolt opens the file, turning bbolt's failures into messages that say what to do. bbolt

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -104,7 +105,7 @@ func TestOpenRefusesForeignAndDamagedFiles(t *testing.T) {
 		"text file":    {write("notes.txt", []byte("hello, this is not a database at all\n")), "not a qfpos journal"},
 		"zeros":        {write("zeros.db", make([]byte, 8192)), "not a qfpos journal"},
 		"foreign bolt": {other, "is not a qfpos journal"},
-		"truncated":    {write("truncated.db", full[:len(full)/3]), "journal"},
+		"truncated":    {write("truncated.db", full[:len(full)/3]), "truncated"},
 		"half page":    {write("half.db", full[:3000]), "journal"},
 	}
 	for name, c := range cases {
@@ -251,5 +252,35 @@ func TestDefaultPath(t *testing.T) {
 	t.Setenv("XDG_DATA_HOME", "/data")
 	if p, err := DefaultPath(); err != nil || p != "/data/qfpos/journal.db" {
 		t.Fatalf("%q %v", p, err)
+	}
+}
+
+// TestTruncatedAnywhere cuts a journal at many lengths: Open either refuses it with a message or
+// opens what is there; it never panics or crashes.
+func TestTruncatedAnywhere(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.db")
+	j, err := Open(good, WithLocation(hk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 300 {
+		mustPut(t, j, sale(i, 1000, time.Date(2026, 11, 20, 10, 0, 0, 0, hk)))
+	}
+	j.Close()
+	full, _ := os.ReadFile(good)
+	for cut := 0; cut < len(full); cut += len(full)/40 + 1 {
+		p := filepath.Join(dir, fmt.Sprintf("cut-%d.db", cut))
+		if err := os.WriteFile(p, full[:cut], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		j, err := Open(p, WithLocation(hk))
+		if err != nil {
+			if !strings.Contains(err.Error(), p) {
+				t.Errorf("cut at %d: %v", cut, err)
+			}
+			continue
+		}
+		j.Close()
 	}
 }

@@ -56,6 +56,7 @@ func (l *rowList) setRows(rows [][]string) {
 
 func (l *rowList) layout(cells []string) string {
 	var b strings.Builder
+	b.WriteByte(' ')
 	for i, c := range l.cols {
 		if i >= len(cells) {
 			break
@@ -66,7 +67,6 @@ func (l *rowList) layout(cells []string) string {
 			text = ansi.Truncate(text, c.width, "…")
 			w = ansi.StringWidth(text)
 		}
-		b.WriteByte(' ')
 		if c.right {
 			b.WriteString(strings.Repeat(" ", c.width-w))
 			b.WriteString(text)

@@ -52,24 +52,25 @@ func (s *salesScreen) SetSize(w, h int) {
 	s.list.setRows(s.rows())
 }
 
-// columns fit the table to the width: the order number only when there is room for it.
+// columns fit the table to the width; wider terminals show more of the names and ids.
 func (s *salesScreen) columns() []column {
 	t := s.d.t
 	cols := []column{
 		{title: t(catalog.ColTime), width: 11},
-		{title: t(catalog.ColAmount), width: 13, right: true},
-		{title: t(catalog.ColPaidWith), width: 12},
-		{title: t(catalog.ColSysSN), width: 7},
+		{title: t(catalog.ColAmount), width: 12, right: true},
+		{title: t(catalog.ColPaidWith), width: 10},
+		{title: t(catalog.ColSysSN), width: 6},
+		{title: t(catalog.ColOrder), width: 8},
 	}
 	if s.width >= 100 {
-		cols[2].width = 14
-		cols = append(cols, column{title: t(catalog.ColOrder), width: min(12+(s.width-100)/3, 26)})
+		cols[1].width, cols[2].width, cols[3].width = 13, 14, 7
+		cols[4].width = min(12+(s.width-100)/3, 26)
 	}
-	used := 0
+	used := 1
 	for _, c := range cols {
-		used += c.width + 2
+		used += c.width + 1
 	}
-	return append(cols, column{title: t(catalog.ColStatus), width: max(s.width-used-2, 6)})
+	return append(cols, column{title: t(catalog.ColStatus), width: max(s.width-used-1, 6)})
 }
 
 func (s *salesScreen) rows() [][]string {
@@ -83,20 +84,18 @@ func (s *salesScreen) rows() [][]string {
 // row is one sale's cells: time, amount, pay method, the end of syssn, [order no.,] status.
 func (s *salesScreen) row(v storage.SaleView) []string {
 	cols := s.list.cols
-	row := []string{
+	order := v.OutTradeNo
+	if len(order) > cols[4].width {
+		order = short(order, cols[4].width-1)
+	}
+	return []string{
 		v.Time.In(s.d.Terminal.Location).Format("01-02 15:04"),
 		amount(v.Amount, v.Currency),
 		payName(v.PayType),
-		short(v.SysSN, 6),
+		short(v.SysSN, cols[3].width-1),
+		order,
+		s.d.saleStatus(v),
 	}
-	if len(cols) == 6 {
-		order := v.OutTradeNo
-		if len(order) > cols[4].width {
-			order = short(order, cols[4].width-1)
-		}
-		row = append(row, order)
-	}
-	return append(row, s.d.saleStatus(v))
 }
 
 func (s *salesScreen) selected() (storage.SaleView, bool) {

@@ -47,7 +47,7 @@ func (s *todayScreen) SetSize(w, h int) {
 	s.list.setColumns([]column{
 		{title: t(catalog.ColTime), width: 8}, {title: t(catalog.ColKind), width: 8},
 		{title: t(catalog.ColAmount), width: 14, right: true}, {title: t(catalog.ColState), width: 13},
-		{title: t(catalog.ColCashier), width: 10}, {title: t(catalog.FieldReason), width: max(w-53-12, 6)},
+		{title: t(catalog.ColCashier), width: 10}, {title: t(catalog.FieldReason), width: max(w-53-8, 6)},
 	})
 	s.list.setRows(s.rows())
 }

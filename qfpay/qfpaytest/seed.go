@@ -41,8 +41,8 @@ var seedKinds = []seedKind{
 
 var seedAmounts = []int64{1250, 2800, 3850, 4500, 6800, 8800, 12000, 15800, 23800, 38000, 56800, 128000}
 
-// SeedSales adds n realistic sales for the merchant, spread over the hours before now and the
-// day before (the sandbox seed makes them repeatable). Each sale carries the udid given.
+// SeedSales adds n realistic sales for the merchant, spread over today (up to now) and yesterday
+// (the sandbox seed makes them repeatable). Each sale carries the udid given.
 func (s *Sandbox) SeedSales(appCode string, now time.Time, n int, udid string) ([]Txn, error) {
 	total := 0
 	for _, k := range seedKinds {
@@ -53,7 +53,9 @@ func (s *Sandbox) SeedSales(appCode string, now time.Time, n int, udid string) (
 		s.mu.Lock()
 		pick := s.rng.IntN(total)
 		amount := seedAmounts[s.rng.IntN(len(seedAmounts))]
-		minutesAgo := 5 + s.rng.IntN(36*60)
+		local := now.In(s.loc)
+		sinceYesterday := int(now.Sub(time.Date(local.Year(), local.Month(), local.Day()-1, 0, 0, 0, 0, s.loc)).Minutes())
+		minutesAgo := 5 + s.rng.IntN(max(sinceYesterday-5, 1))
 		goodsIdx := s.rng.IntN(3)
 		s.mu.Unlock()
 		var k seedKind
@@ -76,7 +78,7 @@ func (s *Sandbox) SeedSales(appCode string, now time.Time, n int, udid string) (
 		at := now.Add(-time.Duration(minutesAgo) * time.Minute)
 		if k.respcd != "0000" || k.payType == "802808" {
 			at = now.Add(-time.Duration(5+minutesAgo%180) * time.Minute)
-			if local := now.In(s.loc); at.Before(time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, s.loc)) {
+			if at.Before(time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, s.loc)) {
 				at = now.Add(-time.Duration(minutesAgo%60) * time.Second) // keep it today, even just after midnight
 			}
 		}

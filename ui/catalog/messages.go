@@ -32,7 +32,7 @@ const (
 	ColAmount     Key = "Amount"
 	ColPaidWith   Key = "Paid with"
 	ColSysSN      Key = "Ref."
-	ColOrder      Key = "Order no."
+	ColOrder      Key = "Order"
 	ColStatus     Key = "Status"
 	NoSales       Key = "No sales in the last %d days. Record them with qfpos sales add or qfpos sales import."
 	NoMatch       Key = "No sales match %q."
