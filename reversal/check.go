@@ -99,36 +99,7 @@ func (d *Desk) lookup(ctx context.Context, rs []storage.Reversal) (map[uint64]fo
 func (d *Desk) query(ctx context.Context, q qfpay.QueryRequest, each func(qfpay.Record)) error {
 	cctx, cancel := context.WithTimeout(ctx, d.p.RequestTimeout)
 	defer cancel()
-	for rec, err := range d.gwQueryAll(cctx, q) {
-		if err != nil {
-			return err
-		}
-		each(rec)
-	}
-	return nil
-}
-
-// gwQueryAll walks every page of a query through the Gateway interface.
-func (d *Desk) gwQueryAll(ctx context.Context, q qfpay.QueryRequest) func(func(qfpay.Record, error) bool) {
-	return func(yield func(qfpay.Record, error) bool) {
-		q.Page, q.PageSize = 1, 100
-		for {
-			page, err := d.gw.Query(ctx, q)
-			if err != nil {
-				yield(qfpay.Record{}, err)
-				return
-			}
-			for _, r := range page.Records {
-				if !yield(r, nil) {
-					return
-				}
-			}
-			if len(page.Records) < q.PageSize {
-				return
-			}
-			q.Page++
-		}
-	}
+	return queryEach(cctx, d.gw, q, each)
 }
 
 func monthStart(t time.Time) time.Time {

@@ -35,6 +35,8 @@ func (g *hookGateway) Query(ctx context.Context, q qfpay.QueryRequest) (*qfpay.Q
 }
 
 type harness struct {
+	stop  func()
+	base  string
 	t     testing.TB
 	sb    *qfpaytest.Sandbox
 	j     *storage.Journal
@@ -74,7 +76,7 @@ func newHarness(t testing.TB, s setup) *harness {
 	gw := &hookGateway{Gateway: client}
 	d := New(j, gw, append([]Option{WithClock(clock), WithRand(func() float64 { return 0.5 }), WithUDID("POS-01"),
 		WithPolicy(p)}, s.desk...)...)
-	h := &harness{t: t, sb: sb, j: j, d: d, gw: gw, clock: clock}
+	h := &harness{t: t, sb: sb, j: j, d: d, gw: gw, clock: clock, base: base}
 	t.Cleanup(func() {
 		if err := j.Check(); err != nil {
 			t.Errorf("journal check: %v", err)
@@ -87,12 +89,14 @@ func newHarness(t testing.TB, s setup) *harness {
 	return h
 }
 
-// run starts the desk's loop until the test ends.
+// run starts the desk's loop until the test ends (or stop is called).
 func (h *harness) run() {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { _ = h.d.Run(ctx); close(done) }()
-	h.t.Cleanup(func() { cancel(); <-done })
+	var once sync.Once
+	h.stop = func() { once.Do(func() { cancel(); <-done }) }
+	h.t.Cleanup(h.stop)
 	<-h.d.Ready()
 }
 
@@ -162,3 +166,6 @@ func eventTrail(r storage.Reversal) string {
 	}
 	return s
 }
+
+// writesBase is the sandbox's base URL, for a second client.
+func (h *harness) writesBase() string { return h.base }

@@ -1,0 +1,117 @@
+package reversal
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"qfpos/storage"
+)
+
+// Difference kinds.
+const (
+	MissingLocally = "missing-locally"  // QFPay has this terminal's refund or cancel; the journal does not
+	MissingAtQFPay = "missing-at-qfpay" // the journal has it (not failed); QFPay has no record of it
+	StateDiffers   = "state-differs"
+	AmountDiffers  = "amount-differs"
+)
+
+// Difference is one disagreement between the journal and QFPay that needs a person.
+type Difference struct {
+	Kind   string    `json:"kind"`
+	Row    ReportRow `json:"row"`
+	Detail string    `json:"detail"`
+}
+
+// Reconciliation is what Reconcile found and did.
+type Reconciliation struct {
+	Date        string             `json:"date"`
+	Checked     int                `json:"checked"`
+	Settled     []storage.Reversal `json:"settled"`
+	Differences []Difference       `json:"differences"`
+}
+
+// Reconcile compares the journal's refunds and cancels of the day with QFPay's records. It
+// settles unfinished operations (unknown, processing) from QFPay's final answer, journaling that
+// it did, and returns what remains for a person.
+func Reconcile(ctx context.Context, j *storage.Journal, gw Gateway, t time.Time, udid string) (Reconciliation, error) {
+	loc := j.Location()
+	res := Reconciliation{Date: t.In(loc).Format("2006-01-02")}
+	local, err := j.ReversalsOn(t)
+	if err != nil {
+		return res, err
+	}
+	recs, err := reversalRecords(ctx, gw, t, loc)
+	if err != nil {
+		return res, err
+	}
+	m := newMatcher(recs)
+	matched := map[int]bool{}
+	for _, r := range local {
+		res.Checked++
+		sale, _, err := j.Sale(r.SaleSysSN)
+		if err != nil {
+			return res, err
+		}
+		row := rowOf(r, sale)
+		k, found := m.find(r)
+		if !found {
+			if r.State != storage.StateFailed && r.State != storage.StatePending {
+				res.Differences = append(res.Differences, Difference{Kind: MissingAtQFPay, Row: row,
+					Detail: fmt.Sprintf("the journal says %s; QFPay has no record of it", r.State)})
+			}
+			continue
+		}
+		matched[k] = true
+		rec := recs[k]
+		remote := recordState(rec)
+		if rec.Amount != r.Amount {
+			res.Differences = append(res.Differences, Difference{Kind: AmountDiffers, Row: row,
+				Detail: fmt.Sprintf("journal %s, QFPay %s", Amount(r.Amount, r.Currency), Amount(rec.Amount, r.Currency))})
+		}
+		switch {
+		case remote == r.State:
+		case !r.State.Finished() && remote.Finished():
+			settled, err := j.Transition(r.ID, storage.Change{State: remote, SysSN: rec.SysSN, RespCD: rec.RespCD, RespErr: rec.ErrMsg,
+				Event: storage.Event{Type: storage.EventQuery, Code: rec.RespCD, Message: "settled by reconciliation with QFPay's records"}})
+			if err != nil {
+				return res, err
+			}
+			res.Settled = append(res.Settled, settled)
+		case !r.State.Finished():
+			// Still processing at QFPay too: the lifecycle keeps checking it.
+		default:
+			res.Differences = append(res.Differences, Difference{Kind: StateDiffers, Row: row,
+				Detail: fmt.Sprintf("journal %s, QFPay %s (respcd %s)", r.State, remote, rec.RespCD)})
+		}
+	}
+	for i, rec := range recs {
+		if matched[i] || (udid != "" && rec.UDID != udid) {
+			continue
+		}
+		res.Differences = append(res.Differences, Difference{Kind: MissingLocally, Row: recordRow(rec, loc),
+			Detail: "QFPay has this terminal's " + rec.OrderType + " " + rec.SysSN + "; the journal does not"})
+	}
+	return res, nil
+}
+
+// WriteReconciliation prints what was settled and what remains.
+func WriteReconciliation(w io.Writer, res Reconciliation) {
+	fmt.Fprintf(w, "Reconciliation of %s: %d journaled refund(s) and cancel(s) checked against QFPay\n", res.Date, res.Checked)
+	for _, r := range res.Settled {
+		fmt.Fprintf(w, "settled: %s %s %s is %s (from QFPay's records)\n", r.Kind, Amount(r.Amount, r.Currency), r.OutTradeNo, r.State)
+	}
+	if len(res.Differences) == 0 {
+		fmt.Fprintln(w, "everything agrees")
+		return
+	}
+	fmt.Fprintf(w, "%d difference(s) need a person:\n", len(res.Differences))
+	for _, d := range res.Differences {
+		id := d.Row.OutTradeNo
+		if id == "" {
+			id = d.Row.QFPaySysSN
+		}
+		fmt.Fprintf(w, "  %-17s %s %s %s (sale %s): %s\n", d.Kind, d.Row.Kind, Amount(d.Row.Amount, d.Row.Currency), id, d.Row.SaleSysSN, d.Detail)
+	}
+}

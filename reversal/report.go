@@ -1,0 +1,402 @@
+package reversal
+
+import (
+	"cmp"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"qfpos/qfpay"
+	"qfpos/qfpay/paytype"
+	"qfpos/storage"
+)
+
+// ReportRow is one refund or cancel of a day. Its JSON names are a stable contract; amounts are
+// minor units of Currency.
+type ReportRow struct {
+	ID         uint64    `json:"id"` // the journal's id; 0 for a record only QFPay has
+	Time       time.Time `json:"time"`
+	Kind       string    `json:"kind"`     // refund or cancel
+	Endpoint   string    `json:"endpoint"` // refund, reversal or close
+	State      string    `json:"state"`    // pending, sent, processing, succeeded, failed, unknown
+	Amount     int64     `json:"amount"`
+	Currency   string    `json:"currency"`
+	PayType    string    `json:"pay_type"`
+	PayMethod  string    `json:"pay_method"`
+	Cashier    string    `json:"cashier"`
+	Approver   string    `json:"approver"`
+	Reason     string    `json:"reason"`
+	UDID       string    `json:"udid"`
+	QFPaySysSN string    `json:"qfpay_syssn"`
+	SaleSysSN  string    `json:"sale_syssn"`
+	OutTradeNo string    `json:"out_trade_no"`
+	RespCD     string    `json:"respcd"`
+	Journaled  bool      `json:"journaled"` // false: QFPay has it, this terminal's journal does not
+}
+
+// Sum is a count and an amount in minor units.
+type Sum struct {
+	Count  int   `json:"count"`
+	Amount int64 `json:"amount"`
+}
+
+// Sums splits rows by outcome.
+type Sums struct {
+	Refunded  Sum `json:"refunded"`  // refunds that succeeded
+	Cancelled Sum `json:"cancelled"` // cancels that succeeded
+	Open      Sum `json:"open"`      // still pending, processing or unknown
+	Failed    Sum `json:"failed"`
+}
+
+func (s *Sums) add(r ReportRow) {
+	sum := &s.Open
+	switch {
+	case r.State == string(storage.StateSucceeded) && r.Kind == string(storage.KindRefund):
+		sum = &s.Refunded
+	case r.State == string(storage.StateSucceeded):
+		sum = &s.Cancelled
+	case r.State == string(storage.StateFailed):
+		sum = &s.Failed
+	}
+	sum.Count++
+	sum.Amount += r.Amount
+}
+
+// Breakdown is the sums of one pay method, cashier or terminal.
+type Breakdown struct {
+	Key string `json:"key"`
+	Sums
+}
+
+// Totals are the sums of one currency, with breakdowns.
+type Totals struct {
+	Currency    string      `json:"currency"`
+	All         Sums        `json:"all"`
+	ByPayMethod []Breakdown `json:"by_pay_method"`
+	ByCashier   []Breakdown `json:"by_cashier"`
+	ByTerminal  []Breakdown `json:"by_terminal"`
+}
+
+// Report is a day's refunds and cancels with their totals.
+type Report struct {
+	Date     string      `json:"date"`     // YYYY-MM-DD in the terminal's zone
+	Terminal string      `json:"terminal"` // this terminal's udid
+	Store    bool        `json:"store"`    // the whole merchant's records from QFPay are merged in
+	Notice   string      `json:"notice,omitempty"`
+	Rows     []ReportRow `json:"rows"`
+	Totals   []Totals    `json:"totals"`
+}
+
+// rank puts what needs a person first: unknown, failed, then the rest.
+func rank(state string) int {
+	switch state {
+	case string(storage.StateUnknown):
+		return 0
+	case string(storage.StateFailed):
+		return 1
+	case string(storage.StateSucceeded):
+		return 3
+	}
+	return 2
+}
+
+// finish sorts the rows (unknown and failed first, then by time) and computes the totals.
+func (rep *Report) finish() {
+	slices.SortStableFunc(rep.Rows, func(a, b ReportRow) int {
+		if c := cmp.Compare(rank(a.State), rank(b.State)); c != 0 {
+			return c
+		}
+		return a.Time.Compare(b.Time)
+	})
+	rep.Totals = TotalsOf(rep.Rows)
+}
+
+// TotalsOf sums rows per currency, with breakdowns by pay method, cashier and terminal.
+func TotalsOf(rows []ReportRow) []Totals {
+	byCur := map[string]*Totals{}
+	type keyed map[string]*Sums
+	methods, cashiers, terminals := map[string]keyed{}, map[string]keyed{}, map[string]keyed{}
+	for _, r := range rows {
+		t := byCur[r.Currency]
+		if t == nil {
+			t = &Totals{Currency: r.Currency}
+			byCur[r.Currency] = t
+			methods[r.Currency], cashiers[r.Currency], terminals[r.Currency] = keyed{}, keyed{}, keyed{}
+		}
+		t.All.add(r)
+		for _, kv := range []struct {
+			m   keyed
+			key string
+		}{{methods[r.Currency], r.PayMethod}, {cashiers[r.Currency], r.Cashier}, {terminals[r.Currency], r.UDID}} {
+			if kv.m[kv.key] == nil {
+				kv.m[kv.key] = &Sums{}
+			}
+			kv.m[kv.key].add(r)
+		}
+	}
+	flatten := func(m keyed) []Breakdown {
+		out := make([]Breakdown, 0, len(m))
+		for k, s := range m {
+			out = append(out, Breakdown{Key: k, Sums: *s})
+		}
+		slices.SortFunc(out, func(a, b Breakdown) int { return cmp.Compare(a.Key, b.Key) })
+		return out
+	}
+	out := make([]Totals, 0, len(byCur))
+	for cur, t := range byCur {
+		t.ByPayMethod, t.ByCashier, t.ByTerminal = flatten(methods[cur]), flatten(cashiers[cur]), flatten(terminals[cur])
+		out = append(out, *t)
+	}
+	slices.SortFunc(out, func(a, b Totals) int { return cmp.Compare(a.Currency, b.Currency) })
+	return out
+}
+
+// rowOf describes a journaled reversal.
+func rowOf(r storage.Reversal, sale storage.SaleView) ReportRow {
+	return ReportRow{ID: r.ID, Time: r.Created, Kind: string(r.Kind), Endpoint: r.Endpoint, State: string(r.State),
+		Amount: r.Amount, Currency: r.Currency, PayType: sale.PayType, PayMethod: paytype.Name(sale.PayType),
+		Cashier: r.Cashier, Approver: r.Approver, Reason: r.Reason, UDID: r.UDID, QFPaySysSN: r.SysSN,
+		SaleSysSN: r.SaleSysSN, OutTradeNo: r.OutTradeNo, RespCD: r.RespCD, Journaled: true}
+}
+
+// LocalReport is the day (in the journal's zone) that contains t, from this terminal's journal.
+func LocalReport(j *storage.Journal, t time.Time, udid string) (Report, error) {
+	day := t.In(j.Location())
+	rs, err := j.ReversalsOn(day)
+	if err != nil {
+		return Report{}, err
+	}
+	rep := Report{Date: day.Format("2006-01-02"), Terminal: udid, Rows: make([]ReportRow, 0, len(rs))}
+	for _, r := range rs {
+		sale, _, err := j.Sale(r.SaleSysSN)
+		if err != nil {
+			return Report{}, err
+		}
+		rep.Rows = append(rep.Rows, rowOf(r, sale))
+	}
+	rep.finish()
+	return rep, nil
+}
+
+// dayWindow is [00:00:00, 23:59:59] of the day that contains t in loc.
+func dayWindow(t time.Time, loc *time.Location) (time.Time, time.Time) {
+	t = t.In(loc)
+	start := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+	return start, start.AddDate(0, 0, 1).Add(-time.Second)
+}
+
+// reversalRecords are QFPay's refund and cancel records with sysdtm in the day.
+func reversalRecords(ctx context.Context, gw Gateway, t time.Time, loc *time.Location) ([]qfpay.Record, error) {
+	start, end := dayWindow(t, loc)
+	var out []qfpay.Record
+	err := queryEach(ctx, gw, qfpay.QueryRequest{Start: start, End: end}, func(rec qfpay.Record) {
+		if rec.OrderType != "" && rec.OrderType != "payment" {
+			out = append(out, rec)
+		}
+	})
+	return out, err
+}
+
+// queryEach walks every page of a query (100 records a page).
+func queryEach(ctx context.Context, gw Gateway, q qfpay.QueryRequest, each func(qfpay.Record)) error {
+	q.Page, q.PageSize = 1, 100
+	for {
+		page, err := gw.Query(ctx, q)
+		if err != nil {
+			return err
+		}
+		for _, r := range page.Records {
+			each(r)
+		}
+		if len(page.Records) < q.PageSize {
+			return nil
+		}
+		q.Page++
+	}
+}
+
+// recordState maps a QFPay record's respcd to a reversal state.
+func recordState(rec qfpay.Record) storage.State {
+	switch qfpay.LookupCode(rec.RespCD, rec.ErrMsg).Class {
+	case qfpay.ClassFinalOK:
+		return storage.StateSucceeded
+	case qfpay.ClassPending, qfpay.ClassUnknown:
+		return storage.StateProcessing
+	}
+	return storage.StateFailed
+}
+
+// matcher finds the QFPay record of a journaled reversal: a refund by its own out_trade_no, a
+// cancel by QFPay's syssn or, failing that, by the sale it cancelled.
+type matcher struct {
+	byOTN, bySysSN, cancelByOrig map[string]int
+}
+
+func newMatcher(recs []qfpay.Record) matcher {
+	m := matcher{byOTN: map[string]int{}, bySysSN: map[string]int{}, cancelByOrig: map[string]int{}}
+	for i, rec := range recs {
+		if rec.OutTradeNo != "" && rec.OrderType == "refund" {
+			m.byOTN[rec.OutTradeNo] = i
+		}
+		m.bySysSN[rec.SysSN] = i
+		if rec.OrderType != "refund" && rec.OrigSysSN != "" {
+			m.cancelByOrig[rec.OrigSysSN] = i
+		}
+	}
+	return m
+}
+
+func (m matcher) find(r storage.Reversal) (int, bool) {
+	if r.Kind == storage.KindRefund {
+		i, ok := m.byOTN[r.OutTradeNo]
+		return i, ok
+	}
+	if i, ok := m.bySysSN[r.SysSN]; ok && r.SysSN != "" {
+		return i, true
+	}
+	i, ok := m.cancelByOrig[r.SaleSysSN]
+	return i, ok
+}
+
+// recordRow describes a record only QFPay has.
+func recordRow(rec qfpay.Record, loc *time.Location) ReportRow {
+	kind, endpoint := string(storage.KindCancel), rec.OrderType
+	if rec.OrderType == "refund" {
+		kind, endpoint = string(storage.KindRefund), "refund"
+	}
+	// QFPay gives local times in the zone the client sends (txzone): the terminal's.
+	t, err := time.ParseInLocation(qfpay.TxDtmLayout, rec.SysDtm, loc)
+	if err != nil {
+		t = time.Time{}
+	}
+	return ReportRow{Time: t, Kind: kind, Endpoint: endpoint, State: string(recordState(rec)), Amount: rec.Amount,
+		Currency: rec.Currency, PayType: rec.PayType, PayMethod: paytype.Name(rec.PayType), UDID: rec.UDID,
+		QFPaySysSN: rec.SysSN, SaleSysSN: rec.OrigSysSN, OutTradeNo: rec.OutTradeNo, RespCD: rec.RespCD}
+}
+
+// StoreReport is the day's refunds and cancels of the whole merchant: QFPay's records merged with
+// this terminal's journal. If QFPay cannot be reached it returns the local report with a notice.
+func StoreReport(ctx context.Context, j *storage.Journal, gw Gateway, t time.Time, udid string) (Report, error) {
+	rep, err := LocalReport(j, t, udid)
+	if err != nil {
+		return rep, err
+	}
+	recs, err := reversalRecords(ctx, gw, t, j.Location())
+	if err != nil {
+		rep.Notice = "QFPay could not be reached; showing this terminal's journal only (" + qfpay.Classify(nil, err).Reason + ")"
+		return rep, nil
+	}
+	rep.Store = true
+	m := newMatcher(recs)
+	used := map[int]bool{}
+	for i := range rep.Rows {
+		row := &rep.Rows[i]
+		r := storage.Reversal{Kind: storage.Kind(row.Kind), OutTradeNo: row.OutTradeNo, SysSN: row.QFPaySysSN, SaleSysSN: row.SaleSysSN}
+		if k, ok := m.find(r); ok {
+			used[k] = true
+			if row.QFPaySysSN == "" {
+				row.QFPaySysSN = recs[k].SysSN
+			}
+		}
+	}
+	for i, rec := range recs {
+		if !used[i] {
+			rep.Rows = append(rep.Rows, recordRow(rec, j.Location()))
+		}
+	}
+	rep.finish()
+	return rep, nil
+}
+
+// ReportColumns is the CSV header of `qfpos report --format csv`, one row per refund or cancel.
+var ReportColumns = []string{"time", "kind", "endpoint", "state", "amount", "currency", "pay_type", "pay_method",
+	"cashier", "approver", "reason", "udid", "qfpay_syssn", "sale_syssn", "out_trade_no", "respcd", "journaled"}
+
+// WriteReport writes a report as a table (amounts formatted), CSV or JSON (amounts in minor units).
+func WriteReport(w io.Writer, rep Report, format string, loc *time.Location) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	case "csv":
+		cw := csv.NewWriter(w)
+		_ = cw.Write(ReportColumns)
+		for _, r := range rep.Rows {
+			_ = cw.Write([]string{r.Time.In(loc).Format(time.RFC3339), r.Kind, r.Endpoint, r.State, strconv.FormatInt(r.Amount, 10),
+				r.Currency, r.PayType, r.PayMethod, r.Cashier, r.Approver, r.Reason, r.UDID, r.QFPaySysSN, r.SaleSysSN,
+				r.OutTradeNo, r.RespCD, strconv.FormatBool(r.Journaled)})
+		}
+		cw.Flush()
+		return cw.Error()
+	case "", "table":
+		return writeReportTable(w, rep, loc)
+	}
+	return fmt.Errorf("format %q is not table, csv or json", format)
+}
+
+func writeReportTable(w io.Writer, rep Report, loc *time.Location) error {
+	scope := "terminal " + rep.Terminal
+	if rep.Store {
+		scope = "whole store (QFPay's records merged with this terminal's journal)"
+	}
+	fmt.Fprintf(w, "Refunds and cancels on %s — %s\n", rep.Date, scope)
+	if rep.Notice != "" {
+		fmt.Fprintf(w, "NOTE: %s\n", rep.Notice)
+	}
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "time\tkind\tendpoint\tamount\tpay method\tstate\tcashier\tapprover\treason\tudid\tqfpay syssn\t")
+	for _, r := range rep.Rows {
+		state := r.State
+		if !r.Journaled {
+			state += " (not in this journal)"
+		}
+		tm := "-"
+		if !r.Time.IsZero() {
+			tm = r.Time.In(loc).Format("15:04:05")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", tm, r.Kind, r.Endpoint, Amount(r.Amount, r.Currency),
+			r.PayMethod, state, r.Cashier, r.Approver, r.Reason, r.UDID, r.QFPaySysSN)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(rep.Rows) == 0 {
+		fmt.Fprintln(w, "(none)")
+	}
+	for _, t := range rep.Totals {
+		fmt.Fprintf(w, "\nTotals in %s: %s\n", t.Currency, sumsText(t.All, t.Currency))
+		for _, part := range []struct {
+			title string
+			rows  []Breakdown
+		}{{"by pay method", t.ByPayMethod}, {"by cashier", t.ByCashier}, {"by terminal", t.ByTerminal}} {
+			fmt.Fprintf(w, "  %s:\n", part.title)
+			for _, b := range part.rows {
+				key := b.Key
+				if key == "" {
+					key = "(none)"
+				}
+				fmt.Fprintf(w, "    %-24s %s\n", key, sumsText(b.Sums, t.Currency))
+			}
+		}
+	}
+	return nil
+}
+
+func sumsText(s Sums, cur string) string {
+	parts := []string{
+		fmt.Sprintf("refunded %d (%s)", s.Refunded.Count, Amount(s.Refunded.Amount, cur)),
+		fmt.Sprintf("cancelled %d (%s)", s.Cancelled.Count, Amount(s.Cancelled.Amount, cur)),
+		fmt.Sprintf("open or unknown %d (%s)", s.Open.Count, Amount(s.Open.Amount, cur)),
+		fmt.Sprintf("failed %d (%s)", s.Failed.Count, Amount(s.Failed.Amount, cur)),
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,290 @@
+package reversal
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"qfpos/qfpay"
+	"qfpos/qfpay/qfpaytest"
+	"qfpos/storage"
+)
+
+// seededIDs makes out_trade_no repeatable in tests.
+type seededIDs struct{ r *rand.Rand }
+
+func (s seededIDs) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(s.r.IntN(256))
+	}
+	return len(p), nil
+}
+
+func repeatable() Option { return WithIDSource(seededIDs{rand.New(rand.NewPCG(1, 2))}) }
+
+// otherTerminal is a second till of the same merchant, talking to QFPay directly.
+func otherTerminal(t *testing.T, h *harness) *qfpay.Client {
+	t.Helper()
+	c, err := qfpay.New(qfpaytest.TestMerchant.AppCode, qfpaytest.TestMerchant.Key, qfpay.WithBaseURL(h.writesBase()),
+		qfpay.WithClock(h.clock.Now), qfpay.WithLocation(hk), qfpay.WithUDID("POS-02"), qfpay.WithRateLimit(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// busyDay makes a day at the store: this terminal refunds and cancels through the lifecycle;
+// POS-02 refunds through QFPay directly.
+func busyDay(t *testing.T) (*harness, []storage.Reversal) {
+	h := newHarness(t, setup{desk: []Option{repeatable()}})
+	h.run()
+	var ops []storage.Reversal
+	refund := func(s storage.Sale, amt int64, reason string) {
+		r, err := h.d.Start(context.Background(), Request{Kind: storage.KindRefund, SaleSysSN: s.SysSN, Amount: amt, Cashier: "amy", Reason: reason})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ops = append(ops, h.follow(r.ID))
+		h.clock.Advance(7 * time.Minute)
+	}
+	a, b, c := h.sale(5000, "800208", "0000"), h.sale(12800, "800101", "0000"), h.sale(880, "805808", "0000")
+	refund(a, 1250, "Damaged item")
+	refund(b, 12800, "Wrong item")
+	h.sb.ScriptAmount(300, qfpaytest.Script{RespCD: "1294"})
+	refund(c, 300, "Price adjustment")
+	qr := h.sale(4500, "800201", "1143")
+	r, err := h.d.Start(context.Background(), Request{Kind: storage.KindCancel, SaleSysSN: qr.SysSN, Cashier: "bo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops = append(ops, h.follow(r.ID))
+	h.clock.Advance(7 * time.Minute)
+	// Last, because the lifecycle's virtual clock runs on through its re-checks once it is parked.
+	h.sb.ScriptAmount(400, qfpaytest.Script{NeverSettle: true})
+	refund(a, 400, "Other")
+	// POS-02 refunds a sale this terminal never saw.
+	other := otherTerminal(t, h)
+	tx, _ := h.sb.AddPayment(qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: 9900, PayType: "800208",
+		Time: h.clock.Now().Add(-time.Hour), UDID: "POS-02"})
+	if _, err := other.Refund(context.Background(), qfpay.RefundRequest{SysSN: tx.SysSN, OutTradeNo: "POS02_RF_1", Amount: 2000}); err != nil {
+		t.Fatal(err)
+	}
+	return h, ops
+}
+
+func TestLocalReportAndTotals(t *testing.T) {
+	h, ops := busyDay(t)
+	rep, err := LocalReport(h.j, h.clock.Now(), "POS-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Rows) != len(ops) || rep.Store {
+		t.Fatalf("%d rows for %d operations", len(rep.Rows), len(ops))
+	}
+	if rep.Rows[0].State != "unknown" || rep.Rows[1].State != "failed" {
+		t.Fatalf("unknown and failed are not first: %s, %s", rep.Rows[0].State, rep.Rows[1].State)
+	}
+	// An independent sum of the operations.
+	var refunded, cancelled, open, failed int64
+	for _, r := range ops {
+		switch {
+		case r.State == storage.StateSucceeded && r.Kind == storage.KindRefund:
+			refunded += r.Amount
+		case r.State == storage.StateSucceeded:
+			cancelled += r.Amount
+		case r.State == storage.StateFailed:
+			failed += r.Amount
+		default:
+			open += r.Amount
+		}
+	}
+	all := rep.Totals[0].All
+	if len(rep.Totals) != 1 || all.Refunded.Amount != refunded || all.Cancelled.Amount != cancelled || all.Open.Amount != open ||
+		all.Failed.Amount != failed || refunded != 14050 || cancelled != 4500 || open != 400 || failed != 300 {
+		t.Fatalf("totals %+v; independent %d %d %d %d", all, refunded, cancelled, open, failed)
+	}
+	var byMethod, byCashier int64
+	for _, b := range rep.Totals[0].ByPayMethod {
+		byMethod += b.Refunded.Amount + b.Cancelled.Amount + b.Open.Amount + b.Failed.Amount
+	}
+	for _, b := range rep.Totals[0].ByCashier {
+		byCashier += b.Refunded.Amount + b.Cancelled.Amount + b.Open.Amount + b.Failed.Amount
+	}
+	if sum := refunded + cancelled + open + failed; byMethod != sum || byCashier != sum {
+		t.Fatalf("breakdowns %d %d, total %d", byMethod, byCashier, sum)
+	}
+	for _, format := range []string{"csv", "json", "table"} {
+		t.Run(format, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := WriteReport(&b, rep, format, hk); err != nil {
+				t.Fatal(err)
+			}
+			golden.RequireEqual(t, b.Bytes())
+		})
+	}
+}
+
+func TestStoreReportMergesOtherTerminals(t *testing.T) {
+	h, ops := busyDay(t)
+	rep, err := StoreReport(context.Background(), h.j, h.gw, h.clock.Now(), "POS-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Store || rep.Notice != "" || len(rep.Rows) != len(ops)+1 {
+		t.Fatalf("store %v, notice %q, %d rows", rep.Store, rep.Notice, len(rep.Rows))
+	}
+	var foreign []ReportRow
+	for _, r := range rep.Rows {
+		if !r.Journaled {
+			foreign = append(foreign, r)
+		}
+	}
+	if len(foreign) != 1 || foreign[0].UDID != "POS-02" || foreign[0].OutTradeNo != "POS02_RF_1" || foreign[0].State != "succeeded" {
+		t.Fatalf("foreign rows %+v", foreign)
+	}
+	terminals := map[string]int64{}
+	for _, b := range rep.Totals[0].ByTerminal {
+		terminals[b.Key] = b.Refunded.Amount
+	}
+	if terminals["POS-02"] != 2000 || terminals["POS-01"] != 14050 {
+		t.Fatalf("per terminal %v", terminals)
+	}
+	// QFPay down: the local view with a notice.
+	h.sb.SetDown(true)
+	rep, err = StoreReport(context.Background(), h.j, h.gw, h.clock.Now(), "POS-01")
+	if err != nil || rep.Store || !strings.Contains(rep.Notice, "QFPay could not be reached") || len(rep.Rows) != len(ops) {
+		t.Fatalf("down: %v %+v", err, rep)
+	}
+}
+
+func TestReportJSONShape(t *testing.T) {
+	h, _ := busyDay(t)
+	rep, _ := LocalReport(h.j, h.clock.Now(), "POS-01")
+	var b bytes.Buffer
+	_ = WriteReport(&b, rep, "json", hk)
+	var shape map[string]any
+	if err := json.Unmarshal(b.Bytes(), &shape); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"date", "terminal", "store", "rows", "totals"} {
+		if _, ok := shape[k]; !ok {
+			t.Errorf("no %q", k)
+		}
+	}
+	row := shape["rows"].([]any)[0].(map[string]any)
+	for _, k := range []string{"time", "kind", "endpoint", "state", "amount", "currency", "pay_type", "pay_method", "cashier",
+		"approver", "reason", "udid", "qfpay_syssn", "sale_syssn", "out_trade_no", "respcd", "journaled"} {
+		if _, ok := row[k]; !ok {
+			t.Errorf("row has no %q", k)
+		}
+	}
+}
+
+func TestSyncSalesAcrossPagesTerminalsAndMonths(t *testing.T) {
+	h := newHarness(t, setup{})
+	// 1 December, 03:00: the last 24 hours reach into November.
+	h.clock.Advance(time.Date(2026, 12, 1, 3, 0, 0, 0, hk).Sub(h.clock.Now()))
+	now := h.clock.Now()
+	for i := range 260 {
+		udid := "POS-01"
+		if i%2 == 1 {
+			udid = "POS-02"
+		}
+		if _, err := h.sb.AddPayment(qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: int64(100 + i), PayType: "800208",
+			Time: now.Add(-time.Duration(i*5) * time.Minute), UDID: udid, RespCD: map[bool]string{true: "1143", false: "0000"}[i%10 == 0]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Older than the window: left alone.
+	_, _ = h.sb.AddPayment(qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: 7, PayType: "800208", Time: now.Add(-30 * time.Hour), UDID: "POS-01"})
+	before := len(h.writes("query"))
+	res, err := SyncSales(context.Background(), h.j, h.gw, now, 24*time.Hour, "POS-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Added != 130 || res.OtherTerminals != 130 {
+		t.Fatalf("%+v", res)
+	}
+	months := map[string]bool{}
+	for _, q := range h.writes("query")[before:] {
+		months[q.Form.Get("start_time")[:7]] = true
+	}
+	if !months["2026-11"] || !months["2026-12"] || len(h.writes("query"))-before < 4 {
+		t.Fatalf("queries by month %v (%d queries)", months, len(h.writes("query"))-before)
+	}
+	// Again: nothing new. A payment that changed (paid now) is updated.
+	for _, tx := range h.sb.Txns() {
+		if tx.RespCD == "1143" && tx.UDID == "POS-01" {
+			_ = h.sb.SetPaymentStatus(tx.SysSN, "0000")
+			break
+		}
+	}
+	res, err = SyncSales(context.Background(), h.j, h.gw, now, 24*time.Hour, "POS-01")
+	if err != nil || res.Added != 0 || res.Updated != 1 || res.Unchanged != 129 {
+		t.Fatalf("second sync: %+v %v", res, err)
+	}
+	res, err = SyncSales(context.Background(), h.j, h.gw, now, 24*time.Hour, "")
+	if err != nil || res.Added != 130 || res.OtherTerminals != 0 {
+		t.Fatalf("all terminals: %+v %v", res, err)
+	}
+	page, _ := h.j.RecentSales(storage.Cursor{}, 1000, 3)
+	if len(page.Sales) != 260 {
+		t.Fatalf("journal holds %d sales", len(page.Sales))
+	}
+}
+
+func TestMonthWindows(t *testing.T) {
+	w := monthWindows(time.Date(2026, 11, 30, 3, 0, 0, 0, hk), time.Date(2027, 1, 2, 3, 0, 0, 0, hk), hk)
+	got := fmt.Sprintf("%d %s %s %s %s", len(w), w[0][1].Format("01-02 15:04:05"), w[1][0].Format("01-02 15:04:05"), w[1][1].Format("01-02"), w[2][0].Format("2006-01-02"))
+	if got != "3 11-30 23:59:59 12-01 00:00:00 12-31 2027-01-01" {
+		t.Fatal(got)
+	}
+}
+
+func TestReconcile(t *testing.T) {
+	h, _ := busyDay(t)
+	h.stop() // qfpos is off; the parked refund finishes at QFPay
+	h.sb.SettleStuck()
+	// A refund this terminal made but never journaled (a journal restored from a backup).
+	direct, _ := qfpay.New(qfpaytest.TestMerchant.AppCode, qfpaytest.TestMerchant.Key, qfpay.WithBaseURL(h.writesBase()),
+		qfpay.WithClock(h.clock.Now), qfpay.WithLocation(hk), qfpay.WithUDID("POS-01"), qfpay.WithRateLimit(0, 0))
+	s := h.sale(3000, "800208", "0000")
+	if _, err := direct.Refund(context.Background(), qfpay.RefundRequest{SysSN: s.SysSN, OutTradeNo: "RF_lost_journal", Amount: 100}); err != nil {
+		t.Fatal(err)
+	}
+	// A journaled success that QFPay does not have.
+	ghost, _ := h.j.Create(storage.Intent{Kind: storage.KindRefund, Endpoint: "refund", OutTradeNo: "RF_ghost", SaleSysSN: s.SysSN,
+		Amount: 200, TxDtm: h.clock.Now().Format(storage.TxDtmLayout), UDID: "POS-01"})
+	_, _ = h.j.Transition(ghost.ID, storage.Change{State: storage.StateSucceeded})
+
+	res, err := Reconcile(context.Background(), h.j, h.gw, h.clock.Now(), "POS-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Settled) != 1 || res.Settled[0].State != storage.StateSucceeded || res.Settled[0].Amount != 400 {
+		t.Fatalf("settled %+v", res.Settled)
+	}
+	kinds := map[string]int{}
+	for _, d := range res.Differences {
+		kinds[d.Kind]++
+	}
+	if kinds[MissingLocally] != 1 || kinds[MissingAtQFPay] != 1 || len(res.Differences) != 2 {
+		t.Fatalf("differences %+v", res.Differences)
+	}
+	full, _ := h.j.Reversal(res.Settled[0].ID)
+	if !strings.Contains(eventTrail(full), "query/succeeded(0000)") || full.Events[len(full.Events)-1].Message != "settled by reconciliation with QFPay's records" {
+		t.Fatalf("not journaled: %s", eventTrail(full))
+	}
+	var out bytes.Buffer
+	WriteReconciliation(&out, res)
+	if !strings.Contains(out.String(), "2 difference(s) need a person") || !strings.Contains(out.String(), "RF_ghost") {
+		t.Fatalf("%s", out.String())
+	}
+}
