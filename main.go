@@ -4,7 +4,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -52,6 +54,12 @@ Usage:
       import sales (header: syssn,out_trade_no,txamt,txcurrcd,pay_type,txdtm,respcd,udid)
   qfpos sales list [--days 7] [--format table|csv|json]
       list recent sales, newest first
+  qfpos sales sync [--since 24h] [--all-terminals]
+      pull this terminal's payments from QFPay into the journal
+  qfpos report [--date YYYY-MM-DD|today|yesterday] [--format table|csv|json] [--out FILE] [--store]
+      a day's refunds and cancels with totals (--store: the whole merchant, from QFPay)
+  qfpos reconcile [--date ...] [--json]
+      compare the day with QFPay, settle unknown outcomes, list what needs a person
 
 Every command takes --config PATH (default ./qfpos.toml, else the user's config directory)
 and --journal PATH (overrides [journal] path).
@@ -85,13 +93,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "sandbox":
 		return cmdSandbox(ctx, args[1:], stdout, stderr)
 	case "sales":
-		return cmdSales(args[1:], stdout, stderr)
+		return cmdSales(ctx, args[1:], stdout, stderr)
 	case "refund", "cancel":
 		return cmdReverse(ctx, args[0], args[1:], stdout, stderr)
 	case "resume":
 		return cmdResume(ctx, args[1:], stdout, stderr)
 	case "pending":
 		return cmdPending(args[1:], stdout, stderr)
+	case "report":
+		return cmdReport(ctx, args[1:], stdout, stderr)
+	case "reconcile":
+		return cmdReconcile(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -220,9 +232,9 @@ func amountText(minor int64, code string) string {
 	return money.FormatCode(minor, c)
 }
 
-func cmdSales(args []string, stdout, stderr io.Writer) int {
+func cmdSales(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "qfpos sales: say add, import or list (run qfpos help)")
+		fmt.Fprintln(stderr, "qfpos sales: say add, import, list or sync (run qfpos help)")
 		return exitUsage
 	}
 	switch args[0] {
@@ -232,8 +244,10 @@ func cmdSales(args []string, stdout, stderr io.Writer) int {
 		return cmdSalesImport(args[1:], stdout, stderr)
 	case "list":
 		return cmdSalesList(args[1:], stdout, stderr)
+	case "sync":
+		return cmdSalesSync(ctx, args[1:], stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "qfpos sales: unknown command %q (add, import or list)\n", args[0])
+	fmt.Fprintf(stderr, "qfpos sales: unknown command %q (add, import, list or sync)\n", args[0])
 	return exitUsage
 }
 
@@ -284,9 +298,16 @@ func logger(j *storage.Journal) (*slog.Logger, func()) {
 	return slog.New(slog.NewTextHandler(f, nil)), func() { f.Close() }
 }
 
-// newDesk builds the QFPay client and the lifecycle from the configuration. The udid comes from
-// the configuration, else from the journal (generated once).
-func newDesk(cfg reversal.Config, j *storage.Journal, log *slog.Logger) (*reversal.Desk, string, error) {
+// terminalUDID is the udid from the configuration, else from the journal (generated once).
+func terminalUDID(cfg reversal.Config, j *storage.Journal) (string, error) {
+	if cfg.Terminal.UDID != "" {
+		return cfg.Terminal.UDID, nil
+	}
+	return j.TerminalUDID(reversal.NewUDID)
+}
+
+// newClient builds the QFPay client from the configuration.
+func newClient(cfg reversal.Config, j *storage.Journal, log *slog.Logger) (*qfpay.Client, string, error) {
 	if cfg.QFPay.AppCode == "" || cfg.QFPay.ClientKey == "" {
 		where := "the configuration file"
 		if cfg.Path != "" {
@@ -294,20 +315,183 @@ func newDesk(cfg reversal.Config, j *storage.Journal, log *slog.Logger) (*revers
 		}
 		return nil, "", fmt.Errorf("no QFPay credentials: set app_code and client_key in %s, or QFPAY_APP_CODE and QFPAY_CLIENT_KEY", where)
 	}
-	udid := cfg.Terminal.UDID
-	if udid == "" {
-		var err error
-		if udid, err = j.TerminalUDID(reversal.NewUDID); err != nil {
-			return nil, "", err
-		}
+	udid, err := terminalUDID(cfg, j)
+	if err != nil {
+		return nil, "", err
 	}
 	client, err := qfpay.New(cfg.QFPay.AppCode, cfg.QFPay.ClientKey, append(cfg.ClientOptions(udid), qfpay.WithLogger(log))...)
+	return client, udid, err
+}
+
+// newDesk builds the QFPay client and the lifecycle from the configuration.
+func newDesk(cfg reversal.Config, j *storage.Journal, log *slog.Logger) (*reversal.Desk, string, error) {
+	client, udid, err := newClient(cfg, j, log)
 	if err != nil {
 		return nil, "", err
 	}
 	d := reversal.New(j, client, reversal.WithPolicy(cfg.Policy()), reversal.WithUDID(udid),
 		reversal.WithCancelEndpoints(cfg.QFPay.CancelEndpoint), reversal.WithLogger(log))
 	return d, udid, nil
+}
+
+// remoteTimeout bounds a report, sync or reconciliation's talk with QFPay.
+const remoteTimeout = 2 * time.Minute
+
+func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("report", stderr)
+	cf := commonFlags(fs)
+	date := fs.String("date", "today", "YYYY-MM-DD, today or yesterday")
+	format := fs.String("format", "table", "table, csv or json")
+	out := fs.String("out", "", "write to this file instead of standard output")
+	store := fs.Bool("store", false, "the whole merchant: merge QFPay's records with this journal")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if *format != "table" && *format != "csv" && *format != "json" {
+		fmt.Fprintf(stderr, "qfpos report: --format %q is not table, csv or json\n", *format)
+		return exitUsage
+	}
+	cfg, j, ok := cf.load(stderr, "report")
+	if !ok {
+		return exitUsage
+	}
+	defer j.Close()
+	day, err := reversal.ParseDay(*date, time.Now(), cfg.Location)
+	if err != nil {
+		fmt.Fprintf(stderr, "qfpos report: --date: %v\n", err)
+		return exitUsage
+	}
+	var rep reversal.Report
+	if *store {
+		log, closeLog := logger(j)
+		defer closeLog()
+		client, udid, err := newClient(cfg, j, log)
+		if err != nil {
+			fmt.Fprintf(stderr, "qfpos report --store: %v\n", err)
+			return exitUsage
+		}
+		cctx, cancel := context.WithTimeout(ctx, remoteTimeout)
+		defer cancel()
+		rep, err = reversal.StoreReport(cctx, j, client, day, udid)
+		if err != nil {
+			fmt.Fprintf(stderr, "qfpos report: %v\n", err)
+			return exitFail
+		}
+		if rep.Notice != "" {
+			fmt.Fprintf(stderr, "qfpos report: %s\n", rep.Notice)
+		}
+	} else {
+		udid, err := terminalUDID(cfg, j)
+		if err == nil {
+			rep, err = reversal.LocalReport(j, day, udid)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "qfpos report: %v\n", err)
+			return exitFail
+		}
+	}
+	var buf bytes.Buffer
+	if err := reversal.WriteReport(&buf, rep, *format, cfg.Location); err != nil {
+		fmt.Fprintf(stderr, "qfpos report: %v\n", err)
+		return exitFail
+	}
+	if *out == "" {
+		_, _ = stdout.Write(buf.Bytes())
+		return exitOK
+	}
+	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+		fmt.Fprintf(stderr, "qfpos report: %v\n", err)
+		return exitFail
+	}
+	fmt.Fprintf(stderr, "wrote %d refund(s) and cancel(s) of %s to %s\n", len(rep.Rows), rep.Date, *out)
+	return exitOK
+}
+
+func cmdSalesSync(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("sales sync", stderr)
+	cf := commonFlags(fs)
+	since := fs.Duration("since", 24*time.Hour, "how far back to pull payments")
+	all := fs.Bool("all-terminals", false, "keep every terminal's payments, not only this one's")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if *since <= 0 {
+		fmt.Fprintln(stderr, "qfpos sales sync: --since must be positive, e.g. 24h")
+		return exitUsage
+	}
+	cfg, j, ok := cf.load(stderr, "sales sync")
+	if !ok {
+		return exitUsage
+	}
+	defer j.Close()
+	log, closeLog := logger(j)
+	defer closeLog()
+	client, udid, err := newClient(cfg, j, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "qfpos sales sync: %v\n", err)
+		return exitUsage
+	}
+	if *all {
+		udid = ""
+	}
+	cctx, cancel := context.WithTimeout(ctx, remoteTimeout)
+	defer cancel()
+	res, err := reversal.SyncSales(cctx, j, client, time.Now(), *since, udid)
+	if err != nil {
+		fmt.Fprintf(stderr, "qfpos sales sync: %v (nothing was changed that QFPay did not answer)\n", err)
+		return exitFail
+	}
+	for _, r := range res.Refused {
+		fmt.Fprintf(stderr, "refused: %s\n", r)
+	}
+	fmt.Fprintf(stdout, "%d added, %d updated, %d unchanged, %d of other terminals left out\n", res.Added, res.Updated, res.Unchanged, res.OtherTerminals)
+	if len(res.Refused) > 0 {
+		return exitFail
+	}
+	return exitOK
+}
+
+func cmdReconcile(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("reconcile", stderr)
+	cf := commonFlags(fs)
+	date := fs.String("date", "today", "YYYY-MM-DD, today or yesterday")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	cfg, j, ok := cf.load(stderr, "reconcile")
+	if !ok {
+		return exitUsage
+	}
+	defer j.Close()
+	day, err := reversal.ParseDay(*date, time.Now(), cfg.Location)
+	if err != nil {
+		fmt.Fprintf(stderr, "qfpos reconcile: --date: %v\n", err)
+		return exitUsage
+	}
+	log, closeLog := logger(j)
+	defer closeLog()
+	client, udid, err := newClient(cfg, j, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "qfpos reconcile: %v\n", err)
+		return exitUsage
+	}
+	cctx, cancel := context.WithTimeout(ctx, remoteTimeout)
+	defer cancel()
+	res, err := reversal.Reconcile(cctx, j, client, day, udid)
+	if err != nil {
+		fmt.Fprintf(stderr, "qfpos reconcile: %v\n", err)
+		return exitFail
+	}
+	if *asJSON {
+		_ = json.NewEncoder(stdout).Encode(res)
+	} else {
+		reversal.WriteReconciliation(stdout, res)
+	}
+	if len(res.Differences) > 0 {
+		return exitFail
+	}
+	return exitOK
 }
 
 func cmdReverse(ctx context.Context, kind string, args []string, stdout, stderr io.Writer) int {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -345,4 +346,72 @@ func TestGeneratedUDIDIsKeptAndShown(t *testing.T) {
 			t.Fatalf("refund sent with udid %q", r.Form.Get("udid"))
 		}
 	}
+}
+
+func TestReportSyncReconcileCommands(t *testing.T) {
+	h := newHeadless(t, "")
+	if code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "5"); code != 0 {
+		t.Fatal(errOut)
+	}
+	code, out, _ := runCmd(t, "report", "--config", h.cfg)
+	if code != 0 || !strings.Contains(out, "Refunds and cancels on") || !strings.Contains(out, "refunded 1 (5.00 HKD)") {
+		t.Fatalf("report: %d\n%s", code, out)
+	}
+	csvPath := filepath.Join(t.TempDir(), "day.csv")
+	code, _, errOut := runCmd(t, "report", "--config", h.cfg, "--format", "csv", "--out", csvPath)
+	body, _ := os.ReadFile(csvPath)
+	if code != 0 || !strings.HasPrefix(string(body), strings.Join(reversal.ReportColumns, ",")+"\n") || strings.Count(string(body), "\n") != 2 {
+		t.Fatalf("csv: %d %q\n%s", code, errOut, body)
+	}
+	code, out, _ = runCmd(t, "report", "--config", h.cfg, "--format", "json", "--store")
+	var rep reversal.Report
+	if err := json.Unmarshal([]byte(out), &rep); code != 0 || err != nil || !rep.Store || len(rep.Rows) != 1 || rep.Rows[0].Amount != 500 {
+		t.Fatalf("json: %d %v %+v", code, err, rep)
+	}
+	for _, bad := range [][]string{{"--date", "21/11"}, {"--format", "xml"}} {
+		if code, _, errOut := runCmd(t, append([]string{"report", "--config", h.cfg}, bad...)...); code != exitUsage || errOut == "" {
+			t.Errorf("%v: %d %q", bad, code, errOut)
+		}
+	}
+
+	// Sync: the other terminal's payment stays out unless asked for.
+	for _, udid := range []string{"POS-09", "POS-10"} {
+		if _, err := h.sb.AddPayment(qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: 4200, PayType: "800208",
+			Time: time.Now().Add(-time.Hour), UDID: udid}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut = runCmd(t, "sales", "sync", "--config", h.cfg, "--since", "2h")
+	if code != 0 || out != "1 added, 0 updated, 0 unchanged, 1 of other terminals left out\n" {
+		t.Fatalf("sync: %d %q %q", code, out, errOut)
+	}
+	code, out, _ = runCmd(t, "sales", "sync", "--config", h.cfg, "--since", "2h", "--all-terminals")
+	if code != 0 || out != "1 added, 0 updated, 1 unchanged, 0 of other terminals left out\n" {
+		t.Fatalf("sync all: %d %q", code, out)
+	}
+
+	// Reconcile: everything agrees; then QFPay holds a refund of this terminal the journal lacks.
+	code, out, _ = runCmd(t, "reconcile", "--config", h.cfg)
+	if code != 0 || !strings.Contains(out, "everything agrees") {
+		t.Fatalf("reconcile: %d %q", code, out)
+	}
+	c, _ := qfpay.New(qfpaytest.TestMerchant.AppCode, qfpaytest.TestMerchant.Key, qfpay.WithBaseURL(configValue(t, h.cfg, "base_url")),
+		qfpay.WithUDID("POS-09"), qfpay.WithRateLimit(0, 0))
+	if _, err := c.Refund(context.Background(), qfpay.RefundRequest{SysSN: h.sales["paid"].SysSN, OutTradeNo: "RF_elsewhere", Amount: 100}); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = runCmd(t, "reconcile", "--config", h.cfg)
+	if code != exitFail || !strings.Contains(out, "missing-locally") {
+		t.Fatalf("reconcile with a difference: %d %q", code, out)
+	}
+}
+
+func configValue(t *testing.T, path, key string) string {
+	t.Helper()
+	b, _ := os.ReadFile(path)
+	m := regexp.MustCompile(key + ` = "([^"]+)"`).FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("no %s in %s", key, path)
+	}
+	return string(m[1])
 }

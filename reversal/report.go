@@ -400,3 +400,19 @@ func sumsText(s Sums, cur string) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// ParseDay reads --date: YYYY-MM-DD, today or yesterday, in the terminal's zone.
+func ParseDay(s string, now time.Time, loc *time.Location) (time.Time, error) {
+	now = now.In(loc)
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "today":
+		return now, nil
+	case "yesterday":
+		return now.AddDate(0, 0, -1), nil
+	}
+	t, err := time.ParseInLocation("2006-01-02", s, loc)
+	if err != nil {
+		return t, fmt.Errorf("date %q is not YYYY-MM-DD, today or yesterday", s)
+	}
+	return t.Add(12 * time.Hour), nil
+}
