@@ -325,13 +325,18 @@ func newClient(cfg reversal.Config, j *storage.Journal, log *slog.Logger) (*qfpa
 
 // newDesk builds the QFPay client and the lifecycle from the configuration.
 func newDesk(cfg reversal.Config, j *storage.Journal, log *slog.Logger) (*reversal.Desk, string, error) {
+	d, _, udid, err := newDeskAndClient(cfg, j, log)
+	return d, udid, err
+}
+
+func newDeskAndClient(cfg reversal.Config, j *storage.Journal, log *slog.Logger) (*reversal.Desk, *qfpay.Client, string, error) {
 	client, udid, err := newClient(cfg, j, log)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
 	d := reversal.New(j, client, reversal.WithPolicy(cfg.Policy()), reversal.WithUDID(udid),
 		reversal.WithCancelEndpoints(cfg.QFPay.CancelEndpoint), reversal.WithLogger(log))
-	return d, udid, nil
+	return d, client, udid, nil
 }
 
 // remoteTimeout bounds a report, sync or reconciliation's talk with QFPay.
@@ -774,7 +779,7 @@ func cmdTUI(ctx context.Context, args []string, stderr io.Writer) int {
 	defer j.Close()
 	log, closeLog := logger(j)
 	defer closeLog()
-	d, udid, err := newDesk(cfg, j, log)
+	d, client, udid, err := newDeskAndClient(cfg, j, log)
 	if err != nil {
 		fmt.Fprintf(stderr, "qfpos: %v (or try qfpos demo)\n", err)
 		return exitUsage
@@ -783,7 +788,14 @@ func cmdTUI(ctx context.Context, args []string, stderr io.Writer) int {
 	done := make(chan struct{})
 	go func() { _ = d.Run(dctx); close(done) }()
 	defer func() { cancel(); <-done }()
-	if err := ui.Run(ctx, ui.Deps{Journal: j, Desk: d, Terminal: terminalFor(cfg, udid)}); err != nil {
+	deps := ui.Deps{Journal: j, Desk: d, Terminal: terminalFor(cfg, udid),
+		Reports: reversal.Reporter{Journal: j, Gateway: client, UDID: udid}}
+	if cfg.Journal.SyncOnStart {
+		deps.Sync = func(ctx context.Context) (reversal.SyncResult, error) {
+			return reversal.SyncSales(ctx, j, client, time.Now(), 24*time.Hour, udid)
+		}
+	}
+	if err := ui.Run(ctx, deps); err != nil {
 		log.Error("terminal UI", "err", err)
 		fmt.Fprintf(stderr, "qfpos: %v\n", err)
 		return exitFail
@@ -816,7 +828,7 @@ func cmdDemo(ctx context.Context, args []string, stderr io.Writer) int {
 		return exitFail
 	}
 	defer d.Close()
-	if err := ui.Run(ctx, ui.Deps{Journal: d.Journal, Desk: d.Desk, Terminal: d.Terminal()}); err != nil {
+	if err := ui.Run(ctx, ui.Deps{Journal: d.Journal, Desk: d.Desk, Terminal: d.Terminal(), Reports: d.Reports()}); err != nil {
 		fmt.Fprintf(stderr, "qfpos demo: %v\n", err)
 		return exitFail
 	}

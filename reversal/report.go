@@ -416,3 +416,26 @@ func ParseDay(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	}
 	return t.Add(12 * time.Hour), nil
 }
+
+// NewReport sorts rows (unknown and failed first) and totals them.
+func NewReport(date, terminal string, rows []ReportRow) Report {
+	rep := Report{Date: date, Terminal: terminal, Rows: rows}
+	rep.finish()
+	return rep
+}
+
+// Reporter makes reports for the screens: this terminal's, or the whole store's when a gateway
+// is there to ask.
+type Reporter struct {
+	Journal *storage.Journal
+	Gateway Gateway // nil: local reports only
+	UDID    string
+}
+
+// Report is the day that contains t; store merges QFPay's records of the whole merchant.
+func (r Reporter) Report(ctx context.Context, t time.Time, store bool) (Report, error) {
+	if store && r.Gateway != nil {
+		return StoreReport(ctx, r.Journal, r.Gateway, t, r.UDID)
+	}
+	return LocalReport(r.Journal, t, r.UDID)
+}

@@ -74,9 +74,29 @@ func New(d Deps) *App {
 	return a
 }
 
-// Init starts the first reads, the update stream, the clock and the spinner.
+// Init starts the first reads, the update stream, the clock, the spinner, and the sales sync
+// when it is configured.
 func (a *App) Init() tea.Cmd {
-	return tea.Batch(a.sales.Init(), loadUnfinished(a.d.Journal), waitForUpdate(a.updates), tick(), a.status.spinner.Tick)
+	cmds := []tea.Cmd{a.sales.Init(), loadUnfinished(a.d.Journal), waitForUpdate(a.updates), tick(), a.status.spinner.Tick}
+	if a.d.Sync != nil {
+		cmds = append(cmds, syncSales(a.d.Sync))
+	}
+	return tea.Batch(cmds...)
+}
+
+// onSynced says how the start-up sync went and shows the new sales.
+func (a *App) onSynced(m syncedMsg) tea.Cmd {
+	if m.err != nil {
+		a.notice = a.d.t(catalog.SyncFailed, m.err)
+		a.layout()
+		return nil
+	}
+	a.notice = a.d.t(catalog.SyncedSales, m.res.Added)
+	a.layout()
+	if a.sales.finding {
+		return nil
+	}
+	return a.sales.searchCmd()
 }
 
 // Close ends the subscription to the lifecycle.
@@ -118,8 +138,10 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case saleMsg:
 		a.sales.Update(msg)
 		return a, a.sale.Update(msg)
-	case todayMsg:
+	case reportMsg, timelineMsg:
 		return a, a.today.Update(msg)
+	case syncedMsg:
+		return a, a.onSynced(msg)
 	case unfinishedMsg:
 		a.status.load(msg.rs)
 		a.layout()

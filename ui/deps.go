@@ -31,6 +31,11 @@ type Desk interface {
 	Recheck(id uint64) error
 }
 
+// Reports makes a day's report (reversal.Reporter): this terminal's, or the whole store's.
+type Reports interface {
+	Report(ctx context.Context, day time.Time, store bool) (reversal.Report, error)
+}
+
 // Environment is which gateway the terminal talks to, for the header badge.
 type Environment int
 
@@ -58,8 +63,11 @@ type Terminal struct {
 
 // Deps is everything the program needs.
 type Deps struct {
-	Journal  Journal
-	Desk     Desk
+	Journal Journal
+	Desk    Desk
+	Reports Reports
+	// Sync, when set, pulls this terminal's sales from QFPay at start-up (sync_on_start).
+	Sync     func(ctx context.Context) (reversal.SyncResult, error)
 	Terminal Terminal
 	Now      func() time.Time
 	Printer  *catalog.Printer

@@ -118,6 +118,26 @@ func (f *fakeDesk) Start(_ context.Context, req reversal.Request) (storage.Rever
 func (f *fakeDesk) Subscribe() (<-chan reversal.Update, func()) { return nil, func() {} }
 func (f *fakeDesk) Recheck(uint64) error                        { return nil }
 
+// fakeReports builds reports from the fake journal's reversals.
+type fakeReports struct{ j *fakeJournal }
+
+func (f fakeReports) Report(_ context.Context, day time.Time, store bool) (reversal.Report, error) {
+	rs, err := f.j.ReversalsOn(day)
+	var rows []reversal.ReportRow
+	for _, r := range rs {
+		sale, _, _ := f.j.Sale(r.SaleSysSN)
+		rows = append(rows, reversal.ReportRow{ID: r.ID, Time: r.Created, Kind: string(r.Kind), Endpoint: r.Endpoint,
+			State: string(r.State), Amount: r.Amount, Currency: r.Currency, PayType: sale.PayType, PayMethod: paytype.Name(sale.PayType),
+			Cashier: r.Cashier, Approver: r.Approver, Reason: r.Reason, UDID: r.UDID, QFPaySysSN: r.SysSN, SaleSysSN: r.SaleSysSN,
+			OutTradeNo: r.OutTradeNo, RespCD: r.RespCD, Journaled: true})
+	}
+	if store {
+		rows = append(rows, reversal.ReportRow{Time: day, Kind: "refund", Endpoint: "refund", State: "succeeded", Amount: 2000,
+			Currency: "HKD", PayType: "800208", PayMethod: "WeChat Pay", UDID: "POS-02", QFPaySysSN: "20261121000200020000099999"})
+	}
+	return reversal.NewReport(day.Format("2006-01-02"), "POS-01", rows), err
+}
+
 func asciiStyles() Styles {
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(termenv.Ascii)
@@ -126,8 +146,12 @@ func asciiStyles() Styles {
 
 func testDeps(j Journal, d Desk) Deps {
 	endpoints := paytype.DefaultCancelEndpoints()
+	var reports Reports
+	if fj, ok := j.(*fakeJournal); ok {
+		reports = fakeReports{fj}
+	}
 	return Deps{
-		Journal: j, Desk: d, Now: func() time.Time { return fixedAt },
+		Journal: j, Desk: d, Reports: reports, Now: func() time.Time { return fixedAt },
 		Printer: catalog.New(language.English), Styles: asciiStyles(),
 		Terminal: Terminal{UDID: "POS-01", Cashier: "amy", Environment: EnvSandbox, Currency: money.MustLookup("HKD"),
 			Location: hk, RecentDays: 7, CancelEndpoint: func(pt string) (string, bool) {

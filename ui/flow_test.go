@@ -37,7 +37,7 @@ func startDemo(t *testing.T, calm bool) (*demo.Demo, *teatest.TestModel) {
 	t.Cleanup(d.Close)
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(termenv.Ascii)
-	app := ui.New(ui.Deps{Journal: d.Journal, Desk: d.Desk, Terminal: d.Terminal(), Now: func() time.Time { return start },
+	app := ui.New(ui.Deps{Journal: d.Journal, Desk: d.Desk, Terminal: d.Terminal(), Reports: d.Reports(), Now: func() time.Time { return start },
 		Printer: catalog.New(language.English), Styles: ui.NewStyles(r)})
 	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(100, 30))
 	t.Cleanup(func() { _ = tm.Quit() })

@@ -29,16 +29,15 @@ func TestViews(t *testing.T) {
 		{"find", []string{"1", "2", ".", "5"}},
 		{"status", nil},
 		{"today", []string{"t"}},
+		{"today-filtered", []string{"t", "k"}},
+		{"today-timeline", []string{"t", "enter"}},
+		{"today-store", []string{"t", "S"}},
 		{"help", []string{"?"}},
 	}
 	for _, size := range [][2]int{{80, 24}, {120, 40}} {
 		for _, st := range states {
 			t.Run(fmt.Sprintf("%s-%dx%d", st.name, size[0], size[1]), func(t *testing.T) {
-				j := sampleJournal()
-				j.reversals = []storage.Reversal{
-					{ID: 1, Kind: storage.KindRefund, Amount: 5000, Currency: "HKD", State: storage.StateSucceeded, SaleSysSN: "20261121000100020000001004",
-						Created: fixedAt.Add(-3 * time.Hour), Finished: fixedAt.Add(-3 * time.Hour), Cashier: "amy", Reason: "Damaged item"},
-				}
+				j := managerJournal()
 				a := newTestApp(j, &fakeDesk{}, size[0], size[1])
 				if st.name == "status" {
 					for _, r := range statusRows() {

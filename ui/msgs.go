@@ -39,9 +39,8 @@ type (
 		rs  []storage.Reversal
 		err error
 	}
-	todayMsg struct {
-		day time.Time
-		rs  []storage.Reversal
+	syncedMsg struct {
+		res reversal.SyncResult
 		err error
 	}
 	tickMsg time.Time
@@ -138,10 +137,13 @@ func loadUnfinished(j Journal) tea.Cmd {
 	}
 }
 
-func loadDay(j Journal, day time.Time) tea.Cmd {
+// syncSales pulls this terminal's sales from QFPay in the background (sync_on_start).
+func syncSales(sync func(context.Context) (reversal.SyncResult, error)) tea.Cmd {
 	return func() tea.Msg {
-		rs, err := j.ReversalsOn(day)
-		return todayMsg{day: day, rs: rs, err: err}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		res, err := sync(ctx)
+		return syncedMsg{res: res, err: err}
 	}
 }
 

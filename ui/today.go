@@ -1,111 +1,411 @@
 package ui
 
 import (
-	"sort"
+	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qfpos/reversal"
 	"qfpos/storage"
 	"qfpos/ui/catalog"
 )
 
-// todayScreen lists a day's refunds and cancels of this terminal with totals.
+// todayScreen is the manager's review of a day's refunds and cancels: unknown and failed first,
+// filters, totals with breakdowns, the timeline of one, a re-check, and the whole-store view.
 type todayScreen struct {
-	d      *Deps
-	keys   keyMap
-	day    time.Time
-	rs     []storage.Reversal
-	loaded bool
-	err    error
-	list   rowList
-	width  int
-	height int
+	d       *Deps
+	keys    keyMap
+	day     time.Time
+	store   bool
+	report  reversal.Report
+	shown   []reversal.ReportRow // after the filters
+	loaded  bool
+	err     error
+	filters reportFilters
+	list    rowList
+	opened  *storage.Reversal // the timeline being shown
+	openRow reversal.ReportRow
+	notice  string
+	width   int
+	height  int
+}
+
+// reportFilters narrow the rows; "" is all.
+type reportFilters struct {
+	state, kind, payMethod, cashier string
+}
+
+type reportMsg struct {
+	day   time.Time
+	store bool
+	rep   reversal.Report
+	err   error
+}
+
+type timelineMsg struct {
+	r   storage.Reversal
+	err error
 }
 
 func newTodayScreen(d *Deps) *todayScreen {
 	s := &todayScreen{d: d, keys: defaultKeyMap(d.t)}
+	s.keys.Refund.SetKeys("s")
+	s.keys.Refund.SetHelp("s", d.t(catalog.HelpStateF))
+	s.keys.Cancel.SetKeys("k")
+	s.keys.Cancel.SetHelp("k", d.t(catalog.HelpKindF))
+	s.keys.Find.SetKeys("p")
+	s.keys.Find.SetHelp("p", d.t(catalog.HelpPayF))
+	s.keys.Today.SetKeys("a")
+	s.keys.Today.SetHelp("a", d.t(catalog.HelpCashierF))
+	s.keys.Dismiss.SetKeys("S")
+	s.keys.Dismiss.SetHelp("S", d.t(catalog.HelpStore))
 	s.list = newRowList(d.Styles, s.keys)
 	s.SetSize(80, 16)
 	return s
 }
 
+func loadReport(r Reports, day time.Time, store bool) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+		defer cancel()
+		rep, err := r.Report(ctx, day, store)
+		return reportMsg{day: day, store: store, rep: rep, err: err}
+	}
+}
+
+func loadTimeline(j Journal, id uint64) tea.Cmd {
+	return func() tea.Msg {
+		r, err := j.Reversal(id)
+		return timelineMsg{r: r, err: err}
+	}
+}
+
+func recheck(d Desk, id uint64) tea.Cmd {
+	return func() tea.Msg {
+		_ = d.Recheck(id)
+		return nil
+	}
+}
+
 // open shows the day that contains t.
 func (s *todayScreen) open(t time.Time) tea.Cmd {
-	s.day, s.loaded = t.In(s.d.Terminal.Location), false
-	return loadDay(s.d.Journal, s.day)
+	s.day, s.loaded, s.opened, s.notice = t.In(s.d.Terminal.Location), false, nil, ""
+	return loadReport(s.d.Reports, s.day, s.store)
 }
 
 func (s *todayScreen) Typing() bool { return false }
 
 func (s *todayScreen) SetSize(w, h int) {
 	s.width, s.height = w, h
-	s.list.setHeight(max(h-3, 3))
-	t := s.d.t
-	s.list.setColumns([]column{
-		{title: t(catalog.ColTime), width: 8}, {title: t(catalog.ColKind), width: 8},
-		{title: t(catalog.ColAmount), width: 14, right: true}, {title: t(catalog.ColState), width: 13},
-		{title: t(catalog.ColCashier), width: 10}, {title: t(catalog.FieldReason), width: max(w-53-8, 6)},
-	})
+	s.list.setHeight(max(h-6, 3))
+	s.list.setColumns(s.columns())
 	s.list.setRows(s.rows())
 }
 
+func (s *todayScreen) columns() []column {
+	t := s.d.t
+	cols := []column{
+		{title: t(catalog.ColTime), width: 8}, {title: t(catalog.ColKind), width: 6},
+		{title: t(catalog.ColAmount), width: 13, right: true}, {title: t(catalog.ColPaidWith), width: 12},
+		{title: t(catalog.ColState), width: 13}, {title: t(catalog.ColCashier), width: 8},
+	}
+	if s.width >= 120 {
+		cols = slices.Insert(cols, 2, column{title: t(catalog.ColEndpoint), width: 8})
+		cols = append(cols, column{title: t(catalog.ColApprover), width: 8}, column{title: t(catalog.FieldTerminal), width: 8},
+			column{title: t(catalog.FieldRef), width: 11})
+	}
+	used := 1
+	for _, c := range cols {
+		used += c.width + 1
+	}
+	return append(cols, column{title: t(catalog.FieldReason), width: max(s.width-used-1, 6)})
+}
+
 func (s *todayScreen) rows() [][]string {
-	rows := make([][]string, len(s.rs))
-	for i, r := range s.rs {
-		rows[i] = []string{r.Created.In(s.d.Terminal.Location).Format("15:04:05"), s.d.kind(r.Kind),
-			amount(r.Amount, r.Currency), s.d.stateWord(r), r.Cashier, r.Reason}
+	rows := make([][]string, len(s.shown))
+	wide := len(s.list.cols) > 7
+	for i, r := range s.shown {
+		tm := "--:--:--"
+		if !r.Time.IsZero() {
+			tm = r.Time.In(s.d.Terminal.Location).Format("15:04:05")
+		}
+		state := s.d.stateWord(storage.Reversal{State: storage.State(r.State)})
+		if !r.Journaled {
+			state += " *"
+		}
+		row := []string{tm, s.d.kind(storage.Kind(r.Kind))}
+		if wide {
+			row = append(row, r.Endpoint)
+		}
+		row = append(row, amount(r.Amount, r.Currency), r.PayMethod, state, r.Cashier)
+		if wide {
+			row = append(row, r.Approver, r.UDID, short(r.QFPaySysSN, 10))
+		}
+		rows[i] = append(row, r.Reason)
 	}
 	return rows
 }
 
+// applyFilters recomputes the shown rows.
+func (s *todayScreen) applyFilters() {
+	f := s.filters
+	s.shown = s.shown[:0]
+	for _, r := range s.report.Rows {
+		if (f.state == "" || stateGroup(r.State) == f.state) && (f.kind == "" || r.Kind == f.kind) &&
+			(f.payMethod == "" || r.PayMethod == f.payMethod) && (f.cashier == "" || r.Cashier == f.cashier) {
+			s.shown = append(s.shown, r)
+		}
+	}
+	s.list.setRows(s.rows())
+}
+
+// stateGroup folds the unfinished states together for the filter.
+func stateGroup(state string) string {
+	switch state {
+	case string(storage.StateSucceeded), string(storage.StateFailed), string(storage.StateUnknown):
+		return state
+	}
+	return "in-progress"
+}
+
+// cycle moves a filter to the next value present in the report ("" is all).
+func (s *todayScreen) cycle(current string, value func(reversal.ReportRow) string) string {
+	values := []string{""}
+	for _, r := range s.report.Rows {
+		if v := value(r); !slices.Contains(values, v) {
+			values = append(values, v)
+		}
+	}
+	slices.Sort(values[1:])
+	i := slices.Index(values, current)
+	return values[(i+1)%len(values)]
+}
+
 func (s *todayScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
-	case todayMsg:
-		if !sameDate(msg.day, s.day) {
+	case reportMsg:
+		if !sameDate(msg.day, s.day) || msg.store != s.store {
 			return nil
 		}
-		s.loaded, s.err, s.rs = true, msg.err, msg.rs
-		// Unknown and failed first, then newest first.
-		sort.SliceStable(s.rs, func(i, j int) bool {
-			ri, rj := rank(s.rs[i]), rank(s.rs[j])
-			if ri != rj {
-				return ri < rj
-			}
-			return s.rs[i].Created.After(s.rs[j].Created)
-		})
-		s.list.setRows(s.rows())
+		s.loaded, s.err, s.report = true, msg.err, msg.rep
+		s.notice = msg.rep.Notice
+		s.applyFilters()
+	case timelineMsg:
+		if msg.err == nil {
+			s.opened = &msg.r
+		}
 	case updateMsg:
 		if sameDate(msg.Reversal.Created.In(s.d.Terminal.Location), s.day) {
-			return loadDay(s.d.Journal, s.day)
+			cmds := []tea.Cmd{loadReport(s.d.Reports, s.day, s.store)}
+			if s.opened != nil && s.opened.ID == msg.Reversal.ID {
+				cmds = append(cmds, loadTimeline(s.d.Journal, msg.Reversal.ID))
+			}
+			return tea.Batch(cmds...)
 		}
 	case tea.KeyMsg:
-		switch {
-		case key.Matches(msg, s.keys.Back):
-			return msgCmd(backMsg{})
-		case key.Matches(msg, s.keys.PrevDay):
-			return s.open(s.day.AddDate(0, 0, -1))
-		case key.Matches(msg, s.keys.NextDay):
-			return s.open(s.day.AddDate(0, 0, 1))
-		default:
-			s.list.move(msg)
+		if s.opened != nil || s.openRow.QFPaySysSN != "" && s.openRow.ID == 0 {
+			return s.timelineKey(msg)
 		}
+		return s.listKey(msg)
 	}
 	return nil
 }
 
-func rank(r storage.Reversal) int {
-	switch r.State {
-	case storage.StateUnknown:
-		return 0
-	case storage.StateFailed:
-		return 1
-	case storage.StateSucceeded:
-		return 3
+func (s *todayScreen) listKey(k tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, s.keys.Back):
+		return msgCmd(backMsg{})
+	case key.Matches(k, s.keys.PrevDay):
+		return s.open(s.day.AddDate(0, 0, -1))
+	case key.Matches(k, s.keys.NextDay):
+		return s.open(s.day.AddDate(0, 0, 1))
+	case key.Matches(k, s.keys.Refund): // s: state
+		s.filters.state = s.cycle(s.filters.state, func(r reversal.ReportRow) string { return stateGroup(r.State) })
+		s.applyFilters()
+	case key.Matches(k, s.keys.Cancel): // k: kind
+		s.filters.kind = s.cycle(s.filters.kind, func(r reversal.ReportRow) string { return r.Kind })
+		s.applyFilters()
+	case key.Matches(k, s.keys.Find): // p: pay method
+		s.filters.payMethod = s.cycle(s.filters.payMethod, func(r reversal.ReportRow) string { return r.PayMethod })
+		s.applyFilters()
+	case key.Matches(k, s.keys.Today): // a: cashier
+		s.filters.cashier = s.cycle(s.filters.cashier, func(r reversal.ReportRow) string { return r.Cashier })
+		s.applyFilters()
+	case key.Matches(k, s.keys.Dismiss): // S: whole store
+		s.store = !s.store
+		return s.open(s.day)
+	case key.Matches(k, s.keys.Open):
+		i := s.list.index()
+		if i < 0 {
+			return nil
+		}
+		s.openRow = s.shown[i]
+		if s.openRow.ID == 0 {
+			return nil
+		}
+		return loadTimeline(s.d.Journal, s.openRow.ID)
+	default:
+		s.list.move(k)
 	}
-	return 2
+	return nil
+}
+
+func (s *todayScreen) timelineKey(k tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(k, s.keys.Back):
+		s.opened, s.openRow, s.notice = nil, reversal.ReportRow{}, ""
+	case key.Matches(k, s.keys.Recheck) && s.opened != nil && !s.opened.State.Finished():
+		s.notice = s.d.t(catalog.RecheckAsked)
+		return recheck(s.d.Desk, s.opened.ID)
+	}
+	return nil
+}
+
+// totals are one line per currency and its breakdowns.
+func (s *todayScreen) totals() []string {
+	var out []string
+	for _, t := range reversal.TotalsOf(s.shown) {
+		a := t.All
+		out = append(out, s.d.t(catalog.TotalsLine, t.Currency, a.Refunded.Count, amountPlain(a.Refunded.Amount, t.Currency),
+			a.Cancelled.Count, amountPlain(a.Cancelled.Amount, t.Currency), a.Open.Count, amountPlain(a.Open.Amount, t.Currency),
+			a.Failed.Count, amountPlain(a.Failed.Amount, t.Currency)))
+		parts := []struct {
+			k    catalog.Key
+			rows []reversal.Breakdown
+		}{{catalog.ByPayMethod, t.ByPayMethod}, {catalog.ByCashier, t.ByCashier}}
+		if s.store {
+			parts = append(parts, struct {
+				k    catalog.Key
+				rows []reversal.Breakdown
+			}{catalog.ByTerminal, t.ByTerminal})
+		}
+		for _, p := range parts {
+			var items []string
+			for _, b := range p.rows {
+				if b.Refunded.Count+b.Cancelled.Count == 0 {
+					continue // only what moved (or stopped) money
+				}
+				name := b.Key
+				if name == "" {
+					name = "—"
+				}
+				items = append(items, s.d.t(catalog.BreakdownItem, name, b.Refunded.Count+b.Cancelled.Count,
+					amountPlain(b.Refunded.Amount+b.Cancelled.Amount, t.Currency)))
+			}
+			out = append(out, "  "+s.d.t(p.k, strings.Join(items, ", ")))
+		}
+	}
+	return out
+}
+
+func (s *todayScreen) filterLine() string {
+	t := s.d.t
+	var parts []string
+	for _, f := range []struct {
+		k     catalog.Key
+		value string
+	}{{catalog.FilterState, s.filters.state}, {catalog.FilterKind, s.filters.kind}, {catalog.FilterPay, s.filters.payMethod}, {catalog.FilterCashier, s.filters.cashier}} {
+		v := f.value
+		if v == "" {
+			v = t(catalog.FilterAll)
+		}
+		parts = append(parts, t(f.k, v))
+	}
+	scope := t(catalog.TerminalView)
+	if s.store {
+		scope = t(catalog.StoreView)
+	}
+	return scope + " · " + t(catalog.Showing, strings.Join(parts, ", "))
+}
+
+func (s *todayScreen) View() string {
+	t, st := s.d.t, s.d.Styles
+	title := st.Title.Render(t(catalog.TitleToday, s.day.Format("2006-01-02")))
+	var lines []string
+	switch {
+	case s.err != nil:
+		lines = []string{title, st.Bad.Render(t(catalog.JournalError, s.err))}
+	case !s.loaded:
+		lines = []string{title, st.Muted.Render(t(catalog.Loading))}
+	case s.opened != nil || s.openRow.ID == 0 && s.openRow.QFPaySysSN != "":
+		return s.timelineView()
+	default:
+		lines = []string{title, st.Muted.Render(s.filterLine())}
+		if s.notice != "" {
+			lines = append(lines, st.Warn.Render(s.notice))
+		}
+		if len(s.shown) == 0 {
+			lines = append(lines, t(catalog.TodayNone))
+		} else {
+			lines = append(lines, s.totals()...)
+			lines = append(lines, strings.Split(s.list.View(), "\n")...)
+			if slices.ContainsFunc(s.shown, func(r reversal.ReportRow) bool { return !r.Journaled }) {
+				lines = append(lines, st.Muted.Render("* "+t(catalog.NotJournaled)))
+			}
+		}
+	}
+	for i, l := range lines {
+		lines[i] = truncate(l, s.width)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// timelineView shows one operation and what happened to it.
+func (s *todayScreen) timelineView() string {
+	t, st := s.d.t, s.d.Styles
+	row := s.openRow
+	lines := []string{st.Title.Render(t(catalog.TimelineTitle, s.d.kind(storage.Kind(row.Kind)), amount(row.Amount, row.Currency), row.OutTradeNo))}
+	field := func(label catalog.Key, value string) string { return st.Label.Render(t(label)) + " " + value }
+	lines = append(lines, field(catalog.ColSysSN, row.SaleSysSN), field(catalog.ColPaidWith, row.PayMethod),
+		field(catalog.ColState, s.d.stateWord(storage.Reversal{State: storage.State(row.State)})),
+		field(catalog.FieldRef, row.QFPaySysSN), field(catalog.FieldTerminal, row.UDID), "")
+	if s.opened == nil {
+		lines = append(lines, st.Warn.Render(t(catalog.NoTimeline)))
+	} else {
+		r := *s.opened
+		lines = append(lines, st.Muted.Render(t(catalog.EventsTitle)))
+		for _, e := range r.Events {
+			text := e.At.In(s.d.Terminal.Location).Format("15:04:05") + "  " + s.eventWord(e.Type)
+			if e.Attempt > 0 {
+				text += " · " + t(catalog.StatusAttempt, e.Attempt)
+			}
+			if e.Code != "" {
+				text += " · " + e.Code
+			}
+			if e.Message != "" {
+				text += " · " + e.Message
+			}
+			lines = append(lines, text)
+		}
+		if !r.State.Finished() {
+			lines = append(lines, "", s.d.sentence(r))
+		}
+	}
+	if s.notice != "" {
+		lines = append(lines, "", st.Warn.Render(s.notice))
+	}
+	for i, l := range lines {
+		lines[i] = truncate(l, s.width)
+	}
+	if len(lines) > s.height {
+		lines = append(lines[:4], lines[len(lines)-(s.height-4):]...) // keep the title and the latest events
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (s *todayScreen) eventWord(e storage.EventType) string {
+	k := map[storage.EventType]catalog.Key{storage.EventIntent: catalog.EvIntent, storage.EventSent: catalog.EvSent,
+		storage.EventResend: catalog.EvResend, storage.EventReply: catalog.EvReply, storage.EventQuery: catalog.EvQuery,
+		storage.EventState: catalog.EvState, storage.EventNote: catalog.EvNote}[e]
+	if k == "" {
+		return fmt.Sprint(e)
+	}
+	return s.d.t(k)
 }
 
 func sameDate(a, b time.Time) bool {
@@ -113,64 +413,17 @@ func sameDate(a, b time.Time) bool {
 	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
 }
 
-// totals sums the day per currency: refunded, cancelled, still open, failed.
-func (s *todayScreen) totals() []string {
-	type sum struct{ n, minor int64 }
-	refunded, cancelled, open := map[string]*sum{}, map[string]*sum{}, map[string]*sum{}
-	failed := 0
-	add := func(m map[string]*sum, r storage.Reversal) {
-		if m[r.Currency] == nil {
-			m[r.Currency] = &sum{}
-		}
-		m[r.Currency].n++
-		m[r.Currency].minor += r.Amount
-	}
-	for _, r := range s.rs {
-		switch {
-		case r.State == storage.StateSucceeded && r.Kind == storage.KindRefund:
-			add(refunded, r)
-		case r.State == storage.StateSucceeded:
-			add(cancelled, r)
-		case r.State == storage.StateFailed:
-			failed++
-		default:
-			add(open, r)
-		}
-	}
-	var out []string
-	line := func(k catalog.Key, m map[string]*sum) {
-		curs := make([]string, 0, len(m))
-		for c := range m {
-			curs = append(curs, c)
-		}
-		sort.Strings(curs)
-		for _, c := range curs {
-			out = append(out, s.d.t(k, m[c].n, amount(m[c].minor, c)))
-		}
-	}
-	line(catalog.TotalRefunded, refunded)
-	line(catalog.TotalCancelled, cancelled)
-	line(catalog.TotalOpen, open)
-	out = append(out, s.d.t(catalog.TotalFailed, failed))
-	return out
-}
-
-func (s *todayScreen) View() string {
-	t, st := s.d.t, s.d.Styles
-	title := st.Title.Render(t(catalog.TitleToday, s.day.Format("2006-01-02")))
-	switch {
-	case s.err != nil:
-		return title + "\n" + st.Bad.Render(t(catalog.JournalError, s.err))
-	case !s.loaded:
-		return title + "\n" + st.Muted.Render(t(catalog.Loading))
-	case len(s.rs) == 0:
-		return title + "\n" + t(catalog.TodayNone)
-	}
-	return title + "\n" + truncate(strings.Join(s.totals(), " · "), s.width) + "\n" + s.list.View()
-}
-
 func (s *todayScreen) ShortHelp() []key.Binding {
-	return []key.Binding{s.keys.Up, s.keys.Down, s.keys.PrevDay, s.keys.NextDay, s.keys.Back}
+	if s.opened != nil {
+		s.keys.Recheck.SetEnabled(!s.opened.State.Finished())
+		return []key.Binding{s.keys.Recheck, s.keys.Back}
+	}
+	if s.openRow.ID == 0 && s.openRow.QFPaySysSN != "" {
+		return []key.Binding{s.keys.Back}
+	}
+	return []key.Binding{s.keys.Open, s.keys.PrevDay, s.keys.NextDay, s.keys.Refund, s.keys.Cancel, s.keys.Find, s.keys.Today, s.keys.Dismiss, s.keys.Back}
 }
 
-func (s *todayScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+func (s *todayScreen) FullHelp() [][]key.Binding {
+	return [][]key.Binding{s.ShortHelp(), {s.keys.Up, s.keys.Down}}
+}

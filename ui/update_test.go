@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -267,20 +268,48 @@ func TestFinishedRowsFade(t *testing.T) {
 	}
 }
 
-func TestTodayScreen(t *testing.T) {
+func managerJournal() *fakeJournal {
 	j := sampleJournal()
 	j.reversals = []storage.Reversal{
-		{ID: 1, Kind: storage.KindRefund, Amount: 1000, Currency: "HKD", State: storage.StateSucceeded, Created: fixedAt.Add(-2 * time.Hour), Cashier: "amy", Reason: "Damaged item"},
-		{ID: 2, Kind: storage.KindCancel, Amount: 4500, Currency: "HKD", State: storage.StateSucceeded, Created: fixedAt.Add(-time.Hour), Cashier: "bo"},
-		{ID: 3, Kind: storage.KindRefund, Amount: 700, Currency: "HKD", State: storage.StateUnknown, Created: fixedAt.Add(-30 * time.Minute)},
-		{ID: 4, Kind: storage.KindRefund, Amount: 300, Currency: "HKD", State: storage.StateFailed, RespCD: "1294", Created: fixedAt.Add(-10 * time.Minute)},
-		{ID: 5, Kind: storage.KindRefund, Amount: 999, Currency: "HKD", State: storage.StateSucceeded, Created: fixedAt.Add(-26 * time.Hour)},
+		{ID: 1, Kind: storage.KindRefund, Endpoint: "refund", Amount: 1000, Currency: "HKD", State: storage.StateSucceeded, SaleSysSN: "20261121000100020000001001",
+			Created: fixedAt.Add(-2 * time.Hour), Cashier: "amy", Reason: "Damaged item", UDID: "POS-01", SysSN: "20261121000200020000000001", OutTradeNo: "RF_1"},
+		{ID: 2, Kind: storage.KindCancel, Endpoint: "reversal", Amount: 4500, Currency: "HKD", State: storage.StateSucceeded, SaleSysSN: "20261121000100020000001002",
+			Created: fixedAt.Add(-time.Hour), Cashier: "bo", UDID: "POS-01", OutTradeNo: "CX_2"},
+		{ID: 3, Kind: storage.KindRefund, Endpoint: "refund", Amount: 700, Currency: "HKD", State: storage.StateUnknown, SaleSysSN: "20261121000100020000001003",
+			Created: fixedAt.Add(-30 * time.Minute), Cashier: "amy", UDID: "POS-01", OutTradeNo: "RF_3", Attempts: 1,
+			Events: []storage.Event{{At: fixedAt.Add(-30 * time.Minute), Type: storage.EventIntent, State: storage.StatePending},
+				{At: fixedAt.Add(-30 * time.Minute), Type: storage.EventSent, State: storage.StateSent, Attempt: 1},
+				{At: fixedAt.Add(-30*time.Minute + 2*time.Second), Type: storage.EventReply, State: storage.StateProcessing, Code: "1143", Message: "QFPay is still processing."}}},
+		{ID: 4, Kind: storage.KindRefund, Endpoint: "refund", Amount: 300, Currency: "HKD", State: storage.StateFailed, RespCD: "1294", SaleSysSN: "20261121000100020000001004",
+			Created: fixedAt.Add(-10 * time.Minute), Cashier: "bo", UDID: "POS-01", OutTradeNo: "RF_4"},
+		{ID: 5, Kind: storage.KindRefund, Endpoint: "refund", Amount: 999, Currency: "HKD", State: storage.StateSucceeded, SaleSysSN: "20261121000100020000001001",
+			Created: fixedAt.Add(-26 * time.Hour), Cashier: "amy", UDID: "POS-01", OutTradeNo: "RF_5"},
 	}
-	a := newTestApp(j, &fakeDesk{}, 120, 40)
+	return j
+}
+
+// rechecks records Recheck calls.
+type recheckDesk struct {
+	fakeDesk
+	mu  sync.Mutex
+	ids []uint64
+}
+
+func (d *recheckDesk) Recheck(id uint64) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.ids = append(d.ids, id)
+	return nil
+}
+
+func TestManagerReview(t *testing.T) {
+	desk := &recheckDesk{}
+	a := New(testDeps(managerJournal(), desk))
+	send(a, tea.WindowSizeMsg{Width: 120, Height: 40})
 	keys(a, "t")
 	v := a.View()
-	for _, want := range []string{"Refunds and cancels on 2026-11-21", "Refunded: 1, 10.00 HKD", "Cancelled: 1, 45.00 HKD",
-		"In progress or unknown: 1, 7.00 HKD", "Failed: 1"} {
+	for _, want := range []string{"Refunds and cancels on 2026-11-21", "HKD — refunded 1 (10.00) · cancelled 1 (45.00) · open or unknown 1 (7.00) · failed 1 (3.00)",
+		"By pay method:", "By cashier: amy 1 (10.00), bo 1 (45.00)", "This terminal"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("lacks %q:\n%s", want, v)
 		}
@@ -288,9 +317,61 @@ func TestTodayScreen(t *testing.T) {
 	if strings.Index(v, "? unknown") > strings.Index(v, "✗ failed") || strings.Index(v, "✗ failed") > strings.Index(v, "✓ succeeded") {
 		t.Errorf("unknown and failed are not first:\n%s", v)
 	}
-	keys(a, "left")
-	if v := a.View(); !strings.Contains(v, "2026-11-20") || !strings.Contains(v, "Refunded: 1, 9.99 HKD") {
+	// Filters: state cycles through the states present; kind; cashier.
+	keys(a, "s")
+	if a.today.filters.state == "" || len(a.today.shown) != 1 {
+		t.Fatalf("state filter %q: %d rows", a.today.filters.state, len(a.today.shown))
+	}
+	keys(a, "s", "s", "s")
+	if a.today.filters.state != "" || len(a.today.shown) != 4 {
+		t.Fatalf("state filter back to all: %q %d", a.today.filters.state, len(a.today.shown))
+	}
+	keys(a, "k")
+	if a.today.filters.kind != "cancel" || len(a.today.shown) != 1 {
+		t.Fatalf("kind %q: %d", a.today.filters.kind, len(a.today.shown))
+	}
+	keys(a, "k", "a")
+	if a.today.filters.kind != "refund" || a.today.filters.cashier != "amy" || len(a.today.shown) != 2 {
+		t.Fatalf("refund by amy: %+v %d", a.today.filters, len(a.today.shown))
+	}
+	if v := a.View(); !strings.Contains(v, "kind: refund, paid with: all, cashier: amy") {
+		t.Fatalf("filter line:\n%s", v)
+	}
+	keys(a, "k", "a", "p")
+	if a.today.filters.payMethod == "" || len(a.today.shown) == 4 {
+		t.Fatalf("pay method filter: %+v", a.today.filters)
+	}
+	// Clear every filter with its own key, then open the unknown one: its timeline, a re-check.
+	for _, f := range []struct {
+		key   string
+		value func() string
+	}{{"s", func() string { return a.today.filters.state }}, {"k", func() string { return a.today.filters.kind }},
+		{"p", func() string { return a.today.filters.payMethod }}, {"a", func() string { return a.today.filters.cashier }}} {
+		for f.value() != "" {
+			keys(a, f.key)
+		}
+	}
+	if len(a.today.shown) != 4 {
+		t.Fatalf("%d rows after clearing the filters", len(a.today.shown))
+	}
+	keys(a, "enter")
+	v = a.View()
+	for _, want := range []string{"Refund 7.00 HKD — RF_3", "journaled", "sent · attempt 1", "reply · 1143 · QFPay is still processing.", "Outcome unknown"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("timeline lacks %q:\n%s", want, v)
+		}
+	}
+	keys(a, "enter")
+	if len(desk.ids) != 1 || desk.ids[0] != 3 || !strings.Contains(a.View(), "Re-check asked for") {
+		t.Fatalf("recheck %v", desk.ids)
+	}
+	keys(a, "esc", "left")
+	if v := a.View(); !strings.Contains(v, "2026-11-20") || !strings.Contains(v, "refunded 1 (9.99)") {
 		t.Fatalf("previous day:\n%s", v)
+	}
+	keys(a, "right", "S")
+	if v := a.View(); !a.today.store || !strings.Contains(v, "Whole store") || !strings.Contains(v, "✓ succeeded *") || !strings.Contains(v, "By terminal: POS-01") {
+		t.Fatalf("store view:\n%s", v)
 	}
 	keys(a, "esc")
 	if a.active() != a.sales {

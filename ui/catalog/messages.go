@@ -108,10 +108,39 @@ const (
 	ColKind        Key = "Kind"
 	ColState       Key = "State"
 	ColCashier     Key = "Cashier"
-	TotalRefunded  Key = "Refunded: %d, %s"
-	TotalCancelled Key = "Cancelled: %d, %s"
-	TotalOpen      Key = "In progress or unknown: %d, %s"
-	TotalFailed    Key = "Failed: %d"
+	TotalsLine     Key = "%s — refunded %d (%s) · cancelled %d (%s) · open or unknown %d (%s) · failed %d (%s)"
+	ByPayMethod    Key = "By pay method: %s"
+	ByCashier      Key = "By cashier: %s"
+	ByTerminal     Key = "By terminal: %s"
+	BreakdownItem  Key = "%s %d (%s)"
+	StoreView      Key = "Whole store — QFPay's records merged with this journal"
+	TerminalView   Key = "This terminal"
+	NotJournaled   Key = "not in this journal"
+	Showing        Key = "Showing %s"
+	FilterAll      Key = "all"
+	FilterState    Key = "state: %s"
+	FilterKind     Key = "kind: %s"
+	FilterPay      Key = "paid with: %s"
+	FilterCashier  Key = "cashier: %s"
+	ColEndpoint    Key = "Endpoint"
+	ColApprover    Key = "Approver"
+	RecheckAsked   Key = "Re-check asked for; the status pane shows the answer."
+	TimelineTitle  Key = "%s %s — %s"
+	NoTimeline     Key = "Only QFPay has this record: this terminal did not journal it."
+	SyncedSales    Key = "Synced %d new sales from QFPay."
+	SyncFailed     Key = "Could not sync sales from QFPay: %s"
+	EvIntent       Key = "journaled"
+	EvSent         Key = "sent"
+	EvResend       Key = "sent again"
+	EvReply        Key = "reply"
+	EvQuery        Key = "checked"
+	EvState        Key = "state"
+	EvNote         Key = "note"
+	HelpStateF     Key = "state filter"
+	HelpKindF      Key = "kind filter"
+	HelpPayF       Key = "pay method filter"
+	HelpCashierF   Key = "cashier filter"
+	HelpStore      Key = "whole store"
 	WordSucceeded  Key = "succeeded"
 	WordFailed     Key = "failed"
 	WordUnknown    Key = "unknown"
@@ -153,9 +182,9 @@ var messages = []Key{
 	FullOnly, ConfirmSend, CancelEndpoint, CancelGuess, NothingCharged, ErrInFlight, ErrOverRefund, ErrNotPaid,
 	ErrCompleted, ErrCancelled, ErrNothingLeft, ErrFullToday, ErrStart, Started, KindRefund, KindCancel,
 	StatusSending, StatusWaiting, StatusSucceeded, StatusFailed, StatusUnknown, StatusAttempt, StatusNext,
-	StatusElapsed, StatusRef, StatusNone, TodayNone, ColKind, ColState, ColCashier, TotalRefunded,
-	TotalCancelled, TotalOpen, TotalFailed, WordSucceeded, WordFailed, WordUnknown, WordInProgress, WordPending,
+	StatusElapsed, StatusRef, StatusNone, TodayNone, ColKind, ColState, ColCashier, WordSucceeded, WordFailed, WordUnknown, WordInProgress, WordPending,
 	HelpUp, HelpDown, HelpOpen, HelpFind, HelpClear, HelpToday, HelpRefund, HelpCancel, HelpBack, HelpQuit,
 	HelpHelp, HelpNextField, HelpReason, HelpContinue, HelpSend, HelpDismiss, HelpPrevDay, HelpNextDay,
 	HelpRecheck, HelpMore, HelpDigits,
+	TotalsLine, ByPayMethod, ByCashier, ByTerminal, BreakdownItem, StoreView, TerminalView, NotJournaled, Showing, FilterAll, FilterState, FilterKind, FilterPay, FilterCashier, ColEndpoint, ColApprover, RecheckAsked, TimelineTitle, NoTimeline, SyncedSales, SyncFailed, EvIntent, EvSent, EvResend, EvReply, EvQuery, EvState, EvNote, HelpStateF, HelpKindF, HelpPayF, HelpCashierF, HelpStore,
 }

@@ -46,6 +46,7 @@ type Demo struct {
 	Cashier  string
 	Featured storage.Sale // the newest sale: paid by WeChat Pay, nothing refunded
 	server   *qfpaytest.Server
+	client   *qfpay.Client
 	tempDir  string
 	stop     context.CancelFunc
 	wg       sync.WaitGroup
@@ -102,6 +103,7 @@ func Start(o Options) (*Demo, error) {
 	if err != nil {
 		return nil, d.fail(err)
 	}
+	d.client = client
 	policy := reversal.DefaultPolicy()
 	if o.Policy != nil {
 		policy = *o.Policy
@@ -179,6 +181,11 @@ func (d *Demo) Terminal() ui.Terminal {
 			}
 			return ep, true
 		}}
+}
+
+// Reports makes the manager's day reports, the whole store's from the sandbox.
+func (d *Demo) Reports() reversal.Reporter {
+	return reversal.Reporter{Journal: d.Journal, Gateway: d.client, UDID: d.UDID}
 }
 
 func (d *Demo) fail(err error) error {
