@@ -288,3 +288,47 @@ func TestReconcile(t *testing.T) {
 		t.Fatalf("%s", out.String())
 	}
 }
+
+// TestStoreReportAcrossPages has two terminals make 130 refunds each on one day: the store view
+// walks every page and totals each terminal.
+func TestStoreReportAcrossPages(t *testing.T) {
+	h := newHarness(t, setup{})
+	clients := map[string]*qfpay.Client{}
+	for _, udid := range []string{"POS-01", "POS-02"} {
+		c, err := qfpay.New(qfpaytest.TestMerchant.AppCode, qfpaytest.TestMerchant.Key, qfpay.WithBaseURL(h.writesBase()),
+			qfpay.WithClock(h.clock.Now), qfpay.WithLocation(hk), qfpay.WithUDID(udid), qfpay.WithRateLimit(0, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		clients[udid] = c
+	}
+	want := map[string]int64{}
+	for i := range 260 {
+		udid := []string{"POS-01", "POS-02"}[i%2]
+		tx, err := h.sb.AddPayment(qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: 1000, PayType: "800208",
+			Time: h.clock.Now().Add(-time.Hour), UDID: udid})
+		if err != nil {
+			t.Fatal(err)
+		}
+		amt := int64(100 + i)
+		if _, err := clients[udid].Refund(context.Background(), qfpay.RefundRequest{SysSN: tx.SysSN, OutTradeNo: fmt.Sprintf("RF_page_%d", i), Amount: amt}); err != nil {
+			t.Fatal(err)
+		}
+		want[udid] += amt
+	}
+	before := len(h.writes("query"))
+	rep, err := StoreReport(context.Background(), h.j, h.gw, h.clock.Now(), "POS-01")
+	if err != nil || !rep.Store || len(rep.Rows) != 260 {
+		t.Fatalf("%v: %d rows", err, len(rep.Rows))
+	}
+	if pages := len(h.writes("query")) - before; pages < 6 { // 260 payments and 260 refunds, 100 a page
+		t.Fatalf("%d pages", pages)
+	}
+	got := map[string]int64{}
+	for _, b := range rep.Totals[0].ByTerminal {
+		got[b.Key] = b.Refunded.Amount
+	}
+	if got["POS-01"] != want["POS-01"] || got["POS-02"] != want["POS-02"] || rep.Totals[0].All.Refunded.Count != 260 {
+		t.Fatalf("per terminal %v, want %v", got, want)
+	}
+}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -404,5 +406,60 @@ func TestResizeRelaysOut(t *testing.T) {
 				t.Errorf("%v: line of %d: %q", size, w, l)
 			}
 		}
+	}
+}
+
+func TestSyncOnStart(t *testing.T) {
+	d := testDeps(sampleJournal(), &fakeDesk{})
+	d.Sync = func(context.Context) (reversal.SyncResult, error) { return reversal.SyncResult{Added: 3}, nil }
+	a := New(d)
+	send(a, tea.WindowSizeMsg{Width: 100, Height: 30})
+	var synced tea.Msg
+	for _, c := range a.Init()().(tea.BatchMsg) {
+		done := make(chan tea.Msg, 1)
+		go func() { done <- c() }()
+		select {
+		case m := <-done:
+			if _, ok := m.(syncedMsg); ok {
+				synced = m
+			}
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	if synced == nil {
+		t.Fatal("Init did not sync")
+	}
+	send(a, synced)
+	if !strings.Contains(a.View(), "Synced 3 new sales from QFPay.") {
+		t.Fatalf("%s", a.View())
+	}
+	d.Sync = func(context.Context) (reversal.SyncResult, error) {
+		return reversal.SyncResult{}, errors.New("HTTP Bad Gateway")
+	}
+	b := New(d)
+	send(b, syncSales(d.Sync)())
+	if !strings.Contains(b.View(), "Could not sync sales from QFPay: HTTP Bad Gateway") {
+		t.Fatalf("%s", b.View())
+	}
+}
+
+type noticeReports struct{}
+
+func (noticeReports) Report(_ context.Context, day time.Time, store bool) (reversal.Report, error) {
+	rep := reversal.NewReport(day.Format("2006-01-02"), "POS-01", nil)
+	if store {
+		rep.Notice = "QFPay could not be reached; showing this terminal's journal only"
+	}
+	return rep, nil
+}
+
+func TestStoreViewUnreachable(t *testing.T) {
+	d := testDeps(sampleJournal(), &fakeDesk{})
+	d.Reports = noticeReports{}
+	a := New(d)
+	send(a, tea.WindowSizeMsg{Width: 100, Height: 30})
+	keys(a, "t", "S")
+	if !strings.Contains(a.View(), "QFPay could not be reached; showing this terminal's journal only") {
+		t.Fatalf("%s", a.View())
 	}
 }
