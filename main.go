@@ -214,22 +214,13 @@ func cmdSandbox(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		if t.RespCD != "0000" {
 			status = "unpaid"
 		}
-		fmt.Fprintf(stdout, "  %-26s  %-26s  %-19s  %-6s  %14s  %s\n", t.SysSN, t.OutTradeNo, t.TxDtm, t.PayType, amountText(t.Amount, t.Currency), status)
+		fmt.Fprintf(stdout, "  %-26s  %-26s  %-19s  %-6s  %14s  %s\n", t.SysSN, t.OutTradeNo, t.TxDtm, t.PayType, reversal.Amount(t.Amount, t.Currency), status)
 	}
 	fmt.Fprintln(stdout, "\nPress Ctrl+C to stop.")
 
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "sandbox stopped")
 	return exitOK
-}
-
-// amountText formats minor units with the currency's exponent ("12.50 HKD").
-func amountText(minor int64, code string) string {
-	c, err := money.Lookup(code)
-	if err != nil {
-		return fmt.Sprintf("%d (minor units) %s", minor, code)
-	}
-	return money.FormatCode(minor, c)
 }
 
 func cmdSales(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -49,17 +49,14 @@ func (d *Desk) lookup(ctx context.Context, rs []storage.Reversal) (map[uint64]fo
 			sales = append(sales, r.SaleSysSN)
 			continue
 		}
-		from, to := r.Created.In(loc).Add(-10*time.Minute), now.Add(10*time.Minute)
-		for m := monthStart(from); !m.After(to); m = m.AddDate(0, 1, 0) {
-			key := m.Format("2006-01")
-			w := months[key]
-			s, e := maxTime(from, m), minTime(to, m.AddDate(0, 1, 0).Add(-time.Second))
-			if w == nil {
-				w = &window{start: s, end: e}
-				months[key] = w
+		for _, w := range monthWindows(r.Created.Add(-10*time.Minute), now.Add(10*time.Minute), loc) {
+			key := w[0].Format("2006-01")
+			if m := months[key]; m != nil {
+				m.start, m.end = minTime(m.start, w[0]), maxTime(m.end, w[1])
+				m.otns = append(m.otns, r.OutTradeNo)
+			} else {
+				months[key] = &window{start: w[0], end: w[1], otns: []string{r.OutTradeNo}}
 			}
-			w.start, w.end = minTime(w.start, s), maxTime(w.end, e)
-			w.otns = append(w.otns, r.OutTradeNo)
 		}
 	}
 	byOTN := map[string]qfpay.Record{}
@@ -100,10 +97,6 @@ func (d *Desk) query(ctx context.Context, q qfpay.QueryRequest, each func(qfpay.
 	cctx, cancel := context.WithTimeout(ctx, d.p.RequestTimeout)
 	defer cancel()
 	return queryEach(cctx, d.gw, q, each)
-}
-
-func monthStart(t time.Time) time.Time {
-	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, t.Location())
 }
 
 func minTime(a, b time.Time) time.Time {

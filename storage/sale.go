@@ -336,6 +336,15 @@ func viewTx(tx *bolt.Tx, s Sale) (SaleView, error) {
 	return v, nil
 }
 
+// viewAt decodes the sale stored under key, with its reversals.
+func viewAt(tx *bolt.Tx, key []byte) (SaleView, error) {
+	s, err := decodeSale(tx.Bucket(bSales).Get(key))
+	if err != nil {
+		return SaleView{}, err
+	}
+	return viewTx(tx, s)
+}
+
 // Sale returns a sale and its reversals by syssn; ok is false when there is none.
 func (j *Journal) Sale(syssn string) (v SaleView, ok bool, err error) {
 	err = j.db.View(func(tx *bolt.Tx) error {
@@ -357,12 +366,8 @@ func (j *Journal) SaleByOutTradeNo(otn string) (v SaleView, ok bool, err error) 
 		if k == nil {
 			return nil
 		}
-		s, err := decodeSale(tx.Bucket(bSales).Get(k))
-		if err != nil {
-			return err
-		}
 		ok = true
-		v, err = viewTx(tx, s)
+		v, err = viewAt(tx, k)
 		return err
 	})
 	return v, ok, err
@@ -438,13 +443,8 @@ func (j *Journal) SalesByAmount(amount int64, limit int) ([]SaleView, error) {
 		} else {
 			k, _ = c.Prev()
 		}
-		sales := tx.Bucket(bSales)
 		for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, _ = c.Prev() {
-			s, err := decodeSale(sales.Get(k[8:]))
-			if err != nil {
-				return err
-			}
-			sv, err := viewTx(tx, s)
+			sv, err := viewAt(tx, k[8:])
 			if err != nil {
 				return err
 			}
@@ -473,13 +473,8 @@ func (j *Journal) SalesByDigits(tail string, limit int) ([]SaleView, error) {
 		}
 		slices.SortFunc(keys, func(a, b []byte) int { return bytes.Compare(b, a) })
 		keys = slices.CompactFunc(keys, bytes.Equal)
-		sales := tx.Bucket(bSales)
 		for _, k := range keys[:min(limit, len(keys))] {
-			s, err := decodeSale(sales.Get(k))
-			if err != nil {
-				return err
-			}
-			sv, err := viewTx(tx, s)
+			sv, err := viewAt(tx, k)
 			if err != nil {
 				return err
 			}
