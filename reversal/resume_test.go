@@ -116,3 +116,39 @@ func TestCancelledRunLeavesWorkResumable(t *testing.T) {
 		t.Fatalf("after resume: %+v", r)
 	}
 }
+
+// TestRecheckNow asks for an immediate check of an operation parked past its re-check window.
+func TestRecheckNow(t *testing.T) {
+	h := newHarness(t, setup{policy: func(p *Policy) { p.RecheckFor = 20 * time.Minute }})
+	h.run()
+	s := h.sale(5000, "800208", "0000")
+	h.sb.ScriptAmount(700, qfpaytest.Script{NeverSettle: true})
+	r := h.refund(s, 700)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		r, _ = h.j.Reversal(r.ID)
+		if r.State == storage.StateUnknown && r.NextCheck.IsZero() || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if r.State != storage.StateUnknown || !r.NextCheck.IsZero() {
+		t.Fatalf("not parked for good: %s next %v", r.State, r.NextCheck)
+	}
+	h.sb.SettleStuck()
+	if err := h.d.Recheck(r.ID); err != nil {
+		t.Fatal(err)
+	}
+	if r = h.follow(r.ID); r.State != storage.StateUnknown {
+		// Follow returns at once for an unknown operation: wait for the re-check's answer.
+		t.Fatalf("state %s", r.State)
+	}
+	for deadline = time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if r, _ = h.j.Reversal(r.ID); r.State == storage.StateSucceeded {
+			break
+		}
+	}
+	if r.State != storage.StateSucceeded || !strings.Contains(eventTrail(r), "note/unknown()") {
+		t.Fatalf("after the re-check: %s %s", r.State, eventTrail(r))
+	}
+}
