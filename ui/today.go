@@ -287,17 +287,23 @@ func (s *todayScreen) totals() []string {
 		for _, p := range parts {
 			var items []string
 			for _, b := range p.rows {
-				if b.Refunded.Count+b.Cancelled.Count == 0 {
-					continue // only what moved (or stopped) money
-				}
 				name := b.Key
 				if name == "" {
 					name = "—"
 				}
-				items = append(items, s.d.t(catalog.BreakdownItem, name, b.Refunded.Count+b.Cancelled.Count,
-					amountPlain(b.Refunded.Amount+b.Cancelled.Amount, t.Currency)))
+				var parts []string
+				if n := b.Refunded.Count + b.Cancelled.Count; n > 0 {
+					parts = append(parts, s.d.t(catalog.BreakdownDone, n, amountPlain(b.Refunded.Amount+b.Cancelled.Amount, t.Currency)))
+				}
+				if b.Open.Count > 0 {
+					parts = append(parts, s.d.t(catalog.BreakdownOpen, b.Open.Count, amountPlain(b.Open.Amount, t.Currency)))
+				}
+				if b.Failed.Count > 0 {
+					parts = append(parts, s.d.t(catalog.BreakdownFail, b.Failed.Count, amountPlain(b.Failed.Amount, t.Currency)))
+				}
+				items = append(items, s.d.t(catalog.BreakdownItem, name, strings.Join(parts, ", ")))
 			}
-			out = append(out, "  "+s.d.t(p.k, strings.Join(items, ", ")))
+			out = append(out, "  "+s.d.t(p.k, strings.Join(items, "; ")))
 		}
 	}
 	return out

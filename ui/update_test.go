@@ -311,7 +311,7 @@ func TestManagerReview(t *testing.T) {
 	keys(a, "t")
 	v := a.View()
 	for _, want := range []string{"Refunds and cancels on 2026-11-21", "HKD — refunded 1 (10.00) · cancelled 1 (45.00) · open or unknown 1 (7.00) · failed 1 (3.00)",
-		"By pay method:", "By cashier: amy 1 (10.00), bo 1 (45.00)", "This terminal"} {
+		"By pay method:", "By cashier: amy: 1 done (10.00), 1 open (7.00); bo: 1 done (45.00), 1 failed (3.00)", "This terminal"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("lacks %q:\n%s", want, v)
 		}
@@ -372,7 +372,7 @@ func TestManagerReview(t *testing.T) {
 		t.Fatalf("previous day:\n%s", v)
 	}
 	keys(a, "right", "S")
-	if v := a.View(); !a.today.store || !strings.Contains(v, "Whole store") || !strings.Contains(v, "✓ succeeded *") || !strings.Contains(v, "By terminal: POS-01") {
+	if v := a.View(); !a.today.store || !strings.Contains(v, "Whole store") || !strings.Contains(v, "✓ succeeded *") || !strings.Contains(v, "By terminal: POS-01: 2 done (55.00)") {
 		t.Fatalf("store view:\n%s", v)
 	}
 	keys(a, "esc")

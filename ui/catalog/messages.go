@@ -112,7 +112,10 @@ const (
 	ByPayMethod    Key = "By pay method: %s"
 	ByCashier      Key = "By cashier: %s"
 	ByTerminal     Key = "By terminal: %s"
-	BreakdownItem  Key = "%s %d (%s)"
+	BreakdownItem  Key = "%s: %s"
+	BreakdownDone  Key = "%d done (%s)"
+	BreakdownOpen  Key = "%d open (%s)"
+	BreakdownFail  Key = "%d failed (%s)"
 	StoreView      Key = "Whole store — QFPay's records merged with this journal"
 	TerminalView   Key = "This terminal"
 	NotJournaled   Key = "not in this journal"
@@ -186,5 +189,5 @@ var messages = []Key{
 	HelpUp, HelpDown, HelpOpen, HelpFind, HelpClear, HelpToday, HelpRefund, HelpCancel, HelpBack, HelpQuit,
 	HelpHelp, HelpNextField, HelpReason, HelpContinue, HelpSend, HelpDismiss, HelpPrevDay, HelpNextDay,
 	HelpRecheck, HelpMore, HelpDigits,
-	TotalsLine, ByPayMethod, ByCashier, ByTerminal, BreakdownItem, StoreView, TerminalView, NotJournaled, Showing, FilterAll, FilterState, FilterKind, FilterPay, FilterCashier, ColEndpoint, ColApprover, RecheckAsked, TimelineTitle, NoTimeline, SyncedSales, SyncFailed, EvIntent, EvSent, EvResend, EvReply, EvQuery, EvState, EvNote, HelpStateF, HelpKindF, HelpPayF, HelpCashierF, HelpStore,
+	TotalsLine, ByPayMethod, ByCashier, ByTerminal, BreakdownItem, BreakdownDone, BreakdownOpen, BreakdownFail, StoreView, TerminalView, NotJournaled, Showing, FilterAll, FilterState, FilterKind, FilterPay, FilterCashier, ColEndpoint, ColApprover, RecheckAsked, TimelineTitle, NoTimeline, SyncedSales, SyncFailed, EvIntent, EvSent, EvResend, EvReply, EvQuery, EvState, EvNote, HelpStateF, HelpKindF, HelpPayF, HelpCashierF, HelpStore,
 }
