@@ -35,6 +35,16 @@ func newRowList(st Styles, keys keyMap) rowList {
 	return rowList{selected: st.Selected, head: st.Muted.Bold(true), keys: keys, height: 5}
 }
 
+// fill appends the last column, taking the width the others leave (at least 6).
+func fill(cols []column, width int, last column) []column {
+	used := 1
+	for _, c := range cols {
+		used += c.width + 1
+	}
+	last.width = max(width-used-1, 6)
+	return append(cols, last)
+}
+
 // setColumns lays the header out; call setRows afterwards.
 func (l *rowList) setColumns(cols []column) {
 	l.cols = cols

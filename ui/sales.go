@@ -66,11 +66,7 @@ func (s *salesScreen) columns() []column {
 		cols[1].width, cols[2].width, cols[3].width = 13, 14, 7
 		cols[4].width = min(12+(s.width-100)/3, 26)
 	}
-	used := 1
-	for _, c := range cols {
-		used += c.width + 1
-	}
-	return append(cols, column{title: t(catalog.ColStatus), width: max(s.width-used-1, 6)})
+	return fill(cols, s.width, column{title: t(catalog.ColStatus)})
 }
 
 func (s *salesScreen) rows() [][]string {

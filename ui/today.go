@@ -119,11 +119,7 @@ func (s *todayScreen) columns() []column {
 		cols = append(cols, column{title: t(catalog.ColApprover), width: 8}, column{title: t(catalog.FieldTerminal), width: 8},
 			column{title: t(catalog.FieldRef), width: 11})
 	}
-	used := 1
-	for _, c := range cols {
-		used += c.width + 1
-	}
-	return append(cols, column{title: t(catalog.FieldReason), width: max(s.width-used-1, 6)})
+	return fill(cols, s.width, column{title: t(catalog.FieldReason)})
 }
 
 func (s *todayScreen) rows() [][]string {
