@@ -16,6 +16,7 @@ import (
 	"qfpos/qfpay"
 	"qfpos/qfpay/qfpaytest"
 	"qfpos/reversal"
+	"qfpos/storage"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while a command writes to it.
@@ -353,17 +354,19 @@ func TestReportSyncReconcileCommands(t *testing.T) {
 	if code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "5"); code != 0 {
 		t.Fatal(errOut)
 	}
-	code, out, _ := runCmd(t, "report", "--config", h.cfg)
+	// The refund's own day, so that the test does not depend on running before midnight.
+	day := refundDay(t, configValue(t, h.cfg, "path"))
+	code, out, _ := runCmd(t, "report", "--config", h.cfg, "--date", day)
 	if code != 0 || !strings.Contains(out, "Refunds and cancels on") || !strings.Contains(out, "refunded 1 (5.00 HKD)") {
 		t.Fatalf("report: %d\n%s", code, out)
 	}
 	csvPath := filepath.Join(t.TempDir(), "day.csv")
-	code, _, errOut := runCmd(t, "report", "--config", h.cfg, "--format", "csv", "--out", csvPath)
+	code, _, errOut := runCmd(t, "report", "--config", h.cfg, "--date", day, "--format", "csv", "--out", csvPath)
 	body, _ := os.ReadFile(csvPath)
 	if code != 0 || !strings.HasPrefix(string(body), strings.Join(reversal.ReportColumns, ",")+"\n") || strings.Count(string(body), "\n") != 2 {
 		t.Fatalf("csv: %d %q\n%s", code, errOut, body)
 	}
-	code, out, _ = runCmd(t, "report", "--config", h.cfg, "--format", "json", "--store")
+	code, out, _ = runCmd(t, "report", "--config", h.cfg, "--date", day, "--format", "json", "--store")
 	var rep reversal.Report
 	if err := json.Unmarshal([]byte(out), &rep); code != 0 || err != nil || !rep.Store || len(rep.Rows) != 1 || rep.Rows[0].Amount != 500 {
 		t.Fatalf("json: %d %v %+v", code, err, rep)
@@ -391,7 +394,7 @@ func TestReportSyncReconcileCommands(t *testing.T) {
 	}
 
 	// Reconcile: everything agrees; then QFPay holds a refund of this terminal the journal lacks.
-	code, out, _ = runCmd(t, "reconcile", "--config", h.cfg)
+	code, out, _ = runCmd(t, "reconcile", "--config", h.cfg, "--date", day)
 	if code != 0 || !strings.Contains(out, "everything agrees") {
 		t.Fatalf("reconcile: %d %q", code, out)
 	}
@@ -400,7 +403,7 @@ func TestReportSyncReconcileCommands(t *testing.T) {
 	if _, err := c.Refund(context.Background(), qfpay.RefundRequest{SysSN: h.sales["paid"].SysSN, OutTradeNo: "RF_elsewhere", Amount: 100}); err != nil {
 		t.Fatal(err)
 	}
-	code, out, _ = runCmd(t, "reconcile", "--config", h.cfg)
+	code, out, _ = runCmd(t, "reconcile", "--config", h.cfg, "--date", day)
 	if code != exitFail || !strings.Contains(out, "missing-locally") {
 		t.Fatalf("reconcile with a difference: %d %q", code, out)
 	}
@@ -414,4 +417,21 @@ func configValue(t *testing.T, path, key string) string {
 		t.Fatalf("no %s in %s", key, path)
 	}
 	return string(m[1])
+}
+
+// refundDay is the local date of the only refund in the journal.
+func refundDay(t *testing.T, jpath string) string {
+	t.Helper()
+	j, err := storage.Open(jpath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	for _, d := range []time.Time{time.Now(), time.Now().AddDate(0, 0, -1)} {
+		if rs, _ := j.ReversalsOn(d); len(rs) == 1 {
+			return rs[0].Created.In(time.Local).Format("2006-01-02")
+		}
+	}
+	t.Fatal("no refund in the journal")
+	return ""
 }

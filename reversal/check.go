@@ -173,7 +173,7 @@ func (d *Desk) applyQuery(ctx context.Context, r storage.Reversal, f found) {
 	// QFPay has no such operation.
 	last := qfpay.LookupCode(r.RespCD, r.RespErr)
 	ev.Message = "QFPay has no such operation"
-	if r.RespCD != "" && last.Class == qfpay.ClassFinal {
+	if r.RespCD != "" && (last.Class == qfpay.ClassFinal || last.Class == qfpay.ClassRetryLater) {
 		// A refusal that had to be confirmed: confirmed, nothing happened.
 		ev.Code, ev.Message = r.RespCD, last.Explanation+" "+last.Next
 		d.transition(r, storage.Change{State: storage.StateFailed, Event: ev})
@@ -188,11 +188,6 @@ func (d *Desk) applyQuery(ctx context.Context, r storage.Reversal, f found) {
 		return
 	}
 	state, next := d.nextCheck(r)
-	if state == storage.StateUnknown && r.RespCD != "" && last.Class == qfpay.ClassRetryLater {
-		ev.Code, ev.Message = r.RespCD, last.Explanation+" "+last.Next
-		d.transition(r, storage.Change{State: storage.StateFailed, Event: ev})
-		return
-	}
 	if state == storage.StateUnknown {
 		ev.Message = "Outcome unknown — still checking. Do not refund again."
 	}

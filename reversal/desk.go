@@ -251,9 +251,11 @@ func (d *Desk) Start(ctx context.Context, req Request) (storage.Reversal, error)
 		return storage.Reversal{}, err
 	}
 	d.publish(r, storage.Event{At: r.Created, Type: storage.EventIntent, State: r.State})
-	d.claim([]storage.Reversal{r})
-	r = d.send(ctx, r)
-	d.release(r)
+	// Send it here unless Run's loop, which sends every pending operation it sees, got to it first.
+	if len(d.claim([]storage.Reversal{r})) == 1 {
+		r = d.send(ctx, r)
+		d.release(r)
+	}
 	d.poke()
 	return r, nil
 }
@@ -339,7 +341,8 @@ func (d *Desk) tick(ctx context.Context, force bool) (time.Time, bool) {
 	var next time.Time
 	for _, r := range open {
 		if r.State == storage.StatePending {
-			return d.clock.Now(), true
+			// Not sent in this tick (the journal refused the transition, or Start holds it): soon again.
+			return d.clock.Now().Add(d.p.First), true
 		}
 		if !r.NextCheck.IsZero() && (next.IsZero() || r.NextCheck.Before(next)) {
 			next = r.NextCheck

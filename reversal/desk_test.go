@@ -391,3 +391,24 @@ func TestWritesCarryUDID(t *testing.T) {
 		t.Fatalf("journal udid %q", r.UDID)
 	}
 }
+
+// TestTryLaterRefusal: QFPay refuses for now (1269); a query confirms nothing happened, and the
+// operation fails with the explanation instead of being resent.
+func TestTryLaterRefusal(t *testing.T) {
+	h := newHarness(t, setup{})
+	h.run()
+	s := h.sale(5000, "800208", "0000")
+	h.sb.ScriptAmount(2500, qfpaytest.Script{RespCD: "1269", Times: 1})
+	r := h.refund(s, 2500)
+	full, _ := h.j.Reversal(r.ID)
+	if r.State != storage.StateFailed || r.RespCD != "1269" || r.Attempts != 1 || len(h.writes("refund")) != 1 {
+		t.Fatalf("%s %s attempts %d: %s", r.State, r.RespCD, r.Attempts, eventTrail(full))
+	}
+	if last := full.Events[len(full.Events)-1]; !strings.Contains(last.Message, "Try again later today or tomorrow.") {
+		t.Fatalf("last event %+v", last)
+	}
+	// The cashier may try again: a new refund of the sale is accepted.
+	if r := h.refund(s, 2500); r.State != storage.StateSucceeded {
+		t.Fatalf("second try: %s", r.State)
+	}
+}

@@ -116,7 +116,14 @@ func (d *Desk) applyReply(ctx context.Context, r storage.Reversal, reply *qfpay.
 			c.State = storage.StateFailed
 		}
 	case qfpay.RetryLater:
-		c.State, c.NextCheck = storage.StateProcessing, now.Add(max(d.p.ResendAfter, d.p.First))
+		c.State, c.NextCheck = storage.StateProcessing, now.Add(d.p.First)
+		if v.Info.Code != "" {
+			// QFPay refused it for now; once a query confirms nothing happened, it is failed with
+			// the explanation (try again later), rather than resent behind the cashier's back.
+			c.Event.Message = "refused with " + v.Info.Code + " (" + v.Info.Explanation + "); confirming with QFPay"
+		} else {
+			c.NextCheck = now.Add(max(d.p.ResendAfter, d.p.First)) // never sent: the identical request goes after a query
+		}
 	default: // Processing, Unknown
 		c.State, c.NextCheck = storage.StateProcessing, now.Add(d.p.First)
 	}
