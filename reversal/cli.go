@@ -68,13 +68,7 @@ func ExitStatus(r storage.Reversal) int {
 }
 
 // Amount formats minor units with the currency's exponent.
-func Amount(minor int64, currency string) string {
-	c, err := money.Lookup(currency)
-	if err != nil {
-		return fmt.Sprintf("%d %s", minor, currency)
-	}
-	return money.FormatCode(minor, c)
-}
+func Amount(minor int64, currency string) string { return money.TextCode(minor, currency) }
 
 // Sentence says in one line what state an operation is in and what to do.
 func Sentence(r storage.Reversal, loc *time.Location) string {

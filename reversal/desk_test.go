@@ -209,11 +209,7 @@ func TestCancelFallsBackToClose(t *testing.T) {
 	h := newHarness(t, setup{desk: []Option{WithCancelEndpoints(map[string]string{"800208": "reversal"})}})
 	h.run()
 	s := h.sale(4200, "800208", "1143")
-	r, err := h.d.Start(context.Background(), Request{Kind: storage.KindCancel, SaleSysSN: s.SysSN})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r = h.follow(r.ID)
+	r := h.cancel(s)
 	full, _ := h.j.Reversal(r.ID)
 	if r.State != storage.StateSucceeded || r.Endpoint != "close" || r.SysSN == "" {
 		t.Fatalf("%+v; events %s", r, eventTrail(full))
@@ -249,8 +245,7 @@ func TestCancelLostReplySettledBySaleRecord(t *testing.T) {
 	h.run()
 	s := h.sale(3000, "800208", "1143")
 	h.sb.InjectFaults("close", qfpaytest.Fault{Kind: qfpaytest.FaultLostReply})
-	r, _ := h.d.Start(context.Background(), Request{Kind: storage.KindCancel, SaleSysSN: s.SysSN})
-	r = h.follow(r.ID)
+	r := h.cancel(s)
 	if r.State != storage.StateSucceeded || r.Attempts != 1 {
 		full, _ := h.j.Reversal(r.ID)
 		t.Fatalf("%s attempts %d: %s", r.State, r.Attempts, eventTrail(full))
@@ -267,8 +262,7 @@ func TestCancelOfASalePaidAfterAll(t *testing.T) {
 			_ = h.sb.SetPaymentStatus(s.SysSN, "0000")
 		}
 	}
-	r, _ := h.d.Start(context.Background(), Request{Kind: storage.KindCancel, SaleSysSN: s.SysSN})
-	r = h.follow(r.ID)
+	r := h.cancel(s)
 	v, _, _ := h.j.Sale(s.SysSN)
 	if r.State != storage.StateFailed || r.RespCD != "1260" || v.Status() != storage.PaymentPaid {
 		t.Fatalf("%+v; sale %s", r, v.Status())
@@ -372,8 +366,7 @@ func TestWritesCarryUDID(t *testing.T) {
 	h.sb.InjectFaults("refund", qfpaytest.Fault{Kind: qfpaytest.FaultBadGateway})
 	h.refund(s, 1000)
 	qr := h.sale(3000, "800201", "1143")
-	r, _ := h.d.Start(context.Background(), Request{Kind: storage.KindCancel, SaleSysSN: qr.SysSN})
-	h.follow(r.ID)
+	r := h.cancel(qr)
 	n := 0
 	for _, req := range h.sb.Requests() {
 		if req.Endpoint == "query" {

@@ -127,6 +127,16 @@ func (h *harness) refund(s storage.Sale, amount int64) storage.Reversal {
 	return h.follow(r.ID)
 }
 
+// cancel starts a cancel and follows it to its end.
+func (h *harness) cancel(s storage.Sale) storage.Reversal {
+	h.t.Helper()
+	r, err := h.d.Start(context.Background(), Request{Kind: storage.KindCancel, SaleSysSN: s.SysSN})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return h.follow(r.ID)
+}
+
 func (h *harness) follow(id uint64) storage.Reversal {
 	h.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

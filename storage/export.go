@@ -50,7 +50,7 @@ func WriteSales(w io.Writer, format string, sales []SaleView) error {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintf(tw, "txdtm\t%14s\t\tpay method\tsyssn\tout_trade_no\tstate\n", "amount")
 		for _, v := range sales {
-			fmt.Fprintf(tw, "%s\t%14s\t%s\t%s\t%s\t%s\t%s\n", v.TxDtm, formatAmount(v.Amount, v.Currency), v.Currency,
+			fmt.Fprintf(tw, "%s\t%14s\t%s\t%s\t%s\t%s\t%s\n", v.TxDtm, money.Text(v.Amount, v.Currency), v.Currency,
 				paytype.Name(v.PayType), v.SysSN, v.OutTradeNo, stateText(v))
 		}
 		return tw.Flush()
@@ -77,18 +77,10 @@ func WriteSales(w io.Writer, format string, sales []SaleView) error {
 	return fmt.Errorf("format %q is not table, csv or json", format)
 }
 
-func formatAmount(minor int64, code string) string {
-	c, err := money.Lookup(code)
-	if err != nil {
-		return strconv.FormatInt(minor, 10)
-	}
-	return money.Format(minor, c)
-}
-
 func stateText(v SaleView) string {
 	st := v.State()
 	if st == SaleStatePartlyRefunded {
-		return fmt.Sprintf("%s (%s left)", st, formatAmount(v.Remaining(), v.Currency))
+		return fmt.Sprintf("%s (%s left)", st, money.Text(v.Remaining(), v.Currency))
 	}
 	return string(st)
 }

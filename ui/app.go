@@ -321,7 +321,8 @@ func (a *App) header() string {
 func (a *App) View() string {
 	parts := []string{a.header(), ""}
 	body := a.active().View()
-	bodyHeight := a.height - 2 - a.status.height() - lipgloss.Height(a.helpView())
+	help := a.helpView()
+	bodyHeight := a.height - 2 - a.status.height() - lipgloss.Height(help)
 	if a.notice != "" {
 		bodyHeight--
 	}
@@ -342,7 +343,7 @@ func (a *App) View() string {
 	if a.asking {
 		parts = append(parts, truncate(a.d.Styles.Warn.Render(a.d.t(catalog.QuitInFlight, a.status.inFlight())), a.width))
 	} else {
-		parts = append(parts, a.helpView())
+		parts = append(parts, help)
 	}
 	lines = strings.Split(strings.Join(parts, "\n"), "\n")
 	for i, l := range lines {

@@ -74,7 +74,7 @@ func (s *refundScreen) SetSize(w, h int) { s.width, s.height = w, h }
 // full-amount rule for a card sale of today.
 func (s *refundScreen) validate() {
 	s.problem = ""
-	example := money.Format(int64(1250*pow10(s.currency.Exponent)/100), s.currency)
+	example := money.Example(s.currency)
 	minor, err := money.Parse(s.amount.Value(), s.currency)
 	switch {
 	case err != nil:
@@ -87,14 +87,6 @@ func (s *refundScreen) validate() {
 		s.problem = s.d.t(catalog.TooMuch, amount(s.view.Remaining(), s.view.Currency))
 	}
 	s.minor = minor
-}
-
-func pow10(n int) int {
-	p := 1
-	for range max(n, 0) {
-		p *= 10
-	}
-	return p
 }
 
 func (s *refundScreen) refreshKeys() {

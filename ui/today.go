@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"qfpos/qfpay/money"
 	"qfpos/reversal"
 	"qfpos/storage"
 	"qfpos/ui/catalog"
@@ -24,6 +25,7 @@ type todayScreen struct {
 	store   bool
 	report  reversal.Report
 	shown   []reversal.ReportRow // after the filters
+	sums    []string             // the totals lines of shown, computed when it changes
 	loaded  bool
 	err     error
 	filters reportFilters
@@ -158,6 +160,7 @@ func (s *todayScreen) applyFilters() {
 		}
 	}
 	s.list.setRows(s.rows())
+	s.sums = s.totals()
 }
 
 // stateGroup folds the unfinished states together for the filter.
@@ -267,9 +270,9 @@ func (s *todayScreen) totals() []string {
 	var out []string
 	for _, t := range reversal.TotalsOf(s.shown) {
 		a := t.All
-		out = append(out, s.d.t(catalog.TotalsLine, t.Currency, a.Refunded.Count, amountPlain(a.Refunded.Amount, t.Currency),
-			a.Cancelled.Count, amountPlain(a.Cancelled.Amount, t.Currency), a.Open.Count, amountPlain(a.Open.Amount, t.Currency),
-			a.Failed.Count, amountPlain(a.Failed.Amount, t.Currency)))
+		out = append(out, s.d.t(catalog.TotalsLine, t.Currency, a.Refunded.Count, money.Text(a.Refunded.Amount, t.Currency),
+			a.Cancelled.Count, money.Text(a.Cancelled.Amount, t.Currency), a.Open.Count, money.Text(a.Open.Amount, t.Currency),
+			a.Failed.Count, money.Text(a.Failed.Amount, t.Currency)))
 		parts := []struct {
 			k    catalog.Key
 			rows []reversal.Breakdown
@@ -289,13 +292,13 @@ func (s *todayScreen) totals() []string {
 				}
 				var parts []string
 				if n := b.Refunded.Count + b.Cancelled.Count; n > 0 {
-					parts = append(parts, s.d.t(catalog.BreakdownDone, n, amountPlain(b.Refunded.Amount+b.Cancelled.Amount, t.Currency)))
+					parts = append(parts, s.d.t(catalog.BreakdownDone, n, money.Text(b.Refunded.Amount+b.Cancelled.Amount, t.Currency)))
 				}
 				if b.Open.Count > 0 {
-					parts = append(parts, s.d.t(catalog.BreakdownOpen, b.Open.Count, amountPlain(b.Open.Amount, t.Currency)))
+					parts = append(parts, s.d.t(catalog.BreakdownOpen, b.Open.Count, money.Text(b.Open.Amount, t.Currency)))
 				}
 				if b.Failed.Count > 0 {
-					parts = append(parts, s.d.t(catalog.BreakdownFail, b.Failed.Count, amountPlain(b.Failed.Amount, t.Currency)))
+					parts = append(parts, s.d.t(catalog.BreakdownFail, b.Failed.Count, money.Text(b.Failed.Amount, t.Currency)))
 				}
 				items = append(items, s.d.t(catalog.BreakdownItem, name, strings.Join(parts, ", ")))
 			}
@@ -344,7 +347,7 @@ func (s *todayScreen) View() string {
 		if len(s.shown) == 0 {
 			lines = append(lines, t(catalog.TodayNone))
 		} else {
-			lines = append(lines, s.totals()...)
+			lines = append(lines, s.sums...)
 			lines = append(lines, strings.Split(s.list.View(), "\n")...)
 			if slices.ContainsFunc(s.shown, func(r reversal.ReportRow) bool { return !r.Journaled }) {
 				lines = append(lines, st.Muted.Render("* "+t(catalog.NotJournaled)))

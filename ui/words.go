@@ -19,15 +19,6 @@ func (d *Deps) t(k catalog.Key, args ...any) string { return d.Printer.T(k, args
 // amount formats minor units with the currency's exponent and code.
 func amount(minor int64, currency string) string { return reversal.Amount(minor, currency) }
 
-// amountPlain formats minor units without the code.
-func amountPlain(minor int64, currency string) string {
-	c, err := money.Lookup(currency)
-	if err != nil {
-		return fmt.Sprint(minor)
-	}
-	return money.Format(minor, c)
-}
-
 // saleStatus is the one word (or short phrase) for a sale in lists.
 func (d *Deps) saleStatus(v storage.SaleView) string {
 	switch v.State() {
@@ -42,7 +33,7 @@ func (d *Deps) saleStatus(v storage.SaleView) string {
 	case storage.SaleStateRefunded:
 		return d.t(catalog.StateRefunded)
 	case storage.SaleStatePartlyRefunded:
-		return d.t(catalog.StatePartly, amountPlain(v.Remaining(), v.Currency))
+		return d.t(catalog.StatePartly, money.Text(v.Remaining(), v.Currency))
 	}
 	return d.t(catalog.StatePaid)
 }

@@ -156,3 +156,19 @@ func Parse(s string, c Currency) (int64, error) {
 	}
 	return w*p + f, nil
 }
+
+// Text formats minor units of the currency named by code ("12.50"); an unsupported code gets the
+// bare minor units, so that a display never fails.
+func Text(minor int64, code string) string {
+	c, err := Lookup(code)
+	if err != nil {
+		return strconv.FormatInt(minor, 10)
+	}
+	return Format(minor, c)
+}
+
+// TextCode is Text followed by the code ("12.50 HKD").
+func TextCode(minor int64, code string) string { return Text(minor, code) + " " + code }
+
+// Example is an amount written the way the currency is typed: "12.50", or "12" without decimals.
+func Example(c Currency) string { return Format(1250*pow10(c.Exponent)/100, c) }

@@ -94,3 +94,15 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestTextAndExample(t *testing.T) {
+	for _, c := range []struct{ got, want string }{
+		{Text(128050, "HKD"), "1,280.50"}, {Text(1500, "JPY"), "1,500"}, {Text(42, "XYZ"), "42"},
+		{TextCode(1250, "HKD"), "12.50 HKD"}, {TextCode(42, "XYZ"), "42 XYZ"},
+		{Example(MustLookup("HKD")), "12.50"}, {Example(MustLookup("JPY")), "12"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
