@@ -48,6 +48,9 @@ type Verdict struct {
 	Reconcile bool
 	// CannotCancel: for reversal/close, this endpoint cannot cancel the order; try the other once.
 	CannotCancel bool
+	// Unverified: the reply said 0000 but its signature is missing or wrong, so the success is
+	// only a claim; Outcome is Unknown and one query decides (decision D6′).
+	Unverified bool
 	// Reason is a short technical description for logs and the event trail.
 	Reason string
 }
@@ -61,11 +64,15 @@ func Classify(reply *Reply, err error) Verdict {
 	if reply == nil {
 		return Verdict{Outcome: Unknown, Reason: "no reply"}
 	}
-	info := LookupCode(reply.RespCD, reply.RespErr)
+	info := LookupCodeAt(reply.RespCD, reply.RespErr, reply.QFPayTime)
 	v := verdictFor(info)
 	if v.Outcome == Succeeded && reply.Endpoint == EndpointClose && reply.SysSN == "" {
 		// JP §2.5: a close reply without its own syssn means the order could not be closed.
 		return Verdict{Outcome: Failed, Info: info, CannotCancel: true, Reason: "close reply has no syssn"}
+	}
+	if v.Outcome == Succeeded && reply.Signature != SignatureVerified {
+		v.Outcome, v.Unverified = Unknown, true
+		v.Reason = "0000 in a reply whose signature is " + reply.Signature.String() + "; confirming by query"
 	}
 	return v
 }
@@ -93,8 +100,11 @@ func classifyError(err error) Verdict {
 		te *TransportError
 		ae *APIError
 		de *DecodeError
+		re *RedirectError
 	)
 	switch {
+	case errors.As(err, &re):
+		return Verdict{Outcome: Unknown, Reason: re.Error()}
 	case errors.As(err, &ve):
 		return Verdict{Outcome: Failed, Reason: "not sent: " + ve.Error()}
 	case errors.Is(err, ErrSignatureMismatch):
@@ -110,10 +120,11 @@ func classifyError(err error) Verdict {
 		if ae.RespCD == "" {
 			return Verdict{Outcome: Unknown, Reason: "HTTP " + http.StatusText(ae.HTTPStatus)}
 		}
+		info := LookupCodeAt(ae.RespCD, ae.RespErr, ae.QFPayTime)
 		if ae.HTTPStatus != http.StatusOK && ae.HTTPStatus >= 500 || ae.HTTPStatus == http.StatusTooManyRequests {
-			return Verdict{Outcome: Unknown, Info: LookupCode(ae.RespCD, ae.RespErr), Reason: "HTTP " + http.StatusText(ae.HTTPStatus)}
+			return Verdict{Outcome: Unknown, Info: info, Reason: "HTTP " + http.StatusText(ae.HTTPStatus)}
 		}
-		return verdictFor(LookupCode(ae.RespCD, ae.RespErr))
+		return verdictFor(info)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return Verdict{Outcome: Unknown, Reason: err.Error()}
 	}

@@ -7,8 +7,10 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // wantOutcome is written out from decision D12 and the reference's code table, independently of
@@ -37,7 +39,7 @@ func TestClassifyEveryCode(t *testing.T) {
 			continue
 		}
 		t.Run(code, func(t *testing.T) {
-			reply := &Reply{Endpoint: EndpointRefund, RespCD: code, SysSN: "1"}
+			reply := &Reply{Endpoint: EndpointRefund, RespCD: code, SysSN: "1", Signature: SignatureVerified}
 			var err error
 			if c := LookupCode(code, "").Class; c != ClassFinalOK && c != ClassPending {
 				err = &APIError{Endpoint: EndpointRefund, HTTPStatus: 200, RespCD: code}
@@ -80,6 +82,42 @@ func Test1265TwoMeanings(t *testing.T) {
 	}
 	if v := Classify(&Reply{RespCD: "1265"}, &APIError{HTTPStatus: 200, RespCD: "1265", RespErr: "refunds are not available between 23:30 and 00:30"}); v.Outcome != RetryLater {
 		t.Fatalf("night via Classify = %s", v.Outcome)
+	}
+}
+
+// Test1265ByQFPaysClock: inside 23:30–00:30 on QFPay's clock a 1265 is the night window even when
+// resperr does not say so; both meanings are always in the explanation (D9′).
+func Test1265ByQFPaysClock(t *testing.T) {
+	hk := time.FixedZone("+08:00", 8*3600)
+	for _, c := range []struct {
+		at   time.Time
+		want Outcome
+	}{
+		{time.Date(2026, 11, 21, 23, 45, 0, 0, hk), RetryLater},
+		{time.Date(2026, 11, 22, 0, 10, 0, 0, hk), RetryLater},
+		{time.Date(2026, 11, 21, 23, 29, 0, 0, hk), Failed},
+		{time.Date(2026, 11, 22, 0, 30, 0, 0, hk), Failed},
+		{time.Date(2026, 11, 21, 15, 45, 0, 0, time.UTC), RetryLater}, // 23:45 in +08:00
+	} {
+		reply := &Reply{Endpoint: EndpointRefund, RespCD: "1265", RespErr: "refused", QFPayTime: c.at.In(hk)}
+		v := Classify(reply, &APIError{HTTPStatus: 200, RespCD: "1265", RespErr: "refused", QFPayTime: c.at.In(hk)})
+		if v.Outcome != c.want {
+			t.Errorf("%s: %s, want %s", c.at, v.Outcome, c.want)
+		}
+		if !strings.Contains(v.Info.Explanation, "23:30") || !strings.Contains(v.Info.Explanation, "period") {
+			t.Errorf("%s: explanation %q does not give both meanings", c.at, v.Info.Explanation)
+		}
+	}
+}
+
+// TestFinalCodesNeverSayTryLater: a cashier told "try again later" does it; codes whose outcome is
+// final must not say so.
+func TestFinalCodesNeverSayTryLater(t *testing.T) {
+	for _, code := range KnownCodes() {
+		info := LookupCode(code, "")
+		if info.Class == ClassFinal && strings.Contains(strings.ToLower(info.Explanation+" "+info.Next), "try again later") {
+			t.Errorf("%s is final but says %q %q", code, info.Explanation, info.Next)
+		}
 	}
 }
 
@@ -126,7 +164,7 @@ func TestClassifyCloseWithoutSysSN(t *testing.T) {
 	if v.Outcome != Failed || !v.CannotCancel {
 		t.Fatalf("got %+v", v)
 	}
-	if v := Classify(&Reply{Endpoint: EndpointClose, RespCD: "0000", SysSN: "2"}, nil); v.Outcome != Succeeded {
+	if v := Classify(&Reply{Endpoint: EndpointClose, RespCD: "0000", SysSN: "2", Signature: SignatureVerified}, nil); v.Outcome != Succeeded {
 		t.Fatalf("close with syssn: %+v", v)
 	}
 	if v := Classify(&Reply{Endpoint: EndpointReversal, RespCD: "1297"}, &APIError{HTTPStatus: http.StatusOK, RespCD: "1297"}); !v.CannotCancel {

@@ -42,6 +42,30 @@ func ResolveBaseURL(s string) (string, error) {
 	return strings.TrimRight(u.String(), "/"), nil
 }
 
+// IsLoopback reports whether a base URL's host is this machine (localhost or a loopback IP):
+// the only place plain http is accepted without allow_insecure_http (decision D22).
+func IsLoopback(base string) bool {
+	u, err := url.Parse(base)
+	if err != nil {
+		return false
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// CheckTransport refuses a base URL that would carry real money in clear text: http is only for
+// a loopback host (the sandbox) unless insecure is set (decision D22).
+func CheckTransport(base string, insecure bool) error {
+	if insecure || !strings.HasPrefix(strings.ToLower(base), "http://") || IsLoopback(base) {
+		return nil
+	}
+	return fmt.Errorf("base URL %s is plain http: QFPay is reached only over https (use https://, or allow_insecure_http = true for a lab)", base)
+}
+
 // Default limits.
 const (
 	DefaultRatePerMinute = 60
@@ -60,9 +84,10 @@ type Client struct {
 	signType    SignType
 	closeMethod string
 	strict      bool
+	insecure    bool
 	http        *http.Client
 	now         func() time.Time
-	loc         *time.Location
+	zone        *time.Location
 	limiter     *rate.Limiter
 	log         *slog.Logger
 }
@@ -127,16 +152,22 @@ func WithClock(now func() time.Time) Option {
 	return func(c *Client) error { c.now = now; return nil }
 }
 
-// WithLocation sets the terminal's time zone for txdtm and query windows (default time.Local).
-// txzone is sent only when its offset is not +0800 (decision D13).
-func WithLocation(loc *time.Location) Option {
+// WithZone sets the merchant's QFPay zone (default +08:00): every time sent to QFPay (a refund's
+// txdtm, query windows) is written in it, whatever the host's zone, and txzone is sent on refund
+// and query only when it is not +08:00 (decision D13′).
+func WithZone(zone *time.Location) Option {
 	return func(c *Client) error {
-		if loc == nil {
-			return errors.New("time zone is nil")
+		if zone == nil {
+			return errors.New("QFPay zone is nil")
 		}
-		c.loc = loc
+		c.zone = zone
 		return nil
 	}
+}
+
+// WithInsecureHTTP allows a plain-http base URL on a host other than loopback (a lab only).
+func WithInsecureHTTP(allow bool) Option {
+	return func(c *Client) error { c.insecure = allow; return nil }
 }
 
 // WithRateLimit limits requests per minute with the given burst; perMinute 0 turns limiting off.
@@ -169,7 +200,8 @@ func WithCloseMethod(m string) Option {
 	}
 }
 
-// WithStrictResponseSignature makes a response signature mismatch an error (outcome unknown).
+// WithStrictResponseSignature makes a reply whose X-QF-SIGN is missing or wrong an error: a write's
+// outcome is then unknown and a query fails (decision D6′).
 func WithStrictResponseSignature(strict bool) Option {
 	return func(c *Client) error { c.strict = strict; return nil }
 }
@@ -212,7 +244,7 @@ func New(appCode, key string, opts ...Option) (*Client, error) {
 		closeMethod: http.MethodGet,
 		http:        DefaultHTTPClient(),
 		now:         time.Now,
-		loc:         time.Local,
+		zone:        HongKongZone,
 		limiter:     rate.NewLimiter(rate.Every(time.Minute/DefaultRatePerMinute), DefaultBurst),
 		log:         slog.New(slog.DiscardHandler),
 	}
@@ -221,6 +253,13 @@ func New(appCode, key string, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
+	if err := CheckTransport(c.baseURL, c.insecure); err != nil {
+		return nil, err
+	}
+	// Never follow a redirect: a 3xx would re-send the signed request to another host (decision D22).
+	hc := *c.http
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.http = &hc
 	return c, nil
 }
 
@@ -230,8 +269,8 @@ func (c *Client) BaseURL() string { return c.baseURL }
 // UDID returns the terminal id sent on writes.
 func (c *Client) UDID() string { return c.udid }
 
-// Location returns the terminal's time zone.
-func (c *Client) Location() *time.Location { return c.loc }
+// Zone returns the merchant's QFPay zone, the clock every time sent to QFPay is written in.
+func (c *Client) Zone() *time.Location { return c.zone }
 
 // String describes the client without its key.
 func (c *Client) String() string {
@@ -244,7 +283,32 @@ func (c *Client) LogValue() slog.Value {
 		slog.String("mchid", c.mchID), slog.String("key", "[redacted]"))
 }
 
-// txzone returns the +hhmm offset of t in the terminal's zone, or "" when it is +0800.
+// HongKongZone is QFPay's default zone, +08:00.
+var HongKongZone = time.FixedZone("+08:00", 8*3600)
+
+// ParseZone reads a QFPay zone written "+08:00" or "+0800".
+func ParseZone(s string) (*time.Location, error) {
+	z := strings.ReplaceAll(strings.TrimSpace(s), ":", "")
+	bad := fmt.Errorf("zone %q is not an offset like +08:00", s)
+	if len(z) != 5 || (z[0] != '+' && z[0] != '-') {
+		return nil, bad
+	}
+	h, err1 := strconv.Atoi(z[1:3])
+	m, err2 := strconv.Atoi(z[3:5])
+	if err1 != nil || err2 != nil || h > 14 || m > 59 {
+		return nil, bad
+	}
+	off := h*3600 + m*60
+	if z[0] == '-' {
+		off = -off
+	}
+	if off == 8*3600 {
+		return HongKongZone, nil
+	}
+	return time.FixedZone(z[:3]+":"+z[3:], off), nil
+}
+
+// txzone returns the +hhmm offset of t's zone, or "" when it is +0800.
 func txzone(t time.Time) string {
 	_, off := t.Zone()
 	if off == 8*3600 {
@@ -267,7 +331,7 @@ func (c *Client) Refund(ctx context.Context, r RefundRequest) (*Reply, error) {
 	if t.IsZero() {
 		t = c.now()
 	}
-	t = t.In(c.loc)
+	t = t.In(c.zone)
 	params := map[string]string{
 		"syssn":        r.SysSN,
 		"out_trade_no": r.OutTradeNo,
@@ -293,12 +357,12 @@ func (c *Client) cancel(ctx context.Context, ep Endpoint, method string, r Cance
 	if err := r.validate(); err != nil {
 		return nil, err
 	}
+	// Only the documented parameters: reversal and close take no txzone (decision D13′).
 	params := map[string]string{
 		"syssn":        r.SysSN,
 		"out_trade_no": r.OutTradeNo,
 		"txamt":        strconv.FormatInt(r.Amount, 10),
 		"txdtm":        r.TxDtm,
-		"txzone":       txzone(c.now().In(c.loc)),
 		"udid":         c.udid,
 	}
 	return c.write(ctx, ep, method, params)
@@ -309,9 +373,12 @@ func (c *Client) write(ctx context.Context, ep Endpoint, method string, params m
 	if err != nil {
 		return nil, err
 	}
+	if res.redirect != nil {
+		return nil, res.redirect // a 3xx on a write: the outcome is unclear, settled by query
+	}
 	reply, derr := decodeReply(res.body)
 	reply.Endpoint, reply.HTTPStatus = ep, res.status
-	reply.Signature = res.sig
+	reply.Signature, reply.QFPayTime = res.sig, res.at
 	if derr != nil {
 		if res.status != http.StatusOK {
 			return nil, &APIError{Endpoint: ep, HTTPStatus: res.status}
@@ -324,8 +391,8 @@ func (c *Client) write(ctx context.Context, ep Endpoint, method string, params m
 		}
 		return nil, &DecodeError{Endpoint: ep, HTTPStatus: res.status, Err: fmt.Errorf("%w: no respcd", ErrMalformedReply)}
 	}
-	if c.strict && res.sig == SignatureMismatch {
-		return &reply, fmt.Errorf("qfpay %s: %w", ep, ErrSignatureMismatch)
+	if c.strict && res.sig != SignatureVerified {
+		return &reply, fmt.Errorf("qfpay %s: reply signature %s: %w", ep, res.sig, ErrSignatureMismatch)
 	}
 	switch LookupCode(reply.RespCD, reply.RespErr).Class {
 	case ClassFinalOK, ClassPending:
@@ -333,13 +400,14 @@ func (c *Client) write(ctx context.Context, ep Endpoint, method string, params m
 			return &reply, nil
 		}
 	}
-	return &reply, &APIError{Endpoint: ep, HTTPStatus: res.status, RespCD: reply.RespCD, RespErr: reply.RespErr, RespMsg: reply.RespMsg}
+	return &reply, &APIError{Endpoint: ep, HTTPStatus: res.status, RespCD: reply.RespCD, RespErr: reply.RespErr,
+		RespMsg: reply.RespMsg, QFPayTime: res.at}
 }
 
 // Query fetches one page of records.
 func (c *Client) Query(ctx context.Context, q QueryRequest) (*QueryPage, error) {
 	if !q.Start.IsZero() {
-		q.Start, q.End = q.Start.In(c.loc), q.End.In(c.loc)
+		q.Start, q.End = q.Start.In(c.zone), q.End.In(c.zone)
 	}
 	if err := q.validate(); err != nil {
 		return nil, err
@@ -367,6 +435,9 @@ func (c *Client) Query(ctx context.Context, q QueryRequest) (*QueryPage, error) 
 	if err != nil {
 		return nil, err
 	}
+	if res.redirect != nil {
+		return nil, res.redirect
+	}
 	page, derr := decodeQuery(res.body)
 	if derr != nil {
 		if res.status != http.StatusOK {
@@ -375,8 +446,8 @@ func (c *Client) Query(ctx context.Context, q QueryRequest) (*QueryPage, error) 
 		return nil, &DecodeError{Endpoint: EndpointQuery, HTTPStatus: res.status, Err: derr}
 	}
 	page.HTTPStatus, page.Signature = res.status, res.sig
-	if c.strict && res.sig == SignatureMismatch {
-		return nil, fmt.Errorf("qfpay %s: %w", EndpointQuery, ErrSignatureMismatch)
+	if c.strict && res.sig != SignatureVerified {
+		return nil, fmt.Errorf("qfpay %s: reply signature %s: %w", EndpointQuery, res.sig, ErrSignatureMismatch)
 	}
 	if res.status != http.StatusOK || page.RespCD != "0000" {
 		return nil, &APIError{Endpoint: EndpointQuery, HTTPStatus: res.status, RespCD: page.RespCD, RespErr: page.RespErr, RespMsg: page.RespMsg}
@@ -411,7 +482,7 @@ func (c *Client) QueryAll(ctx context.Context, q QueryRequest) iter.Seq2[Record,
 					return
 				}
 			}
-			if len(page.Records) < q.PageSize {
+			if page.Last() {
 				return
 			}
 			q.Page++
@@ -420,9 +491,11 @@ func (c *Client) QueryAll(ctx context.Context, q QueryRequest) iter.Seq2[Record,
 }
 
 type rawResponse struct {
-	status int
-	body   []byte
-	sig    SignatureStatus
+	status   int
+	body     []byte
+	sig      SignatureStatus
+	at       time.Time      // when the reply arrived, on QFPay's clock
+	redirect *RedirectError // set for a 3xx, which is never followed
 }
 
 // do signs and sends one request and reads its reply. It returns a *TransportError when no
@@ -471,6 +544,11 @@ func (c *Client) do(ctx context.Context, ep Endpoint, method string, params map[
 		return rawResponse{}, &TransportError{Endpoint: ep, Sent: sent.Load(), Err: scrubURLError(err)}
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		re := &RedirectError{Endpoint: ep, HTTPStatus: resp.StatusCode, Location: sanitizeLocation(resp.Header.Get("Location"))}
+		c.log.Warn("qfpay reply is a redirect; not followed", "endpoint", ep, "status", resp.StatusCode, "location", re.Location)
+		return rawResponse{status: resp.StatusCode, redirect: re}, nil
+	}
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
 		c.log.Warn("qfpay reply cut off", "endpoint", ep, "status", resp.StatusCode, "err", err)
@@ -486,7 +564,18 @@ func (c *Client) do(ctx context.Context, ep Endpoint, method string, params map[
 	sig := VerifyBody(st, raw, c.key, resp.Header.Get("X-QF-SIGN"))
 	c.log.Info("qfpay request", "endpoint", ep, "method", method, "status", resp.StatusCode,
 		"bytes", len(raw), "signature", sig.String(), "elapsed", time.Since(start).Round(time.Millisecond))
-	return rawResponse{status: resp.StatusCode, body: raw, sig: sig}, nil
+	return rawResponse{status: resp.StatusCode, body: raw, sig: sig, at: c.now().In(c.zone)}, nil
+}
+
+// sanitizeLocation keeps a redirect target's scheme, host and path: its query could carry
+// parameters of the request.
+func sanitizeLocation(loc string) string {
+	u, err := url.Parse(loc)
+	if err != nil || loc == "" {
+		return "(no Location)"
+	}
+	u.RawQuery, u.Fragment, u.User = "", "", nil
+	return u.String()
 }
 
 // scrubURLError drops the URL (which, for GET, carries the parameters) from *url.Error.

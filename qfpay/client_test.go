@@ -71,7 +71,7 @@ func (f *fakeGateway) last(t *testing.T) captured {
 func newClient(t *testing.T, base string, opts ...Option) *Client {
 	t.Helper()
 	all := append([]Option{WithBaseURL(base), WithClock(func() time.Time { return fixedNow }),
-		WithLocation(fixedNow.Location()), WithRateLimit(0, 0), WithLogger(testLogger())}, opts...)
+		WithRateLimit(0, 0), WithLogger(testLogger())}, opts...)
 	c, err := New(testAppCode, testKey, all...)
 	if err != nil {
 		t.Fatal(err)
@@ -135,7 +135,7 @@ func TestRefundRequestShape(t *testing.T) {
 func TestRefundMchIDTxzoneSHA256(t *testing.T) {
 	f := newFake(t, 200, `{"respcd":"0000","syssn":"R1"}`)
 	tokyo := time.FixedZone("JST", 9*3600)
-	c := newClient(t, f.srv.URL+"/api-v3", WithMchID("ZaMVg12345"), WithSignType(SHA256), WithLocation(tokyo))
+	c := newClient(t, f.srv.URL+"/api-v3", WithMchID("ZaMVg12345"), WithSignType(SHA256), WithZone(tokyo))
 	_, err := c.Refund(context.Background(), RefundRequest{SysSN: "S1", OutTradeNo: "RF_1", Amount: 5, Time: fixedNow})
 	if seen(err) != nil {
 		t.Fatal(err)
@@ -331,18 +331,27 @@ func TestResponseSignature(t *testing.T) {
 	f.sign = true
 	c := newClient(t, f.srv.URL+"/api-v3", WithStrictResponseSignature(true))
 	reply, err := c.Refund(context.Background(), RefundRequest{SysSN: "S1", OutTradeNo: "RF_1", Amount: 100})
-	if seen(err) != nil || reply.Signature != SignatureVerified {
+	if seen(err) != nil || reply.Signature != SignatureVerified || Classify(reply, err).Outcome != Succeeded {
 		t.Fatalf("signed reply: %v %v", err, reply)
 	}
+	// Strict: a missing signature is a mismatch (decision D6′).
 	f.mu.Lock()
 	f.sign, f.body = false, body
 	f.mu.Unlock()
 	reply, err = c.Refund(context.Background(), RefundRequest{SysSN: "S1", OutTradeNo: "RF_1", Amount: 100})
-	if seen(err) != nil || reply.Signature != SignatureAbsent {
-		t.Fatalf("unsigned reply: %v %v", err, reply)
+	if !errors.Is(seen(err), ErrSignatureMismatch) || Classify(reply, err).Outcome != Unknown {
+		t.Fatalf("strict, unsigned reply: %v %+v", err, reply)
 	}
-	// A signature over another body: mismatch. Lenient mode reports it; strict mode makes the
-	// outcome unknown.
+	if _, err := c.Query(context.Background(), QueryRequest{SysSNs: []string{"S1"}}); !errors.Is(seen(err), ErrSignatureMismatch) {
+		t.Fatalf("strict, unsigned query reply: %v", err)
+	}
+	// Lenient: an unsigned 0000 is only a claim; one query decides.
+	lenientUnsigned := newClient(t, f.srv.URL+"/api-v3")
+	reply, err = lenientUnsigned.Refund(context.Background(), RefundRequest{SysSN: "S1", OutTradeNo: "RF_1", Amount: 100})
+	if v := Classify(reply, seen(err)); err != nil || reply.Signature != SignatureAbsent || v.Outcome != Unknown || !v.Unverified {
+		t.Fatalf("lenient, unsigned 0000: %v %+v %+v", err, reply, v)
+	}
+	// A signature over another body: mismatch.
 	bad := newFake(t, 200, body)
 	bad.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-QF-SIGN", SignBody(MD5, []byte(body+" "), testKey))
@@ -350,13 +359,184 @@ func TestResponseSignature(t *testing.T) {
 	})
 	lenient := newClient(t, bad.srv.URL)
 	reply, err = lenient.Refund(context.Background(), RefundRequest{SysSN: "S1", OutTradeNo: "RF_1", Amount: 100})
-	if seen(err) != nil || reply.Signature != SignatureMismatch || Classify(reply, err).Outcome != Succeeded {
-		t.Fatalf("lenient mismatch: %v %+v", err, reply)
+	if v := Classify(reply, seen(err)); err != nil || reply.Signature != SignatureMismatch || v.Outcome != Unknown || !v.Unverified {
+		t.Fatalf("lenient mismatch: %v %+v %+v", err, reply, v)
+	}
+	// A refusal needs no confirmation: an unsigned 1143 still means "poll".
+	pending := newFake(t, 200, `{"respcd":"1143"}`)
+	reply, err = newClient(t, pending.srv.URL+"/api-v3").Refund(context.Background(), RefundRequest{SysSN: "S1", OutTradeNo: "RF_1", Amount: 100})
+	if Classify(reply, seen(err)).Outcome != Processing {
+		t.Fatalf("unsigned 1143: %v", err)
 	}
 	strict := newClient(t, bad.srv.URL, WithStrictResponseSignature(true))
 	reply, err = strict.Refund(context.Background(), RefundRequest{SysSN: "S1", OutTradeNo: "RF_1", Amount: 100})
 	if !errors.Is(seen(err), ErrSignatureMismatch) || Classify(reply, err).Outcome != Unknown {
 		t.Fatalf("strict mismatch: %v", err)
+	}
+}
+
+// TestNoRedirects: a 3xx is never followed (decision D22): the signed request does not go to the
+// other host, a write's outcome is unknown, and a query fails naming the target.
+func TestNoRedirects(t *testing.T) {
+	var elsewhere int
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere++
+		_, _ = io.WriteString(w, `{"respcd":"0000","syssn":"FORGED","page":1,"page_size":100,"data":[]}`)
+	}))
+	t.Cleanup(other.Close)
+	for _, status := range []int{301, 302, 307, 308} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			f := newFake(t, status, "")
+			f.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, other.URL+"/trade/v1/refund?txamt=100&sign=x", status)
+			})
+			c := newClient(t, f.srv.URL)
+			reply, err := c.Refund(context.Background(), RefundRequest{SysSN: "S1", OutTradeNo: "RF_1", Amount: 100})
+			var re *RedirectError
+			if !errors.As(seen(err), &re) || re.HTTPStatus != status || Classify(reply, err).Outcome != Unknown {
+				t.Fatalf("refund: %v (%T)", err, err)
+			}
+			_, err = c.Query(context.Background(), QueryRequest{SysSNs: []string{"S1"}})
+			if !errors.As(seen(err), &re) || !strings.Contains(err.Error(), other.URL+"/trade/v1/refund") || strings.Contains(err.Error(), "txamt") {
+				t.Fatalf("query: %v", err)
+			}
+		})
+	}
+	if elsewhere != 0 {
+		t.Fatalf("%d requests followed a redirect", elsewhere)
+	}
+}
+
+func TestHTTPSForRealMoney(t *testing.T) {
+	for _, base := range []string{"http://openapi-hk.qfapi.com", "http://192.168.1.20:8787", "HTTP://example.com"} {
+		if _, err := New(testAppCode, testKey, WithBaseURL(base)); seen(err) == nil || !strings.Contains(err.Error(), "https") {
+			t.Errorf("%s accepted: %v", base, err)
+		}
+		if _, err := New(testAppCode, testKey, WithBaseURL(base), WithInsecureHTTP(true)); seen(err) != nil {
+			t.Errorf("%s with allow_insecure_http: %v", base, err)
+		}
+	}
+	for _, base := range []string{"http://127.0.0.1:8787", "http://localhost:1", "http://[::1]:9", "https://example.com", "sandbox"} {
+		if _, err := New(testAppCode, testKey, WithBaseURL(base)); seen(err) != nil {
+			t.Errorf("%s refused: %v", base, err)
+		}
+	}
+}
+
+// TestTimesAreOnQFPaysClock: txdtm and query windows are written in the QFPay zone whatever zone
+// the host's clock is in, and txzone goes only with refund and query when the zone is not +08:00;
+// reversal and close send only their documented parameters (decision D13′).
+func TestTimesAreOnQFPaysClock(t *testing.T) {
+	vancouver, err := time.LoadLocation("America/Vancouver")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFake(t, 200, `{"respcd":"0000","syssn":"R1","page":1,"page_size":100,"data":[]}`)
+	hostNow := fixedNow.In(vancouver)
+	c := newClient(t, f.srv.URL+"/api-v3", WithClock(func() time.Time { return hostNow }))
+	if _, err := c.Refund(context.Background(), RefundRequest{SysSN: "S1", OutTradeNo: "RF_1", Amount: 100}); seen(err) != nil {
+		t.Fatal(err)
+	}
+	if r := f.last(t); r.form.Get("txdtm") != "2026-11-21 10:30:00" || r.form.Has("txzone") {
+		t.Fatalf("refund form %v", r.form)
+	}
+	start, end := hostNow.Add(-time.Hour), hostNow
+	if _, err := c.Query(context.Background(), QueryRequest{OutTradeNos: []string{"RF_1"}, Start: start, End: end}); seen(err) != nil {
+		t.Fatal(err)
+	}
+	if r := f.last(t); r.form.Get("start_time") != "2026-11-21 09:30:00" || r.form.Get("end_time") != "2026-11-21 10:30:00" || r.form.Has("txzone") {
+		t.Fatalf("query form %v", r.form)
+	}
+	tokyo := newClient(t, f.srv.URL+"/api-v3", WithZone(time.FixedZone("+09:00", 9*3600)), WithUDID("POS-01"))
+	req := CancelRequest{SysSN: "S1", Amount: 100, TxDtm: "2026-11-21 09:00:00"}
+	for _, call := range []func(context.Context, CancelRequest) (*Reply, error){tokyo.Reverse, tokyo.Close} {
+		if _, err := call(context.Background(), req); seen(err) != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		for k := range f.last(t).form {
+			got[k] = true
+		}
+		if fmt.Sprint(got) != fmt.Sprint(map[string]bool{"syssn": true, "txamt": true, "txdtm": true, "udid": true}) {
+			t.Fatalf("cancel parameters %v: only the documented ones", got)
+		}
+	}
+	if _, err := tokyo.Query(context.Background(), QueryRequest{OutTradeNos: []string{"RF_1"}, Start: start, End: end}); seen(err) != nil {
+		t.Fatal(err)
+	}
+	if r := f.last(t); r.form.Get("txzone") != "+0900" || r.form.Get("start_time") != "2026-11-21 10:30:00" {
+		t.Fatalf("query in +09:00: %v", r.form)
+	}
+}
+
+func TestParseZone(t *testing.T) {
+	for in, off := range map[string]int{"+08:00": 8 * 3600, "+0800": 8 * 3600, "-05:30": -(5*3600 + 1800), "+00:00": 0} {
+		z, err := ParseZone(in)
+		if err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		if _, got := time.Date(2026, 1, 1, 0, 0, 0, 0, z).Zone(); got != off {
+			t.Errorf("%s: offset %d", in, got)
+		}
+	}
+	for _, bad := range []string{"", "HKT", "8", "+8:00", "+15:00", "+08:61", "Asia/Hong_Kong"} {
+		if _, err := ParseZone(bad); seen(err) == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+// TestPagingByReportedPageSize: a gateway that caps pages below what was asked still gets walked
+// to the end (decision D10′).
+func TestPagingByReportedPageSize(t *testing.T) {
+	var pages int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_ = r.ParseForm()
+		pages++
+		page := r.Form.Get("page")
+		n := map[string]int{"1": 20, "2": 20, "3": 7}[page]
+		var recs []string
+		for i := range n {
+			recs = append(recs, fmt.Sprintf(`{"syssn":"%s%02d","respcd":"0000"}`, page, i))
+		}
+		fmt.Fprintf(w, `{"respcd":"0000","page":%q,"page_size":"20","data":[%s]}`, page, strings.Join(recs, ","))
+	}))
+	t.Cleanup(srv.Close)
+	c := newClient(t, srv.URL)
+	n := 0
+	for _, err := range c.QueryAll(context.Background(), QueryRequest{}) {
+		if seen(err) != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 47 || pages != 3 {
+		t.Fatalf("%d records over %d pages", n, pages)
+	}
+}
+
+func TestBatchIDs(t *testing.T) {
+	var ids []string
+	for i := range 10 {
+		ids = append(ids, fmt.Sprintf("RF20261121150000_%016x", i)) // 33 characters, as qfpos makes them
+	}
+	batches := BatchIDs(ids)
+	var flat []string
+	for _, b := range batches {
+		if n := len(strings.Join(b, ",")); n > MaxIDListLen {
+			t.Fatalf("batch of %d characters", n)
+		}
+		flat = append(flat, b...)
+	}
+	if len(batches) != 4 || strings.Join(flat, ",") != strings.Join(ids, ",") {
+		t.Fatalf("batches %v", batches)
+	}
+	f := newFake(t, 200, `{"respcd":"0000","data":[]}`)
+	c := newClient(t, f.srv.URL)
+	_, err := c.Query(context.Background(), QueryRequest{OutTradeNos: ids[:4]})
+	var ve *ValidationError
+	if !errors.As(seen(err), &ve) || ve.Field != "out_trade_no" || f.count() != 0 {
+		t.Fatalf("4 long ids in one query: %v", err)
 	}
 }
 
@@ -381,7 +561,7 @@ func TestTransportErrors(t *testing.T) {
 		<-ctx.Done()
 		return nil, ctx.Err()
 	}}}
-	c = newClient(t, "http://qfpay.invalid", WithHTTPClient(blocked))
+	c = newClient(t, "http://qfpay.invalid", WithHTTPClient(blocked), WithInsecureHTTP(true))
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	reply, err = c.Refund(ctx, RefundRequest{SysSN: "S1", OutTradeNo: "RF_1", Amount: 100})

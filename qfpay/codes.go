@@ -1,6 +1,9 @@
 package qfpay
 
-import "strings"
+import (
+	"strings"
+	"time"
+)
 
 // Class is what a QFPay response code means for a refund or cancel that received it.
 type Class int
@@ -57,7 +60,7 @@ var codeTable = map[string]CodeInfo{
 	"1142": {Class: ClassFinal, Reconcile: true, Explanation: "The order is already closed.", Next: "Nothing more to do: the customer was not charged for it."},
 	"1143": {Class: ClassPending, Explanation: "QFPay is still processing.", Next: "Still checking. Do not refund again."},
 	"1145": {Class: ClassPending, Explanation: "QFPay is still processing.", Next: "Still checking. Do not refund again."},
-	"1147": {Class: ClassFinal, Explanation: "WeChat Pay reported an error.", Next: "Try again later or contact QFPay support."},
+	"1147": {Class: ClassFinal, Explanation: "WeChat Pay reported an error.", Next: "Contact QFPay support with the code before doing it again."},
 	"1150": {Class: ClassFinal, CannotCancel: true, Explanation: "This account cannot cancel orders (T0 settlement).", Next: "Refund the sale instead once it is paid."},
 	"1155": {Class: ClassFinal, CannotCancel: true, Explanation: "QFPay denied the refund or cancel.", Next: "Contact QFPay support before trying again."},
 	"1161": {Class: ClassPending, Explanation: "The result is not known yet.", Next: "Still checking. Do not refund again."},
@@ -65,7 +68,7 @@ var codeTable = map[string]CodeInfo{
 	"1201": {Class: ClassFinal, Explanation: "The customer's balance is insufficient.", Next: "Ask for another payment method."},
 	"1202": {Class: ClassFinal, Explanation: "The payment code is wrong or expired.", Next: "Ask the customer to refresh the code."},
 	"1203": {Class: ClassFinal, Explanation: "QFPay reports a problem with the merchant account.", Next: "Contact QFPay support."},
-	"1204": {Class: ClassFinal, Explanation: "The bank reported an error.", Next: "Try again later or contact QFPay support."},
+	"1204": {Class: ClassFinal, Explanation: "The bank reported an error.", Next: "Contact QFPay support with the code before doing it again."},
 	"1205": {Class: ClassRetryLater, Explanation: "QFPay could not do it right now.", Next: "Try again in a few minutes."},
 	"1212": {Class: ClassFinal, Explanation: "The customer must use a UnionPay overseas code.", Next: "Ask for another payment method."},
 	"1241": {Class: ClassFinal, Explanation: "QFPay cannot find this store.", Next: "Ask your administrator to check the store's QFPay account."},
@@ -75,19 +78,19 @@ var codeTable = map[string]CodeInfo{
 	"1251": {Class: ClassRetryLater, Explanation: "QFPay is fixing this store's set-up.", Next: "Try again later; contact QFPay support if it persists."},
 	"1252": {Class: ClassRetryLater, Explanation: "QFPay had a system error.", Next: "Try again in a few minutes."},
 	"1254": {Class: ClassRetryLater, Explanation: "QFPay is resolving a problem.", Next: "Try again in a few minutes."},
-	"1260": {Class: ClassFinal, CannotCancel: true, Explanation: "The order is already paid.", Next: "A paid sale cannot be cancelled: refund it instead."},
+	"1260": {Class: ClassFinal, Explanation: "The customer was charged — refund it instead.", Next: "A paid sale cannot be cancelled: refund it (r)."},
 	"1261": {Class: ClassFinal, Explanation: "The order was not paid.", Next: "Nothing was charged, so there is nothing to refund; cancel it instead."},
 	"1262": {Class: ClassFinal, Reconcile: true, Explanation: "The order was already refunded.", Next: "Check the sale's refunds; do not refund again."},
 	"1263": {Class: ClassFinal, Reconcile: true, Explanation: "The order was already cancelled.", Next: "Nothing more to do."},
 	"1264": {Class: ClassFinal, Reconcile: true, Explanation: "The order is already closed.", Next: "Check the sale's refunds; do not refund again."},
-	"1265": {Class: ClassFinal, Explanation: "This sale can no longer be refunded (its refund period is over, or it was a special promotion).", Next: "Settle with the customer another way; contact QFPay support if unsure."},
+	"1265": {Class: ClassFinal, Explanation: "QFPay refuses this refund: its refund period is over or it was a special promotion (QFPay also refuses refunds between 23:30 and 00:30).", Next: "Settle with the customer another way; contact QFPay support if unsure."},
 	"1266": {Class: ClassFinal, Explanation: "QFPay says the amount is wrong.", Next: "Check the amount and try again."},
 	"1267": {Class: ClassFinal, Explanation: "The order details do not match QFPay's.", Next: "Check the sale and try again."},
 	"1268": {Class: ClassFinal, Explanation: "QFPay cannot find the original sale.", Next: "Check the sale's reference (syssn) and the QFPay environment."},
 	"1269": {Class: ClassRetryLater, Explanation: "Today's takings are not enough to pay this refund.", Next: "Try again later today or tomorrow."},
 	"1270": {Class: ClassFinal, Explanation: "This currency does not allow partial refunds.", Next: "Refund the full amount instead."},
 	"1271": {Class: ClassFinal, Explanation: "This payment method does not allow partial refunds.", Next: "Refund the full amount instead."},
-	"1272": {Class: ClassFinal, Explanation: "The refund is more than what is left to refund.", Next: "Check the sale's remaining amount and refund less."},
+	"1272": {Class: ClassFinal, Explanation: "QFPay has already refunded part of this sale (maybe at another till).", Next: "Check what is left to refund and refund less."},
 	"1294": {Class: ClassFinal, Explanation: "The bank blocked this for compliance.", Next: "Contact QFPay support; do not retry."},
 	"1295": {Class: ClassPending, Explanation: "The network is slow; QFPay is waiting.", Next: "Still checking. Do not refund again."},
 	"1296": {Class: ClassUnknown, Explanation: "The network is slow; the outcome is not known yet.", Next: "Checking with QFPay. Do not refund again."},
@@ -103,11 +106,11 @@ var codeTable = map[string]CodeInfo{
 	"2999": {Class: ClassPending, Explanation: "The payment channel is still processing.", Next: "Still checking. Do not refund again."},
 }
 
-// The night-window meaning of 1265 (decision D9).
+// The night-window meaning of 1265 (decisions D9 and D9′): both meanings are always shown.
 var code1265Night = CodeInfo{
 	Code: "1265", Class: ClassRetryLater,
-	Explanation: "Refunds are not possible between 23:30 and 00:30.",
-	Next:        "Try again after 00:30.",
+	Explanation: "QFPay refuses refunds between 23:30 and 00:30 (or the refund period of this sale is over).",
+	Next:        "Try again after 00:30; if QFPay refuses again, settle with the customer another way.",
 }
 
 // unknownCode describes a code that is not in the table: QFPay documents "anything else failed",
@@ -120,8 +123,12 @@ var unknownCode = CodeInfo{
 
 // LookupCode returns the table row for a response code. resperr tells the two meanings of 1265
 // apart (decision D9). A code that is not in the table gets a conservative default.
-func LookupCode(code, resperr string) CodeInfo {
-	if code == "1265" && mentionsNightWindow(resperr) {
+func LookupCode(code, resperr string) CodeInfo { return LookupCodeAt(code, resperr, time.Time{}) }
+
+// LookupCodeAt is LookupCode for a reply that arrived at qfpayTime (QFPay's clock; zero when
+// unknown): a 1265 inside 23:30–00:30 there is the night window, whatever resperr says (D9′).
+func LookupCodeAt(code, resperr string, qfpayTime time.Time) CodeInfo {
+	if code == "1265" && (mentionsNightWindow(resperr) || InNightWindow(qfpayTime)) {
 		return code1265Night
 	}
 	info, ok := codeTable[code]
@@ -139,6 +146,16 @@ func KnownCodes() []string {
 		out = append(out, c)
 	}
 	return out
+}
+
+// InNightWindow reports whether t (on QFPay's clock) falls between 23:30 and 00:30, when QFPay
+// refuses refunds. The zero time is never in it.
+func InNightWindow(t time.Time) bool {
+	if t.IsZero() {
+		return false
+	}
+	hm := t.Hour()*60 + t.Minute()
+	return hm >= 23*60+30 || hm < 30
 }
 
 func mentionsNightWindow(resperr string) bool {

@@ -3,6 +3,7 @@ package qfpay
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // APIError is a reply from QFPay (or the HTTP layer in front of it) that is not a success.
@@ -13,6 +14,7 @@ type APIError struct {
 	RespCD     string
 	RespErr    string
 	RespMsg    string
+	QFPayTime  time.Time // when the reply arrived, on QFPay's clock
 }
 
 func (e *APIError) Error() string {
@@ -73,3 +75,15 @@ func (e *DecodeError) Error() string {
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// RedirectError is a 3xx reply. The client never follows one (decision D22): on a write the
+// outcome is unclear and is settled by query; a query fails.
+type RedirectError struct {
+	Endpoint   Endpoint
+	HTTPStatus int
+	Location   string // scheme, host and path of the target; the query part is dropped
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("qfpay %s: HTTP %d redirect to %s was not followed (check base_url)", e.Endpoint, e.HTTPStatus, e.Location)
+}

@@ -30,7 +30,7 @@ func setup(t *testing.T, opts ...qfpaytest.Option) env {
 	clk := &clock{t: time.Date(2026, 11, 21, 15, 0, 0, 0, hk)}
 	sb, base := qfpaytest.NewTest(t, append([]qfpaytest.Option{qfpaytest.WithClock(clk.now), qfpaytest.WithSleep(func(time.Duration) {})}, opts...)...)
 	c, err := qfpay.New(qfpaytest.TestMerchant.AppCode, qfpaytest.TestMerchant.Key,
-		qfpay.WithBaseURL(base), qfpay.WithClock(clk.now), qfpay.WithLocation(hk), qfpay.WithUDID("POS-01"),
+		qfpay.WithBaseURL(base), qfpay.WithClock(clk.now), qfpay.WithUDID("POS-01"),
 		qfpay.WithRateLimit(0, 0), qfpay.WithStrictResponseSignature(true), qfpay.WithLogger(qfpay.LeakCheckedLogger()))
 	if err != nil {
 		t.Fatal(err)

@@ -59,9 +59,12 @@ type Reply struct {
 	TxStatus       string
 	// Signature is what the check of the response's X-QF-SIGN found (decision D6).
 	Signature SignatureStatus
+	// QFPayTime is when the reply arrived, on QFPay's clock (the client's clock in the QFPay zone).
+	QFPayTime time.Time
 }
 
-// QueryRequest selects records for /trade/v1/query. Ids are sent comma-separated.
+// QueryRequest selects records for /trade/v1/query. Ids are sent comma-separated, and each list
+// must fit its field's documented length, MaxIDListLen (use BatchIDs).
 type QueryRequest struct {
 	SysSNs      []string
 	OutTradeNos []string
@@ -85,6 +88,10 @@ type QueryPage struct {
 	Records    []Record
 	Signature  SignatureStatus
 }
+
+// Last reports whether no page follows this one: it is empty or shorter than the page_size the
+// reply reports (decision D10′), not shorter than the size asked for.
+func (p *QueryPage) Last() bool { return len(p.Records) == 0 || len(p.Records) < p.PageSize }
 
 // Record is one transaction in a query reply: a payment, a refund or a cancel.
 type Record struct {

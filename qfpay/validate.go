@@ -12,7 +12,51 @@ const (
 	MaxMchIDLen = 16
 	// MaxAmount is the largest txamt (Int(11)) in minor units.
 	MaxAmount int64 = 99_999_999_999
+	// MaxIDListLen is the documented length of query's syssn and out_trade_no fields, String(128):
+	// a comma-separated list of ids must fit it (reference §3.5, decision D10′).
+	MaxIDListLen = 128
 )
+
+// BatchIDs splits ids into comma-separated lists that each fit MaxIDListLen, in order. An id
+// longer than the limit on its own gets a batch of its own (validation refuses it).
+func BatchIDs(ids []string) [][]string {
+	var out [][]string
+	var cur []string
+	n := 0
+	for _, id := range ids {
+		add := len(id)
+		if len(cur) > 0 {
+			add++ // the comma
+		}
+		if len(cur) > 0 && n+add > MaxIDListLen {
+			out = append(out, cur)
+			cur, n, add = nil, 0, len(id)
+		}
+		cur = append(cur, id)
+		n += add
+	}
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	return out
+}
+
+func checkIDList(field string, ids []string) error {
+	n := 0
+	for i, id := range ids {
+		if err := CheckTransactionID(field, id); err != nil {
+			return err
+		}
+		if i > 0 {
+			n++
+		}
+		n += len(id)
+	}
+	if n > MaxIDListLen {
+		return &ValidationError{Field: field, Reason: fmt.Sprintf("list is %d characters; at most %d fit the field (batch the ids)", n, MaxIDListLen)}
+	}
+	return nil
+}
 
 // idChar reports whether c may appear in a transaction id. Besides letters, digits, '_' and '-',
 // QFPay allows '|' and '*'. Anything else ('&', '=', spaces) would change what is signed.
@@ -118,15 +162,11 @@ func (r CancelRequest) validate() error {
 }
 
 func (q QueryRequest) validate() error {
-	for _, id := range q.SysSNs {
-		if err := CheckTransactionID("syssn", id); err != nil {
-			return err
-		}
+	if err := checkIDList("syssn", q.SysSNs); err != nil {
+		return err
 	}
-	for _, id := range q.OutTradeNos {
-		if err := CheckTransactionID("out_trade_no", id); err != nil {
-			return err
-		}
+	if err := checkIDList("out_trade_no", q.OutTradeNos); err != nil {
+		return err
 	}
 	for _, pt := range q.PayTypes {
 		if err := checkDigits("pay_type", pt, 6); err != nil {

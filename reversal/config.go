@@ -325,7 +325,7 @@ func (c Config) ClientOptions(udid string) []qfpay.Option {
 	return []qfpay.Option{
 		qfpay.WithBaseURL(c.QFPay.BaseURL), qfpay.WithMchID(c.QFPay.MchID), qfpay.WithSignType(st),
 		qfpay.WithTimeout(c.QFPay.Timeout.Duration), qfpay.WithCloseMethod(c.QFPay.CloseMethod),
-		qfpay.WithStrictResponseSignature(c.QFPay.StrictResponseSignature), qfpay.WithLocation(c.Location),
+		qfpay.WithStrictResponseSignature(c.QFPay.StrictResponseSignature),
 		qfpay.WithUDID(udid),
 	}
 }

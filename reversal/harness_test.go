@@ -59,7 +59,7 @@ func newHarness(t testing.TB, s setup) *harness {
 	sb, base := qfpaytest.NewTest(t, append([]qfpaytest.Option{qfpaytest.WithClock(clock.Now),
 		qfpaytest.WithSettle(qfpaytest.Settle{})}, s.sandbox...)...)
 	client, err := qfpay.New(qfpaytest.TestMerchant.AppCode, qfpaytest.TestMerchant.Key, qfpay.WithBaseURL(base),
-		qfpay.WithClock(clock.Now), qfpay.WithLocation(hk), qfpay.WithUDID("POS-01"), qfpay.WithRateLimit(0, 0),
+		qfpay.WithClock(clock.Now), qfpay.WithUDID("POS-01"), qfpay.WithRateLimit(0, 0),
 		qfpay.WithStrictResponseSignature(s.strict))
 	if err != nil {
 		t.Fatal(err)

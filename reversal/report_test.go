@@ -33,7 +33,7 @@ func repeatable() Option { return WithIDSource(seededIDs{rand.New(rand.NewPCG(1,
 func otherTerminal(t *testing.T, h *harness) *qfpay.Client {
 	t.Helper()
 	c, err := qfpay.New(qfpaytest.TestMerchant.AppCode, qfpaytest.TestMerchant.Key, qfpay.WithBaseURL(h.writesBase()),
-		qfpay.WithClock(h.clock.Now), qfpay.WithLocation(hk), qfpay.WithUDID("POS-02"), qfpay.WithRateLimit(0, 0))
+		qfpay.WithClock(h.clock.Now), qfpay.WithUDID("POS-02"), qfpay.WithRateLimit(0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -254,7 +254,7 @@ func TestReconcile(t *testing.T) {
 	h.sb.SettleStuck()
 	// A refund this terminal made but never journaled (a journal restored from a backup).
 	direct, _ := qfpay.New(qfpaytest.TestMerchant.AppCode, qfpaytest.TestMerchant.Key, qfpay.WithBaseURL(h.writesBase()),
-		qfpay.WithClock(h.clock.Now), qfpay.WithLocation(hk), qfpay.WithUDID("POS-01"), qfpay.WithRateLimit(0, 0))
+		qfpay.WithClock(h.clock.Now), qfpay.WithUDID("POS-01"), qfpay.WithRateLimit(0, 0))
 	s := h.sale(3000, "800208", "0000")
 	if _, err := direct.Refund(context.Background(), qfpay.RefundRequest{SysSN: s.SysSN, OutTradeNo: "RF_lost_journal", Amount: 100}); err != nil {
 		t.Fatal(err)
@@ -296,7 +296,7 @@ func TestStoreReportAcrossPages(t *testing.T) {
 	clients := map[string]*qfpay.Client{}
 	for _, udid := range []string{"POS-01", "POS-02"} {
 		c, err := qfpay.New(qfpaytest.TestMerchant.AppCode, qfpaytest.TestMerchant.Key, qfpay.WithBaseURL(h.writesBase()),
-			qfpay.WithClock(h.clock.Now), qfpay.WithLocation(hk), qfpay.WithUDID(udid), qfpay.WithRateLimit(0, 0))
+			qfpay.WithClock(h.clock.Now), qfpay.WithUDID(udid), qfpay.WithRateLimit(0, 0))
 		if err != nil {
 			t.Fatal(err)
 		}

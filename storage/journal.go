@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -14,7 +15,7 @@ import (
 )
 
 // SchemaVersion is the journal layout this qfpos writes.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 const magic = "qfpos-journal"
 
@@ -30,27 +31,31 @@ var (
 	bReversalsOpen = []byte("reversals_open")
 	bReversalsOTN  = []byte("reversals_otn")
 	bEvents        = []byte("events")
+	bSalesQFPay    = []byte("sales_qfpay")
 
 	kMagic   = []byte("magic")
 	kVersion = []byte("version")
 	kUDID    = []byte("udid")
 )
 
-// bucketsV1 are the buckets of schema 1; schema 2 added sales_amount.
+// bucketsV1 are the buckets of schema 1; schema 2 added sales_amount, schema 3 sales_qfpay.
 var bucketsV1 = [][]byte{bMeta, bSales, bSalesSysSN, bSalesOTN, bReversals, bReversalsSale,
 	bReversalsDay, bReversalsOpen, bReversalsOTN, bEvents}
 
 // migrations[v] upgrades a journal from schema v to v+1, inside one write transaction.
 var migrations = map[uint64]func(tx *bolt.Tx) error{
 	1: migrateAddAmountIndex,
+	2: func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bSalesQFPay); return err },
 }
 
 // Journal is an open journal file. It is safe for concurrent use.
 type Journal struct {
-	db   *bolt.DB
-	path string
-	now  func() time.Time
-	loc  *time.Location
+	db    *bolt.DB
+	path  string
+	now   func() time.Time
+	loc    *time.Location
+	qfpay  *time.Location
+	broken atomic.Bool // a damaged page or value was met: no more writes
 }
 
 // Option configures Open.
@@ -59,8 +64,14 @@ type Option func(*Journal)
 // WithClock sets the clock used for created/updated times and the recent-sales window.
 func WithClock(now func() time.Time) Option { return func(j *Journal) { j.now = now } }
 
-// WithLocation sets the terminal's time zone: txdtm is read in it and days are its days.
+// WithLocation sets the terminal's time zone: days are its days.
 func WithLocation(loc *time.Location) Option { return func(j *Journal) { j.loc = loc } }
+
+// WithQFPayZone sets the merchant's QFPay zone (default +08:00): QFPay's txdtm are read in it.
+func WithQFPayZone(zone *time.Location) Option { return func(j *Journal) { j.qfpay = zone } }
+
+// hongKong is QFPay's default zone.
+var hongKong = time.FixedZone("+08:00", 8*3600)
 
 // LockTimeout is how long Open waits for another process to release the journal.
 const LockTimeout = 1500 * time.Millisecond
@@ -72,7 +83,7 @@ var ErrInUse = errors.New("in use by another qfpos")
 // and migrating an older schema. It refuses files that are not qfpos journals and journals
 // written by a newer qfpos, without changing them.
 func Open(path string, opts ...Option) (*Journal, error) {
-	j := &Journal{path: path, now: time.Now, loc: time.Local}
+	j := &Journal{path: path, now: time.Now, loc: time.Local, qfpay: hongKong}
 	for _, o := range opts {
 		o(j)
 	}
@@ -143,7 +154,7 @@ func openBolt(path string) (db *bolt.DB, err error) {
 // prepare checks the file is a journal this qfpos can read, creates a new one, or migrates.
 func (j *Journal) prepare(existed bool) error {
 	var version uint64
-	err := j.db.View(func(tx *bolt.Tx) error {
+	err := j.view(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bMeta)
 		if meta == nil || string(meta.Get(kMagic)) != magic {
 			if existed && !isEmpty(tx) {
@@ -165,9 +176,9 @@ func (j *Journal) prepare(existed bool) error {
 	if version == SchemaVersion {
 		return nil
 	}
-	return j.db.Update(func(tx *bolt.Tx) error {
+	return j.update(func(tx *bolt.Tx) error {
 		if version == 0 {
-			for _, name := range append(bucketsV1, bSalesAmount) {
+			for _, name := range append(bucketsV1, bSalesAmount, bSalesQFPay) {
 				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 					return err
 				}
@@ -223,9 +234,12 @@ func (j *Journal) Path() string { return j.path }
 // Location returns the terminal time zone the journal uses for days.
 func (j *Journal) Location() *time.Location { return j.loc }
 
+// QFPayZone returns the zone QFPay's times are read in.
+func (j *Journal) QFPayZone() *time.Location { return j.qfpay }
+
 // Check runs bbolt's consistency check and returns every problem it finds.
 func (j *Journal) Check() error {
-	return j.db.View(func(tx *bolt.Tx) error {
+	return j.view(func(tx *bolt.Tx) error {
 		var errs []error
 		for err := range tx.Check() {
 			errs = append(errs, err)
@@ -238,7 +252,7 @@ func (j *Journal) Check() error {
 // first time (decision D14: generated once, kept).
 func (j *Journal) TerminalUDID(gen func() string) (string, error) {
 	var udid string
-	err := j.db.Update(func(tx *bolt.Tx) error {
+	err := j.update(func(tx *bolt.Tx) error {
 		meta := tx.Bucket(bMeta)
 		if v := meta.Get(kUDID); len(v) > 0 {
 			udid = string(v)

@@ -33,7 +33,7 @@ func TestOpenCreatesPrivateFiles(t *testing.T) {
 		}
 	}
 	if err := j.db.View(func(tx *bolt.Tx) error {
-		for _, b := range append(bucketsV1, bSalesAmount) {
+		for _, b := range append(bucketsV1, bSalesAmount, bSalesQFPay) {
 			if tx.Bucket(b) == nil {
 				t.Errorf("bucket %s missing", b)
 			}
@@ -156,7 +156,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	}
 }
 
-// TestMigrateFromSchema1 builds a schema-1 journal (no amount index) and opens it.
+// TestMigrateFromSchema1 builds a schema-1 journal (no amount index, no QFPay records) and opens it.
 func TestMigrateFromSchema1(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal.db")
 	j, err := Open(path, WithLocation(hk))
@@ -176,6 +176,9 @@ func TestMigrateFromSchema1(t *testing.T) {
 		if err := tx.DeleteBucket(bSalesAmount); err != nil {
 			return err
 		}
+		if err := tx.DeleteBucket(bSalesQFPay); err != nil {
+			return err
+		}
 		return putVersion(tx, 1)
 	}); err != nil {
 		t.Fatal(err)
@@ -190,6 +193,9 @@ func TestMigrateFromSchema1(t *testing.T) {
 	got, err := j.SalesByAmount(1000, 10)
 	if err != nil || len(got) != 3 || got[0].SysSN != sale(4, 0, at).SysSN {
 		t.Fatalf("by amount after migration: %v %d", err, len(got))
+	}
+	if _, err := j.UpdateRemote(got[0].SysSN, RemoteUpdate{Cancel: CancelPartlyRefunded}); err != nil {
+		t.Fatalf("schema 3's QFPay records after migration: %v", err)
 	}
 	if err := j.Check(); err != nil {
 		t.Fatal(err)

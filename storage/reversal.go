@@ -67,6 +67,8 @@ type Reversal struct {
 	Updated    time.Time `json:"updated"`
 	Finished   time.Time `json:"finished,omitzero"`
 	NextCheck  time.Time `json:"next_check,omitzero"`
+	Answered   bool      `json:"answered,omitempty"` // QFPay answered a request with a respcd: a cancel is never sent again
+	Unsigned   bool      `json:"unsigned,omitempty"` // a reply arrived without a valid signature
 
 	Events []Event `json:"-"` // filled by Reversal and ReversalByOutTradeNo
 }
@@ -100,10 +102,10 @@ type Event struct {
 func decodeReversal(v []byte) (Reversal, error) {
 	var r Reversal
 	if v == nil {
-		return r, fmt.Errorf("journal: reversal index points nowhere")
+		return r, fmt.Errorf("a reversal index points nowhere: %w", ErrDamaged)
 	}
 	if err := json.Unmarshal(v, &r); err != nil {
-		return r, fmt.Errorf("journal: undecodable reversal: %w", err)
+		return r, fmt.Errorf("undecodable reversal (%v): %w", err, ErrDamaged)
 	}
 	return r, nil
 }
@@ -128,7 +130,7 @@ type Intent struct {
 // the out_trade_no is unused by any sale or reversal.
 func (j *Journal) Create(in Intent) (Reversal, error) {
 	var r Reversal
-	err := j.db.Update(func(tx *bolt.Tx) error {
+	err := j.update(func(tx *bolt.Tx) error {
 		var err error
 		r, err = createTx(tx, in, j.now())
 		return err
@@ -258,6 +260,8 @@ type Change struct {
 	RespCD    string
 	RespErr   string
 	Attempt   bool      // a request is being sent: count it
+	Answered  bool      // QFPay answered a request with a respcd (kept once set)
+	Unsigned  bool      // the reply had no valid signature (kept once set)
 	NextCheck time.Time // replaces the next planned check (zero: none planned)
 	Event     Event     // appended; At, State and NextCheck are filled in
 }
@@ -266,7 +270,7 @@ type Change struct {
 // back to pending.
 func (j *Journal) Transition(id uint64, c Change) (Reversal, error) {
 	var r Reversal
-	err := j.db.Update(func(tx *bolt.Tx) error {
+	err := j.update(func(tx *bolt.Tx) error {
 		var err error
 		r, err = transitionTx(tx, id, c, j.now())
 		return err
@@ -304,6 +308,8 @@ func transitionTx(tx *bolt.Tx, id uint64, c Change, now time.Time) (Reversal, er
 		r.Attempts++
 		r.LastSent = now
 	}
+	r.Answered = r.Answered || c.Answered
+	r.Unsigned = r.Unsigned || c.Unsigned
 	r.Updated, r.NextCheck = now, c.NextCheck
 	if r.State.Finished() {
 		r.Finished, r.NextCheck = now, time.Time{}
@@ -328,7 +334,7 @@ func transitionTx(tx *bolt.Tx, id uint64, c Change, now time.Time) (Reversal, er
 // Note appends an event to a reversal without changing it (finished ones too: the history is
 // append-only).
 func (j *Journal) Note(id uint64, e Event) error {
-	return j.db.Update(func(tx *bolt.Tx) error {
+	return j.update(func(tx *bolt.Tx) error {
 		r, err := reversalTx(tx, id)
 		if err != nil {
 			return err
@@ -356,7 +362,7 @@ func eventsTx(tx *bolt.Tx, id uint64) ([]Event, error) {
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		var e Event
 		if err := json.Unmarshal(v, &e); err != nil {
-			return nil, fmt.Errorf("journal: undecodable event: %w", err)
+			return nil, fmt.Errorf("undecodable event (%v): %w", err, ErrDamaged)
 		}
 		out = append(out, e)
 	}
@@ -366,7 +372,7 @@ func eventsTx(tx *bolt.Tx, id uint64) ([]Event, error) {
 // Reversal returns a reversal with its events.
 func (j *Journal) Reversal(id uint64) (Reversal, error) {
 	var r Reversal
-	err := j.db.View(func(tx *bolt.Tx) error {
+	err := j.view(func(tx *bolt.Tx) error {
 		var err error
 		if r, err = reversalTx(tx, id); err != nil {
 			return err
@@ -380,7 +386,7 @@ func (j *Journal) Reversal(id uint64) (Reversal, error) {
 // ReversalByOutTradeNo returns a reversal (with events) by its own out_trade_no.
 func (j *Journal) ReversalByOutTradeNo(otn string) (Reversal, bool, error) {
 	var id uint64
-	err := j.db.View(func(tx *bolt.Tx) error {
+	err := j.view(func(tx *bolt.Tx) error {
 		if v := tx.Bucket(bReversalsOTN).Get([]byte(otn)); v != nil {
 			id = keyID(v)
 		}
@@ -400,7 +406,7 @@ func (j *Journal) ReversalsOn(t time.Time) ([]Reversal, error) {
 	start := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, j.loc)
 	end := start.AddDate(0, 0, 1)
 	var out []Reversal
-	err := j.db.View(func(tx *bolt.Tx) error {
+	err := j.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bReversalsDay).Cursor()
 		revs := tx.Bucket(bReversals)
 		stop := timeKey(end, 0)
@@ -419,7 +425,7 @@ func (j *Journal) ReversalsOn(t time.Time) ([]Reversal, error) {
 // Unfinished returns every reversal that is not succeeded or failed, oldest first (for resume).
 func (j *Journal) Unfinished() ([]Reversal, error) {
 	var out []Reversal
-	err := j.db.View(func(tx *bolt.Tx) error {
+	err := j.view(func(tx *bolt.Tx) error {
 		revs := tx.Bucket(bReversals)
 		return tx.Bucket(bReversalsOpen).ForEach(func(k, _ []byte) error {
 			r, err := decodeReversal(revs.Get(k))

@@ -19,6 +19,7 @@ var (
 	ErrDuplicate    = errors.New("the id is already used")
 	ErrHasReversals = errors.New("the sale has refunds or cancels")
 	ErrBadState     = errors.New("that state change is not allowed")
+	ErrBackwards    = errors.New("the payment's status cannot go back")
 )
 
 // RuleError is a write the journal refused because it would break a rule.

@@ -55,14 +55,27 @@ type Sale struct {
 }
 
 // Status interprets RespCD.
-func (s Sale) Status() PaymentStatus {
-	switch s.RespCD {
+func (s Sale) Status() PaymentStatus { return statusOf(s.RespCD) }
+
+func statusOf(respcd string) PaymentStatus {
+	switch respcd {
 	case "0000":
 		return PaymentPaid
 	case "1143", "1145", "1298", "1161", "2999", "1295":
 		return PaymentProcessing
 	}
 	return PaymentFailed
+}
+
+// rank orders payment statuses: a payment moves from processing to failed or paid, never back.
+func (p PaymentStatus) rank() int {
+	switch p {
+	case PaymentPaid:
+		return 2
+	case PaymentFailed:
+		return 1
+	}
+	return 0
 }
 
 // Validate checks a sale before it is written; the error names the field.
@@ -136,7 +149,7 @@ func checkID(field, v string, required bool) error {
 func decodeSale(v []byte) (Sale, error) {
 	var s Sale
 	if err := json.Unmarshal(v, &s); err != nil {
-		return s, fmt.Errorf("journal: undecodable sale: %w", err)
+		return s, fmt.Errorf("undecodable sale: %v: %w", err, ErrDamaged)
 	}
 	return s, nil
 }
@@ -151,9 +164,9 @@ const (
 	SaleUnchanged
 )
 
-// ParseTxDtm reads a txdtm in the journal's zone.
+// ParseTxDtm reads a txdtm in the QFPay zone, where QFPay's times are written.
 func (j *Journal) ParseTxDtm(s string) (time.Time, error) {
-	t, err := time.ParseInLocation(TxDtmLayout, s, j.loc)
+	t, err := time.ParseInLocation(TxDtmLayout, s, j.qfpay)
 	if err != nil {
 		return t, fmt.Errorf("txdtm %q is not YYYY-MM-DD hh:mm:ss", s)
 	}
@@ -163,7 +176,7 @@ func (j *Journal) ParseTxDtm(s string) (time.Time, error) {
 // PutSale adds a sale, or updates the sale with the same syssn (never a duplicate).
 func (j *Journal) PutSale(s Sale) (PutResult, error) {
 	var res PutResult
-	err := j.db.Update(func(tx *bolt.Tx) error {
+	err := j.update(func(tx *bolt.Tx) error {
 		var err error
 		res, err = j.putSaleTx(tx, s)
 		return err
@@ -176,7 +189,7 @@ func (j *Journal) PutSale(s Sale) (PutResult, error) {
 func (j *Journal) PutSales(sales []Sale) (results []PutResult, errs map[int]error, err error) {
 	results = make([]PutResult, len(sales))
 	errs = map[int]error{}
-	err = j.db.Update(func(tx *bolt.Tx) error {
+	err = j.update(func(tx *bolt.Tx) error {
 		for i, s := range sales {
 			r, err := j.putSaleTx(tx, s)
 			var re *RuleError
@@ -227,6 +240,10 @@ func (j *Journal) putSaleTx(tx *bolt.Tx, s Sale) (PutResult, error) {
 		}
 		if sameSale(old, s) {
 			return SaleUnchanged, nil
+		}
+		if s.Status().rank() < old.Status().rank() {
+			return 0, &RuleError{Err: ErrBackwards, SaleSysSN: s.SysSN,
+				Detail: fmt.Sprintf("QFPay's status of a payment only moves forward: it is %s (%s), not %s", old.Status(), old.RespCD, s.RespCD)}
 		}
 		if (old.Amount != s.Amount || old.Currency != s.Currency) && hasReversals(tx, s.SysSN) {
 			return 0, &RuleError{Err: ErrHasReversals, SaleSysSN: s.SysSN,
@@ -289,26 +306,46 @@ func saleTx(tx *bolt.Tx, syssn string) (Sale, bool, error) {
 	return s, err == nil, err
 }
 
-// SaleView is a sale with what has happened to it.
+// SaleView is a sale with what has happened to it, here and (as far as QFPay's records were
+// read) at other tills.
 type SaleView struct {
 	Sale
 	Reversals []Reversal // oldest first, without events
-	Refunded  int64      // succeeded refunds
-	Reserved  int64      // refunds not yet finished (pending, sent, processing, unknown)
-	Cancelled bool       // a cancel succeeded
+	Refunded  int64      // succeeded refunds, this journal's and those made elsewhere
+	Reserved  int64      // refunds not yet finished (pending, sent, processing, unknown), here or elsewhere
+	Elsewhere int64      // the part of Refunded made at other tills or in QFPay's portal
+	Cancelled bool       // a cancel succeeded, here or (QFPay's flag says) elsewhere
 	Open      *Reversal  // the unfinished reversal, if any
+	QFPay     Remote     // what QFPay's records say of the sale
 }
 
 // Remaining is what may still be refunded.
 func (v SaleView) Remaining() int64 {
-	if v.Cancelled || v.Status() != PaymentPaid {
+	if v.Cancelled || v.Status() != PaymentPaid || v.reversedAtQFPay() {
 		return 0
 	}
 	return max(v.Amount-v.Refunded-v.Reserved, 0)
 }
 
+// reversedAtQFPay: QFPay's flag says the paid sale was refunded in full (3), or reversed or closed
+// (1, 2) with no refund records that say otherwise.
+func (v SaleView) reversedAtQFPay() bool {
+	switch v.QFPay.Cancel {
+	case CancelRefunded:
+		return true
+	case CancelReversed, CancelClosed:
+		return v.Refunded+v.Reserved == 0
+	}
+	return false
+}
+
 func viewTx(tx *bolt.Tx, s Sale) (SaleView, error) {
 	v := SaleView{Sale: s}
+	remote, err := remoteTx(tx, s.SysSN)
+	if err != nil {
+		return v, err
+	}
+	v.QFPay = remote
 	prefix := append([]byte(s.SysSN), 0)
 	c := tx.Bucket(bReversalsSale).Cursor()
 	revs := tx.Bucket(bReversals)
@@ -333,7 +370,32 @@ func viewTx(tx *bolt.Tx, s Sale) (SaleView, error) {
 			v.Cancelled = true
 		}
 	}
+	v.countElsewhere()
 	return v, nil
+}
+
+// countElsewhere adds the refunds QFPay holds that this journal did not make, and a cancel QFPay's
+// flag shows on a sale that was never paid.
+func (v *SaleView) countElsewhere() {
+	ours := map[string]bool{}
+	for _, r := range v.Reversals {
+		ours[r.OutTradeNo] = true
+	}
+	for _, rr := range v.QFPay.Refunds {
+		if ours[rr.OutTradeNo] {
+			continue
+		}
+		switch statusOf(rr.RespCD) {
+		case PaymentPaid:
+			v.Refunded += rr.Amount
+			v.Elsewhere += rr.Amount
+		case PaymentProcessing:
+			v.Reserved += rr.Amount
+		}
+	}
+	if v.Status() != PaymentPaid && (v.QFPay.Cancel == CancelReversed || v.QFPay.Cancel == CancelClosed || v.QFPay.Cancel == CancelRefunded) {
+		v.Cancelled = true
+	}
 }
 
 // viewAt decodes the sale stored under key, with its reversals.
@@ -347,7 +409,7 @@ func viewAt(tx *bolt.Tx, key []byte) (SaleView, error) {
 
 // Sale returns a sale and its reversals by syssn; ok is false when there is none.
 func (j *Journal) Sale(syssn string) (v SaleView, ok bool, err error) {
-	err = j.db.View(func(tx *bolt.Tx) error {
+	err = j.view(func(tx *bolt.Tx) error {
 		s, found, err := saleTx(tx, syssn)
 		if err != nil || !found {
 			return err
@@ -361,7 +423,7 @@ func (j *Journal) Sale(syssn string) (v SaleView, ok bool, err error) {
 
 // SaleByOutTradeNo returns a sale by its out_trade_no.
 func (j *Journal) SaleByOutTradeNo(otn string) (v SaleView, ok bool, err error) {
-	err = j.db.View(func(tx *bolt.Tx) error {
+	err = j.view(func(tx *bolt.Tx) error {
 		k := tx.Bucket(bSalesOTN).Get(reversed(otn))
 		if k == nil {
 			return nil
@@ -396,7 +458,7 @@ func (j *Journal) RecentSales(after Cursor, limit, days int) (SalesPage, error) 
 	}
 	from := j.now().AddDate(0, 0, -days)
 	var page SalesPage
-	err := j.db.View(func(tx *bolt.Tx) error {
+	err := j.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bSales).Cursor()
 		var k, v []byte
 		if after.IsZero() {
@@ -433,7 +495,7 @@ func (j *Journal) RecentSales(after Cursor, limit, days int) (SalesPage, error) 
 // SalesByAmount returns up to limit sales of exactly this amount, newest first.
 func (j *Journal) SalesByAmount(amount int64, limit int) ([]SaleView, error) {
 	var out []SaleView
-	err := j.db.View(func(tx *bolt.Tx) error {
+	err := j.view(func(tx *bolt.Tx) error {
 		prefix := amountKey(amount, nil)
 		c := tx.Bucket(bSalesAmount).Cursor()
 		// Keys of one amount sort by sale time: walk them backwards from the next amount.
@@ -462,7 +524,7 @@ func (j *Journal) SalesByDigits(tail string, limit int) ([]SaleView, error) {
 		return nil, nil
 	}
 	var out []SaleView
-	err := j.db.View(func(tx *bolt.Tx) error {
+	err := j.view(func(tx *bolt.Tx) error {
 		prefix := reversed(tail)
 		var keys [][]byte
 		for _, idx := range [][]byte{bSalesSysSN, bSalesOTN} {

@@ -92,6 +92,7 @@ func (s *Sandbox) nextFaultLocked(endpoint string) (Fault, bool) {
 // Script is a scripted outcome for one refund or cancel, matched by out_trade_no or amount.
 type Script struct {
 	// RespCD answers at once with this code and records nothing (e.g. 1297, or 1265 with RespErr).
+	// On a cancel it is answered before any rule is checked, so any code can be scripted.
 	RespCD  string
 	RespErr string
 	// SettleTo is the final code of an accepted refund (default 0000); a failure code makes it fail.
@@ -102,6 +103,9 @@ type Script struct {
 	NeverSettle bool
 	// OmitSysSN leaves the reply's own syssn out (a close that did not happen, JP §2.5).
 	OmitSysSN bool
+	// Hollow answers a cancel with 0000 and a syssn of its own but changes nothing: the sale
+	// stays as it was (paid, or open). Both reversal pages warn that a 0000 is not proof.
+	Hollow bool
 	// HiddenQueries keeps an accepted refund out of the next N query results, as if QFPay's
 	// records lagged behind its writes.
 	HiddenQueries int

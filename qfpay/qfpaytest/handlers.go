@@ -259,7 +259,7 @@ func (s *Sandbox) refundLocked(m Merchant, p map[string]string) answer {
 	if partial && paytype.SameDayFullRefundOnly(orig.PayType) && orig.SysTime.In(s.loc).Format("20060102") == now.Format("20060102") {
 		return codeAnswer(m.Key, "1124", "invalid transaction: a same-day card refund is a void and must be for the full amount")
 	}
-	if s.reservedLocked(orig.SysSN)+amount > orig.Amount {
+	if orig.Cancel == qfpay.CancelRefunded || s.reservedLocked(orig.SysSN)+amount > orig.Amount {
 		return codeAnswer(m.Key, "1272", "refund amount exceeds the refundable amount")
 	}
 
@@ -324,24 +324,27 @@ func (s *Sandbox) cancelLocked(m Merchant, ep string, p map[string]string) answe
 	if orig == nil || orig.AppCode != m.AppCode || orig.OrderType != "payment" {
 		return codeAnswer(m.Key, "1268", "order does not exist")
 	}
-	if orig.Cancel != qfpay.CancelNone {
-		return codeAnswer(m.Key, "1263", "order already cancelled")
+	sc, _ := s.scriptLocked(orig.OutTradeNo, orig.Amount)
+	if sc.RespCD != "" {
+		return codeAnswer(m.Key, sc.RespCD, sc.RespErr)
 	}
-	if orig.RespCD == "0000" {
-		return codeAnswer(m.Key, "1260", "order already paid: refund it instead")
-	}
-	if s.cancelEndpoints[orig.PayType] != ep {
-		return codeAnswer(m.Key, "1297", "this order cannot be cancelled through /trade/v1/"+ep)
+	if !sc.Hollow {
+		switch {
+		case orig.Cancel == qfpay.CancelClosed && ep == "close":
+			return codeAnswer(m.Key, "1142", "order already closed")
+		case orig.Cancel != qfpay.CancelNone && orig.Cancel != qfpay.CancelPartlyRefunded && orig.RespCD != "0000":
+			return codeAnswer(m.Key, "1263", "order already cancelled")
+		case orig.RespCD == "0000":
+			return codeAnswer(m.Key, "1260", "order already paid: refund it instead")
+		case s.cancelEndpoints[orig.PayType] != ep:
+			return codeAnswer(m.Key, "1297", "this order cannot be cancelled through /trade/v1/"+ep)
+		}
 	}
 	if amount, ok := parseAmount(p["txamt"]); !ok || amount != orig.Amount {
 		return codeAnswer(m.Key, "1266", "amount wrong")
 	}
 	if p["txdtm"] != orig.TxDtm {
 		return codeAnswer(m.Key, "1267", "order information mismatch")
-	}
-	sc, _ := s.scriptLocked(orig.OutTradeNo, orig.Amount)
-	if sc.RespCD != "" {
-		return codeAnswer(m.Key, sc.RespCD, sc.RespErr)
 	}
 	now := s.now().In(s.loc)
 	fields := map[string]any{
@@ -350,6 +353,10 @@ func (s *Sandbox) cancelLocked(m Merchant, ep string, p map[string]string) answe
 		"chnlsn": "", "respcd": "0000", "resperr": "success", "respmsg": "", "udid": p["udid"],
 	}
 	if sc.OmitSysSN {
+		return answer{body: jsonBody(fields), key: m.Key}
+	}
+	if sc.Hollow {
+		fields["syssn"] = s.newSysSNLocked(now) // an id for a cancel that never took effect
 		return answer{body: jsonBody(fields), key: m.Key}
 	}
 	tx := &Txn{

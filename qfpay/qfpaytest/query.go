@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"qfpos/qfpay"
 )
 
 // queryLocked answers /trade/v1/query: by syssn list (no window), or by out_trade_no list and/or
@@ -27,8 +29,16 @@ func (s *Sandbox) queryLocked(m Merchant, p map[string]string) answer {
 		}
 		size = n
 	}
+	if s.maxPageSize > 0 && size > s.maxPageSize {
+		size = s.maxPageSize
+	}
+	for _, f := range []string{"syssn", "out_trade_no"} {
+		if len(p[f]) > qfpay.MaxIDListLen {
+			return codeAnswer(m.Key, "1104", f+" is longer than 128 characters")
+		}
+	}
 	loc := s.loc
-	if z := p["txzone"]; z != "" {
+	if z := p["txzone"]; z != "" && !s.ignoreTxzone {
 		l, err := parseZone(z)
 		if err != nil {
 			return codeAnswer(m.Key, "1104", "txzone must look like +0800")

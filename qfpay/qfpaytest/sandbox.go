@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"qfpos/qfpay"
 	"qfpos/qfpay/paytype"
 )
 
@@ -99,6 +100,8 @@ type Sandbox struct {
 	refusals        Refusals
 	refusalRng      *rand.Rand
 	refundsSeen     int
+	maxPageSize     int
+	ignoreTxzone    bool
 	sleep           func(time.Duration)
 	log             *slog.Logger
 }
@@ -158,6 +161,14 @@ func WithRefusals(r Refusals) Option {
 		s.refusalRng = rand.New(rand.NewPCG(r.Seed, r.Seed+1))
 	}
 }
+
+// WithMaxPageSize caps query pages at n records whatever page_size asks, and reports the capped
+// page_size in the reply, as a gateway may.
+func WithMaxPageSize(n int) Option { return func(s *Sandbox) { s.maxPageSize = n } }
+
+// WithIgnoreTxzone reads query windows in the sandbox zone (+0800) whatever txzone says: only
+// QFPay's older pages document txzone on query.
+func WithIgnoreTxzone(on bool) Option { return func(s *Sandbox) { s.ignoreTxzone = on } }
 
 // WithStateFile keeps merchants and records in a JSON file, loaded now and saved on every change.
 func WithStateFile(path string) Option { return func(s *Sandbox) { s.statePath = path } }
@@ -250,6 +261,7 @@ type Payment struct {
 	RespCD     string    // 0000 (paid) when empty; 1143 for an unpaid QR order
 	UDID       string
 	GoodsName  string
+	Cancel     string // QFPay's cancel flag (0 when empty): a sale cancelled or refunded elsewhere
 }
 
 // AddPayment records a sale and returns it.
@@ -285,12 +297,65 @@ func (s *Sandbox) AddPayment(p Payment) (Txn, error) {
 	if p.RespCD == "" {
 		p.RespCD = "0000"
 	}
+	if p.Cancel == "" {
+		p.Cancel = qfpay.CancelNone
+	}
 	tx := &Txn{
 		AppCode: p.AppCode, SysSN: p.SysSN, OutTradeNo: p.OutTradeNo, OrderType: "payment",
 		PayType: p.PayType, Currency: p.Currency, Amount: p.Amount, TxDtm: t.Format(txdtmLayout),
-		SysTime: t, RespCD: p.RespCD, Cancel: "0", UDID: p.UDID, GoodsName: p.GoodsName,
+		SysTime: t, RespCD: p.RespCD, Cancel: p.Cancel, UDID: p.UDID, GoodsName: p.GoodsName,
 	}
 	s.insertLocked(tx)
+	s.saveLocked()
+	return *tx, nil
+}
+
+// Refund describes a refund made outside the terminal under test: at another till or in QFPay's
+// merchant portal.
+type Refund struct {
+	AppCode    string
+	OrigSysSN  string
+	OutTradeNo string // generated when empty
+	Amount     int64
+	Time       time.Time // the sandbox clock when zero
+	RespCD     string    // 0000 when empty; 1143 for one still processing
+	UDID       string
+}
+
+// AddRefund records a refund of a paid sale as if another terminal had made it, and updates the
+// sale's cancel flag. It keeps the money rules: never more than what is left.
+func (s *Sandbox) AddRefund(r Refund) (Txn, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	orig, ok := s.bySysSN[r.OrigSysSN]
+	if !ok || orig.OrderType != "payment" || orig.AppCode != r.AppCode {
+		return Txn{}, fmt.Errorf("no payment %s", r.OrigSysSN)
+	}
+	if orig.RespCD != "0000" || r.Amount <= 0 || s.reservedLocked(orig.SysSN)+r.Amount > orig.Amount {
+		return Txn{}, fmt.Errorf("payment %s cannot be refunded %d", r.OrigSysSN, r.Amount)
+	}
+	t := r.Time
+	if t.IsZero() {
+		t = s.now()
+	}
+	t = t.In(s.loc)
+	if r.OutTradeNo == "" {
+		r.OutTradeNo = fmt.Sprintf("ELSEWHERE%s%06d", t.Format("20060102150405"), s.rng.IntN(1_000_000))
+	}
+	if _, dup := s.byOTN[otnKey(r.AppCode, r.OutTradeNo)]; dup {
+		return Txn{}, fmt.Errorf("out_trade_no %s exists", r.OutTradeNo)
+	}
+	if r.RespCD == "" {
+		r.RespCD = "0000"
+	}
+	tx := &Txn{AppCode: r.AppCode, SysSN: s.newSysSNLocked(t), OutTradeNo: r.OutTradeNo, OrigSysSN: orig.SysSN,
+		OrderType: "refund", Endpoint: "refund", PayType: orig.PayType, Currency: orig.Currency, Amount: r.Amount,
+		TxDtm: t.Format(txdtmLayout), SysTime: t, RespCD: r.RespCD, Cancel: qfpay.CancelNone, UDID: r.UDID}
+	if r.RespCD != "0000" {
+		tx.SettleTo, tx.NeverSettle = "0000", true
+	}
+	s.insertLocked(tx)
+	s.refreshFlagLocked(orig)
 	s.saveLocked()
 	return *tx, nil
 }

@@ -36,7 +36,7 @@ func newRig(t *testing.T, opts ...Option) rig {
 func (r rig) client(t *testing.T, opts ...qfpay.Option) *qfpay.Client {
 	t.Helper()
 	c, err := qfpay.New(TestMerchant.AppCode, TestMerchant.Key, append([]qfpay.Option{qfpay.WithBaseURL(r.base),
-		qfpay.WithClock(r.clock.now), qfpay.WithLocation(HongKong), qfpay.WithRateLimit(0, 0)}, opts...)...)
+		qfpay.WithClock(r.clock.now), qfpay.WithRateLimit(0, 0)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -458,5 +458,123 @@ func TestRefusals(t *testing.T) {
 	joined := strings.Join(codes, ",")
 	if codes[0] != "0000" || !strings.Contains(joined, "1269") || strings.Count(joined, "0000") < 2 {
 		t.Fatalf("codes %s", joined)
+	}
+}
+
+// TestCancelAnswersAnyScriptedCode: a cancel can be made to meet any code, even on a sale the
+// rules would answer otherwise, and a hollow 0000 leaves the sale as it was.
+func TestCancelAnswersAnyScriptedCode(t *testing.T) {
+	r := newRig(t)
+	c := r.client(t)
+	at := r.clock.t.Add(-10 * time.Minute)
+	paid := r.pay(t, 1000, "800101", "", "", at)
+	r.sb.ScriptOutTradeNo(paid.OutTradeNo, Script{Hollow: true, Times: 1})
+	reply, err := c.Reverse(context.Background(), qfpay.CancelRequest{SysSN: paid.SysSN, Amount: 1000, TxDtm: paid.TxDtm})
+	if err != nil || reply.RespCD != "0000" || reply.SysSN == "" {
+		t.Fatalf("hollow reversal: %v %+v", err, reply)
+	}
+	if tx, _ := r.sb.Txn(paid.SysSN); tx.RespCD != "0000" || tx.Cancel != qfpay.CancelNone {
+		t.Fatalf("a hollow 0000 changed the sale: %+v", tx)
+	}
+	for _, code := range []string{"1142", "1181", "1143", "1260"} {
+		unpaid := r.pay(t, 1000, "800101", "1143", "", at)
+		r.sb.ScriptOutTradeNo(unpaid.OutTradeNo, Script{RespCD: code})
+		reply, _ := c.Reverse(context.Background(), qfpay.CancelRequest{SysSN: unpaid.SysSN, Amount: 1000, TxDtm: unpaid.TxDtm})
+		if reply.RespCD != code {
+			t.Errorf("scripted %s, answered %s", code, reply.RespCD)
+		}
+	}
+	// Closing an order that is already closed is 1142.
+	cpm := r.pay(t, 600, "800208", "1143", "", at)
+	req := qfpay.CancelRequest{SysSN: cpm.SysSN, Amount: 600, TxDtm: cpm.TxDtm}
+	if reply, _ := c.Close(context.Background(), req); reply.RespCD != "0000" {
+		t.Fatalf("first close: %+v", reply)
+	}
+	qr := r.pay(t, 600, "800201", "1143", "", at)
+	if reply, _ := c.Reverse(context.Background(), qfpay.CancelRequest{SysSN: qr.SysSN, Amount: 600, TxDtm: qr.TxDtm}); reply.RespCD != "0000" {
+		t.Fatalf("reversal of WeChat MPM: %+v", reply)
+	}
+	if tx, _ := r.sb.Txn(qr.SysSN); tx.Cancel != qfpay.CancelClosed {
+		t.Fatalf("flag after reversal %q", tx.Cancel)
+	}
+	r.sb.cancelEndpoints["800201"] = "close"
+	if reply, _ := c.Close(context.Background(), qfpay.CancelRequest{SysSN: qr.SysSN, Amount: 600, TxDtm: qr.TxDtm}); reply.RespCD != "1142" {
+		t.Fatalf("second close: %+v", reply)
+	}
+}
+
+func TestPagesCappedBelowAsked(t *testing.T) {
+	r := newRig(t, WithMaxPageSize(20))
+	c := r.client(t)
+	for i := range 45 {
+		r.pay(t, int64(1000+i), "800208", "", "", r.clock.t.Add(-time.Duration(i+1)*time.Minute))
+	}
+	page, err := c.Query(context.Background(), qfpay.QueryRequest{PageSize: 100})
+	if err != nil || len(page.Records) != 20 || page.PageSize != 20 || page.Last() {
+		t.Fatalf("first page: %v %d records, page_size %d", err, len(page.Records), page.PageSize)
+	}
+	n := 0
+	for _, err := range c.QueryAll(context.Background(), qfpay.QueryRequest{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 45 {
+		t.Fatalf("walked %d of 45", n)
+	}
+}
+
+// TestIgnoreTxzone: windows read as +0800 whatever txzone says, as a gateway that ignores it would.
+func TestIgnoreTxzone(t *testing.T) {
+	for _, ignore := range []bool{false, true} {
+		r := newRig(t, WithIgnoreTxzone(ignore))
+		sale := r.pay(t, 1000, "800208", "", "", time.Date(2026, 11, 21, 14, 0, 0, 0, HongKong))
+		utc := r.client(t, qfpay.WithZone(time.UTC))
+		// 06:00 UTC is 14:00 in +0800: the window holds the sale only if txzone is honoured.
+		page, err := utc.Query(context.Background(), qfpay.QueryRequest{OutTradeNos: []string{sale.OutTradeNo},
+			Start: time.Date(2026, 11, 21, 5, 50, 0, 0, time.UTC), End: time.Date(2026, 11, 21, 6, 10, 0, 0, time.UTC)})
+		if err != nil || (len(page.Records) == 1) == ignore {
+			t.Fatalf("ignore=%v: %v %d records", ignore, err, len(page.Records))
+		}
+	}
+}
+
+// TestRefundsMadeElsewhere: a refund at another till counts against what is left, and the sale's
+// flag says so.
+func TestRefundsMadeElsewhere(t *testing.T) {
+	r := newRig(t)
+	c := r.client(t)
+	sale := r.pay(t, 5000, "800208", "", "", r.clock.t.Add(-time.Hour))
+	if _, err := r.sb.AddRefund(Refund{AppCode: TestMerchant.AppCode, OrigSysSN: sale.SysSN, Amount: 2000, UDID: "POS-02"}); err != nil {
+		t.Fatal(err)
+	}
+	if tx, _ := r.sb.Txn(sale.SysSN); tx.Cancel != qfpay.CancelPartlyRefunded {
+		t.Fatalf("flag %q", tx.Cancel)
+	}
+	if got := code(t, c, sale.SysSN, "RF_rest", 3001); got != "1272" {
+		t.Fatalf("over what is left: %s", got)
+	}
+	if _, err := r.sb.AddRefund(Refund{AppCode: TestMerchant.AppCode, OrigSysSN: sale.SysSN, Amount: 3001}); err == nil {
+		t.Fatal("AddRefund over-refunded")
+	}
+	tx, err := r.sb.AddPayment(Payment{AppCode: TestMerchant.AppCode, Amount: 900, PayType: "800208", Cancel: qfpay.CancelRefunded})
+	if err != nil || tx.Cancel != qfpay.CancelRefunded {
+		t.Fatalf("flagged payment: %v %+v", err, tx)
+	}
+	if got := code(t, c, tx.SysSN, "RF_flagged", 100); got != "1272" {
+		t.Fatalf("refund of a sale QFPay shows refunded: %s", got)
+	}
+	if err := r.sb.CheckLedger(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestIDListsWithinTheField(t *testing.T) {
+	r := newRig(t)
+	long := strings.Repeat("1234567890,", 12) + "123456789" // 141 characters
+	body := rawPost(t, r.base+"/trade/v1/query", url.Values{"syssn": {long}})
+	if !strings.Contains(body, `"respcd":"1104"`) {
+		t.Fatalf("141-character syssn list: %s", body)
 	}
 }

@@ -99,7 +99,7 @@ func Start(o Options) (*Demo, error) {
 		return nil, d.fail(err)
 	}
 	client, err := qfpay.New(creds.AppCode, creds.Key, qfpay.WithBaseURL(d.server.URL), qfpay.WithUDID(d.UDID),
-		qfpay.WithClock(o.Clock.Now), qfpay.WithLocation(loc), qfpay.WithLogger(o.Logger), qfpay.WithRateLimit(0, 0))
+		qfpay.WithClock(o.Clock.Now), qfpay.WithLogger(o.Logger), qfpay.WithRateLimit(0, 0))
 	if err != nil {
 		return nil, d.fail(err)
 	}
