@@ -232,7 +232,7 @@ func TestStatusPaneFollowsUpdates(t *testing.T) {
 	}
 	r.State, r.RespCD, r.Finished, r.Updated, r.SysSN = storage.StateFailed, "1272", fixedAt, fixedAt.Add(time.Second), "R9"
 	send(a, updateMsg(reversal.Update{Reversal: r, Event: storage.Event{Type: storage.EventQuery, Code: "1272"}}))
-	if v := a.View(); !strings.Contains(v, "✗ Refund 10.00 HKD") || !strings.Contains(v, "· failed ·") || !strings.Contains(v, "The refund is more than what is left to refund.") {
+	if v := a.View(); !strings.Contains(v, "✗ Refund 10.00 HKD") || !strings.Contains(v, "· failed ·") || !strings.Contains(v, "QFPay has already refunded part of this sale") {
 		t.Fatalf("failure not explained:\n%s", v)
 	}
 	// q with one operation in flight asks first; n stays; x clears finished rows.

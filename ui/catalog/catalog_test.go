@@ -67,7 +67,7 @@ func TestTranslationWorks(t *testing.T) {
 func TestCodesAreInTheCatalog(t *testing.T) {
 	en := New(language.English)
 	exp, next := en.Code("1272", "")
-	if !strings.Contains(exp, "more than what is left") || next == "" {
+	if !strings.Contains(exp, "already refunded part") || next == "" {
 		t.Fatalf("%q %q", exp, next)
 	}
 	all := map[Key]bool{}
