@@ -20,7 +20,6 @@ import (
 
 	"qfpos/qfpay"
 	"qfpos/qfpay/money"
-	"qfpos/qfpay/paytype"
 	"qfpos/qfpay/qfpaytest"
 	"qfpos/reversal"
 	"qfpos/storage"
@@ -741,19 +740,8 @@ func terminalFor(cfg reversal.Config, udid string) ui.Terminal {
 	case qfpay.Presets["production"]:
 		env = ui.EnvProduction
 	}
-	endpoints := paytype.DefaultCancelEndpoints()
-	for pt, ep := range cfg.QFPay.CancelEndpoint {
-		endpoints[pt] = ep
-	}
 	return ui.Terminal{UDID: udid, Cashier: cfg.Terminal.Cashier, Environment: env, Gateway: cfg.QFPay.BaseURL,
-		Currency: money.MustLookup(cfg.Terminal.Currency), Location: cfg.Location, RecentDays: cfg.Journal.RecentDays,
-		CancelEndpoint: func(pt string) (string, bool) {
-			ep, ok := endpoints[pt]
-			if !ok {
-				return "reversal", false
-			}
-			return ep, true
-		}}
+		Currency: money.MustLookup(cfg.Terminal.Currency), Location: cfg.Location, RecentDays: cfg.Journal.RecentDays}
 }
 
 // cmdTUI runs the refund desk on the configured gateway and journal.

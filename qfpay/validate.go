@@ -131,6 +131,9 @@ func checkDigits(field, v string, n int) error {
 	return nil
 }
 
+// CheckPayType validates a pay_type (six digits).
+func CheckPayType(v string) error { return checkDigits("pay_type", v, 6) }
+
 func (r RefundRequest) validate() error {
 	if err := CheckTransactionID("syssn", r.SysSN); err != nil {
 		return err

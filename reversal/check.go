@@ -9,9 +9,6 @@ import (
 	"qfpos/storage"
 )
 
-// queryChunk is how many ids go into one query (QFPay pages hold 100 records).
-const queryChunk = 50
-
 // found is what QFPay's query knows of one operation: its own record (refunds) or the sale's
 // record (cancels).
 type found struct {
@@ -31,48 +28,66 @@ func (d *Desk) check(ctx context.Context, rs []storage.Reversal) {
 	}
 }
 
-// lookup finds each operation's record: refunds by their own out_trade_no within windows around
-// their times (one query per calendar month touched, decision D10), cancels through the sale's
-// record by syssn.
+// refundWindow is where QFPay's record of a refund surely lies: from a day before it was
+// journaled to a day after its last send (D10′), never past the next hour.
+func refundWindow(r storage.Reversal, now time.Time) (time.Time, time.Time) {
+	last := r.Created
+	if r.LastSent.After(last) {
+		last = r.LastSent
+	}
+	return r.Created.Add(-24 * time.Hour), minTime(last.Add(24*time.Hour), now.Add(time.Hour))
+}
+
+// lookup finds each operation's record (D10′): a refund by its own syssn once a verified reply
+// gave it (no window needed), else by its out_trade_no within refundWindow, one query per QFPay
+// calendar month touched; a cancel through the sale's record by syssn. Ids go in batches that
+// fit the query's fields.
 func (d *Desk) lookup(ctx context.Context, rs []storage.Reversal) (map[uint64]found, error) {
 	out := map[uint64]found{}
-	loc := d.j.Location()
-	now := d.clock.Now().In(loc)
+	now := d.clock.Now()
 	type window struct {
 		start, end time.Time
 		otns       []string
 	}
 	months := map[string]*window{}
-	var sales []string
+	var bySysSNIDs, sales []string
 	for _, r := range rs {
-		if r.Kind == storage.KindCancel {
+		switch {
+		case r.Kind == storage.KindCancel:
 			sales = append(sales, r.SaleSysSN)
-			continue
-		}
-		for _, w := range monthWindows(r.Created.Add(-10*time.Minute), now.Add(10*time.Minute), loc) {
-			key := w[0].Format("2006-01")
-			if m := months[key]; m != nil {
-				m.start, m.end = minTime(m.start, w[0]), maxTime(m.end, w[1])
-				m.otns = append(m.otns, r.OutTradeNo)
-			} else {
-				months[key] = &window{start: w[0], end: w[1], otns: []string{r.OutTradeNo}}
+		case r.SysSN != "":
+			bySysSNIDs = append(bySysSNIDs, r.SysSN)
+		default:
+			from, to := refundWindow(r, now)
+			for _, w := range qfpay.MonthWindows(from, to, d.zone) {
+				key := w[0].Format("2006-01")
+				if m := months[key]; m != nil {
+					m.start, m.end = minTime(m.start, w[0]), maxTime(m.end, w[1])
+					m.otns = append(m.otns, r.OutTradeNo)
+				} else {
+					months[key] = &window{start: w[0], end: w[1], otns: []string{r.OutTradeNo}}
+				}
 			}
 		}
 	}
-	byOTN := map[string]qfpay.Record{}
+	byOTN, bySysSN, bySale := map[string]qfpay.Record{}, map[string]qfpay.Record{}, map[string]qfpay.Record{}
 	for _, w := range months {
-		for i := 0; i < len(w.otns); i += queryChunk {
-			ids := w.otns[i:min(i+queryChunk, len(w.otns))]
+		for _, ids := range qfpay.BatchIDs(w.otns) {
 			if err := d.query(ctx, qfpay.QueryRequest{OutTradeNos: ids, Start: w.start, End: w.end}, func(rec qfpay.Record) {
-				byOTN[rec.OutTradeNo] = rec
+				if rec.OrderType == "" || rec.OrderType == "refund" {
+					byOTN[rec.OutTradeNo] = rec
+				}
 			}); err != nil {
 				return nil, err
 			}
 		}
 	}
-	bySale := map[string]qfpay.Record{}
-	for i := 0; i < len(sales); i += queryChunk {
-		ids := sales[i:min(i+queryChunk, len(sales))]
+	for _, ids := range qfpay.BatchIDs(bySysSNIDs) {
+		if err := d.query(ctx, qfpay.QueryRequest{SysSNs: ids}, func(rec qfpay.Record) { bySysSN[rec.SysSN] = rec }); err != nil {
+			return nil, err
+		}
+	}
+	for _, ids := range qfpay.BatchIDs(sales) {
 		if err := d.query(ctx, qfpay.QueryRequest{SysSNs: ids}, func(rec qfpay.Record) {
 			if rec.OrderType == "" || rec.OrderType == "payment" {
 				bySale[rec.SysSN] = rec
@@ -82,13 +97,17 @@ func (d *Desk) lookup(ctx context.Context, rs []storage.Reversal) (map[uint64]fo
 		}
 	}
 	for _, r := range rs {
-		if r.Kind == storage.KindCancel {
-			rec, ok := bySale[r.SaleSysSN]
-			out[r.ID] = found{rec, ok}
-		} else {
-			rec, ok := byOTN[r.OutTradeNo]
-			out[r.ID] = found{rec, ok}
+		var rec qfpay.Record
+		var ok bool
+		switch {
+		case r.Kind == storage.KindCancel:
+			rec, ok = bySale[r.SaleSysSN]
+		case r.SysSN != "":
+			rec, ok = bySysSN[r.SysSN]
+		default:
+			rec, ok = byOTN[r.OutTradeNo]
 		}
+		out[r.ID] = found{rec, ok}
 	}
 	return out, nil
 }
@@ -139,17 +158,20 @@ func (d *Desk) queryFailed(r storage.Reversal, err error) {
 		state = storage.StateSent
 	}
 	d.transition(r, storage.Change{State: state, NextCheck: next,
-		Event: storage.Event{Type: storage.EventQuery, Message: "query failed: " + qfpay.Classify(nil, err).Reason}})
+		Event: storage.Event{Type: storage.EventQuery, Message: "query failed: " + qfpay.Classify(nil, err).Reason}}, ReachDown)
 }
 
 // applyQuery journals what the query found: final outcomes end the operation, processing keeps
 // polling, and "no such operation" allows an identical resend after a safe delay — the only
-// reason to resend.
+// reason to resend, and never for a cancel QFPay has answered.
 func (d *Desk) applyQuery(ctx context.Context, r storage.Reversal, f found) {
 	now := d.clock.Now()
 	ev := storage.Event{Type: storage.EventQuery}
 	if r.Kind == storage.KindCancel {
-		f = d.cancelResult(r, f)
+		var done bool
+		if f, done = d.cancelResult(r, f); done {
+			return
+		}
 	}
 	if f.ok {
 		info := qfpay.LookupCode(f.rec.RespCD, f.rec.ErrMsg)
@@ -157,32 +179,38 @@ func (d *Desk) applyQuery(ctx context.Context, r storage.Reversal, f found) {
 		switch info.Class {
 		case qfpay.ClassFinalOK:
 			ev.Message = "QFPay confirms it is done"
-			d.transition(r, storage.Change{State: storage.StateSucceeded, SysSN: f.rec.SysSN, RespCD: f.rec.RespCD, Event: ev})
-			return
+			if r.Kind == storage.KindCancel && r.RespCD != "0000" && cancelDoneCodes[r.RespCD] {
+				ev.Message = "QFPay confirms the order was already cancelled: nothing was charged"
+			}
+			d.transition(r, storage.Change{State: storage.StateSucceeded, SysSN: f.rec.SysSN, RespCD: f.rec.RespCD, Event: ev}, ReachOK)
 		case qfpay.ClassPending, qfpay.ClassUnknown:
 			state, next := d.nextCheck(r)
 			ev.Message = "QFPay is still processing"
-			d.transition(r, storage.Change{State: state, SysSN: f.rec.SysSN, RespCD: f.rec.RespCD, NextCheck: next, Event: ev})
-			return
+			d.transition(r, storage.Change{State: state, SysSN: f.rec.SysSN, RespCD: f.rec.RespCD, NextCheck: next, Event: ev}, ReachOK)
 		default:
 			ev.Message = info.Explanation + " " + info.Next
-			d.transition(r, storage.Change{State: storage.StateFailed, SysSN: f.rec.SysSN, RespCD: f.rec.RespCD, RespErr: f.rec.ErrMsg, Event: ev})
-			return
+			d.transition(r, storage.Change{State: storage.StateFailed, SysSN: f.rec.SysSN, RespCD: f.rec.RespCD, RespErr: f.rec.ErrMsg, Event: ev}, ReachOK)
 		}
+		return
 	}
 	// QFPay has no such operation.
 	last := qfpay.LookupCode(r.RespCD, r.RespErr)
 	ev.Message = "QFPay has no such operation"
-	if r.RespCD != "" && (last.Class == qfpay.ClassFinal || last.Class == qfpay.ClassRetryLater) {
-		// A refusal that had to be confirmed: confirmed, nothing happened.
+	refusal := r.RespCD != "" && (last.Class == qfpay.ClassFinal || last.Class == qfpay.ClassRetryLater)
+	sinceSend := now.Sub(r.LastSent)
+	switch {
+	case refusal && (r.Attempts <= 1 || sinceSend >= d.p.ResendAfter):
+		// A refusal confirmed: nothing happened. A refused resend is confirmed only a safe delay
+		// after it, when the first send would have shown up (D20).
 		ev.Code, ev.Message = r.RespCD, last.Explanation+" "+last.Next
-		d.transition(r, storage.Change{State: storage.StateFailed, Event: ev})
+		d.transition(r, storage.Change{State: storage.StateFailed, Event: ev}, ReachOK)
 		return
-	}
-	resends := max(r.Attempts-1, 0)
-	if now.Sub(r.LastSent) >= d.p.ResendAfter && resends < d.p.MaxResends {
+	case refusal:
+	case r.Kind == storage.KindCancel && r.Answered:
+		ev.Message = "the sale is still open at QFPay; QFPay answered the cancel, so it is not sent again"
+	case sinceSend >= d.p.ResendAfter && max(r.Attempts-1, 0) < d.p.MaxResends:
 		if r, ok := d.transition(r, storage.Change{State: r.State, NextCheck: now,
-			Event: storage.Event{Type: storage.EventQuery, Message: "QFPay has no such operation; sending the identical request again"}}); ok {
+			Event: storage.Event{Type: storage.EventQuery, Message: "QFPay has no such operation; sending the identical request again"}}, ReachOK); ok {
 			d.send(ctx, r)
 		}
 		return
@@ -191,35 +219,47 @@ func (d *Desk) applyQuery(ctx context.Context, r storage.Reversal, f found) {
 	if state == storage.StateUnknown {
 		ev.Message = "Outcome unknown — still checking. Do not refund again."
 	}
-	d.transition(r, storage.Change{State: state, NextCheck: next, Event: ev})
+	d.transition(r, storage.Change{State: state, NextCheck: next, Event: ev}, ReachOK)
 }
 
-// cancelResult reads a cancel's outcome from the sale's record: cancel flag 1 or 2 means it
-// happened; a sale that is still open means it did not (as if not found); a sale paid after all
-// means the cancel cannot happen.
-func (d *Desk) cancelResult(r storage.Reversal, f found) found {
+// cancelResult reads a cancel's outcome from the sale's record (D17, D19) and journals what the
+// record says of the sale. Cancelled (flag 1, 2 or 3) means it happened; not paid means nothing
+// was charged, which settles it once QFPay answered the cancel as done; paid means the customer
+// was charged: the sale is marked paid and the cancel ends (done is true then). A sale that is
+// still open is "not found".
+func (d *Desk) cancelResult(r storage.Reversal, f found) (found, bool) {
 	if !f.ok {
-		return f
+		return f, false
 	}
+	d.noteSaleRecord(r.SaleSysSN, f.rec)
+	ref := r.SysSN
+	if ref == "" {
+		ref = f.rec.SysSN // settled by query: keep QFPay's reference of the sale's record
+	}
+	done := found{rec: qfpay.Record{RespCD: "0000", SysSN: ref}, ok: true}
 	switch f.rec.Cancel {
-	case qfpay.CancelReversed, qfpay.CancelClosed:
-		return found{rec: qfpay.Record{RespCD: "0000", SysSN: r.SysSN}, ok: true}
+	case qfpay.CancelReversed, qfpay.CancelClosed, qfpay.CancelRefunded:
+		return done, false
 	}
 	if f.rec.RespCD == "0000" {
-		d.markPaid(r.SaleSysSN)
-		return found{rec: qfpay.Record{RespCD: "1260", ErrMsg: fmt.Sprintf("sale %s was paid after all", r.SaleSysSN)}, ok: true}
+		ev := storage.Event{Type: storage.EventQuery, Code: f.rec.RespCD, Message: fmt.Sprintf("QFPay's record shows sale %s paid", r.SaleSysSN)}
+		d.cancelFoundPaid(r, storage.Change{RespErr: "paid at QFPay (enquiry)", Event: ev}, ReachOK)
+		return found{}, true
 	}
-	return found{}
+	if cancelDoneCodes[r.RespCD] && qfpay.LookupCode(f.rec.RespCD, "").Class != qfpay.ClassFinalOK {
+		return done, false // QFPay answered the cancel as done and the sale was never paid
+	}
+	return found{}, false
 }
 
-// markPaid records in the journal that QFPay reports the sale as paid.
-func (d *Desk) markPaid(syssn string) {
+// noteSaleRecord keeps what a query of the sale showed: its cancel flag, and its status when it
+// moved forward (D21).
+func (d *Desk) noteSaleRecord(syssn string, rec qfpay.Record) {
 	v, ok, err := d.j.Sale(syssn)
-	if err != nil || !ok || v.RespCD == "0000" {
+	if err != nil || !ok || (v.QFPay.Cancel == rec.Cancel && v.RespCD == rec.RespCD) {
 		return
 	}
-	v.Sale.RespCD = "0000"
-	if _, err := d.j.PutSale(v.Sale); err != nil {
-		d.log.Error("recording that a sale was paid", "syssn", syssn, "err", err)
+	if _, err := d.j.UpdateRemote(syssn, storage.RemoteUpdate{RespCD: rec.RespCD, Cancel: rec.Cancel, Checked: d.clock.Now()}); err != nil {
+		d.log.Error("recording QFPay's record of a sale", "syssn", syssn, "err", err)
 	}
 }

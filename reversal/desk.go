@@ -26,6 +26,8 @@ type Gateway interface {
 	Reverse(ctx context.Context, r qfpay.CancelRequest) (*qfpay.Reply, error)
 	Close(ctx context.Context, r qfpay.CancelRequest) (*qfpay.Reply, error)
 	Query(ctx context.Context, q qfpay.QueryRequest) (*qfpay.QueryPage, error)
+	// Zone is the merchant's QFPay zone: query windows and calendar months are QFPay's.
+	Zone() *time.Location
 }
 
 // Request is what the cashier asked for.
@@ -42,7 +44,20 @@ type Request struct {
 type Update struct {
 	Reversal storage.Reversal
 	Event    storage.Event
+	// Reach is what this step learnt of the way to QFPay: ReachOK when QFPay answered (a reply
+	// or a query result), ReachDown when a request got no answer, ReachNone when nothing was asked.
+	Reach Reach
 }
+
+// Reach says whether the last request to QFPay got an answer.
+type Reach int
+
+// Reach values.
+const (
+	ReachNone Reach = iota
+	ReachOK
+	ReachDown
+)
 
 // ErrFullAmountToday refuses a partial refund of a card sale on its own day (decision D3).
 var ErrFullAmountToday = errors.New("a card sale refunded on its own day is a void: it must be the full amount")
@@ -60,6 +75,7 @@ type Desk struct {
 	ids       io.Reader
 	udid      string
 	cancelMap map[string]string
+	zone      *time.Location
 	log       *slog.Logger
 
 	mu      sync.Mutex
@@ -114,6 +130,7 @@ func New(j *storage.Journal, gw Gateway, opts ...Option) *Desk {
 	for _, o := range opts {
 		o(d)
 	}
+	d.zone = gw.Zone()
 	return d
 }
 
@@ -145,12 +162,12 @@ func (d *Desk) Subscribe() (<-chan Update, func()) {
 	}
 }
 
-func (d *Desk) publish(r storage.Reversal, e storage.Event) {
+func (d *Desk) publish(r storage.Reversal, e storage.Event, reach Reach) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for _, ch := range d.subs {
 		select {
-		case ch <- Update{Reversal: r, Event: e}:
+		case ch <- Update{Reversal: r, Event: e, Reach: reach}:
 		default:
 			d.log.Warn("subscriber too slow; update dropped", "reversal", r.ID)
 		}
@@ -189,10 +206,18 @@ func (d *Desk) release(rs ...storage.Reversal) {
 
 // cancelEndpoint is the endpoint that cancels a sale of this pay type first.
 func (d *Desk) cancelEndpoint(payType string) string {
+	ep, _ := d.CancelRoute(payType)
+	return ep
+}
+
+// CancelRoute names the endpoint that cancels a sale of this pay type first, and whether QFPay
+// (or the configuration) lists one. An unlisted pay type goes to close first — "for other
+// wallets refer to the Close API" (D19) — then to reversal.
+func (d *Desk) CancelRoute(payType string) (endpoint string, listed bool) {
 	if ep := d.cancelMap[payType]; ep != "" {
-		return ep
+		return ep, true
 	}
-	return "reversal" // QFPay lists none: try reversal, then close
+	return "close", false
 }
 
 func otherEndpoint(ep string) string {
@@ -219,12 +244,23 @@ func (d *Desk) Start(ctx context.Context, req Request) (storage.Reversal, error)
 	if !ok {
 		return storage.Reversal{}, &storage.RuleError{Err: storage.ErrNotFound, SaleSysSN: req.SaleSysSN}
 	}
-	now := d.clock.Now().In(d.j.Location())
+	var note string
+	if req.Kind == storage.KindRefund && v.Open == nil && v.Status() == storage.PaymentPaid && !v.Cancelled {
+		// Refunds made at other tills count: read the sale's record at QFPay first (D21).
+		if v, note, err = d.refreshBeforeRefund(ctx, v); err != nil {
+			return storage.Reversal{}, err
+		}
+		if ctx.Err() != nil {
+			return storage.Reversal{}, ctx.Err()
+		}
+	}
+	now := d.clock.Now().In(d.zone)
 	in := storage.Intent{Kind: req.Kind, SaleSysSN: v.SysSN, Reason: req.Reason, Cashier: req.Cashier,
-		Approver: req.Approver, UDID: d.udid}
+		Approver: req.Approver, UDID: d.udid, Note: note}
 	prefix := "RF"
 	switch req.Kind {
 	case storage.KindRefund:
+		// txdtm is the refund's request time on QFPay's clock (D13′).
 		in.Endpoint, in.Amount, in.TxDtm = "refund", req.Amount, now.Format(storage.TxDtmLayout)
 		if v.Open == nil && v.Status() == storage.PaymentPaid && !v.Cancelled {
 			if in.Amount == 0 {
@@ -233,7 +269,7 @@ func (d *Desk) Start(ctx context.Context, req Request) (storage.Reversal, error)
 					return storage.Reversal{}, ErrNothingLeft
 				}
 			}
-			if paytype.SameDayFullRefundOnly(v.PayType) && sameDay(v.Time, now) && in.Amount != v.Amount {
+			if paytype.SameDayFullRefundOnly(v.PayType) && sameDay(v.Time, now, d.zone) && in.Amount != v.Amount {
 				return storage.Reversal{}, ErrFullAmountToday
 			}
 		}
@@ -250,7 +286,7 @@ func (d *Desk) Start(ctx context.Context, req Request) (storage.Reversal, error)
 	if err != nil {
 		return storage.Reversal{}, err
 	}
-	d.publish(r, storage.Event{At: r.Created, Type: storage.EventIntent, State: r.State})
+	d.publish(r, storage.Event{At: r.Created, Type: storage.EventIntent, State: r.State, Message: note}, ReachNone)
 	// Send it here unless Run's loop, which sends every pending operation it sees, got to it first.
 	if len(d.claim([]storage.Reversal{r})) == 1 {
 		r = d.send(ctx, r)
@@ -260,8 +296,9 @@ func (d *Desk) Start(ctx context.Context, req Request) (storage.Reversal, error)
 	return r, nil
 }
 
-func sameDay(a, b time.Time) bool {
-	b = b.In(a.Location())
+// sameDay reports whether a and b fall on one calendar day in zone.
+func sameDay(a, b time.Time, zone *time.Location) bool {
+	a, b = a.In(zone), b.In(zone)
 	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
 }
 

@@ -231,8 +231,11 @@ func TestCancelUsesTheMappedEndpoint(t *testing.T) {
 	h.run()
 	qr := h.sale(8800, "800101", "1143")
 	r, err := h.d.Start(context.Background(), Request{Kind: storage.KindCancel, SaleSysSN: qr.SysSN})
-	if err != nil || r.Endpoint != "reversal" || r.State != storage.StateSucceeded {
-		t.Fatalf("%+v %v", r, err)
+	if err != nil || r.Endpoint != "reversal" || r.State != storage.StateProcessing || r.RespCD != "0000" {
+		t.Fatalf("a 0000 is confirmed by an enquiry before it is final: %+v %v", r, err)
+	}
+	if r = h.follow(r.ID); r.State != storage.StateSucceeded {
+		t.Fatalf("after the enquiry: %+v", r)
 	}
 	form := h.writes("reversal")[0].Form
 	if form.Get("syssn") != qr.SysSN || form.Get("out_trade_no") != qr.OutTradeNo || form.Get("txdtm") != qr.TxDtm || form.Get("txamt") != "8800" {

@@ -51,20 +51,29 @@ type setup struct {
 	desk    []Option
 	policy  func(*Policy)
 	strict  bool
+	start   time.Time      // the virtual clock's start (default 2026-11-21 15:00 in +08:00)
+	local   *time.Location // the terminal's zone (default +08:00)
+	client  []qfpay.Option
 }
 
 func newHarness(t testing.TB, s setup) *harness {
 	t.Helper()
-	clock := NewVirtualClock(time.Date(2026, 11, 21, 15, 0, 0, 0, hk))
+	if s.start.IsZero() {
+		s.start = time.Date(2026, 11, 21, 15, 0, 0, 0, hk)
+	}
+	if s.local == nil {
+		s.local = hk
+	}
+	clock := NewVirtualClock(s.start)
 	sb, base := qfpaytest.NewTest(t, append([]qfpaytest.Option{qfpaytest.WithClock(clock.Now),
 		qfpaytest.WithSettle(qfpaytest.Settle{})}, s.sandbox...)...)
-	client, err := qfpay.New(qfpaytest.TestMerchant.AppCode, qfpaytest.TestMerchant.Key, qfpay.WithBaseURL(base),
+	client, err := qfpay.New(qfpaytest.TestMerchant.AppCode, qfpaytest.TestMerchant.Key, append([]qfpay.Option{qfpay.WithBaseURL(base),
 		qfpay.WithClock(clock.Now), qfpay.WithUDID("POS-01"), qfpay.WithRateLimit(0, 0),
-		qfpay.WithStrictResponseSignature(s.strict))
+		qfpay.WithStrictResponseSignature(s.strict)}, s.client...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	j, err := storage.Open(filepath.Join(t.TempDir(), "journal.db"), storage.WithClock(clock.Now), storage.WithLocation(hk))
+	j, err := storage.Open(filepath.Join(t.TempDir(), "journal.db"), storage.WithClock(clock.Now), storage.WithLocation(s.local))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,12 +109,28 @@ func (h *harness) run() {
 	<-h.d.Ready()
 }
 
-// sale puts the same sale in the sandbox and in the journal.
-func (h *harness) sale(amount int64, payType, respcd string) storage.Sale {
+// sale puts the same sale in the sandbox and in the journal, as read at QFPay just now (so that
+// a refund does not read it again first; saleUnread leaves that read to the refund).
+func (h *harness) sale(amount int64, payType, respcd string, edit ...func(*qfpaytest.Payment)) storage.Sale {
+	h.t.Helper()
+	s := h.saleUnread(amount, payType, respcd, edit...)
+	if _, err := h.j.UpdateRemote(s.SysSN, storage.RemoteUpdate{Checked: h.clock.Now()}); err != nil {
+		h.t.Fatal(err)
+	}
+	return s
+}
+
+// saleUnread puts the same sale in the sandbox and in the journal; edit, when given, changes the
+// sandbox's payment first (a cancel flag, say).
+func (h *harness) saleUnread(amount int64, payType, respcd string, edit ...func(*qfpaytest.Payment)) storage.Sale {
 	h.t.Helper()
 	h.n++
-	tx, err := h.sb.AddPayment(qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: amount, PayType: payType,
-		RespCD: respcd, Time: h.clock.Now().Add(-24 * time.Hour), OutTradeNo: fmt.Sprintf("POS_%d", h.n), UDID: "POS-01"})
+	p := qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: amount, PayType: payType,
+		RespCD: respcd, Time: h.clock.Now().Add(-24 * time.Hour), OutTradeNo: fmt.Sprintf("POS_%d", h.n), UDID: "POS-01"}
+	for _, e := range edit {
+		e(&p)
+	}
+	tx, err := h.sb.AddPayment(p)
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -11,10 +11,11 @@ import (
 
 // Difference kinds.
 const (
-	MissingLocally = "missing-locally"  // QFPay has this terminal's refund or cancel; the journal does not
-	MissingAtQFPay = "missing-at-qfpay" // the journal has it (not failed); QFPay has no record of it
-	StateDiffers   = "state-differs"
-	AmountDiffers  = "amount-differs"
+	MissingLocally    = "missing-locally"    // QFPay has this terminal's refund or cancel; the journal does not
+	RefundedElsewhere = "refunded-elsewhere" // QFPay has a refund of a journal sale that this terminal did not make
+	MissingAtQFPay    = "missing-at-qfpay"   // the journal has it (not failed); QFPay has no record of it
+	StateDiffers      = "state-differs"
+	AmountDiffers     = "amount-differs"
 )
 
 // Difference is one disagreement between the journal and QFPay that needs a person.
@@ -34,7 +35,8 @@ type Reconciliation struct {
 
 // Reconcile compares the journal's refunds and cancels of the day with QFPay's records. It
 // settles unfinished operations (unknown, processing) from QFPay's final answer, journaling that
-// it did, and returns what remains for a person.
+// it did; adds refunds of the journal's sales made elsewhere (another till, QFPay's portal) to
+// those sales; and returns what remains for a person.
 func Reconcile(ctx context.Context, j *storage.Journal, gw Gateway, t time.Time, udid string) (Reconciliation, error) {
 	loc := j.Location()
 	res := Reconciliation{Date: t.In(loc).Format("2006-01-02")}
@@ -86,14 +88,48 @@ func Reconcile(ctx context.Context, j *storage.Journal, gw Gateway, t time.Time,
 				Detail: fmt.Sprintf("journal %s, QFPay %s (respcd %s)", r.State, remote, rec.RespCD)})
 		}
 	}
+	elsewhere := map[string]storage.RemoteUpdate{}
 	for i, rec := range recs {
-		if matched[i] || (udid != "" && rec.UDID != udid) {
+		if matched[i] {
+			continue
+		}
+		if rec.OrderType == "refund" {
+			_, ours, err := j.Sale(rec.OrigSysSN)
+			if err != nil {
+				return res, err
+			}
+			if ours && (udid == "" || rec.UDID != udid) {
+				res.Differences = append(res.Differences, Difference{Kind: RefundedElsewhere, Row: recordRow(rec, loc),
+					Detail: fmt.Sprintf("QFPay holds refund %s of this journal's sale, made %s; added to the sale's refunds", rec.SysSN, madeAt(rec.UDID))})
+			}
+			if ours {
+				// Whoever made it, it counts against what is left of the sale.
+				u := elsewhere[rec.OrigSysSN]
+				u.Refunds = append(u.Refunds, remoteRefund(rec))
+				elsewhere[rec.OrigSysSN] = u
+				if udid == "" || rec.UDID != udid {
+					continue
+				}
+			}
+		}
+		if udid != "" && rec.UDID != udid {
 			continue
 		}
 		res.Differences = append(res.Differences, Difference{Kind: MissingLocally, Row: recordRow(rec, loc),
 			Detail: "QFPay has this terminal's " + rec.OrderType + " " + rec.SysSN + "; the journal does not"})
 	}
+	if _, err := j.UpdateRemotes(elsewhere); err != nil {
+		return res, err
+	}
 	return res, nil
+}
+
+// madeAt names where a refund was made, from its udid.
+func madeAt(udid string) string {
+	if udid == "" {
+		return "in QFPay's portal or by a till without a udid"
+	}
+	return "by " + udid
 }
 
 // WriteReconciliation prints what was settled and what remains.

@@ -204,7 +204,8 @@ func reversalRecords(ctx context.Context, gw Gateway, t time.Time, loc *time.Loc
 	return out, err
 }
 
-// queryEach walks every page of a query (100 records a page).
+// queryEach walks every page of a query (100 records a page asked; the last page is the one
+// shorter than the page_size QFPay reports, D10′).
 func queryEach(ctx context.Context, gw Gateway, q qfpay.QueryRequest, each func(qfpay.Record)) error {
 	q.Page, q.PageSize = 1, 100
 	for {
@@ -215,7 +216,7 @@ func queryEach(ctx context.Context, gw Gateway, q qfpay.QueryRequest, each func(
 		for _, r := range page.Records {
 			each(r)
 		}
-		if len(page.Records) < q.PageSize {
+		if page.Last() {
 			return nil
 		}
 		q.Page++

@@ -240,14 +240,6 @@ func TestSyncSalesAcrossPagesTerminalsAndMonths(t *testing.T) {
 	}
 }
 
-func TestMonthWindows(t *testing.T) {
-	w := monthWindows(time.Date(2026, 11, 30, 3, 0, 0, 0, hk), time.Date(2027, 1, 2, 3, 0, 0, 0, hk), hk)
-	got := fmt.Sprintf("%d %s %s %s %s", len(w), w[0][1].Format("01-02 15:04:05"), w[1][0].Format("01-02 15:04:05"), w[1][1].Format("01-02"), w[2][0].Format("2006-01-02"))
-	if got != "3 11-30 23:59:59 12-01 00:00:00 12-31 2027-01-01" {
-		t.Fatal(got)
-	}
-}
-
 func TestReconcile(t *testing.T) {
 	h, _ := busyDay(t)
 	h.stop() // qfpos is off; the parked refund finishes at QFPay
@@ -257,6 +249,10 @@ func TestReconcile(t *testing.T) {
 		qfpay.WithClock(h.clock.Now), qfpay.WithUDID("POS-01"), qfpay.WithRateLimit(0, 0))
 	s := h.sale(3000, "800208", "0000")
 	if _, err := direct.Refund(context.Background(), qfpay.RefundRequest{SysSN: s.SysSN, OutTradeNo: "RF_lost_journal", Amount: 100}); err != nil {
+		t.Fatal(err)
+	}
+	// A refund of the same sale made at another till.
+	if _, err := h.sb.AddRefund(qfpaytest.Refund{AppCode: qfpaytest.TestMerchant.AppCode, OrigSysSN: s.SysSN, Amount: 700, UDID: "POS-02"}); err != nil {
 		t.Fatal(err)
 	}
 	// A journaled success that QFPay does not have.
@@ -275,8 +271,12 @@ func TestReconcile(t *testing.T) {
 	for _, d := range res.Differences {
 		kinds[d.Kind]++
 	}
-	if kinds[MissingLocally] != 1 || kinds[MissingAtQFPay] != 1 || len(res.Differences) != 2 {
+	if kinds[MissingLocally] != 1 || kinds[MissingAtQFPay] != 1 || kinds[RefundedElsewhere] != 1 || len(res.Differences) != 3 {
 		t.Fatalf("differences %+v", res.Differences)
+	}
+	// Both refunds the journal lacked now count against the sale: 3000 - 100 - 700 - 200 (ghost).
+	if v, _, _ := h.j.Sale(s.SysSN); v.Remaining() != 2000 || v.Elsewhere != 800 {
+		t.Fatalf("sale after reconcile: remaining %d, elsewhere %d", v.Remaining(), v.Elsewhere)
 	}
 	full, _ := h.j.Reversal(res.Settled[0].ID)
 	if !strings.Contains(eventTrail(full), "query/succeeded(0000)") || full.Events[len(full.Events)-1].Message != "settled by reconciliation with QFPay's records" {
@@ -284,7 +284,7 @@ func TestReconcile(t *testing.T) {
 	}
 	var out bytes.Buffer
 	WriteReconciliation(&out, res)
-	if !strings.Contains(out.String(), "2 difference(s) need a person") || !strings.Contains(out.String(), "RF_ghost") {
+	if !strings.Contains(out.String(), "3 difference(s) need a person") || !strings.Contains(out.String(), "RF_ghost") || !strings.Contains(out.String(), "made by POS-02") {
 		t.Fatalf("%s", out.String())
 	}
 }

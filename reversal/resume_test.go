@@ -29,10 +29,11 @@ func TestBatchedPolling(t *testing.T) {
 	if h.follow(ra.ID).State != storage.StateSucceeded || h.follow(rb.ID).State != storage.StateSucceeded {
 		t.Fatal("not both succeeded")
 	}
+	// Both replies carried the refunds' own syssn: they are looked up by it (D10′).
 	both := 0
 	for _, q := range h.writes("query") {
-		ids := q.Form.Get("out_trade_no")
-		if strings.Contains(ids, ra.OutTradeNo) && strings.Contains(ids, rb.OutTradeNo) {
+		ids := q.Form.Get("syssn")
+		if ra.SysSN != "" && strings.Contains(ids, ra.SysSN) && strings.Contains(ids, rb.SysSN) {
 			both++
 		}
 	}

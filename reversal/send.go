@@ -11,7 +11,7 @@ import (
 
 // transition journals a change and publishes it. A journal error is logged and the operation is
 // returned as it was: it stays unfinished and is picked up again.
-func (d *Desk) transition(r storage.Reversal, c storage.Change) (storage.Reversal, bool) {
+func (d *Desk) transition(r storage.Reversal, c storage.Change, reach Reach) (storage.Reversal, bool) {
 	nr, err := d.j.Transition(r.ID, c)
 	if err != nil {
 		d.log.Error("journal transition failed", "reversal", r.ID, "err", err)
@@ -22,7 +22,7 @@ func (d *Desk) transition(r storage.Reversal, c storage.Change) (storage.Reversa
 	if c.Attempt && e.Attempt == 0 {
 		e.Attempt = nr.Attempts
 	}
-	d.publish(nr, e)
+	d.publish(nr, e, reach)
 	if nr.State.Finished() {
 		d.mu.Lock()
 		delete(d.slow, nr.ID)
@@ -42,7 +42,7 @@ func (d *Desk) send(ctx context.Context, r storage.Reversal) storage.Reversal {
 		typ = storage.EventResend
 	}
 	r, ok := d.transition(r, storage.Change{State: storage.StateSent, Attempt: true,
-		Event: storage.Event{Type: typ, Message: fmt.Sprintf("%s %d %s to /trade/v1/%s", r.Kind, r.Amount, r.Currency, r.Endpoint)}})
+		Event: storage.Event{Type: typ, Message: fmt.Sprintf("%s %s to /trade/v1/%s", r.Kind, Amount(r.Amount, r.Currency), r.Endpoint)}}, ReachNone)
 	if !ok {
 		return r
 	}
@@ -56,7 +56,7 @@ func (d *Desk) send(ctx context.Context, r storage.Reversal) storage.Reversal {
 // resend is identical.
 func (d *Desk) call(ctx context.Context, r storage.Reversal) (*qfpay.Reply, error) {
 	if r.Kind == storage.KindRefund {
-		t, err := time.ParseInLocation(storage.TxDtmLayout, r.TxDtm, d.j.Location())
+		t, err := time.ParseInLocation(storage.TxDtmLayout, r.TxDtm, d.zone)
 		if err != nil {
 			return nil, &qfpay.ValidationError{Field: "txdtm", Reason: "in the journal is not valid"}
 		}
@@ -79,7 +79,7 @@ func replyEvent(reply *qfpay.Reply, v qfpay.Verdict) storage.Event {
 		e.Signature = reply.Signature.String()
 	}
 	switch {
-	case v.Info.Code != "" && v.Outcome != qfpay.Succeeded:
+	case v.Info.Code != "" && v.Outcome != qfpay.Succeeded && !v.Unverified:
 		e.Message = v.Info.Explanation + " " + v.Info.Next
 	default:
 		e.Message = v.Reason
@@ -87,32 +87,51 @@ func replyEvent(reply *qfpay.Reply, v qfpay.Verdict) storage.Event {
 	return e
 }
 
-// applyReply journals what a reply means (decision D12): succeeded and failed are final;
-// processing, unknown and try-later are settled by query; a cancel that this endpoint cannot do
-// tries the other endpoint once (D2).
+// replyReach is what a reply (or its absence) says of the way to QFPay.
+func replyReach(reply *qfpay.Reply, v qfpay.Verdict) Reach {
+	if reply != nil && reply.RespCD != "" || v.Info.Code != "" {
+		return ReachOK
+	}
+	return ReachDown
+}
+
+// cancelDoneCodes are a cancel's answers that say the order is (already) cancelled. None of them
+// is proof: a query of the sale confirms it (D17, D19).
+var cancelDoneCodes = map[string]bool{"0000": true, "1142": true, "1263": true, "1181": true}
+
+// applyReply journals what a reply means (decision D12 as revised in 10.1): a refund's verified
+// 0000 and a refusal of its first send are final; everything else is settled by query. A cancel
+// is never final on its reply alone; 1260 says the customer was charged; a cancel that this
+// endpoint cannot do tries the other endpoint once (D2).
 func (d *Desk) applyReply(ctx context.Context, r storage.Reversal, reply *qfpay.Reply, v qfpay.Verdict) storage.Reversal {
 	now := d.clock.Now()
 	c := storage.Change{Event: replyEvent(reply, v), RespCD: v.Info.Code}
+	reach := replyReach(reply, v)
 	if reply != nil {
-		c.SysSN, c.RespErr = reply.SysSN, reply.RespErr
-	}
-	if r.Kind == storage.KindCancel && v.CannotCancel && !d.fellBack(r) {
-		r, ok := d.transition(r, storage.Change{Endpoint: otherEndpoint(r.Endpoint), RespCD: c.RespCD, RespErr: c.RespErr,
-			Event: storage.Event{Type: storage.EventNote, Code: c.Event.Code,
-				Message: fmt.Sprintf("/trade/v1/%s cannot cancel this order; trying /trade/v1/%s", r.Endpoint, otherEndpoint(r.Endpoint))}})
-		if !ok {
-			return r
+		c.RespErr = reply.RespErr
+		c.Answered = reply.RespCD != ""
+		c.Unsigned = reply.Signature != qfpay.SignatureVerified
+		if reply.Signature == qfpay.SignatureVerified {
+			c.SysSN = reply.SysSN // nothing from an unverified reply is kept as QFPay's (D6′)
 		}
-		return d.send(ctx, r)
 	}
+	if r.Kind == storage.KindCancel {
+		return d.applyCancelReply(ctx, r, c, v, reach)
+	}
+	resend := r.Attempts > 1
 	switch v.Outcome {
 	case qfpay.Succeeded:
 		c.State = storage.StateSucceeded
 	case qfpay.Failed:
-		if v.Reconcile {
+		switch {
+		case v.Reconcile:
 			c.State, c.NextCheck = storage.StateProcessing, now.Add(d.p.First)
 			c.Event.Message = "refused with " + v.Info.Code + "; confirming with QFPay before calling it failed"
-		} else {
+		case resend && v.Info.Code != "":
+			// The first send may have gone through: a refusal of the identical resend is not final (D20).
+			c.State, c.NextCheck = storage.StateProcessing, now.Add(d.p.First)
+			c.Event.Message = "the resend was refused with " + v.Info.Code + "; the first send may have gone through — checking with QFPay"
+		default:
 			c.State = storage.StateFailed
 		}
 	case qfpay.RetryLater:
@@ -124,10 +143,62 @@ func (d *Desk) applyReply(ctx context.Context, r storage.Reversal, reply *qfpay.
 		} else {
 			c.NextCheck = now.Add(max(d.p.ResendAfter, d.p.First)) // never sent: the identical request goes after a query
 		}
-	default: // Processing, Unknown
+	default: // Processing, Unknown (an unverified 0000 among them)
 		c.State, c.NextCheck = storage.StateProcessing, now.Add(d.p.First)
 	}
-	r, _ = d.transition(r, c)
+	r, _ = d.transition(r, c, reach)
+	if r.State == storage.StateFailed && r.RespCD == "1272" {
+		// QFPay holds refunds this terminal did not count: read the sale again.
+		if _, err := d.Refresh(ctx, r.SaleSysSN); err != nil {
+			d.log.Warn("reading the sale at QFPay after 1272", "sale", r.SaleSysSN, "err", err)
+		}
+	}
+	return r
+}
+
+// applyCancelReply handles a cancel's reply. A 0000 and the "already cancelled" answers are
+// confirmed by a query of the sale; 1260 means the customer was charged; a refusal that this
+// endpoint cannot cancel the order tries the other endpoint once.
+func (d *Desk) applyCancelReply(ctx context.Context, r storage.Reversal, c storage.Change, v qfpay.Verdict, reach Reach) storage.Reversal {
+	now := d.clock.Now()
+	code := v.Info.Code
+	switch {
+	case code == "1260" && !v.Unverified:
+		return d.cancelFoundPaid(r, c, reach)
+	case v.CannotCancel && !d.fellBack(r):
+		other := otherEndpoint(r.Endpoint)
+		r, ok := d.transition(r, storage.Change{Endpoint: other, RespCD: c.RespCD, RespErr: c.RespErr, Answered: c.Answered, Unsigned: c.Unsigned,
+			Event: storage.Event{Type: storage.EventNote, Code: c.Event.Code, Signature: c.Event.Signature,
+				Message: fmt.Sprintf("/trade/v1/%s cannot cancel this order; trying /trade/v1/%s", r.Endpoint, other)}}, reach)
+		if !ok {
+			return r
+		}
+		return d.send(ctx, r)
+	case cancelDoneCodes[code]:
+		c.State, c.NextCheck = storage.StateProcessing, now.Add(d.p.First)
+		c.Event.Message = "QFPay answered " + code + "; confirming with an enquiry of the sale (a cancel's answer is not proof)"
+	case v.Outcome == qfpay.Failed && !v.Reconcile:
+		c.State = storage.StateFailed
+	default: // processing, unknown, try later, a refusal to confirm: the sale's record decides
+		c.State, c.NextCheck = storage.StateProcessing, now.Add(d.p.First)
+		if v.Outcome == qfpay.RetryLater && code == "" {
+			c.NextCheck = now.Add(max(d.p.ResendAfter, d.p.First))
+		}
+	}
+	r, _ = d.transition(r, c, reach)
+	return r
+}
+
+// cancelFoundPaid ends a cancel of a sale QFPay shows paid: the sale is marked paid and the
+// cashier is told to refund it instead (D17, D19).
+func (d *Desk) cancelFoundPaid(r storage.Reversal, c storage.Change, reach Reach) storage.Reversal {
+	if _, err := d.j.UpdateRemote(r.SaleSysSN, storage.RemoteUpdate{RespCD: "0000", Checked: d.clock.Now()}); err != nil {
+		d.log.Error("recording that a sale was paid", "syssn", r.SaleSysSN, "err", err)
+	}
+	c.State, c.RespCD, c.NextCheck = storage.StateFailed, "1260", time.Time{}
+	info := qfpay.LookupCode("1260", "")
+	c.Event.Code, c.Event.Message = "1260", info.Explanation+" "+info.Next
+	r, _ = d.transition(r, c, reach)
 	return r
 }
 

@@ -13,35 +13,32 @@ import (
 type SyncResult struct {
 	Added, Updated, Unchanged int
 	OtherTerminals            int // payments of other terminals that were left out
+	AtQFPay                   int // sales whose cancel flag or refunds at QFPay changed what the journal knows
 	Refused                   []string
 }
 
-// monthWindows splits [from, to] into windows that each stay within one calendar month (QFPay's
-// rule for query time windows), in loc.
-func monthWindows(from, to time.Time, loc *time.Location) [][2]time.Time {
-	from, to = from.In(loc), to.In(loc)
-	var out [][2]time.Time
-	for start := from; !start.After(to); {
-		next := time.Date(start.Year(), start.Month()+1, 1, 0, 0, 0, 0, loc)
-		end := minTime(to, next.Add(-time.Second))
-		out = append(out, [2]time.Time{start, end})
-		start = next
-	}
-	return out
-}
-
-// SyncSales pulls the payments QFPay recorded in [now-since, now] (every page, one query per
-// calendar month) and upserts them into the journal: never a duplicate, and a payment whose
-// status changed is updated. With udid set, only that terminal's payments are kept.
+// SyncSales pulls the records QFPay holds for [now-since, now] (every page, one query per QFPay
+// calendar month) and upserts the payments into the journal: never a duplicate, and a payment
+// whose status moved on is updated. With udid set, only that terminal's payments are kept. For
+// every sale in the journal it also keeps QFPay's cancel flag and the refunds QFPay holds, so a
+// sale refunded at another till or reversed in QFPay's portal shows what is really left (D21).
 func SyncSales(ctx context.Context, j *storage.Journal, gw Gateway, now time.Time, since time.Duration, udid string) (SyncResult, error) {
 	var res SyncResult
 	if since <= 0 {
 		return res, fmt.Errorf("the window must be positive")
 	}
 	var sales []storage.Sale
-	for _, w := range monthWindows(now.Add(-since), now, j.Location()) {
+	updates := map[string]storage.RemoteUpdate{}
+	for _, w := range qfpay.MonthWindows(now.Add(-since), now, gw.Zone()) {
 		err := queryEach(ctx, gw, qfpay.QueryRequest{Start: w[0], End: w[1]}, func(rec qfpay.Record) {
-			if rec.OrderType != "" && rec.OrderType != "payment" {
+			switch rec.OrderType {
+			case "refund":
+				u := updates[rec.OrigSysSN]
+				u.Refunds = append(u.Refunds, remoteRefund(rec))
+				updates[rec.OrigSysSN] = u
+				return
+			case "", "payment":
+			default:
 				return
 			}
 			if udid != "" && rec.UDID != udid {
@@ -51,6 +48,11 @@ func SyncSales(ctx context.Context, j *storage.Journal, gw Gateway, now time.Tim
 			sales = append(sales, storage.Sale{SysSN: rec.SysSN, OutTradeNo: rec.OutTradeNo, Amount: rec.Amount,
 				Currency: rec.Currency, PayType: rec.PayType, TxDtm: rec.TxDtm, SysDtm: rec.SysDtm, RespCD: rec.RespCD,
 				UDID: rec.UDID, GoodsName: truncateRunes(rec.GoodsName, 64), Source: storage.SourceSynced})
+			if rec.Cancel != "" && rec.Cancel != qfpay.CancelNone {
+				u := updates[rec.SysSN]
+				u.Cancel = rec.Cancel
+				updates[rec.SysSN] = u
+			}
 		})
 		if err != nil {
 			return res, err
@@ -73,6 +75,9 @@ func SyncSales(ctx context.Context, j *storage.Journal, gw Gateway, now time.Tim
 		case storage.SaleUnchanged:
 			res.Unchanged++
 		}
+	}
+	if res.AtQFPay, err = j.UpdateRemotes(updates); err != nil {
+		return res, err
 	}
 	return res, nil
 }

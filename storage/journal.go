@@ -50,9 +50,9 @@ var migrations = map[uint64]func(tx *bolt.Tx) error{
 
 // Journal is an open journal file. It is safe for concurrent use.
 type Journal struct {
-	db    *bolt.DB
-	path  string
-	now   func() time.Time
+	db     *bolt.DB
+	path   string
+	now    func() time.Time
 	loc    *time.Location
 	qfpay  *time.Location
 	broken atomic.Bool // a damaged page or value was met: no more writes

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -65,46 +66,77 @@ func remoteTx(tx *bolt.Tx, syssn string) (Remote, error) {
 func (j *Journal) UpdateRemote(syssn string, u RemoteUpdate) (SaleView, error) {
 	var out SaleView
 	err := j.update(func(tx *bolt.Tx) error {
-		s, ok, err := saleTx(tx, syssn)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return &RuleError{Err: ErrNotFound, SaleSysSN: syssn}
-		}
-		if u.RespCD != "" && u.RespCD != s.RespCD && statusOf(u.RespCD).rank() > s.Status().rank() {
-			s.RespCD = u.RespCD
-			if _, err := j.putSaleTx(tx, s); err != nil {
-				return err
-			}
-		}
-		r, err := remoteTx(tx, syssn)
-		if err != nil {
-			return err
-		}
-		if u.Cancel != "" {
-			r.Cancel = u.Cancel
-		}
-		for _, rr := range u.Refunds {
-			i := slices.IndexFunc(r.Refunds, func(x RemoteRefund) bool { return x.SysSN == rr.SysSN })
-			if i < 0 {
-				r.Refunds = append(r.Refunds, rr)
-			} else {
-				r.Refunds[i] = rr
-			}
-		}
-		if !u.Checked.IsZero() {
-			r.Checked = u.Checked
-		}
-		v, err := json.Marshal(r)
-		if err != nil {
-			return err
-		}
-		if err := tx.Bucket(bSalesQFPay).Put([]byte(syssn), v); err != nil {
-			return err
-		}
-		out, err = viewTx(tx, s)
+		var err error
+		out, err = j.updateRemoteTx(tx, syssn, u)
 		return err
 	})
 	return out, err
+}
+
+// UpdateRemotes records what QFPay said of many sales in one transaction. Sales that are not in
+// the journal are skipped; it returns how many sales it changed.
+func (j *Journal) UpdateRemotes(updates map[string]RemoteUpdate) (int, error) {
+	n := 0
+	err := j.update(func(tx *bolt.Tx) error {
+		for syssn, u := range updates {
+			before, err := remoteTx(tx, syssn)
+			if err != nil {
+				return err
+			}
+			v, err := j.updateRemoteTx(tx, syssn, u)
+			switch {
+			case errors.Is(err, ErrNotFound):
+				continue
+			case err != nil:
+				return err
+			}
+			if v.QFPay.Cancel != before.Cancel || len(v.QFPay.Refunds) != len(before.Refunds) || u.RespCD != "" {
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+func (j *Journal) updateRemoteTx(tx *bolt.Tx, syssn string, u RemoteUpdate) (SaleView, error) {
+	s, ok, err := saleTx(tx, syssn)
+	if err != nil {
+		return SaleView{}, err
+	}
+	if !ok {
+		return SaleView{}, &RuleError{Err: ErrNotFound, SaleSysSN: syssn}
+	}
+	if u.RespCD != "" && u.RespCD != s.RespCD && statusOf(u.RespCD).rank() > s.Status().rank() {
+		s.RespCD = u.RespCD
+		if _, err := j.putSaleTx(tx, s); err != nil {
+			return SaleView{}, err
+		}
+	}
+	r, err := remoteTx(tx, syssn)
+	if err != nil {
+		return SaleView{}, err
+	}
+	if u.Cancel != "" {
+		r.Cancel = u.Cancel
+	}
+	for _, rr := range u.Refunds {
+		i := slices.IndexFunc(r.Refunds, func(x RemoteRefund) bool { return x.SysSN == rr.SysSN })
+		if i < 0 {
+			r.Refunds = append(r.Refunds, rr)
+		} else {
+			r.Refunds[i] = rr
+		}
+	}
+	if !u.Checked.IsZero() {
+		r.Checked = u.Checked
+	}
+	v, err := json.Marshal(r)
+	if err != nil {
+		return SaleView{}, err
+	}
+	if err := tx.Bucket(bSalesQFPay).Put([]byte(syssn), v); err != nil {
+		return SaleView{}, err
+	}
+	return viewTx(tx, s)
 }

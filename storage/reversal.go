@@ -7,6 +7,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"qfpos/qfpay/money"
 )
 
 // Kind is what a reversal does to a sale.
@@ -122,6 +124,7 @@ type Intent struct {
 	Cashier    string
 	Approver   string
 	UDID       string
+	Note       string // what the terminal knew when it decided (kept in the intent event)
 }
 
 // Create journals an intent as a pending reversal, enforcing every rule in the same
@@ -176,8 +179,11 @@ func createTx(tx *bolt.Tx, in Intent, now time.Time) (Reversal, error) {
 			return Reversal{}, err
 		}
 	}
-	return r, appendEvent(tx, id, Event{At: now, Type: EventIntent, State: StatePending,
-		Message: fmt.Sprintf("%s of %d %s via %s", in.Kind, in.Amount, s.Currency, in.Endpoint)})
+	msg := fmt.Sprintf("%s of %s via %s", in.Kind, money.TextCode(in.Amount, s.Currency), in.Endpoint)
+	if in.Note != "" {
+		msg += "; " + in.Note
+	}
+	return r, appendEvent(tx, id, Event{At: now, Type: EventIntent, State: StatePending, Message: msg})
 }
 
 func checkIntent(tx *bolt.Tx, v SaleView, in Intent) error {

@@ -142,6 +142,12 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.today.Update(msg)
 	case syncedMsg:
 		return a, a.onSynced(msg)
+	case refreshedMsg:
+		a.refund.refreshed(msg)
+		if msg.err == nil {
+			return a, loadSale(a.d.Journal, msg.syssn)
+		}
+		return a, nil
 	case unfinishedMsg:
 		a.status.load(msg.rs)
 		a.layout()

@@ -47,10 +47,7 @@ func (s *cancelScreen) View() string {
 	t, st := s.d.t, s.d.Styles
 	v := s.view
 	field := func(label catalog.Key, value string) string { return st.Label.Render(t(label)) + " " + value }
-	ep, listed := "reversal", false
-	if s.d.Terminal.CancelEndpoint != nil {
-		ep, listed = s.d.Terminal.CancelEndpoint(v.PayType)
-	}
+	ep, listed := s.d.Desk.CancelRoute(v.PayType)
 	why := t(catalog.CancelGuess, payName(v.PayType))
 	if listed {
 		why = t(catalog.CancelEndpoint, payName(v.PayType), "/trade/v1/"+ep)

@@ -29,6 +29,10 @@ type Desk interface {
 	Start(ctx context.Context, req reversal.Request) (storage.Reversal, error)
 	Subscribe() (<-chan reversal.Update, func())
 	Recheck(id uint64) error
+	// Refresh reads the sale at QFPay (refunds made elsewhere count) and returns it as it stands.
+	Refresh(ctx context.Context, syssn string) (storage.SaleView, error)
+	// CancelRoute names the endpoint that cancels a pay type first and whether QFPay lists one.
+	CancelRoute(payType string) (endpoint string, listed bool)
 }
 
 // Reports makes a day's report (reversal.Reporter): this terminal's, or the whole store's.
@@ -57,8 +61,6 @@ type Terminal struct {
 	Currency    money.Currency
 	Location    *time.Location
 	RecentDays  int
-	// CancelEndpoint names the endpoint that cancels a pay type and whether QFPay lists one.
-	CancelEndpoint func(payType string) (endpoint string, listed bool)
 }
 
 // Deps is everything the program needs.

@@ -101,10 +101,33 @@ func (f *fakeJournal) Unfinished() ([]storage.Reversal, error) {
 
 // fakeDesk records requests and answers with a prepared result.
 type fakeDesk struct {
-	mu      sync.Mutex
-	started []reversal.Request
-	result  storage.Reversal
-	err     error
+	mu         sync.Mutex
+	started    []reversal.Request
+	result     storage.Reversal
+	err        error
+	refreshed  map[string]storage.SaleView // what Refresh returns per sale (else not found)
+	refreshErr error
+}
+
+func (f *fakeDesk) Refresh(_ context.Context, syssn string) (storage.SaleView, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.refreshErr != nil {
+		return storage.SaleView{}, f.refreshErr
+	}
+	v, ok := f.refreshed[syssn]
+	if !ok {
+		return v, reversal.ErrNotAtQFPay
+	}
+	return v, nil
+}
+
+func (f *fakeDesk) CancelRoute(payType string) (string, bool) {
+	ep, ok := paytype.DefaultCancelEndpoints()[payType]
+	if !ok {
+		return "close", false
+	}
+	return ep, true
 }
 
 func (f *fakeDesk) Start(_ context.Context, req reversal.Request) (storage.Reversal, error) {
@@ -145,7 +168,6 @@ func asciiStyles() Styles {
 }
 
 func testDeps(j Journal, d Desk) Deps {
-	endpoints := paytype.DefaultCancelEndpoints()
 	var reports Reports
 	if fj, ok := j.(*fakeJournal); ok {
 		reports = fakeReports{fj}
@@ -154,13 +176,7 @@ func testDeps(j Journal, d Desk) Deps {
 		Journal: j, Desk: d, Reports: reports, Now: func() time.Time { return fixedAt },
 		Printer: catalog.New(language.English), Styles: asciiStyles(),
 		Terminal: Terminal{UDID: "POS-01", Cashier: "amy", Environment: EnvSandbox, Currency: money.MustLookup("HKD"),
-			Location: hk, RecentDays: 7, CancelEndpoint: func(pt string) (string, bool) {
-				ep, ok := endpoints[pt]
-				if !ok {
-					return "reversal", false
-				}
-				return ep, true
-			}},
+			Location: hk, RecentDays: 7},
 	}
 }
 

@@ -43,6 +43,11 @@ type (
 		res reversal.SyncResult
 		err error
 	}
+	refreshedMsg struct {
+		syssn string
+		view  storage.SaleView
+		err   error
+	}
 	tickMsg time.Time
 )
 
@@ -134,6 +139,16 @@ func loadUnfinished(j Journal) tea.Cmd {
 	return func() tea.Msg {
 		rs, err := j.Unfinished()
 		return unfinishedMsg{rs: rs, err: err}
+	}
+}
+
+// refreshSale reads a sale at QFPay (refunds made at other tills count) for the refund form.
+func refreshSale(d Desk, syssn string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
+		defer cancel()
+		v, err := d.Refresh(ctx, syssn)
+		return refreshedMsg{syssn: syssn, view: v, err: err}
 	}
 }
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -29,6 +30,8 @@ type refundScreen struct {
 	minor      int64
 	problem    string // why the amount cannot be sent, "" when it can
 	notice     string // a refusal from the desk
+	checked    string // what reading the sale at QFPay found ("" while it runs)
+	edited     bool   // the cashier changed the amount
 	width      int
 	height     int
 }
@@ -46,25 +49,58 @@ func newRefundScreen(d *Deps) *refundScreen {
 	return s
 }
 
-// open prepares the form for a sale.
+// open prepares the form for a sale and reads the sale at QFPay, so that refunds made at other
+// tills count in the default and the limit.
 func (s *refundScreen) open(v storage.SaleView) tea.Cmd {
 	s.view, s.confirming, s.notice, s.focus, s.reasonIdx = v, false, "", 0, 0
+	s.checked, s.edited = "", false
 	c, err := money.Lookup(v.Currency)
 	if err != nil {
 		c = s.d.Terminal.Currency
 	}
 	s.currency = c
-	left := v.Remaining()
-	if s.d.cardToday(v) {
-		left = v.Amount
-	}
-	s.amount.SetValue(money.Format(left, c))
-	s.amount.CursorEnd()
+	s.setDefault()
 	s.reason.SetValue(s.reasons[0])
 	s.reason.Blur()
 	s.validate()
 	s.refreshKeys()
-	return s.amount.Focus()
+	return tea.Batch(s.amount.Focus(), refreshSale(s.d.Desk, v.SysSN))
+}
+
+// setDefault fills the amount with what is left (the whole sale for a card sale of today).
+func (s *refundScreen) setDefault() {
+	left := s.view.Remaining()
+	if s.d.cardToday(s.view) {
+		left = s.view.Amount
+	}
+	s.amount.SetValue(money.Format(left, s.currency))
+	s.amount.CursorEnd()
+}
+
+// refreshed takes what QFPay's records say of the sale: the limit (and, if the cashier has not
+// typed, the default) follow the true remaining amount; if QFPay could not be reached the form
+// says the limit is this terminal's figure.
+func (s *refundScreen) refreshed(m refreshedMsg) {
+	if m.syssn != s.view.SysSN {
+		return
+	}
+	switch {
+	case m.err != nil && !errors.Is(m.err, reversal.ErrNotAtQFPay):
+		s.checked = s.d.t(catalog.LocalFigure)
+	case m.err != nil:
+		s.checked = s.d.t(catalog.CheckedNothing)
+	default:
+		s.view = m.view
+		s.checked = s.d.t(catalog.CheckedNothing)
+		if m.view.Elsewhere > 0 {
+			s.checked = s.d.t(catalog.CheckedQFPay, amount(m.view.Elsewhere, m.view.Currency))
+		}
+		if !s.edited {
+			s.setDefault()
+		}
+	}
+	s.validate()
+	s.refreshKeys()
 }
 
 func (s *refundScreen) Typing() bool     { return !s.confirming }
@@ -139,12 +175,23 @@ func (s *refundScreen) Update(msg tea.Msg) tea.Cmd {
 	}
 	var cmd tea.Cmd
 	if s.focus == 0 {
+		before := s.amount.Value()
 		s.amount, cmd = s.amount.Update(k)
+		s.edited = s.edited || s.amount.Value() != before
 		s.validate()
 	} else {
 		s.reason, cmd = s.reason.Update(k)
 	}
 	return cmd
+}
+
+// smallHint warns when the amount is 2.00 or less in a 2-decimal currency: QFPay's pages advise
+// amounts above 200 minor units so that its risk control does not stop them.
+func (s *refundScreen) smallHint() string {
+	if s.problem != "" || s.currency.Exponent != 2 || s.minor > 200 {
+		return ""
+	}
+	return s.d.t(catalog.SmallAmount, amount(200, s.currency.Code))
 }
 
 // presetReason reports whether the reason field holds one of the presets (then ←/→ cycle).
@@ -175,9 +222,11 @@ func (s *refundScreen) View() string {
 			field(catalog.ColAmount, st.Header.Render(amount(s.minor, v.Currency))),
 			field(catalog.FieldTerminal, s.d.Terminal.UDID),
 			field(catalog.FieldReason, strings.TrimSpace(s.reason.Value())),
-			"",
-			st.Warn.Render(t(catalog.ConfirmSend)),
 		}
+		if hint := s.smallHint(); hint != "" {
+			lines = append(lines, st.Warn.Render(hint))
+		}
+		lines = append(lines, "", st.Warn.Render(t(catalog.ConfirmSend)))
 	} else {
 		lines = []string{
 			st.Title.Render(t(catalog.TitleRefund, v.SysSN)),
@@ -189,7 +238,15 @@ func (s *refundScreen) View() string {
 			lines = append(lines, st.Label.Render("")+" "+st.Bad.Render("✗ "+s.problem))
 		} else {
 			lines = append(lines, st.Label.Render("")+" "+st.Muted.Render(t(catalog.AmountHint, v.Currency, amount(v.Remaining(), v.Currency))))
+			if hint := s.smallHint(); hint != "" {
+				lines = append(lines, st.Label.Render("")+" "+st.Warn.Render(hint))
+			}
 		}
+		checked := s.checked
+		if checked == "" {
+			checked = t(catalog.CheckingQFPay)
+		}
+		lines = append(lines, st.Label.Render("")+" "+st.Muted.Render(checked))
 		if s.d.cardToday(v) {
 			lines = append(lines, st.Label.Render("")+" "+st.Warn.Render(t(catalog.CardToday)))
 		}

@@ -92,6 +92,9 @@ func (d *Deps) actionsFor(v storage.SaleView) saleActions {
 	case v.Status() == storage.PaymentProcessing:
 		a.cancel = true
 		add(catalog.CanCancel, payName(v.PayType))
+		if _, listed := d.Desk.CancelRoute(v.PayType); !listed {
+			add(catalog.CancelUnlisted, payName(v.PayType))
+		}
 		add(catalog.UnpaidNoRefund)
 	case v.Status() == storage.PaymentFailed:
 		add(catalog.PaymentFailed)

@@ -51,7 +51,7 @@ func TestOpenSaleAndBack(t *testing.T) {
 }
 
 func TestSaleActionLines(t *testing.T) {
-	d := testDeps(nil, nil)
+	d := testDeps(nil, &fakeDesk{})
 	busy := view("20261121000100020000009001", 1000, "800208", "0000", fixedAt, 0)
 	busy.Open = &storage.Reversal{Kind: storage.KindRefund, State: storage.StateProcessing}
 	unknown := busy
@@ -65,7 +65,8 @@ func TestSaleActionLines(t *testing.T) {
 		refund, cancel bool
 		line           string
 	}{
-		{view("20261121000100020000009004", 1000, "800201", "1143", fixedAt, 0), false, true, "Unpaid WeChat Pay QR order: cancel closes it; nothing was charged."},
+		{view("20261121000100020000009004", 1000, "800201", "1143", fixedAt, 0), false, true, "Unpaid WeChat Pay QR order: cancel closes it. Normally nothing is charged; qfpos confirms with QFPay."},
+		{view("20261121000100020000009009", 1000, "805801", "1143", fixedAt, 0), false, true, "QFPay lists no cancel for PayMe QR: qfpos tries close first, then reversal."},
 		{view("20261121000100020000009005", 9900, "802808", "0000", fixedAt.Add(-time.Hour), 0), true, false, "Card paid today: a refund today is a void and must be the full amount."},
 		{view("20261121000100020000009006", 9900, "802808", "0000", fixedAt.Add(-25*time.Hour), 0), true, false, "Refund: up to 99.00 HKD can be refunded."},
 		{busy, false, false, "A refund is already in progress — wait for it to finish."},
@@ -461,5 +462,45 @@ func TestStoreViewUnreachable(t *testing.T) {
 	keys(a, "t", "S")
 	if !strings.Contains(a.View(), "QFPay could not be reached; showing this terminal's journal only") {
 		t.Fatalf("%s", a.View())
+	}
+}
+
+// TestRefundFormReadsTheSaleAtQFPay: opening the form reads the sale at QFPay; refunds made at
+// other tills lower the default and the limit; if QFPay cannot be reached the form says the limit
+// is this terminal's figure.
+func TestRefundFormReadsTheSaleAtQFPay(t *testing.T) {
+	j := sampleJournal()
+	elsewhere := j.sales[3] // 238.00, 50.00 refunded here: 188.00 left
+	elsewhere.Refunded += 8000
+	elsewhere.Elsewhere = 8000
+	desk := &fakeDesk{refreshed: map[string]storage.SaleView{elsewhere.SysSN: elsewhere}}
+	a := newTestApp(j, desk, 100, 30)
+	keys(a, "down", "down", "down", "r")
+	if a.refund.amount.Value() != "108.00" || !strings.Contains(a.View(), "QFPay checked: 80.00 HKD refunded elsewhere.") {
+		t.Fatalf("amount %q:\n%s", a.refund.amount.Value(), a.View())
+	}
+	keys(a, "ctrl+u", "1", "5", "0")
+	if a.refund.problem != "At most 108.00 HKD can be refunded." {
+		t.Fatalf("limit: %q", a.refund.problem)
+	}
+
+	down := &fakeDesk{refreshErr: errors.New("qfpay query: HTTP 502")}
+	a = newTestApp(sampleJournal(), down, 100, 30)
+	keys(a, "down", "down", "down", "r")
+	if a.refund.amount.Value() != "188.00" || !strings.Contains(a.View(), "QFPay could not be reached: the limit is this terminal's figure.") {
+		t.Fatalf("unreachable: amount %q:\n%s", a.refund.amount.Value(), a.View())
+	}
+}
+
+// TestSmallRefundHint: QFPay advises amounts above 2.00 in a 2-decimal currency.
+func TestSmallRefundHint(t *testing.T) {
+	a := newTestApp(sampleJournal(), &fakeDesk{}, 100, 30)
+	keys(a, "r", "ctrl+u", "2")
+	if !strings.Contains(a.View(), "QFPay advises refunds above 2.00 HKD") {
+		t.Fatalf("no hint at 2.00:\n%s", a.View())
+	}
+	keys(a, ".", "0", "1")
+	if strings.Contains(a.View(), "QFPay advises") {
+		t.Fatalf("hint at 2.01:\n%s", a.View())
 	}
 }

@@ -26,7 +26,7 @@ type Info struct {
 }
 
 var table = map[string]Info{
-	"800008": {Name: "WeChat/Alipay/UnionPay (all-in-one)", Mode: CPM, Cancel: "close"},
+	"800008": {Name: "WeChat Pay CPM", Mode: CPM, Cancel: "close"}, // "Consumer Present QR Code Mode (CPM) for WeChat", 微信反掃
 	"800101": {Name: "Alipay QR", Mode: MPM, Cancel: "reversal"},
 	"800108": {Name: "Alipay", Mode: CPM, Cancel: "reversal"},
 	"801101": {Name: "Alipay web", Mode: Online},

@@ -19,6 +19,10 @@ func TestLookup(t *testing.T) {
 	if i := Lookup("800208"); i.Name != "WeChat Pay" || i.Mode != CPM || i.Code != "800208" {
 		t.Fatalf("%+v", i)
 	}
+	// 800008 as both reversal pages name it (EN "CPM for WeChat", ZH-T 微信反掃).
+	if i := Lookup("800008"); i.Name != "WeChat Pay CPM" || i.Mode != CPM {
+		t.Fatalf("800008: %+v", i)
+	}
 	if i := Lookup("809901"); i.Mode != MPM || i.Name != "Pay type 809901" {
 		t.Fatalf("unknown MPM: %+v", i)
 	}

@@ -111,6 +111,8 @@ type Script struct {
 	HiddenQueries int
 	// Times limits how many operations the script applies to (0: every one).
 	Times int
+	// Skip lets the first Skip matching requests through untouched (e.g. script only a resend).
+	Skip int
 }
 
 // ScriptOutTradeNo scripts the outcome of the refund with this out_trade_no (or the cancel of the
@@ -133,6 +135,11 @@ func (s *Sandbox) scriptLocked(otn string, amount int64) (Script, bool) {
 	for _, k := range []string{"otn:" + otn, fmt.Sprintf("amt:%d", amount)} {
 		sc, ok := s.scripts[k]
 		if !ok {
+			continue
+		}
+		if sc.Skip > 0 {
+			sc.Skip--
+			s.scripts[k] = sc
 			continue
 		}
 		if sc.Times > 0 {

@@ -213,6 +213,10 @@ func (s *Sandbox) refundLocked(m Merchant, p map[string]string) answer {
 	if qfpay.CheckTransactionID("out_trade_no", p["out_trade_no"]) != nil {
 		return codeAnswer(m.Key, "1104", "out_trade_no is not valid")
 	}
+	sc, _ := s.scriptLocked(p["out_trade_no"], amount)
+	if sc.RespCD != "" {
+		return codeAnswer(m.Key, sc.RespCD, sc.RespErr)
+	}
 	if prev, dup := s.byOTN[otnKey(m.AppCode, p["out_trade_no"])]; dup {
 		if s.dup.Replay && prev.FirstReply != nil {
 			return answer{body: prev.FirstReply, key: m.Key}
@@ -232,10 +236,6 @@ func (s *Sandbox) refundLocked(m Merchant, p map[string]string) answer {
 	}
 	if orig.RespCD != "0000" {
 		return codeAnswer(m.Key, "1261", "order not paid")
-	}
-	sc, _ := s.scriptLocked(p["out_trade_no"], amount)
-	if sc.RespCD != "" {
-		return codeAnswer(m.Key, sc.RespCD, sc.RespErr)
 	}
 	s.refundsSeen++
 	if r := s.refusals; r.Rate > 0 && len(r.Codes) > 0 && s.refundsSeen > r.After && s.refusalRng.Float64() < r.Rate {

@@ -54,7 +54,7 @@ const (
 	FieldEndpoint   Key = "Sent to"
 	CanRefund       Key = "Refund: up to %s can be refunded."
 	CardToday       Key = "Card paid today: a refund today is a void and must be the full amount."
-	CanCancel       Key = "Unpaid %s order: cancel closes it; nothing was charged."
+	CanCancel       Key = "Unpaid %s order: cancel closes it. Normally nothing is charged; qfpos confirms with QFPay."
 	RefundBusy      Key = "A refund is already in progress — wait for it to finish."
 	CancelBusy      Key = "A cancel is already in progress — wait for it to finish."
 	NothingLeft     Key = "Fully refunded: nothing left to refund."
@@ -79,8 +79,14 @@ const (
 	FullOnly        Key = "Card paid today: refund the full amount, %s."
 	ConfirmSend     Key = "Enter sends it; Esc goes back to change it."
 	CancelEndpoint  Key = "QFPay cancels %s orders through %s."
-	CancelGuess     Key = "QFPay lists no cancel endpoint for %s: qfpos tries /trade/v1/reversal, then /trade/v1/close."
-	NothingCharged  Key = "Nothing was charged for this order."
+	CancelGuess     Key = "QFPay lists no cancel endpoint for %s: qfpos tries /trade/v1/close, then /trade/v1/reversal."
+	NothingCharged  Key = "Normally nothing is charged; qfpos confirms with QFPay."
+	CancelUnlisted  Key = "QFPay lists no cancel for %s: qfpos tries close first, then reversal."
+	SmallAmount     Key = "QFPay advises refunds above %s: smaller ones may be stopped by its risk control."
+	CheckingQFPay   Key = "Checking QFPay for refunds made at other tills…"
+	CheckedQFPay    Key = "QFPay checked: %s refunded elsewhere."
+	CheckedNothing  Key = "QFPay checked: no refunds elsewhere."
+	LocalFigure     Key = "QFPay could not be reached: the limit is this terminal's figure."
 	ErrInFlight     Key = "Another refund or cancel of this sale is still in progress."
 	ErrOverRefund   Key = "That is more than is left to refund (%s)."
 	ErrNotPaid      Key = "The sale was not paid, so it cannot be refunded."
@@ -182,7 +188,8 @@ var messages = []Key{
 	CanRefund, CardToday, CanCancel, RefundBusy, CancelBusy, NothingLeft, AlreadyCancel,
 	PaymentFailed, PaidNoCancel, UnpaidNoRefund, History, HistoryNone, HistoryRow, EventsTitle, ReasonDamaged,
 	ReasonWrong, ReasonMind, ReasonPrice, ReasonOther, ReasonHint, AmountHint, BadAmount, TooMuch, NotPositive,
-	FullOnly, ConfirmSend, CancelEndpoint, CancelGuess, NothingCharged, ErrInFlight, ErrOverRefund, ErrNotPaid,
+	FullOnly, ConfirmSend, CancelEndpoint, CancelGuess, NothingCharged, CancelUnlisted, SmallAmount, CheckingQFPay,
+	CheckedQFPay, CheckedNothing, LocalFigure, ErrInFlight, ErrOverRefund, ErrNotPaid,
 	ErrCompleted, ErrCancelled, ErrNothingLeft, ErrFullToday, ErrStart, Started, KindRefund, KindCancel,
 	StatusSending, StatusWaiting, StatusSucceeded, StatusFailed, StatusUnknown, StatusAttempt, StatusNext,
 	StatusElapsed, StatusRef, StatusNone, TodayNone, ColKind, ColState, ColCashier, WordSucceeded, WordFailed, WordUnknown, WordInProgress, WordPending,

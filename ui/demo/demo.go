@@ -171,16 +171,8 @@ func (d *Demo) seed(ctx context.Context, o Options, appCode string) error {
 
 // Terminal describes the demo till for the screens.
 func (d *Demo) Terminal() ui.Terminal {
-	endpoints := paytype.DefaultCancelEndpoints()
 	return ui.Terminal{UDID: d.UDID, Cashier: d.Cashier, Environment: ui.EnvDemo, Gateway: d.server.URL,
-		Currency: money.MustLookup("HKD"), Location: qfpaytest.HongKong, RecentDays: 7,
-		CancelEndpoint: func(pt string) (string, bool) {
-			ep, ok := endpoints[pt]
-			if !ok {
-				return "reversal", false
-			}
-			return ep, true
-		}}
+		Currency: money.MustLookup("HKD"), Location: qfpaytest.HongKong, RecentDays: 7}
 }
 
 // Reports makes the manager's day reports, the whole store's from the sandbox.
