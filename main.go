@@ -271,7 +271,7 @@ func (c common) load(stderr io.Writer, cmd string) (reversal.Config, *storage.Jo
 			return cfg, nil, false
 		}
 	}
-	j, err := storage.Open(path, storage.WithLocation(cfg.Location))
+	j, err := storage.Open(path, storage.WithLocation(cfg.Location), storage.WithQFPayZone(cfg.Zone))
 	if err != nil {
 		fmt.Fprintf(stderr, "qfpos %s: %v\n", cmd, err)
 		return cfg, nil, false

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"runtime"
 	"strings"
 	"time"
@@ -47,6 +49,8 @@ type Config struct {
 		Timeout                 Duration          `toml:"timeout"`
 		CloseMethod             string            `toml:"close_method"`
 		StrictResponseSignature bool              `toml:"strict_response_signature"`
+		AllowInsecureHTTP       bool              `toml:"allow_insecure_http"`
+		Zone                    string            `toml:"zone"`
 		CancelEndpoint          map[string]string `toml:"cancel_endpoint"`
 	} `toml:"qfpay"`
 	Terminal struct {
@@ -76,6 +80,8 @@ type Config struct {
 	Path string `toml:"-"`
 	// Location is the terminal's time zone, resolved from Terminal.Timezone.
 	Location *time.Location `toml:"-"`
+	// Zone is the merchant's QFPay zone, resolved from QFPay.Zone: times sent to QFPay are in it.
+	Zone *time.Location `toml:"-"`
 }
 
 // DefaultConfig returns every setting at its default (config.example.toml shows the same).
@@ -85,6 +91,8 @@ func DefaultConfig() Config {
 	c.QFPay.SignType = "MD5"
 	c.QFPay.Timeout = Duration{15 * time.Second}
 	c.QFPay.CloseMethod = "GET"
+	c.QFPay.Zone = "+08:00"
+	c.Zone = qfpay.HongKongZone
 	c.Terminal.Currency = "HKD"
 	c.Journal.RecentDays = 7
 	p := DefaultPolicy()
@@ -144,6 +152,7 @@ func LoadConfig(path string, env func(string) string) (Config, error) {
 			return DefaultConfig(), fmt.Errorf("config %s: %v", path, err)
 		}
 	}
+	src = bytes.TrimPrefix(src, []byte("\ufeff")) // a file saved with a UTF-8 byte-order mark
 	c, err := parseConfig(path, src)
 	if err != nil {
 		return c, err
@@ -175,6 +184,9 @@ func parseConfig(path string, src []byte) (Config, error) {
 }
 
 func decodeConfig(path string, src []byte, c *Config) error {
+	if err := checkDurations(path, src); err != nil {
+		return err
+	}
 	dec := toml.NewDecoder(bytes.NewReader(src)).DisallowUnknownFields().EnableUnmarshalerInterface()
 	err := dec.Decode(c)
 	if err == nil {
@@ -190,11 +202,72 @@ func decodeConfig(path string, src []byte, c *Config) error {
 	if errors.As(err, &de) {
 		row, _ := de.Position()
 		if k := de.Key(); len(k) > 0 {
-			return fmt.Errorf("config %s:%d: %s: %s", path, row, strings.Join(k, "."), oneLine(de.Error()))
+			return fmt.Errorf("config %s:%d: %s: %s", path, row, strings.Join(k, "."), plainTypeError(de.Error()))
 		}
 		return fmt.Errorf("config %s:%d: %s", path, row, oneLine(de.Error()))
 	}
 	return fmt.Errorf("config %s: %s", path, oneLine(err.Error()))
+}
+
+// typeError matches go-toml's "cannot decode TOML integer into struct field … of type int".
+var typeError = regexp.MustCompile(`cannot decode TOML (\w+) into .*?(?:of type )?(\w+)$`)
+
+// plainTypeError says a type mismatch in words instead of Go struct definitions.
+func plainTypeError(msg string) string {
+	msg = oneLine(msg)
+	m := typeError.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	want := map[string]string{"string": "text in quotes, like \"sandbox\"", "int": "a whole number, like 7",
+		"bool": "true or false", "map": "a table of keys"}[m[2]]
+	if want == "" {
+		want = "a table [" + m[2] + "]"
+	}
+	return fmt.Sprintf("is %s; it must be %s", article(m[1]), want)
+}
+
+func article(tomlType string) string {
+	switch tomlType {
+	case "integer":
+		return "a number"
+	case "string":
+		return "text"
+	case "bool", "boolean":
+		return "true or false"
+	}
+	return "a " + tomlType
+}
+
+// checkDurations finds every duration key the file sets and refuses one that is not text: go-toml
+// would report it without its line or key.
+func checkDurations(path string, src []byte) error {
+	var doc map[string]any
+	if toml.Unmarshal(src, &doc) != nil {
+		return nil // the typed decode reports syntax errors with their position
+	}
+	t := reflect.TypeOf(Config{})
+	for i := range t.NumField() {
+		table := t.Field(i)
+		name, _, _ := strings.Cut(table.Tag.Get("toml"), ",")
+		sub, _ := doc[name].(map[string]any)
+		if table.Type.Kind() != reflect.Struct || sub == nil {
+			continue
+		}
+		for j := range table.Type.NumField() {
+			f := table.Type.Field(j)
+			key, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+			v, set := sub[key]
+			if f.Type != reflect.TypeOf(Duration{}) || !set {
+				continue
+			}
+			if _, ok := v.(string); !ok {
+				return fmt.Errorf("config %s:%d: %s.%s: %v is not a duration; write it in quotes with a unit, like \"15s\"",
+					path, lineOf(src, name, key), name, key, v)
+			}
+		}
+	}
+	return nil
 }
 
 func oneLine(s string) string {
@@ -230,9 +303,18 @@ func (c *Config) validate(src []byte) error {
 		return fmt.Errorf("%s: %s.%s: %s", where, table, key, fmt.Sprintf(format, args...))
 	}
 	q := &c.QFPay
-	if _, err := qfpay.ResolveBaseURL(q.BaseURL); err != nil {
+	base, err := qfpay.ResolveBaseURL(q.BaseURL)
+	if err != nil {
 		return bad("qfpay", "base_url", "%v", err)
 	}
+	if err := qfpay.CheckTransport(base, q.AllowInsecureHTTP); err != nil {
+		return bad("qfpay", "base_url", "%v", err)
+	}
+	zone, err := qfpay.ParseZone(q.Zone)
+	if err != nil {
+		return bad("qfpay", "zone", "%v (QFPay's zone is +08:00 unless QFPay told you otherwise)", err)
+	}
+	c.Zone = zone
 	if _, err := qfpay.ParseSignType(q.SignType); err != nil {
 		return bad("qfpay", "sign_type", "%q is not MD5 or SHA256", q.SignType)
 	}
@@ -325,7 +407,8 @@ func (c Config) ClientOptions(udid string) []qfpay.Option {
 	return []qfpay.Option{
 		qfpay.WithBaseURL(c.QFPay.BaseURL), qfpay.WithMchID(c.QFPay.MchID), qfpay.WithSignType(st),
 		qfpay.WithTimeout(c.QFPay.Timeout.Duration), qfpay.WithCloseMethod(c.QFPay.CloseMethod),
-		qfpay.WithStrictResponseSignature(c.QFPay.StrictResponseSignature),
+		qfpay.WithStrictResponseSignature(c.QFPay.StrictResponseSignature), qfpay.WithZone(c.Zone),
+		qfpay.WithInsecureHTTP(c.QFPay.AllowInsecureHTTP),
 		qfpay.WithUDID(udid),
 	}
 }

@@ -1,11 +1,14 @@
 package reversal
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"qfpos/qfpay"
 )
 
 func writeConfig(t *testing.T, text string, mode os.FileMode) string {
@@ -110,6 +113,12 @@ func TestConfigErrorsNameFileLineAndKey(t *testing.T) {
 		{"[poll]\ninterval = \"0s\"\n", ":2: poll.interval: must be more than 0s"},
 		{"[poll]\nmax_interval = \"1s\"\n", ":2: poll.max_interval"},
 		{"this is not toml", ":1:"},
+		{"[qfpay]\n\ntimeout = 5\n", `:3: qfpay.timeout: 5 is not a duration; write it in quotes with a unit, like "15s"`},
+		{"[journal]\nrecent_days = \"seven\"\n", ":2: journal.recent_days: is text; it must be a whole number, like 7"},
+		{"[qfpay]\nstrict_response_signature = \"yes\"\n", ":2: qfpay.strict_response_signature: is text; it must be true or false"},
+		{"[qfpay]\nbase_url = 3\n", ":2: qfpay.base_url: is a number; it must be text in quotes"},
+		{"[qfpay]\nbase_url = \"http://openapi-hk.qfapi.com\"\n", ":2: qfpay.base_url: base URL http://openapi-hk.qfapi.com is plain http"},
+		{"[qfpay]\nzone = \"Asia/Hong_Kong\"\n", ":2: qfpay.zone:"},
 	}
 	for _, c := range cases {
 		p := writeConfig(t, c.text, 0o600)
@@ -118,8 +127,40 @@ func TestConfigErrorsNameFileLineAndKey(t *testing.T) {
 			t.Errorf("%q:\n got %v\nwant config %s%s (one line)", c.text, err, p, c.want)
 		}
 	}
+	for _, c := range cases {
+		p := writeConfig(t, c.text, 0o600)
+		if _, err := LoadConfig(p, noEnv); strings.Contains(fmt.Sprint(err), "struct") {
+			t.Errorf("%q: a Go type in the message", c.text)
+		}
+	}
 	if _, err := LoadConfig(filepath.Join(t.TempDir(), "missing.toml"), noEnv); err == nil || !strings.Contains(err.Error(), "does not exist") {
 		t.Errorf("missing: %v", err)
+	}
+}
+
+// TestConfigTransportAndZone: plain http only to loopback or with allow_insecure_http; a byte-order
+// mark is read; the QFPay zone is its own key.
+func TestConfigTransportAndZone(t *testing.T) {
+	for text, ok := range map[string]bool{
+		"[qfpay]\nbase_url = \"http://127.0.0.1:8787\"\n":                            true,
+		"[qfpay]\nbase_url = \"http://10.0.0.5:8787\"\n":                             false,
+		"[qfpay]\nbase_url = \"http://10.0.0.5:8787\"\nallow_insecure_http = true\n": true,
+		"\ufeff[qfpay]\nbase_url = \"production\"\n":                                 true,
+		"[qfpay]\nzone = \"+09:00\"\n":                                               true,
+	} {
+		p := writeConfig(t, text, 0o600)
+		c, err := LoadConfig(p, noEnv)
+		if (err == nil) != ok {
+			t.Errorf("%q: %v", text, err)
+		}
+		if err == nil && strings.Contains(text, "+09:00") {
+			if _, off := time.Date(2026, 1, 1, 0, 0, 0, 0, c.Zone).Zone(); off != 9*3600 {
+				t.Errorf("zone offset %d", off)
+			}
+		}
+	}
+	if c := DefaultConfig(); c.Zone != qfpay.HongKongZone || c.QFPay.Zone != "+08:00" {
+		t.Errorf("default zone %v %q", c.Zone, c.QFPay.Zone)
 	}
 }
 
