@@ -311,7 +311,11 @@ func (d *Desk) Recheck(id uint64) error {
 	if r.State.Finished() {
 		return nil
 	}
-	if _, err := d.j.Transition(id, storage.Change{NextCheck: d.clock.Now(), Event: storage.Event{Type: storage.EventNote, Message: "re-check requested"}}); err != nil {
+	_, err = d.j.Transition(id, storage.Change{NextCheck: d.clock.Now(), Event: storage.Event{Type: storage.EventNote, Message: "re-check requested"}})
+	if errors.Is(err, storage.ErrFinal) {
+		return nil // it was settled meanwhile
+	}
+	if err != nil {
 		return err
 	}
 	d.poke()

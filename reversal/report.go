@@ -39,6 +39,7 @@ type ReportRow struct {
 	OutTradeNo string    `json:"out_trade_no"`
 	RespCD     string    `json:"respcd"`
 	Journaled  bool      `json:"journaled"` // false: QFPay has it, this terminal's journal does not
+	Unsigned   bool      `json:"unsigned"`  // a reply from QFPay came without a valid signature
 }
 
 // Sum is a count and an amount in minor units.
@@ -86,10 +87,12 @@ type Totals struct {
 
 // Report is a day's refunds and cancels with their totals.
 type Report struct {
-	Date     string      `json:"date"`     // YYYY-MM-DD in the terminal's zone
-	Terminal string      `json:"terminal"` // this terminal's udid
-	Store    bool        `json:"store"`    // the whole merchant's records from QFPay are merged in
-	Notice   string      `json:"notice,omitempty"`
+	Date     string `json:"date"`     // YYYY-MM-DD in the terminal's zone
+	Terminal string `json:"terminal"` // this terminal's udid
+	Store    bool   `json:"store"`    // the whole merchant's records from QFPay are merged in
+	Notice   string `json:"notice,omitempty"`
+	// Unsigned counts the rows whose replies from QFPay came without a valid signature.
+	Unsigned int         `json:"unsigned_replies"`
 	Rows     []ReportRow `json:"rows"`
 	Totals   []Totals    `json:"totals"`
 }
@@ -109,6 +112,12 @@ func rank(state string) int {
 
 // finish sorts the rows (unknown and failed first, then by time) and computes the totals.
 func (rep *Report) finish() {
+	rep.Unsigned = 0
+	for _, r := range rep.Rows {
+		if r.Unsigned {
+			rep.Unsigned++
+		}
+	}
 	slices.SortStableFunc(rep.Rows, func(a, b ReportRow) int {
 		if c := cmp.Compare(rank(a.State), rank(b.State)); c != 0 {
 			return c
@@ -163,7 +172,7 @@ func rowOf(r storage.Reversal, sale storage.SaleView) ReportRow {
 	return ReportRow{ID: r.ID, Time: r.Created, Kind: string(r.Kind), Endpoint: r.Endpoint, State: string(r.State),
 		Amount: r.Amount, Currency: r.Currency, PayType: sale.PayType, PayMethod: paytype.Name(sale.PayType),
 		Cashier: r.Cashier, Approver: r.Approver, Reason: r.Reason, UDID: r.UDID, QFPaySysSN: r.SysSN,
-		SaleSysSN: r.SaleSysSN, OutTradeNo: r.OutTradeNo, RespCD: r.RespCD, Journaled: true}
+		SaleSysSN: r.SaleSysSN, OutTradeNo: r.OutTradeNo, RespCD: r.RespCD, Journaled: true, Unsigned: r.Unsigned}
 }
 
 // LocalReport is the day (in the journal's zone) that contains t, from this terminal's journal.
@@ -318,7 +327,7 @@ func StoreReport(ctx context.Context, j *storage.Journal, gw Gateway, t time.Tim
 
 // ReportColumns is the CSV header of `qfpos report --format csv`, one row per refund or cancel.
 var ReportColumns = []string{"time", "kind", "endpoint", "state", "amount", "currency", "pay_type", "pay_method",
-	"cashier", "approver", "reason", "udid", "qfpay_syssn", "sale_syssn", "out_trade_no", "respcd", "journaled"}
+	"cashier", "approver", "reason", "udid", "qfpay_syssn", "sale_syssn", "out_trade_no", "respcd", "journaled", "unsigned"}
 
 // WriteReport writes a report as a table (amounts formatted), CSV or JSON (amounts in minor units).
 func WriteReport(w io.Writer, rep Report, format string, loc *time.Location) error {
@@ -333,7 +342,7 @@ func WriteReport(w io.Writer, rep Report, format string, loc *time.Location) err
 		for _, r := range rep.Rows {
 			_ = cw.Write([]string{r.Time.In(loc).Format(time.RFC3339), r.Kind, r.Endpoint, r.State, strconv.FormatInt(r.Amount, 10),
 				r.Currency, r.PayType, r.PayMethod, r.Cashier, r.Approver, r.Reason, r.UDID, r.QFPaySysSN, r.SaleSysSN,
-				r.OutTradeNo, r.RespCD, strconv.FormatBool(r.Journaled)})
+				r.OutTradeNo, r.RespCD, strconv.FormatBool(r.Journaled), strconv.FormatBool(r.Unsigned)})
 		}
 		cw.Flush()
 		return cw.Error()
@@ -351,6 +360,9 @@ func writeReportTable(w io.Writer, rep Report, loc *time.Location) error {
 	fmt.Fprintf(w, "Refunds and cancels on %s — %s\n", rep.Date, scope)
 	if rep.Notice != "" {
 		fmt.Fprintf(w, "NOTE: %s\n", rep.Notice)
+	}
+	if rep.Unsigned > 0 {
+		fmt.Fprintf(w, "NOTE: %s\n", UnsignedNotice(rep.Unsigned))
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -390,6 +402,12 @@ func writeReportTable(w io.Writer, rep Report, loc *time.Location) error {
 		}
 	}
 	return nil
+}
+
+// UnsignedNotice says that replies arrived unsigned and what a store can do about it.
+func UnsignedNotice(n int) string {
+	return fmt.Sprintf("%d refund(s) or cancel(s) had replies from QFPay without a valid signature; "+
+		"set strict_response_signature = true to trust only signed replies", n)
 }
 
 func sumsText(s Sums, cur string) string {

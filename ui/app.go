@@ -11,7 +11,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"qfpos/reversal"
-	"qfpos/storage"
 	"qfpos/ui/catalog"
 )
 
@@ -25,35 +24,27 @@ const (
 	todayID
 )
 
-// reach is what the last request said about QFPay.
-type reach int
-
-const (
-	reachUnknown reach = iota
-	reachOK
-	reachDown
-)
-
 // App is the root model: it routes messages and lays the screens out.
 type App struct {
-	d       *Deps
-	keys    keyMap
-	help    help.Model
-	sales   *salesScreen
-	sale    *saleScreen
-	refund  *refundScreen
-	cancel  *cancelScreen
-	today   *todayScreen
-	status  *statusPane
-	stack   []screenID
-	updates <-chan reversal.Update
-	stop    func()
-	now     time.Time
-	reach   reach
-	notice  string
-	asking  bool // asking whether to quit with operations in flight
-	width   int
-	height  int
+	d        *Deps
+	keys     keyMap
+	help     help.Model
+	sales    *salesScreen
+	sale     *saleScreen
+	refund   *refundScreen
+	cancel   *cancelScreen
+	today    *todayScreen
+	status   *statusPane
+	stack    []screenID
+	updates  <-chan reversal.Update
+	stop     func()
+	now      time.Time
+	reach    reversal.Reach // what the last request to QFPay found
+	unsigned bool           // a reply from QFPay came without a valid signature
+	notice   string
+	asking   bool // asking whether to quit with operations in flight
+	width    int
+	height   int
 }
 
 // New builds the program's model. It does nothing slow: the first reads run from Init.
@@ -150,6 +141,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case unfinishedMsg:
 		a.status.load(msg.rs)
+		for _, r := range msg.rs {
+			a.unsigned = a.unsigned || r.Unsigned
+		}
 		a.layout()
 		return a, nil
 	case updateMsg:
@@ -227,14 +221,10 @@ func (a *App) globalKey(k tea.KeyMsg) (tea.Cmd, bool) {
 // read of the sale so that lists and the sale screen show its new state.
 func (a *App) onUpdate(u updateMsg) tea.Cmd {
 	a.status.apply(reversal.Update(u), a.now)
-	switch {
-	case u.Event.Code != "":
-		a.reach = reachOK
-	case u.Event.Type == storage.EventReply || strings.HasPrefix(u.Event.Message, "query failed"):
-		a.reach = reachDown
-	case u.Event.Type == storage.EventQuery:
-		a.reach = reachOK
+	if u.Reach != reversal.ReachNone {
+		a.reach = u.Reach
 	}
+	a.unsigned = a.unsigned || u.Reversal.Unsigned
 	a.layout()
 	return tea.Batch(waitForUpdate(a.updates), loadSale(a.d.Journal, u.Reversal.SaleSysSN), a.today.Update(u))
 }
@@ -301,12 +291,15 @@ func (a *App) header() string {
 	}
 	var reach string
 	switch a.reach {
-	case reachOK:
+	case reversal.ReachOK:
 		reach = st.OK.Render("● " + t(catalog.QFPayOK))
-	case reachDown:
+	case reversal.ReachDown:
 		reach = st.Bad.Render("✗ " + t(catalog.QFPayDown))
 	default:
 		reach = st.Muted.Render("○ " + t(catalog.QFPayNotYet))
+	}
+	if a.unsigned {
+		reach = st.Warn.Render("⚠ "+t(catalog.UnsignedReplies)) + "  " + reach
 	}
 	parts := []string{badge, t(catalog.HeaderTerminal, a.d.Terminal.UDID), cashier}
 	if a.width >= 100 {

@@ -224,7 +224,7 @@ func TestStatusPaneFollowsUpdates(t *testing.T) {
 	r := storage.Reversal{ID: 4, Kind: storage.KindRefund, Amount: 1000, Currency: "HKD", State: storage.StateProcessing,
 		SaleSysSN: "20261121000100020000001001", Created: fixedAt.Add(-5 * time.Second), Attempts: 1, NextCheck: fixedAt.Add(3 * time.Second),
 		Updated: fixedAt}
-	send(a, updateMsg(reversal.Update{Reversal: r, Event: storage.Event{Type: storage.EventReply, Code: "1143"}}))
+	send(a, updateMsg(reversal.Update{Reversal: r, Event: storage.Event{Type: storage.EventReply, Code: "1143"}, Reach: reversal.ReachOK}))
 	v := a.View()
 	for _, want := range []string{"Waiting for QFPay", "attempt 1", "next check in 0:03", "0:05 elapsed", "QFPay reachable"} {
 		if !strings.Contains(v, want) {
@@ -232,7 +232,7 @@ func TestStatusPaneFollowsUpdates(t *testing.T) {
 		}
 	}
 	r.State, r.RespCD, r.Finished, r.Updated, r.SysSN = storage.StateFailed, "1272", fixedAt, fixedAt.Add(time.Second), "R9"
-	send(a, updateMsg(reversal.Update{Reversal: r, Event: storage.Event{Type: storage.EventQuery, Code: "1272"}}))
+	send(a, updateMsg(reversal.Update{Reversal: r, Event: storage.Event{Type: storage.EventQuery, Code: "1272"}, Reach: reversal.ReachOK}))
 	if v := a.View(); !strings.Contains(v, "✗ Refund 10.00 HKD") || !strings.Contains(v, "· failed ·") || !strings.Contains(v, "QFPay has already refunded part of this sale") {
 		t.Fatalf("failure not explained:\n%s", v)
 	}
@@ -502,5 +502,26 @@ func TestSmallRefundHint(t *testing.T) {
 	keys(a, ".", "0", "1")
 	if strings.Contains(a.View(), "QFPay advises") {
 		t.Fatalf("hint at 2.01:\n%s", a.View())
+	}
+}
+
+// TestHeaderFromTypedFields: the header's reachability follows the lifecycle's Reach (a lost reply
+// that a query then settles is not "unreachable"), and unsigned replies are shown.
+func TestHeaderFromTypedFields(t *testing.T) {
+	a := newTestApp(sampleJournal(), &fakeDesk{}, 120, 30)
+	r := storage.Reversal{ID: 4, Kind: storage.KindRefund, Amount: 1000, Currency: "HKD", State: storage.StateProcessing,
+		SaleSysSN: "20261121000100020000001001", Created: fixedAt, Attempts: 1}
+	send(a, updateMsg(reversal.Update{Reversal: r, Event: storage.Event{Type: storage.EventReply, Message: "query failed: looks like text"}, Reach: reversal.ReachDown}))
+	if v := a.View(); !strings.Contains(v, "QFPay unreachable") {
+		t.Fatalf("no reply:\n%s", v)
+	}
+	r.Unsigned = true
+	send(a, updateMsg(reversal.Update{Reversal: r, Event: storage.Event{Type: storage.EventQuery, Message: "query failed"}, Reach: reversal.ReachOK}))
+	if v := a.View(); !strings.Contains(v, "QFPay reachable") || !strings.Contains(v, "unsigned replies") {
+		t.Fatalf("answered by a query, unsigned:\n%s", v)
+	}
+	send(a, updateMsg(reversal.Update{Reversal: r, Event: storage.Event{Type: storage.EventNote}}))
+	if v := a.View(); !strings.Contains(v, "QFPay reachable") {
+		t.Fatalf("a note changed the reachability:\n%s", v)
 	}
 }

@@ -24,6 +24,13 @@ const (
 	// FaultSlowReply handles the request (a write is committed), then waits Fault.Latency
 	// before replying: a client with a shorter timeout gives up on a write that happened.
 	FaultSlowReply
+	// FaultUnsigned handles the request and replies without X-QF-SIGN.
+	FaultUnsigned
+	// FaultForgedSuccess is a man in the middle: the request never reaches QFPay and the reply is
+	// an unsigned {"respcd":"0000","syssn":"FORGED…"}.
+	FaultForgedSuccess
+	// FaultRedirect answers 307 to Fault.Location without handling the request.
+	FaultRedirect
 )
 
 func (k FaultKind) String() string {
@@ -42,14 +49,21 @@ func (k FaultKind) String() string {
 		return "bad-signature"
 	case FaultSlowReply:
 		return "slow-reply"
+	case FaultUnsigned:
+		return "unsigned"
+	case FaultForgedSuccess:
+		return "forged-success"
+	case FaultRedirect:
+		return "redirect"
 	}
 	return fmt.Sprintf("fault(%d)", int(k))
 }
 
 // Fault is one injected misbehaviour.
 type Fault struct {
-	Kind    FaultKind
-	Latency time.Duration // for FaultLatency and FaultSlowReply
+	Kind     FaultKind
+	Latency  time.Duration // for FaultLatency and FaultSlowReply
+	Location string        // for FaultRedirect
 }
 
 type randomFaults struct {

@@ -103,6 +103,15 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte("<html><body><h1>429 Too Many Requests</h1></body></html>"))
 		return
 	}
+	if faulty && fault.Kind == FaultForgedSuccess {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"respcd":"0000","resperr":"success","syssn":"FORGED00000000000000000001","page":"1","page_size":"100","data":[]}`))
+		return
+	}
+	if faulty && fault.Kind == FaultRedirect {
+		http.Redirect(w, r, fault.Location, http.StatusTemporaryRedirect)
+		return
+	}
 	if faulty && fault.Kind == FaultBadGateway {
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusBadGateway)
@@ -124,7 +133,7 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	body := a.body
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	if a.key != "" {
+	if a.key != "" && !(faulty && fault.Kind == FaultUnsigned) {
 		key := a.key
 		if faulty && fault.Kind == FaultBadSignature {
 			key += "-wrong"

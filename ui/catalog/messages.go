@@ -14,6 +14,7 @@ const (
 	QFPayOK            Key = "QFPay reachable"
 	QFPayDown          Key = "QFPay unreachable"
 	QFPayNotYet        Key = "QFPay not contacted yet"
+	UnsignedReplies    Key = "unsigned replies"
 	Loading            Key = "Loading…"
 	JournalError       Key = "Could not read the journal: %s"
 	QuitInFlight       Key = "%d refund(s) or cancel(s) still in flight. They resume next time qfpos starts. Quit? (y/n)"
@@ -180,7 +181,7 @@ const (
 
 var messages = []Key{
 	Demo, EnvSandbox, EnvLiveTest, EnvProduction, EnvCustom, HeaderTerminal, HeaderCashier, HeaderNoCashier,
-	QFPayOK, QFPayDown, QFPayNotYet, Loading, JournalError, QuitInFlight, TitleSales, TitleSale, TitleRefund,
+	QFPayOK, QFPayDown, QFPayNotYet, UnsignedReplies, Loading, JournalError, QuitInFlight, TitleSales, TitleSale, TitleRefund,
 	TitleConfirmRefund, TitleCancel, TitleToday, TitleStatus, FindPrompt, FindingBy, ColTime, ColAmount,
 	ColPaidWith, ColSysSN, ColOrder, ColStatus, NoSales, NoMatch, MoreBelow, StatePaid, StateUnpaid,
 	StateFailedPy, StatePartly, StateRefunded, StateCancel, StateBusy,
