@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // ImportColumns are the columns a sales CSV must have, named as QFPay names the fields (txamt
@@ -40,6 +41,7 @@ func (j *Journal) ImportCSV(r io.Reader) (ImportResult, error) {
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
+	header = slices.Clone(header) // the reader reuses its record
 	if err == io.EOF {
 		return res, errors.New("the file is empty; the first line must be the header " + strings.Join(ImportColumns, ","))
 	}
@@ -106,6 +108,9 @@ func (j *Journal) ImportCSV(r io.Reader) (ImportResult, error) {
 			continue
 		}
 		s, reason := rowSale(rec, col)
+		if bad := notUTF8(rec, header); bad != "" {
+			reason = bad
+		}
 		if reason == "" {
 			if first, dup := seen[s.SysSN]; dup {
 				reason = fmt.Sprintf("syssn %s already appears on line %d", s.SysSN, first)
@@ -130,6 +135,17 @@ func (j *Journal) ImportCSV(r io.Reader) (ImportResult, error) {
 	}
 	slices.SortStableFunc(res.Refused, func(a, b RowError) int { return cmp.Compare(a.Line, b.Line) })
 	return res, nil
+}
+
+// notUTF8 names the first column of a row whose text is not UTF-8 (a file saved as Big5 or GBK,
+// say), or returns "".
+func notUTF8(rec, header []string) string {
+	for i, v := range rec {
+		if !utf8.ValidString(v) {
+			return fmt.Sprintf("column %s is not UTF-8 text (save the file as UTF-8)", strings.TrimSpace(header[i]))
+		}
+	}
+	return ""
 }
 
 // rowSale reads one CSV row; reason says what is wrong with it.

@@ -83,6 +83,18 @@ POS_9,S9,1250,HKD,800208,2026-11-21 10:00:00,0000,POS-01
 	}
 }
 
+// TestImportRefusesTextThatIsNotUTF8: a goods name saved as Big5 is refused with its line.
+func TestImportRefusesTextThatIsNotUTF8(t *testing.T) {
+	j := openTest(t, nil)
+	file := "syssn,out_trade_no,txamt,txcurrcd,pay_type,txdtm,respcd,udid,goods_name\n" +
+		"S1,POS_1,1250,HKD,800208,2026-11-21 10:00:00,0000,POS-01,Milk tea\n" +
+		"S2,POS_2,1250,HKD,800208,2026-11-21 10:00:00,0000,POS-01,\xa5\xa4\xaf\xf9\n" // 奶茶 in Big5
+	res, err := j.ImportCSV(strings.NewReader(file))
+	if err != nil || res.Added != 1 || len(res.Refused) != 1 || res.Refused[0].String() != "line 3: column goods_name is not UTF-8 text (save the file as UTF-8)" {
+		t.Fatalf("%v %+v", err, res)
+	}
+}
+
 func TestImportWholeFileErrors(t *testing.T) {
 	j := openTest(t, nil)
 	for file, want := range map[string]string{

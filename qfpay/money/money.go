@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"golang.org/x/text/currency"
+	"golang.org/x/text/width"
 )
 
 // Currency is a currency QFPay accepts, with the number of decimal places of its minor unit.
@@ -98,9 +99,11 @@ func Format(minor int64, c Currency) string {
 func FormatCode(minor int64, c Currency) string { return Format(minor, c) + " " + c.Code }
 
 // Parse reads a decimal amount typed by a person ("12.5", "12.50", "1,280", "1280.00") into minor
-// units. It refuses signs, exponents, more decimals than the currency has, and overflow.
+// units. Full-width digits and marks, as a Chinese input method types them ("１２．５０"), are read
+// as their ASCII forms. It refuses signs, exponents, more decimals than the currency has, and
+// overflow.
 func Parse(s string, c Currency) (int64, error) {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(width.Narrow.String(s))
 	if s == "" {
 		return 0, fmt.Errorf("amount is empty")
 	}

@@ -50,6 +50,8 @@ func TestParse(t *testing.T) {
 	}{
 		{"12.50", hkd, 1250}, {"12.5", hkd, 1250}, {"12", hkd, 1200}, {" 0.05 ", hkd, 5}, {".5", hkd, 50},
 		{"1,280.50", hkd, 128050}, {"1280", jpy, 1280}, {"1,280", jpy, 1280}, {"0", hkd, 0},
+		// Full-width, as a Chinese input method types them.
+		{"１２．５０", hkd, 1250}, {"１，２８０", hkd, 128000}, {"　１２　", hkd, 1200},
 	}
 	for _, g := range good {
 		if got, err := Parse(g.s, g.c); err != nil || got != g.want {
