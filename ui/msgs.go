@@ -7,6 +7,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"golang.org/x/text/width"
 
 	"qfpos/qfpay/money"
 	"qfpos/qfpay/paytype"
@@ -78,7 +79,7 @@ func loadRecent(j Journal, tag int, after storage.Cursor, days int, appendPage b
 // (with letters) a pay method within the recent window.
 func searchSales(j Journal, tag int, query string, cur money.Currency, days int) tea.Cmd {
 	return func() tea.Msg {
-		q := strings.TrimSpace(query)
+		q := strings.TrimSpace(width.Narrow.String(query)) // full-width digits, as an IME types them
 		var out []storage.SaleView
 		seen := map[string]bool{}
 		add := func(vs []storage.SaleView) {

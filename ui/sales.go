@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"golang.org/x/text/width"
 
 	"qfpos/storage"
 	"qfpos/ui/catalog"
@@ -184,7 +185,7 @@ func (s *salesScreen) key(k tea.KeyMsg) tea.Cmd {
 			return tea.Batch(cmd, s.searchCmd())
 		}
 		return cmd
-	case key.Matches(k, s.keys.Digits):
+	case key.Matches(k, s.keys.Digits) || startsAmount(k):
 		s.finding = true
 		s.find.Focus()
 		s.find.SetValue(k.String())
@@ -201,6 +202,13 @@ func (s *salesScreen) key(k tea.KeyMsg) tea.Cmd {
 		return msgCmd(openTodayMsg{})
 	}
 	return nil
+}
+
+// startsAmount reports whether a key is a full-width digit or point, as a Chinese input method
+// types them: it starts a find like its ASCII form.
+func startsAmount(k tea.KeyMsg) bool {
+	r := []rune(width.Narrow.String(k.String()))
+	return k.Type == tea.KeyRunes && len(r) == 1 && (r[0] >= '0' && r[0] <= '9' || r[0] == '.')
 }
 
 // navigation reports whether a key moves the selection (j and k are letters while finding).

@@ -210,6 +210,11 @@ func TestFindByAmountDigitsAndPayMethod(t *testing.T) {
 	if !strings.Contains(a.View(), `No sales match "99999".`) {
 		t.Fatalf("no match:\n%s", a.View())
 	}
+	// Full-width digits, as a Chinese input method types them, find like ASCII ones.
+	keys(a, "esc", "４", "５", "．", "０", "０")
+	if !a.sales.finding || len(a.sales.sales) != 1 || a.sales.sales[0].Amount != 4500 {
+		t.Fatalf("４５．００: finding %v, %d sales", a.sales.finding, len(a.sales.sales))
+	}
 }
 
 func TestStatusPaneFollowsUpdates(t *testing.T) {
