@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"slices"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -48,9 +47,8 @@ func TestClassifyEveryCode(t *testing.T) {
 			if v.Outcome != want {
 				t.Fatalf("Classify(%s) = %s, want %s", code, v.Outcome, want)
 			}
-			info := LookupCode(code, "")
-			if info.Explanation == "" || info.Next == "" || info.Code != code {
-				t.Fatalf("code %s lacks an explanation or next step: %+v", code, info)
+			if info := LookupCode(code, ""); info.Text != code || info.Code != code {
+				t.Fatalf("code %s: %+v", code, info)
 			}
 		})
 	}
@@ -73,7 +71,7 @@ func TestExplainedCodes(t *testing.T) {
 
 func Test1265TwoMeanings(t *testing.T) {
 	night := LookupCode("1265", "不能在23:30-00:30之间退款")
-	if night.Class != ClassRetryLater || night.Explanation == codeTable["1265"].Explanation {
+	if night.Class != ClassRetryLater || night.Text != "1265-night" {
 		t.Fatalf("night window: %+v", night)
 	}
 	expired := LookupCode("1265", "refund period exceeded")
@@ -104,26 +102,15 @@ func Test1265ByQFPaysClock(t *testing.T) {
 		if v.Outcome != c.want {
 			t.Errorf("%s: %s, want %s", c.at, v.Outcome, c.want)
 		}
-		if !strings.Contains(v.Info.Explanation, "23:30") || !strings.Contains(v.Info.Explanation, "period") {
-			t.Errorf("%s: explanation %q does not give both meanings", c.at, v.Info.Explanation)
-		}
-	}
-}
-
-// TestFinalCodesNeverSayTryLater: a cashier told "try again later" does it; codes whose outcome is
-// final must not say so.
-func TestFinalCodesNeverSayTryLater(t *testing.T) {
-	for _, code := range KnownCodes() {
-		info := LookupCode(code, "")
-		if info.Class == ClassFinal && strings.Contains(strings.ToLower(info.Explanation+" "+info.Next), "try again later") {
-			t.Errorf("%s is final but says %q %q", code, info.Explanation, info.Next)
+		if want := map[Outcome]string{RetryLater: "1265-night", Failed: "1265"}[c.want]; v.Info.Text != want {
+			t.Errorf("%s: text %q", c.at, v.Info.Text)
 		}
 	}
 }
 
 func TestClassifyUnknownCodeIsFinalButReconciled(t *testing.T) {
 	v := Classify(&Reply{RespCD: "9999"}, &APIError{HTTPStatus: 200, RespCD: "9999"})
-	if v.Outcome != Failed || !v.Reconcile {
+	if v.Outcome != Failed || !v.Reconcile || v.Info.Text != "unknown" {
 		t.Fatalf("got %+v", v)
 	}
 }

@@ -93,7 +93,7 @@ func TestSandboxPartialsThenOverRefund(t *testing.T) {
 		}
 	}
 	_, v := e.refund(t, s.SysSN, "RF_over", 2001)
-	if v.Outcome != qfpay.Failed || v.Info.Code != "1272" || v.Info.Explanation == "" {
+	if v.Outcome != qfpay.Failed || v.Info.Code != "1272" || v.Info.Text != "1272" {
 		t.Fatalf("over-refund: %+v", v)
 	}
 	if done, _ := e.sb.Refunded(s.SysSN); done != 8000 {

@@ -1,4 +1,4 @@
-package reversal
+package reversal_test
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"qfpos/qfpay/qfpaytest"
+	"qfpos/reversal"
+	"qfpos/reversal/reversaltest"
 	"qfpos/storage"
 )
 
@@ -16,16 +18,16 @@ import (
 // with no latency, beside a raw single-key bbolt commit on the same disk.
 func BenchmarkCompleteRefund(b *testing.B) {
 	b.Run("refund", func(b *testing.B) {
-		h := newHarness(b, setup{sandbox: []qfpaytest.Option{qfpaytest.WithSettle(qfpaytest.Settle{Queries: 1}), qfpaytest.WithRateLimit(0)}})
-		h.run()
-		s := h.sale(99_999_999_999, "800208", "0000")
+		h := reversaltest.New(b, reversaltest.Setup{Sandbox: []qfpaytest.Option{qfpaytest.WithSettle(qfpaytest.Settle{Queries: 1}), qfpaytest.WithRateLimit(0)}})
+		h.Run()
+		s := h.Sale(99_999_999_999, "800208", "0000")
 		b.ReportAllocs()
 		for b.Loop() {
-			r, err := h.d.Start(context.Background(), Request{Kind: storage.KindRefund, SaleSysSN: s.SysSN, Amount: 1})
+			r, err := h.Desk.Start(context.Background(), reversal.Request{Kind: storage.KindRefund, SaleSysSN: s.SysSN, Amount: 1})
 			if err != nil {
 				b.Fatal(err)
 			}
-			if r, err = h.d.Follow(context.Background(), r.ID, nil); err != nil || r.State != storage.StateSucceeded {
+			if r, err = h.Desk.Follow(context.Background(), r.ID, nil); err != nil || r.State != storage.StateSucceeded {
 				b.Fatal(err, r.State)
 			}
 		}

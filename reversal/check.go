@@ -115,7 +115,7 @@ func (d *Desk) lookup(ctx context.Context, rs []storage.Reversal) (map[uint64]fo
 func (d *Desk) query(ctx context.Context, q qfpay.QueryRequest, each func(qfpay.Record)) error {
 	cctx, cancel := context.WithTimeout(ctx, d.p.RequestTimeout)
 	defer cancel()
-	return queryEach(cctx, d.gw, q, each)
+	return QueryEach(cctx, d.gw, q, each)
 }
 
 func minTime(a, b time.Time) time.Time {
@@ -188,7 +188,10 @@ func (d *Desk) applyQuery(ctx context.Context, r storage.Reversal, f found) {
 			ev.Message = "QFPay is still processing"
 			d.transition(r, storage.Change{State: state, SysSN: f.rec.SysSN, RespCD: f.rec.RespCD, NextCheck: next, Event: ev}, ReachOK)
 		default:
-			ev.Message = info.Explanation + " " + info.Next
+			ev.Message = "QFPay's record shows " + f.rec.RespCD
+			if f.rec.ErrMsg != "" {
+				ev.Message += ": " + f.rec.ErrMsg
+			}
 			d.transition(r, storage.Change{State: storage.StateFailed, SysSN: f.rec.SysSN, RespCD: f.rec.RespCD, RespErr: f.rec.ErrMsg, Event: ev}, ReachOK)
 		}
 		return
@@ -202,7 +205,7 @@ func (d *Desk) applyQuery(ctx context.Context, r storage.Reversal, f found) {
 	case refusal && (r.Attempts <= 1 || sinceSend >= d.p.ResendAfter):
 		// A refusal confirmed: nothing happened. A refused resend is confirmed only a safe delay
 		// after it, when the first send would have shown up (D20).
-		ev.Code, ev.Message = r.RespCD, last.Explanation+" "+last.Next
+		ev.Code, ev.Message = r.RespCD, "QFPay has no such operation: the refusal ("+r.RespCD+") stands"
 		d.transition(r, storage.Change{State: storage.StateFailed, Event: ev}, ReachOK)
 		return
 	case refusal:

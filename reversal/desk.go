@@ -425,3 +425,22 @@ func (d *Desk) Follow(ctx context.Context, id uint64, progress func(Update)) (st
 		}
 	}
 }
+
+// QueryEach walks every page of a query (100 records a page asked; the last page is the one
+// shorter than the page_size QFPay reports, D10′).
+func QueryEach(ctx context.Context, gw Gateway, q qfpay.QueryRequest, each func(qfpay.Record)) error {
+	q.Page, q.PageSize = 1, 100
+	for {
+		page, err := gw.Query(ctx, q)
+		if err != nil {
+			return err
+		}
+		for _, r := range page.Records {
+			each(r)
+		}
+		if page.Last() {
+			return nil
+		}
+		q.Page++
+	}
+}

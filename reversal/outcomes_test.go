@@ -1,4 +1,4 @@
-package reversal
+package reversal_test
 
 import (
 	"bytes"
@@ -13,15 +13,18 @@ import (
 
 	"qfpos/qfpay"
 	"qfpos/qfpay/qfpaytest"
+	"qfpos/reversal"
+	"qfpos/reversal/report"
+	"qfpos/reversal/reversaltest"
 	"qfpos/storage"
 )
 
 // These tests hold the lifecycle to what QFPay's own pages describe (issue 9); each point of the
 // issue is named.
 
-func lastMessage(t *testing.T, h *harness, id uint64) string {
+func lastMessage(t *testing.T, h *reversaltest.Harness, id uint64) string {
 	t.Helper()
-	full, err := h.j.Reversal(id)
+	full, err := h.Journal.Reversal(id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,44 +34,44 @@ func lastMessage(t *testing.T, h *harness, id uint64) string {
 // 1. A 0000 on a cancel is not proof: an enquiry of the sale decides.
 func TestCancelZeroIsConfirmedByEnquiry(t *testing.T) {
 	t.Run("paid after all", func(t *testing.T) {
-		h := newHarness(t, setup{})
-		h.run()
-		s := h.sale(3000, "800101", "1143")
-		if err := h.sb.SetPaymentStatus(s.SysSN, "0000"); err != nil { // the customer paid meanwhile
+		h := reversaltest.New(t, reversaltest.Setup{})
+		h.Run()
+		s := h.Sale(3000, "800101", "1143")
+		if err := h.Sandbox.SetPaymentStatus(s.SysSN, "0000"); err != nil { // the customer paid meanwhile
 			t.Fatal(err)
 		}
-		h.sb.ScriptOutTradeNo(s.OutTradeNo, qfpaytest.Script{Hollow: true})
-		r := h.cancel(s)
-		full, _ := h.j.Reversal(r.ID)
-		if r.State != storage.StateFailed || r.RespCD != "1260" || !strings.Contains(eventTrail(full), "reply/processing(0000)") {
-			t.Fatalf("%s %s: %s", r.State, r.RespCD, eventTrail(full))
+		h.Sandbox.ScriptOutTradeNo(s.OutTradeNo, qfpaytest.Script{Hollow: true})
+		r := h.Cancel(s)
+		full, _ := h.Journal.Reversal(r.ID)
+		if r.State != storage.StateFailed || r.RespCD != "1260" || !strings.Contains(reversaltest.Trail(full), "reply/processing(0000)") {
+			t.Fatalf("%s %s: %s", r.State, r.RespCD, reversaltest.Trail(full))
 		}
-		if msg := lastMessage(t, h, r.ID); !strings.Contains(msg, "The customer was charged — refund it instead") {
-			t.Fatalf("cashier told %q", msg)
+		if !strings.Contains(told(r), "The customer was charged — refund it instead") {
+			t.Fatalf("cashier told %q", told(r))
 		}
-		v, _, _ := h.j.Sale(s.SysSN)
-		if v.Status() != storage.PaymentPaid || v.Remaining() != 3000 || len(h.writes("close")) != 0 {
-			t.Fatalf("sale %s, remaining %d, %d closes", v.Status(), v.Remaining(), len(h.writes("close")))
+		v, _, _ := h.Journal.Sale(s.SysSN)
+		if v.Status() != storage.PaymentPaid || v.Remaining() != 3000 || len(h.Writes("close")) != 0 {
+			t.Fatalf("sale %s, remaining %d, %d closes", v.Status(), v.Remaining(), len(h.Writes("close")))
 		}
 	})
 	t.Run("not paid", func(t *testing.T) {
-		h := newHarness(t, setup{})
-		h.run()
-		s := h.sale(3000, "800101", "1143")
-		h.sb.ScriptOutTradeNo(s.OutTradeNo, qfpaytest.Script{Hollow: true})
-		if r := h.cancel(s); r.State != storage.StateSucceeded || r.SysSN == "" {
+		h := reversaltest.New(t, reversaltest.Setup{})
+		h.Run()
+		s := h.Sale(3000, "800101", "1143")
+		h.Sandbox.ScriptOutTradeNo(s.OutTradeNo, qfpaytest.Script{Hollow: true})
+		if r := h.Cancel(s); r.State != storage.StateSucceeded || r.SysSN == "" {
 			t.Fatalf("nothing was charged: %+v", r)
 		}
 	})
 	t.Run("flag 3 counts as cancelled", func(t *testing.T) {
-		h := newHarness(t, setup{})
-		h.run()
-		s := h.sale(3000, "800101", "1143", func(p *qfpaytest.Payment) { p.Cancel = qfpay.CancelRefunded })
-		r := h.cancel(s) // QFPay answers 1263 (already cancelled); the record's flag 3 confirms it
-		v, _, _ := h.j.Sale(s.SysSN)
+		h := reversaltest.New(t, reversaltest.Setup{})
+		h.Run()
+		s := h.Sale(3000, "800101", "1143", func(p *qfpaytest.Payment) { p.Cancel = qfpay.CancelRefunded })
+		r := h.Cancel(s) // QFPay answers 1263 (already cancelled); the record's flag 3 confirms it
+		v, _, _ := h.Journal.Sale(s.SysSN)
 		if r.State != storage.StateSucceeded || !v.Cancelled || v.QFPay.Cancel != "3" {
-			full, _ := h.j.Reversal(r.ID)
-			t.Fatalf("%s %s: %s", r.State, r.RespCD, eventTrail(full))
+			full, _ := h.Journal.Reversal(r.ID)
+			t.Fatalf("%s %s: %s", r.State, r.RespCD, reversaltest.Trail(full))
 		}
 	})
 }
@@ -76,31 +79,31 @@ func TestCancelZeroIsConfirmedByEnquiry(t *testing.T) {
 // 2. Once QFPay has answered a cancel it is never sent again; with no answer at all it is resent
 // after the safe delay, identical.
 func TestAnsweredCancelIsNeverResent(t *testing.T) {
-	h := newHarness(t, setup{})
-	h.run()
-	s := h.sale(3000, "800208", "1143")
-	h.sb.ScriptOutTradeNo(s.OutTradeNo, qfpaytest.Script{RespCD: "1143"}) // "in progress", and nothing changes
-	r := h.cancel(s)
-	if r.State != storage.StateUnknown || r.Attempts != 1 || len(h.writes("close"))+len(h.writes("reversal")) != 1 {
-		full, _ := h.j.Reversal(r.ID)
-		t.Fatalf("%s after %d attempts: %s", r.State, r.Attempts, eventTrail(full))
+	h := reversaltest.New(t, reversaltest.Setup{})
+	h.Run()
+	s := h.Sale(3000, "800208", "1143")
+	h.Sandbox.ScriptOutTradeNo(s.OutTradeNo, qfpaytest.Script{RespCD: "1143"}) // "in progress", and nothing changes
+	r := h.Cancel(s)
+	if r.State != storage.StateUnknown || r.Attempts != 1 || len(h.Writes("close"))+len(h.Writes("reversal")) != 1 {
+		full, _ := h.Journal.Reversal(r.ID)
+		t.Fatalf("%s after %d attempts: %s", r.State, r.Attempts, reversaltest.Trail(full))
 	}
 }
 
 func TestUnansweredCancelIsResentIdentically(t *testing.T) {
-	h := newHarness(t, setup{})
-	h.run()
-	s := h.sale(3000, "800208", "1143")
-	h.sb.InjectFaults("close", qfpaytest.Fault{Kind: qfpaytest.FaultBadGateway})
-	r := h.cancel(s)
-	closes := h.writes("close")
+	h := reversaltest.New(t, reversaltest.Setup{})
+	h.Run()
+	s := h.Sale(3000, "800208", "1143")
+	h.Sandbox.InjectFaults("close", qfpaytest.Fault{Kind: qfpaytest.FaultBadGateway})
+	r := h.Cancel(s)
+	closes := h.Writes("close")
 	if r.State != storage.StateSucceeded || len(closes) != 2 {
 		t.Fatalf("%s, %d closes", r.State, len(closes))
 	}
 	if !maps.EqualFunc(closes[0].Form, closes[1].Form, func(a, b []string) bool { return strings.Join(a, ",") == strings.Join(b, ",") }) {
 		t.Fatalf("resend differs:\n%v\n%v", closes[0].Form, closes[1].Form)
 	}
-	if gap := closes[1].At.Sub(closes[0].At); gap < h.d.Policy().ResendAfter {
+	if gap := closes[1].At.Sub(closes[0].At); gap < h.Desk.Policy().ResendAfter {
 		t.Fatalf("resent after %s", gap)
 	}
 }
@@ -109,27 +112,27 @@ func TestUnansweredCancelIsResentIdentically(t *testing.T) {
 // end as done once the sale's record confirms it.
 func TestCancelAnswers(t *testing.T) {
 	t.Run("1260", func(t *testing.T) {
-		h := newHarness(t, setup{})
-		h.run()
-		s := h.sale(3000, "800208", "1143")
-		_ = h.sb.SetPaymentStatus(s.SysSN, "0000")
-		r := h.cancel(s)
-		v, _, _ := h.j.Sale(s.SysSN)
-		if r.State != storage.StateFailed || r.RespCD != "1260" || len(h.writes("reversal")) != 0 || v.Status() != storage.PaymentPaid {
-			t.Fatalf("%s %s, %d reversals, sale %s", r.State, r.RespCD, len(h.writes("reversal")), v.Status())
+		h := reversaltest.New(t, reversaltest.Setup{})
+		h.Run()
+		s := h.Sale(3000, "800208", "1143")
+		_ = h.Sandbox.SetPaymentStatus(s.SysSN, "0000")
+		r := h.Cancel(s)
+		v, _, _ := h.Journal.Sale(s.SysSN)
+		if r.State != storage.StateFailed || r.RespCD != "1260" || len(h.Writes("reversal")) != 0 || v.Status() != storage.PaymentPaid {
+			t.Fatalf("%s %s, %d reversals, sale %s", r.State, r.RespCD, len(h.Writes("reversal")), v.Status())
 		}
 	})
 	for _, code := range []string{"1142", "1263", "1181"} {
 		t.Run(code, func(t *testing.T) {
-			h := newHarness(t, setup{})
-			h.run()
-			s := h.sale(3000, "800208", "1143")
-			h.sb.ScriptOutTradeNo(s.OutTradeNo, qfpaytest.Script{RespCD: code})
-			r := h.cancel(s)
-			v, _, _ := h.j.Sale(s.SysSN)
+			h := reversaltest.New(t, reversaltest.Setup{})
+			h.Run()
+			s := h.Sale(3000, "800208", "1143")
+			h.Sandbox.ScriptOutTradeNo(s.OutTradeNo, qfpaytest.Script{RespCD: code})
+			r := h.Cancel(s)
+			v, _, _ := h.Journal.Sale(s.SysSN)
 			if r.State != storage.StateSucceeded || v.State() != storage.SaleStateCancelled || r.Attempts != 1 {
-				full, _ := h.j.Reversal(r.ID)
-				t.Fatalf("%s: %s", r.State, eventTrail(full))
+				full, _ := h.Journal.Reversal(r.ID)
+				t.Fatalf("%s: %s", r.State, reversaltest.Trail(full))
 			}
 			if msg := lastMessage(t, h, r.ID); !strings.Contains(msg, "already cancelled") {
 				t.Fatalf("message %q", msg)
@@ -141,23 +144,23 @@ func TestCancelAnswers(t *testing.T) {
 // 4. A pay type QFPay lists no cancel for goes to close first.
 func TestUnlistedPayTypeClosesFirst(t *testing.T) {
 	endpoints := map[string]string{"805808": "close"}
-	h := newHarness(t, setup{sandbox: []qfpaytest.Option{qfpaytest.WithCancelEndpoints(endpoints)}})
-	h.run()
-	s := h.sale(2000, "805808", "1143")
-	r := h.cancel(s)
-	if r.State != storage.StateSucceeded || r.Endpoint != "close" || len(h.writes("reversal")) != 0 {
-		t.Fatalf("%s via %s, %d reversals", r.State, r.Endpoint, len(h.writes("reversal")))
+	h := reversaltest.New(t, reversaltest.Setup{Sandbox: []qfpaytest.Option{qfpaytest.WithCancelEndpoints(endpoints)}})
+	h.Run()
+	s := h.Sale(2000, "805808", "1143")
+	r := h.Cancel(s)
+	if r.State != storage.StateSucceeded || r.Endpoint != "close" || len(h.Writes("reversal")) != 0 {
+		t.Fatalf("%s via %s, %d reversals", r.State, r.Endpoint, len(h.Writes("reversal")))
 	}
 }
 
 // 5. Reversal and close send only their documented parameters, whatever the QFPay zone.
 func TestCancelSendsOnlyDocumentedParameters(t *testing.T) {
-	h := newHarness(t, setup{client: []qfpay.Option{qfpay.WithZone(time.FixedZone("+09:00", 9*3600))}})
-	h.run()
-	for _, s := range []storage.Sale{h.sale(2000, "800101", "1143"), h.sale(2000, "800208", "1143")} {
-		h.cancel(s)
+	h := reversaltest.New(t, reversaltest.Setup{Client: []qfpay.Option{qfpay.WithZone(time.FixedZone("+09:00", 9*3600))}})
+	h.Run()
+	for _, s := range []storage.Sale{h.Sale(2000, "800101", "1143"), h.Sale(2000, "800208", "1143")} {
+		h.Cancel(s)
 	}
-	for _, req := range h.sb.Requests() {
+	for _, req := range h.Sandbox.Requests() {
 		if req.Endpoint != "reversal" && req.Endpoint != "close" {
 			continue
 		}
@@ -173,14 +176,14 @@ func TestCancelSendsOnlyDocumentedParameters(t *testing.T) {
 // over its creation time ±1 day, one query per calendar month.
 func TestRefundLookups(t *testing.T) {
 	t.Run("by syssn", func(t *testing.T) {
-		h := newHarness(t, setup{sandbox: []qfpaytest.Option{qfpaytest.WithSettle(qfpaytest.Settle{Queries: 3})}})
-		h.run()
-		s := h.sale(5000, "800208", "0000")
-		r := h.refund(s, 1000)
+		h := reversaltest.New(t, reversaltest.Setup{Sandbox: []qfpaytest.Option{qfpaytest.WithSettle(qfpaytest.Settle{Queries: 3})}})
+		h.Run()
+		s := h.Sale(5000, "800208", "0000")
+		r := h.Refund(s, 1000)
 		if r.State != storage.StateSucceeded {
 			t.Fatal(r.State)
 		}
-		qs := h.writes("query")
+		qs := h.Writes("query")
 		for _, q := range qs {
 			if q.Form.Get("syssn") != r.SysSN || q.Form.Has("out_trade_no") || q.Form.Has("start_time") {
 				t.Fatalf("query %v", q.Form)
@@ -188,16 +191,16 @@ func TestRefundLookups(t *testing.T) {
 		}
 	})
 	t.Run("by out_trade_no across a month", func(t *testing.T) {
-		h := newHarness(t, setup{start: time.Date(2026, 12, 1, 0, 30, 0, 0, hk)})
-		h.run()
-		s := h.sale(5000, "800208", "0000")
-		h.sb.InjectFaults("refund", qfpaytest.Fault{Kind: qfpaytest.FaultLostReply})
-		r := h.refund(s, 1000)
+		h := reversaltest.New(t, reversaltest.Setup{Start: time.Date(2026, 12, 1, 0, 30, 0, 0, hk)})
+		h.Run()
+		s := h.Sale(5000, "800208", "0000")
+		h.Sandbox.InjectFaults("refund", qfpaytest.Fault{Kind: qfpaytest.FaultLostReply})
+		r := h.Refund(s, 1000)
 		if r.State != storage.StateSucceeded || r.Attempts != 1 {
 			t.Fatal(r.State)
 		}
 		var windows []string
-		for _, q := range h.writes("query") {
+		for _, q := range h.Writes("query") {
 			if q.Form.Get("out_trade_no") != r.OutTradeNo {
 				t.Fatalf("query %v", q.Form)
 			}
@@ -234,33 +237,33 @@ func hostZoneChild(t *testing.T) {
 	if _, off := time.Now().Zone(); off == 8*3600 {
 		t.Fatal("the child runs in +08:00; TZ was not applied")
 	}
-	h := newHarness(t, setup{local: time.Local, sandbox: []qfpaytest.Option{qfpaytest.WithIgnoreTxzone(true)}})
-	h.run()
-	s := h.sale(5000, "800208", "0000")
-	h.sb.InjectFaults("refund", qfpaytest.Fault{Kind: qfpaytest.FaultLostReply})
-	r := h.refund(s, 5000)
+	h := reversaltest.New(t, reversaltest.Setup{Local: time.Local, Sandbox: []qfpaytest.Option{qfpaytest.WithIgnoreTxzone(true)}})
+	h.Run()
+	s := h.Sale(5000, "800208", "0000")
+	h.Sandbox.InjectFaults("refund", qfpaytest.Fault{Kind: qfpaytest.FaultLostReply})
+	r := h.Refund(s, 5000)
 	expectOneRefund(t, h, s, r, 5000)
 	if r.Attempts != 1 {
 		t.Fatalf("attempts %d", r.Attempts)
 	}
-	if got := h.writes("refund")[0].Form; got.Get("txdtm") != "2026-11-21 15:00:00" || got.Has("txzone") {
+	if got := h.Writes("refund")[0].Form; got.Get("txdtm") != "2026-11-21 15:00:00" || got.Has("txzone") {
 		t.Fatalf("refund sent %v", got)
 	}
 }
 
 // 8. A refusal of an identical resend is not final: the first send may have succeeded.
 func TestRefusedResendIsNotFinal(t *testing.T) {
-	h := newHarness(t, setup{desk: []Option{WithIDSource(bytes.NewReader(make([]byte, 64)))}})
-	h.run()
-	s := h.sale(5000, "800208", "0000")
+	h := reversaltest.New(t, reversaltest.Setup{Desk: []reversal.Option{reversal.WithIDSource(bytes.NewReader(make([]byte, 64)))}})
+	h.Run()
+	s := h.Sale(5000, "800208", "0000")
 	otn := "RF20261121150000_0000000000000000"
-	h.sb.InjectFaults("refund", qfpaytest.Fault{Kind: qfpaytest.FaultLostReply})
-	h.sb.ScriptAmount(5000, qfpaytest.Script{HiddenQueries: 9}) // QFPay's records lag behind the first send
-	h.sb.ScriptOutTradeNo(otn, qfpaytest.Script{RespCD: "1272", Skip: 1})
-	r := h.refund(s, 5000)
-	full, _ := h.j.Reversal(r.ID)
-	if r.OutTradeNo != otn || r.Attempts != 2 || !strings.Contains(eventTrail(full), "reply/processing(1272)") {
-		t.Fatalf("%s attempts %d: %s", r.OutTradeNo, r.Attempts, eventTrail(full))
+	h.Sandbox.InjectFaults("refund", qfpaytest.Fault{Kind: qfpaytest.FaultLostReply})
+	h.Sandbox.ScriptAmount(5000, qfpaytest.Script{HiddenQueries: 9}) // QFPay's records lag behind the first send
+	h.Sandbox.ScriptOutTradeNo(otn, qfpaytest.Script{RespCD: "1272", Skip: 1})
+	r := h.Refund(s, 5000)
+	full, _ := h.Journal.Reversal(r.ID)
+	if r.OutTradeNo != otn || r.Attempts != 2 || !strings.Contains(reversaltest.Trail(full), "reply/processing(1272)") {
+		t.Fatalf("%s attempts %d: %s", r.OutTradeNo, r.Attempts, reversaltest.Trail(full))
 	}
 	expectOneRefund(t, h, s, r, 5000)
 }
@@ -277,16 +280,16 @@ func Test1265ByQFPaysClock(t *testing.T) {
 		{"15:00 in +08:00", time.Date(2026, 11, 21, 15, 0, 0, 0, hk), false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			h := newHarness(t, setup{start: c.start})
-			h.run()
-			s := h.sale(5000, "800208", "0000")
-			h.sb.ScriptAmount(1000, qfpaytest.Script{RespCD: "1265", RespErr: "refund not allowed"})
-			r := h.refund(s, 1000)
-			full, _ := h.j.Reversal(r.ID)
-			if r.State != storage.StateFailed || strings.Contains(eventTrail(full), "query/") != c.queries {
-				t.Fatalf("%s: %s", r.State, eventTrail(full))
+			h := reversaltest.New(t, reversaltest.Setup{Start: c.start})
+			h.Run()
+			s := h.Sale(5000, "800208", "0000")
+			h.Sandbox.ScriptAmount(1000, qfpaytest.Script{RespCD: "1265", RespErr: "refund not allowed"})
+			r := h.Refund(s, 1000)
+			full, _ := h.Journal.Reversal(r.ID)
+			if r.State != storage.StateFailed || strings.Contains(reversaltest.Trail(full), "query/") != c.queries {
+				t.Fatalf("%s: %s", r.State, reversaltest.Trail(full))
 			}
-			if msg := lastMessage(t, h, r.ID); !strings.Contains(msg, "23:30") || !strings.Contains(msg, "period") {
+			if msg := told(r); !strings.Contains(msg, "23:30") || !strings.Contains(msg, "period") {
 				t.Fatalf("both meanings not shown: %q", msg)
 			}
 		})
@@ -295,35 +298,35 @@ func Test1265ByQFPaysClock(t *testing.T) {
 
 // 10. Pages end only when shorter than the page_size QFPay reports; ids in one query fit the field.
 func TestCappedPagesAndBatchedIDs(t *testing.T) {
-	h := newHarness(t, setup{sandbox: []qfpaytest.Option{qfpaytest.WithMaxPageSize(20)}})
+	h := reversaltest.New(t, reversaltest.Setup{Sandbox: []qfpaytest.Option{qfpaytest.WithMaxPageSize(20)}})
 	for i := range 30 {
-		_, err := h.sb.AddPayment(qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: int64(1000 + i),
-			PayType: "800208", Time: h.clock.Now().Add(-time.Duration(i+1) * time.Minute), UDID: "POS-01"})
+		_, err := h.Sandbox.AddPayment(qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: int64(1000 + i),
+			PayType: "800208", Time: h.Clock.Now().Add(-time.Duration(i+1) * time.Minute), UDID: "POS-01"})
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	res, err := SyncSales(context.Background(), h.j, h.gw, h.clock.Now(), time.Hour, "POS-01")
+	res, err := report.SyncSales(context.Background(), h.Journal, h.Gateway, h.Clock.Now(), time.Hour, "POS-01")
 	if err != nil || res.Added != 30 {
 		t.Fatalf("synced %+v %v", res, err)
 	}
-	h.run()
+	h.Run()
 	var ids []uint64
 	for i := range 10 {
-		s := h.sale(int64(2000+i), "800208", "0000")
-		h.sb.InjectFaults("refund", qfpaytest.Fault{Kind: qfpaytest.FaultLostReply})
-		r, err := h.d.Start(context.Background(), Request{Kind: storage.KindRefund, SaleSysSN: s.SysSN, Amount: 100})
+		s := h.Sale(int64(2000+i), "800208", "0000")
+		h.Sandbox.InjectFaults("refund", qfpaytest.Fault{Kind: qfpaytest.FaultLostReply})
+		r, err := h.Desk.Start(context.Background(), reversal.Request{Kind: storage.KindRefund, SaleSysSN: s.SysSN, Amount: 100})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, r.ID)
 	}
 	for _, id := range ids {
-		if r := h.follow(id); r.State != storage.StateSucceeded || r.Attempts != 1 {
+		if r := h.Follow(id); r.State != storage.StateSucceeded || r.Attempts != 1 {
 			t.Fatalf("%d: %s after %d attempts", id, r.State, r.Attempts)
 		}
 	}
-	for _, q := range h.writes("query") {
+	for _, q := range h.Writes("query") {
 		if n := len(q.Form.Get("out_trade_no")); n > qfpay.MaxIDListLen {
 			t.Fatalf("out_trade_no list of %d characters", n)
 		}
@@ -332,23 +335,23 @@ func TestCappedPagesAndBatchedIDs(t *testing.T) {
 
 // 11. A sync keeps what happened at QFPay: a refund at another till, a sale closed elsewhere.
 func TestSyncKeepsWhatHappenedElsewhere(t *testing.T) {
-	h := newHarness(t, setup{})
+	h := reversaltest.New(t, reversaltest.Setup{})
 	app := qfpaytest.TestMerchant.AppCode
-	paid, _ := h.sb.AddPayment(qfpaytest.Payment{AppCode: app, Amount: 5000, PayType: "800208", Time: h.clock.Now().Add(-2 * time.Hour), UDID: "POS-01"})
-	if _, err := h.sb.AddRefund(qfpaytest.Refund{AppCode: app, OrigSysSN: paid.SysSN, Amount: 2000, UDID: "POS-02",
-		Time: h.clock.Now().Add(-time.Hour)}); err != nil {
+	paid, _ := h.Sandbox.AddPayment(qfpaytest.Payment{AppCode: app, Amount: 5000, PayType: "800208", Time: h.Clock.Now().Add(-2 * time.Hour), UDID: "POS-01"})
+	if _, err := h.Sandbox.AddRefund(qfpaytest.Refund{AppCode: app, OrigSysSN: paid.SysSN, Amount: 2000, UDID: "POS-02",
+		Time: h.Clock.Now().Add(-time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	closed, _ := h.sb.AddPayment(qfpaytest.Payment{AppCode: app, Amount: 800, PayType: "800201", RespCD: "1143",
-		Cancel: qfpay.CancelClosed, Time: h.clock.Now().Add(-time.Hour), UDID: "POS-01"})
-	res, err := SyncSales(context.Background(), h.j, h.gw, h.clock.Now(), 24*time.Hour, "POS-01")
+	closed, _ := h.Sandbox.AddPayment(qfpaytest.Payment{AppCode: app, Amount: 800, PayType: "800201", RespCD: "1143",
+		Cancel: qfpay.CancelClosed, Time: h.Clock.Now().Add(-time.Hour), UDID: "POS-01"})
+	res, err := report.SyncSales(context.Background(), h.Journal, h.Gateway, h.Clock.Now(), 24*time.Hour, "POS-01")
 	if err != nil || res.Added != 2 || res.AtQFPay != 2 {
 		t.Fatalf("%+v %v", res, err)
 	}
-	if v, _, _ := h.j.Sale(paid.SysSN); v.Remaining() != 3000 || v.Elsewhere != 2000 || v.State() != storage.SaleStatePartlyRefunded {
+	if v, _, _ := h.Journal.Sale(paid.SysSN); v.Remaining() != 3000 || v.Elsewhere != 2000 || v.State() != storage.SaleStatePartlyRefunded {
 		t.Fatalf("refunded elsewhere: remaining %d, elsewhere %d, %s", v.Remaining(), v.Elsewhere, v.State())
 	}
-	if v, _, _ := h.j.Sale(closed.SysSN); v.State() != storage.SaleStateCancelled {
+	if v, _, _ := h.Journal.Sale(closed.SysSN); v.State() != storage.SaleStateCancelled {
 		t.Fatalf("closed elsewhere: %s", v.State())
 	}
 }
@@ -358,49 +361,49 @@ func TestSyncKeepsWhatHappenedElsewhere(t *testing.T) {
 func TestRefundReadsTheSaleAtQFPayFirst(t *testing.T) {
 	app := qfpaytest.TestMerchant.AppCode
 	t.Run("refunded elsewhere", func(t *testing.T) {
-		h := newHarness(t, setup{})
-		h.run()
-		s := h.saleUnread(5000, "800208", "0000")
-		if _, err := h.sb.AddRefund(qfpaytest.Refund{AppCode: app, OrigSysSN: s.SysSN, Amount: 2000, UDID: "POS-02"}); err != nil {
+		h := reversaltest.New(t, reversaltest.Setup{})
+		h.Run()
+		s := h.SaleUnread(5000, "800208", "0000")
+		if _, err := h.Sandbox.AddRefund(qfpaytest.Refund{AppCode: app, OrigSysSN: s.SysSN, Amount: 2000, UDID: "POS-02"}); err != nil {
 			t.Fatal(err)
 		}
-		_, err := h.d.Start(context.Background(), Request{Kind: storage.KindRefund, SaleSysSN: s.SysSN, Amount: 4000})
+		_, err := h.Desk.Start(context.Background(), reversal.Request{Kind: storage.KindRefund, SaleSysSN: s.SysSN, Amount: 4000})
 		var re *storage.RuleError
-		if !errors.As(err, &re) || !errors.Is(err, storage.ErrOverRefund) || re.Remaining != 3000 || len(h.writes("refund")) != 0 {
+		if !errors.As(err, &re) || !errors.Is(err, storage.ErrOverRefund) || re.Remaining != 3000 || len(h.Writes("refund")) != 0 {
 			t.Fatalf("over the true remainder: %v", err)
 		}
-		r := h.refund(s, 0) // the default is what is really left
+		r := h.Refund(s, 0) // the default is what is really left
 		if r.Amount != 3000 || r.State != storage.StateSucceeded {
 			t.Fatalf("%+v", r)
 		}
-		full, _ := h.j.Reversal(r.ID)
+		full, _ := h.Journal.Reversal(r.ID)
 		if !strings.Contains(full.Events[0].Message, "20.00 HKD refunded elsewhere") {
 			t.Fatalf("intent %q", full.Events[0].Message)
 		}
 	})
 	t.Run("QFPay unreachable", func(t *testing.T) {
-		h := newHarness(t, setup{})
-		h.run()
-		s := h.saleUnread(5000, "800208", "0000")
-		h.sb.InjectFaults("query", qfpaytest.Fault{Kind: qfpaytest.FaultBadGateway})
-		r := h.refund(s, 1000)
-		full, _ := h.j.Reversal(r.ID)
-		if r.State != storage.StateSucceeded || !strings.Contains(full.Events[0].Message, NoteUnreachable) {
+		h := reversaltest.New(t, reversaltest.Setup{})
+		h.Run()
+		s := h.SaleUnread(5000, "800208", "0000")
+		h.Sandbox.InjectFaults("query", qfpaytest.Fault{Kind: qfpaytest.FaultBadGateway})
+		r := h.Refund(s, 1000)
+		full, _ := h.Journal.Reversal(r.ID)
+		if r.State != storage.StateSucceeded || !strings.Contains(full.Events[0].Message, reversal.NoteUnreachable) {
 			t.Fatalf("%s: %q", r.State, full.Events[0].Message)
 		}
 	})
 	t.Run("1272 refreshes the sale", func(t *testing.T) {
-		h := newHarness(t, setup{})
-		h.run()
-		s := h.sale(5000, "800208", "0000") // read just now; the other till refunds right after
-		if _, err := h.sb.AddRefund(qfpaytest.Refund{AppCode: app, OrigSysSN: s.SysSN, Amount: 4000, UDID: "POS-02"}); err != nil {
+		h := reversaltest.New(t, reversaltest.Setup{})
+		h.Run()
+		s := h.Sale(5000, "800208", "0000") // read just now; the other till refunds right after
+		if _, err := h.Sandbox.AddRefund(qfpaytest.Refund{AppCode: app, OrigSysSN: s.SysSN, Amount: 4000, UDID: "POS-02"}); err != nil {
 			t.Fatal(err)
 		}
-		r := h.refund(s, 2000)
-		if r.State != storage.StateFailed || r.RespCD != "1272" || !strings.Contains(lastMessage(t, h, r.ID), "maybe at another till") {
+		r := h.Refund(s, 2000)
+		if r.State != storage.StateFailed || r.RespCD != "1272" || !strings.Contains(told(r), "maybe at another till") {
 			t.Fatalf("%s %s", r.State, r.RespCD)
 		}
-		if v, _, _ := h.j.Sale(s.SysSN); v.Remaining() != 1000 {
+		if v, _, _ := h.Journal.Sale(s.SysSN); v.Remaining() != 1000 {
 			t.Fatalf("after 1272 the sale shows %d left", v.Remaining())
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"qfpos/qfpay"
+	"qfpos/qfpay/money"
 	"qfpos/storage"
 )
 
@@ -82,7 +83,7 @@ func (d *Desk) refundRecords(ctx context.Context, v storage.SaleView) ([]storage
 		}
 		if err := d.query(ctx, q, func(rec qfpay.Record) {
 			if rec.OrderType == "refund" && rec.OrigSysSN == v.SysSN {
-				out = append(out, remoteRefund(rec))
+				out = append(out, RemoteRefund(rec))
 			}
 		}); err != nil {
 			return nil, err
@@ -91,7 +92,8 @@ func (d *Desk) refundRecords(ctx context.Context, v storage.SaleView) ([]storage
 	return out, nil
 }
 
-func remoteRefund(rec qfpay.Record) storage.RemoteRefund {
+// RemoteRefund keeps a refund record of QFPay's as the journal does.
+func RemoteRefund(rec qfpay.Record) storage.RemoteRefund {
 	return storage.RemoteRefund{SysSN: rec.SysSN, OutTradeNo: rec.OutTradeNo, Amount: rec.Amount, RespCD: rec.RespCD,
 		UDID: rec.UDID, SysDtm: rec.SysDtm}
 }
@@ -120,7 +122,7 @@ func (d *Desk) refreshBeforeRefund(ctx context.Context, v storage.SaleView) (sto
 
 func elsewhereNote(prefix string, v storage.SaleView) string {
 	if v.Elsewhere > 0 {
-		return fmt.Sprintf("%s: %s refunded elsewhere", prefix, Amount(v.Elsewhere, v.Currency))
+		return fmt.Sprintf("%s: %s refunded elsewhere", prefix, money.TextCode(v.Elsewhere, v.Currency))
 	}
 	return prefix
 }

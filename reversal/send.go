@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"qfpos/qfpay"
+	"qfpos/qfpay/money"
 	"qfpos/storage"
 )
 
@@ -42,7 +43,7 @@ func (d *Desk) send(ctx context.Context, r storage.Reversal) storage.Reversal {
 		typ = storage.EventResend
 	}
 	r, ok := d.transition(r, storage.Change{State: storage.StateSent, Attempt: true,
-		Event: storage.Event{Type: typ, Message: fmt.Sprintf("%s %s to /trade/v1/%s", r.Kind, Amount(r.Amount, r.Currency), r.Endpoint)}}, ReachNone)
+		Event: storage.Event{Type: typ, Message: fmt.Sprintf("%s %s to /trade/v1/%s", r.Kind, money.TextCode(r.Amount, r.Currency), r.Endpoint)}}, ReachNone)
 	if !ok {
 		return r
 	}
@@ -80,7 +81,10 @@ func replyEvent(reply *qfpay.Reply, v qfpay.Verdict) storage.Event {
 	}
 	switch {
 	case v.Info.Code != "" && v.Outcome != qfpay.Succeeded && !v.Unverified:
-		e.Message = v.Info.Explanation + " " + v.Info.Next
+		e.Message = "QFPay answered " + v.Info.Code
+		if reply != nil && reply.RespErr != "" {
+			e.Message += ": " + reply.RespErr
+		}
 	default:
 		e.Message = v.Reason
 	}
@@ -139,7 +143,7 @@ func (d *Desk) applyReply(ctx context.Context, r storage.Reversal, reply *qfpay.
 		if v.Info.Code != "" {
 			// QFPay refused it for now; once a query confirms nothing happened, it is failed with
 			// the explanation (try again later), rather than resent behind the cashier's back.
-			c.Event.Message = "refused with " + v.Info.Code + " (" + v.Info.Explanation + "); confirming with QFPay"
+			c.Event.Message = "refused with " + v.Info.Code + " for now; confirming with QFPay that nothing happened"
 		} else {
 			c.NextCheck = now.Add(max(d.p.ResendAfter, d.p.First)) // never sent: the identical request goes after a query
 		}
@@ -196,8 +200,7 @@ func (d *Desk) cancelFoundPaid(r storage.Reversal, c storage.Change, reach Reach
 		d.log.Error("recording that a sale was paid", "syssn", r.SaleSysSN, "err", err)
 	}
 	c.State, c.RespCD, c.NextCheck = storage.StateFailed, "1260", time.Time{}
-	info := qfpay.LookupCode("1260", "")
-	c.Event.Code, c.Event.Message = "1260", info.Explanation+" "+info.Next
+	c.Event.Code, c.Event.Message = "1260", "the sale is paid at QFPay: the customer was charged; refund it instead"
 	r, _ = d.transition(r, c, reach)
 	return r
 }

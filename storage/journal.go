@@ -50,12 +50,14 @@ var migrations = map[uint64]func(tx *bolt.Tx) error{
 
 // Journal is an open journal file. It is safe for concurrent use.
 type Journal struct {
-	db     *bolt.DB
-	path   string
-	now    func() time.Time
-	loc    *time.Location
-	qfpay  *time.Location
-	broken atomic.Bool // a damaged page or value was met: no more writes
+	db      *bolt.DB
+	path    string
+	created bool // Open made a new file
+	mode    openMode
+	now     func() time.Time
+	loc     *time.Location
+	qfpay   *time.Location
+	broken  atomic.Bool // a damaged page or value was met: no more writes
 }
 
 // Option configures Open.
@@ -72,6 +74,25 @@ func WithQFPayZone(zone *time.Location) Option { return func(j *Journal) { j.qfp
 
 // hongKong is QFPay's default zone.
 var hongKong = time.FixedZone("+08:00", 8*3600)
+
+// openMode says what Open may create.
+type openMode int
+
+const (
+	createAll  openMode = iota // create the file and any missing directories
+	createFile                 // create the file, but only in an existing directory
+	existing                   // only open a journal that exists
+)
+
+// Existing makes Open refuse a path where no journal exists (ErrNoJournal): for commands that
+// only make sense on a journal with sales in it, so that a typo does not start an empty one.
+func Existing() Option { return func(j *Journal) { j.mode = existing } }
+
+// InExistingDir makes Open create a new journal only in a directory that exists.
+func InExistingDir() Option { return func(j *Journal) { j.mode = createFile } }
+
+// ErrNoJournal is wrapped by Open's error when Existing was asked and there is no journal.
+var ErrNoJournal = errors.New("no journal")
 
 // LockTimeout is how long Open waits for another process to release the journal.
 const LockTimeout = 1500 * time.Millisecond
@@ -90,16 +111,26 @@ func Open(path string, opts ...Option) (*Journal, error) {
 	if path == "" {
 		return nil, errors.New("journal path is empty (pass --journal or set [journal] path)")
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("cannot create the journal's directory: %w", err)
-	}
-	existed := false
+	existed, present := false, false
 	if st, err := os.Stat(path); err == nil {
 		if st.IsDir() {
 			return nil, fmt.Errorf("journal %s is a directory (pass a file path with --journal)", path)
 		}
-		existed = st.Size() > 0
+		existed, present = st.Size() > 0, true
 	}
+	switch {
+	case !present && j.mode == existing:
+		return nil, fmt.Errorf("%w at %s (check --journal, or record sales first with qfpos sales add)", ErrNoJournal, path)
+	case !present && j.mode == createFile:
+		if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("cannot create journal %s: directory %s does not exist (check --journal)", path, filepath.Dir(path))
+		}
+	case !present:
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			return nil, fmt.Errorf("cannot create the journal's directory: %w", err)
+		}
+	}
+	j.created = !present
 	if existed {
 		if err := checkLength(path); err != nil {
 			return nil, err
@@ -227,6 +258,9 @@ func migrateAddAmountIndex(tx *bolt.Tx) error {
 
 // Close releases the journal.
 func (j *Journal) Close() error { return j.db.Close() }
+
+// Created reports whether Open made a new journal.
+func (j *Journal) Created() bool { return j.created }
 
 // Path returns the journal's file path.
 func (j *Journal) Path() string { return j.path }

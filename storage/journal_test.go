@@ -290,3 +290,27 @@ func TestTruncatedAnywhere(t *testing.T) {
 		j.Close()
 	}
 }
+
+// TestOpenModes: a typo in --journal does not start an empty journal.
+func TestOpenModes(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Open(filepath.Join(dir, "typo.db"), Existing()); !errors.Is(err, ErrNoJournal) || !strings.Contains(err.Error(), "no journal at "+filepath.Join(dir, "typo.db")) {
+		t.Fatalf("existing: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "typo.db")); !os.IsNotExist(err) {
+		t.Fatal("a refused open left a file")
+	}
+	if _, err := Open(filepath.Join(dir, "missing", "j.db"), InExistingDir()); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Fatalf("missing directory: %v", err)
+	}
+	j, err := Open(filepath.Join(dir, "j.db"), InExistingDir())
+	if err != nil || !j.Created() {
+		t.Fatalf("create: %v", err)
+	}
+	j.Close()
+	j, err = Open(filepath.Join(dir, "j.db"), Existing())
+	if err != nil || j.Created() {
+		t.Fatalf("reopen: %v", err)
+	}
+	j.Close()
+}

@@ -9,6 +9,7 @@ import (
 
 	"qfpos/qfpay/money"
 	"qfpos/reversal"
+	"qfpos/reversal/report"
 	"qfpos/storage"
 	"qfpos/ui/catalog"
 )
@@ -35,9 +36,9 @@ type Desk interface {
 	CancelRoute(payType string) (endpoint string, listed bool)
 }
 
-// Reports makes a day's report (reversal.Reporter): this terminal's, or the whole store's.
+// Reports makes a day's report (report.Reporter): this terminal's, or the whole store's.
 type Reports interface {
-	Report(ctx context.Context, day time.Time, store bool) (reversal.Report, error)
+	Report(ctx context.Context, day time.Time, store bool) (report.Report, error)
 }
 
 // Environment is which gateway the terminal talks to, for the header badge.
@@ -69,7 +70,7 @@ type Deps struct {
 	Desk    Desk
 	Reports Reports
 	// Sync, when set, pulls this terminal's sales from QFPay at start-up (sync_on_start).
-	Sync     func(ctx context.Context) (reversal.SyncResult, error)
+	Sync     func(ctx context.Context) (report.SyncResult, error)
 	Terminal Terminal
 	Now      func() time.Time
 	Printer  *catalog.Printer

@@ -16,6 +16,7 @@ import (
 	"qfpos/qfpay/money"
 	"qfpos/qfpay/paytype"
 	"qfpos/reversal"
+	"qfpos/reversal/report"
 	"qfpos/storage"
 	"qfpos/ui/catalog"
 )
@@ -144,21 +145,21 @@ func (f *fakeDesk) Recheck(uint64) error                        { return nil }
 // fakeReports builds reports from the fake journal's reversals.
 type fakeReports struct{ j *fakeJournal }
 
-func (f fakeReports) Report(_ context.Context, day time.Time, store bool) (reversal.Report, error) {
+func (f fakeReports) Report(_ context.Context, day time.Time, store bool) (report.Report, error) {
 	rs, err := f.j.ReversalsOn(day)
-	var rows []reversal.ReportRow
+	var rows []report.ReportRow
 	for _, r := range rs {
 		sale, _, _ := f.j.Sale(r.SaleSysSN)
-		rows = append(rows, reversal.ReportRow{ID: r.ID, Time: r.Created, Kind: string(r.Kind), Endpoint: r.Endpoint,
+		rows = append(rows, report.ReportRow{ID: r.ID, Time: r.Created, Kind: string(r.Kind), Endpoint: r.Endpoint,
 			State: string(r.State), Amount: r.Amount, Currency: r.Currency, PayType: sale.PayType, PayMethod: paytype.Name(sale.PayType),
 			Cashier: r.Cashier, Approver: r.Approver, Reason: r.Reason, UDID: r.UDID, QFPaySysSN: r.SysSN, SaleSysSN: r.SaleSysSN,
 			OutTradeNo: r.OutTradeNo, RespCD: r.RespCD, Journaled: true})
 	}
 	if store {
-		rows = append(rows, reversal.ReportRow{Time: day, Kind: "refund", Endpoint: "refund", State: "succeeded", Amount: 2000,
+		rows = append(rows, report.ReportRow{Time: day, Kind: "refund", Endpoint: "refund", State: "succeeded", Amount: 2000,
 			Currency: "HKD", PayType: "800208", PayMethod: "WeChat Pay", UDID: "POS-02", QFPaySysSN: "20261121000200020000099999"})
 	}
-	return reversal.NewReport(day.Format("2006-01-02"), "POS-01", rows), err
+	return report.NewReport(day.Format("2006-01-02"), "POS-01", rows), err
 }
 
 func asciiStyles() Styles {

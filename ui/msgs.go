@@ -12,6 +12,7 @@ import (
 	"qfpos/qfpay/money"
 	"qfpos/qfpay/paytype"
 	"qfpos/reversal"
+	"qfpos/reversal/report"
 	"qfpos/storage"
 )
 
@@ -41,7 +42,7 @@ type (
 		err error
 	}
 	syncedMsg struct {
-		res reversal.SyncResult
+		res report.SyncResult
 		err error
 	}
 	refreshedMsg struct {
@@ -154,7 +155,7 @@ func refreshSale(d Desk, syssn string) tea.Cmd {
 }
 
 // syncSales pulls this terminal's sales from QFPay in the background (sync_on_start).
-func syncSales(sync func(context.Context) (reversal.SyncResult, error)) tea.Cmd {
+func syncSales(sync func(context.Context) (report.SyncResult, error)) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()

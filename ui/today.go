@@ -11,7 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qfpos/qfpay/money"
-	"qfpos/reversal"
+	"qfpos/reversal/report"
 	"qfpos/storage"
 	"qfpos/ui/catalog"
 )
@@ -23,15 +23,15 @@ type todayScreen struct {
 	keys    keyMap
 	day     time.Time
 	store   bool
-	report  reversal.Report
-	shown   []reversal.ReportRow // after the filters
-	sums    []string             // the totals lines of shown, computed when it changes
+	report  report.Report
+	shown   []report.ReportRow // after the filters
+	sums    []string           // the totals lines of shown, computed when it changes
 	loaded  bool
 	err     error
 	filters reportFilters
 	list    rowList
 	opened  *storage.Reversal // the timeline being shown
-	openRow reversal.ReportRow
+	openRow report.ReportRow
 	notice  string
 	width   int
 	height  int
@@ -45,7 +45,7 @@ type reportFilters struct {
 type reportMsg struct {
 	day   time.Time
 	store bool
-	rep   reversal.Report
+	rep   report.Report
 	err   error
 }
 
@@ -173,7 +173,7 @@ func stateGroup(state string) string {
 }
 
 // cycle moves a filter to the next value present in the report ("" is all).
-func (s *todayScreen) cycle(current string, value func(reversal.ReportRow) string) string {
+func (s *todayScreen) cycle(current string, value func(report.ReportRow) string) string {
 	values := []string{""}
 	for _, r := range s.report.Rows {
 		if v := value(r); !slices.Contains(values, v) {
@@ -224,16 +224,16 @@ func (s *todayScreen) listKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, s.keys.NextDay):
 		return s.open(s.day.AddDate(0, 0, 1))
 	case key.Matches(k, s.keys.Refund): // s: state
-		s.filters.state = s.cycle(s.filters.state, func(r reversal.ReportRow) string { return stateGroup(r.State) })
+		s.filters.state = s.cycle(s.filters.state, func(r report.ReportRow) string { return stateGroup(r.State) })
 		s.applyFilters()
 	case key.Matches(k, s.keys.Cancel): // k: kind
-		s.filters.kind = s.cycle(s.filters.kind, func(r reversal.ReportRow) string { return r.Kind })
+		s.filters.kind = s.cycle(s.filters.kind, func(r report.ReportRow) string { return r.Kind })
 		s.applyFilters()
 	case key.Matches(k, s.keys.Find): // p: pay method
-		s.filters.payMethod = s.cycle(s.filters.payMethod, func(r reversal.ReportRow) string { return r.PayMethod })
+		s.filters.payMethod = s.cycle(s.filters.payMethod, func(r report.ReportRow) string { return r.PayMethod })
 		s.applyFilters()
 	case key.Matches(k, s.keys.Today): // a: cashier
-		s.filters.cashier = s.cycle(s.filters.cashier, func(r reversal.ReportRow) string { return r.Cashier })
+		s.filters.cashier = s.cycle(s.filters.cashier, func(r report.ReportRow) string { return r.Cashier })
 		s.applyFilters()
 	case key.Matches(k, s.keys.Dismiss): // S: whole store
 		s.store = !s.store
@@ -257,7 +257,7 @@ func (s *todayScreen) listKey(k tea.KeyMsg) tea.Cmd {
 func (s *todayScreen) timelineKey(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, s.keys.Back):
-		s.opened, s.openRow, s.notice = nil, reversal.ReportRow{}, ""
+		s.opened, s.openRow, s.notice = nil, report.ReportRow{}, ""
 	case key.Matches(k, s.keys.Recheck) && s.opened != nil && !s.opened.State.Finished():
 		s.notice = s.d.t(catalog.RecheckAsked)
 		return recheck(s.d.Desk, s.opened.ID)
@@ -268,19 +268,19 @@ func (s *todayScreen) timelineKey(k tea.KeyMsg) tea.Cmd {
 // totals are one line per currency and its breakdowns.
 func (s *todayScreen) totals() []string {
 	var out []string
-	for _, t := range reversal.TotalsOf(s.shown) {
+	for _, t := range report.TotalsOf(s.shown) {
 		a := t.All
 		out = append(out, s.d.t(catalog.TotalsLine, t.Currency, a.Refunded.Count, money.Text(a.Refunded.Amount, t.Currency),
 			a.Cancelled.Count, money.Text(a.Cancelled.Amount, t.Currency), a.Open.Count, money.Text(a.Open.Amount, t.Currency),
 			a.Failed.Count, money.Text(a.Failed.Amount, t.Currency)))
 		parts := []struct {
 			k    catalog.Key
-			rows []reversal.Breakdown
+			rows []report.Breakdown
 		}{{catalog.ByPayMethod, t.ByPayMethod}, {catalog.ByCashier, t.ByCashier}}
 		if s.store {
 			parts = append(parts, struct {
 				k    catalog.Key
-				rows []reversal.Breakdown
+				rows []report.Breakdown
 			}{catalog.ByTerminal, t.ByTerminal})
 		}
 		for _, p := range parts {
@@ -349,7 +349,7 @@ func (s *todayScreen) View() string {
 		} else {
 			lines = append(lines, s.sums...)
 			lines = append(lines, strings.Split(s.list.View(), "\n")...)
-			if slices.ContainsFunc(s.shown, func(r reversal.ReportRow) bool { return !r.Journaled }) {
+			if slices.ContainsFunc(s.shown, func(r report.ReportRow) bool { return !r.Journaled }) {
 				lines = append(lines, st.Muted.Render("* "+t(catalog.NotJournaled)))
 			}
 		}
@@ -387,7 +387,7 @@ func (s *todayScreen) timelineView() string {
 			}
 			lines = append(lines, text)
 		}
-		if !r.State.Finished() {
+		if r.State == storage.StateFailed || !r.State.Finished() {
 			lines = append(lines, "", s.d.sentence(r))
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"qfpos/reversal"
+	"qfpos/reversal/report"
 	"qfpos/storage"
 )
 
@@ -417,7 +418,7 @@ func TestResizeRelaysOut(t *testing.T) {
 
 func TestSyncOnStart(t *testing.T) {
 	d := testDeps(sampleJournal(), &fakeDesk{})
-	d.Sync = func(context.Context) (reversal.SyncResult, error) { return reversal.SyncResult{Added: 3}, nil }
+	d.Sync = func(context.Context) (report.SyncResult, error) { return report.SyncResult{Added: 3}, nil }
 	a := New(d)
 	send(a, tea.WindowSizeMsg{Width: 100, Height: 30})
 	var synced tea.Msg
@@ -439,8 +440,8 @@ func TestSyncOnStart(t *testing.T) {
 	if !strings.Contains(a.View(), "Synced 3 new sales from QFPay.") {
 		t.Fatalf("%s", a.View())
 	}
-	d.Sync = func(context.Context) (reversal.SyncResult, error) {
-		return reversal.SyncResult{}, errors.New("HTTP Bad Gateway")
+	d.Sync = func(context.Context) (report.SyncResult, error) {
+		return report.SyncResult{}, errors.New("HTTP Bad Gateway")
 	}
 	b := New(d)
 	send(b, syncSales(d.Sync)())
@@ -451,8 +452,8 @@ func TestSyncOnStart(t *testing.T) {
 
 type noticeReports struct{}
 
-func (noticeReports) Report(_ context.Context, day time.Time, store bool) (reversal.Report, error) {
-	rep := reversal.NewReport(day.Format("2006-01-02"), "POS-01", nil)
+func (noticeReports) Report(_ context.Context, day time.Time, store bool) (report.Report, error) {
+	rep := report.NewReport(day.Format("2006-01-02"), "POS-01", nil)
 	if store {
 		rep.Notice = "QFPay could not be reached; showing this terminal's journal only"
 	}

@@ -17,7 +17,7 @@ import (
 func (d *Deps) t(k catalog.Key, args ...any) string { return d.Printer.T(k, args...) }
 
 // amount formats minor units with the currency's exponent and code.
-func amount(minor int64, currency string) string { return reversal.Amount(minor, currency) }
+func amount(minor int64, currency string) string { return money.TextCode(minor, currency) }
 
 // saleStatus is the one word (or short phrase) for a sale in lists.
 func (d *Deps) saleStatus(v storage.SaleView) string {

@@ -46,6 +46,17 @@ func jsonBody(fields map[string]any) []byte {
 	return b
 }
 
+// resperr is the sandbox's resperr for a refusal it was told to give, in QFPay's style.
+func resperr(code string) string {
+	if msg, ok := map[string]string{
+		"1155": "refund request denied", "1265": "refund period exceeded", "1269": "insufficient unsettled balance for refund",
+		"1272": "refund amount exceeds the refundable amount", "1294": "blocked by the bank", "1297": "bank busy, try later",
+	}[code]; ok {
+		return msg
+	}
+	return "error " + code
+}
+
 func codeAnswer(key, code, msg string) answer {
 	return answer{body: jsonBody(map[string]any{"respcd": code, "resperr": msg, "respmsg": ""}), key: key}
 }
@@ -249,7 +260,7 @@ func (s *Sandbox) refundLocked(m Merchant, p map[string]string) answer {
 	s.refundsSeen++
 	if r := s.refusals; r.Rate > 0 && len(r.Codes) > 0 && s.refundsSeen > r.After && s.refusalRng.Float64() < r.Rate {
 		code := r.Codes[s.refusalRng.IntN(len(r.Codes))]
-		return codeAnswer(m.Key, code, qfpay.LookupCode(code, "").Explanation)
+		return codeAnswer(m.Key, code, resperr(code))
 	}
 	now := s.now().In(s.loc)
 	if s.nightWindow {
@@ -426,7 +437,7 @@ func (s *Sandbox) settleDueLocked(now time.Time) {
 func (s *Sandbox) finishLocked(t *Txn) {
 	t.RespCD, t.SettleTo, t.SettleAt, t.QueriesLeft = t.SettleTo, "", time.Time{}, 0
 	if t.RespCD != "0000" {
-		t.ErrMsg = qfpay.LookupCode(t.RespCD, "").Explanation
+		t.ErrMsg = resperr(t.RespCD)
 	}
 	s.refreshFlagLocked(s.bySysSN[t.OrigSysSN])
 }

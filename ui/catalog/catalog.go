@@ -49,8 +49,8 @@ func (p *Printer) T(k Key, args ...any) string { return p.p.Sprintf(string(k), a
 
 // Code returns the explanation and next step of a QFPay response code in the printer's language.
 func (p *Printer) Code(code, resperr string) (explanation, next string) {
-	info := qfpay.LookupCode(code, resperr)
-	return p.p.Sprintf(info.Explanation), p.p.Sprintf(info.Next)
+	t := codeTexts[qfpay.LookupCode(code, resperr).Text]
+	return p.p.Sprintf(string(t.Explanation)), p.p.Sprintf(string(t.Next))
 }
 
 // All lists every key: the messages below and QFPay's code explanations.
@@ -60,20 +60,13 @@ func All() []Key {
 	for _, k := range out {
 		seen[k] = true
 	}
-	codes := qfpay.KnownCodes()
-	codes = append(codes, "1265-night", "unknown-code")
+	codes := make([]string, 0, len(codeTexts))
+	for c := range codeTexts {
+		codes = append(codes, c)
+	}
 	sort.Strings(codes)
 	for _, c := range codes {
-		var info qfpay.CodeInfo
-		switch c {
-		case "1265-night":
-			info = qfpay.LookupCode("1265", "23:30")
-		case "unknown-code":
-			info = qfpay.LookupCode("9999", "")
-		default:
-			info = qfpay.LookupCode(c, "")
-		}
-		for _, k := range []Key{Key(info.Explanation), Key(info.Next)} {
+		for _, k := range []Key{codeTexts[c].Explanation, codeTexts[c].Next} {
 			if !seen[k] {
 				seen[k] = true
 				out = append(out, k)

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"golang.org/x/text/language"
+
+	"qfpos/qfpay"
 )
 
 // TestEveryKeyIsListed parses messages.go: every Key constant must be in the messages list.
@@ -76,5 +78,42 @@ func TestCodesAreInTheCatalog(t *testing.T) {
 	}
 	if !all[Key(exp)] || !all[Key(next)] {
 		t.Fatal("code explanations are not catalog keys")
+	}
+}
+
+// TestEveryCodeHasWords: every code qfpay classifies (and the two variants) has an explanation
+// and a next step here, and nothing here is for a code qfpay does not know.
+func TestEveryCodeHasWords(t *testing.T) {
+	for _, code := range append(qfpay.KnownCodes(), "1265-night", "unknown") {
+		w, ok := codeTexts[code]
+		if !ok || w.Explanation == "" || w.Next == "" {
+			t.Errorf("code %s has no words: %+v", code, w)
+		}
+	}
+	if len(codeTexts) != len(qfpay.KnownCodes())+2 {
+		t.Errorf("%d code texts for %d codes", len(codeTexts), len(qfpay.KnownCodes()))
+	}
+	en := New(language.English)
+	for resperr, want := range map[string]string{"refunds are not available between 23:30 and 00:30": "QFPay refuses refunds between 23:30 and 00:30",
+		"refund period exceeded": "its refund period is over"} {
+		exp, next := en.Code("1265", resperr)
+		// Both meanings are always shown (D9′).
+		if !strings.Contains(exp, want) || !strings.Contains(exp, "23:30") || !strings.Contains(exp, "period") || next == "" {
+			t.Errorf("1265 %q: %q %q", resperr, exp, next)
+		}
+	}
+	if exp, _ := en.Code("9999", ""); exp != string(codeTexts["unknown"].Explanation) {
+		t.Errorf("unknown code: %q", exp)
+	}
+}
+
+// TestFinalCodesNeverSayTryLater: a cashier told "try again later" does it; codes whose outcome
+// is final must not say so.
+func TestFinalCodesNeverSayTryLater(t *testing.T) {
+	for _, code := range qfpay.KnownCodes() {
+		w := codeTexts[code]
+		if qfpay.LookupCode(code, "").Class == qfpay.ClassFinal && strings.Contains(strings.ToLower(string(w.Explanation+" "+w.Next)), "try again later") {
+			t.Errorf("%s is final but says %q %q", code, w.Explanation, w.Next)
+		}
 	}
 }

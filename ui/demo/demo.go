@@ -18,6 +18,7 @@ import (
 	"qfpos/qfpay/paytype"
 	"qfpos/qfpay/qfpaytest"
 	"qfpos/reversal"
+	"qfpos/reversal/report"
 	"qfpos/storage"
 	"qfpos/ui"
 )
@@ -176,8 +177,8 @@ func (d *Demo) Terminal() ui.Terminal {
 }
 
 // Reports makes the manager's day reports, the whole store's from the sandbox.
-func (d *Demo) Reports() reversal.Reporter {
-	return reversal.Reporter{Journal: d.Journal, Gateway: d.client, UDID: d.UDID}
+func (d *Demo) Reports() report.Reporter {
+	return report.Reporter{Journal: d.Journal, Gateway: d.client, UDID: d.UDID}
 }
 
 func (d *Demo) fail(err error) error {

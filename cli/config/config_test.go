@@ -1,4 +1,4 @@
-package reversal
+package config
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"qfpos/qfpay"
+	"qfpos/reversal"
 )
 
 func writeConfig(t *testing.T, text string, mode os.FileMode) string {
@@ -26,24 +27,24 @@ func writeConfig(t *testing.T, text string, mode os.FileMode) string {
 func noEnv(string) string { return "" }
 
 func TestDefaultsWithoutAFile(t *testing.T) {
-	c, err := LoadConfig("", noEnv)
+	c, err := Load("", noEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.QFPay.BaseURL != "sandbox" || c.Terminal.Currency != "HKD" || c.Journal.RecentDays != 7 || c.Policy() != withTimeout(DefaultPolicy(), 15*time.Second) {
+	if c.QFPay.BaseURL != "sandbox" || c.Terminal.Currency != "HKD" || c.Journal.RecentDays != 7 || c.Policy() != withTimeout(reversal.DefaultPolicy(), 15*time.Second) {
 		t.Fatalf("%+v", c)
 	}
 }
 
-func withTimeout(p Policy, d time.Duration) Policy { p.RequestTimeout = d; return p }
+func withTimeout(p reversal.Policy, d time.Duration) reversal.Policy { p.RequestTimeout = d; return p }
 
 // TestExampleConfigIsTheDefaults loads config.example.toml: it must parse and equal the defaults.
 func TestExampleConfigIsTheDefaults(t *testing.T) {
-	c, err := LoadConfig("../config.example.toml", noEnv)
+	c, err := Load("../../config.example.toml", noEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := DefaultConfig()
+	d := Default()
 	d.Path = c.Path
 	if c.String() != d.String() || c.Policy() != d.Policy() || c.QFPay.SignType != d.QFPay.SignType ||
 		c.QFPay.CloseMethod != d.QFPay.CloseMethod || c.Journal != d.Journal || c.Terminal != d.Terminal {
@@ -76,7 +77,7 @@ recent_days = 3
 first = "1s"
 max_resends = 2
 `, 0o600)
-	c, err := LoadConfig(p, noEnv)
+	c, err := Load(p, noEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +89,7 @@ max_resends = 2
 		t.Fatal("String leaks the key")
 	}
 	env := map[string]string{"QFPAY_APP_CODE": "ENVAPP", "QFPAY_CLIENT_KEY": "envkey"}
-	c, _ = LoadConfig(p, func(k string) string { return env[k] })
+	c, _ = Load(p, func(k string) string { return env[k] })
 	if c.QFPay.AppCode != "ENVAPP" || c.QFPay.ClientKey != "envkey" {
 		t.Fatalf("env override: %+v", c.QFPay)
 	}
@@ -122,18 +123,18 @@ func TestConfigErrorsNameFileLineAndKey(t *testing.T) {
 	}
 	for _, c := range cases {
 		p := writeConfig(t, c.text, 0o600)
-		_, err := LoadConfig(p, noEnv)
+		_, err := Load(p, noEnv)
 		if err == nil || !strings.Contains(err.Error(), "config "+p+c.want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%q:\n got %v\nwant config %s%s (one line)", c.text, err, p, c.want)
 		}
 	}
 	for _, c := range cases {
 		p := writeConfig(t, c.text, 0o600)
-		if _, err := LoadConfig(p, noEnv); strings.Contains(fmt.Sprint(err), "struct") {
+		if _, err := Load(p, noEnv); strings.Contains(fmt.Sprint(err), "struct") {
 			t.Errorf("%q: a Go type in the message", c.text)
 		}
 	}
-	if _, err := LoadConfig(filepath.Join(t.TempDir(), "missing.toml"), noEnv); err == nil || !strings.Contains(err.Error(), "does not exist") {
+	if _, err := Load(filepath.Join(t.TempDir(), "missing.toml"), noEnv); err == nil || !strings.Contains(err.Error(), "does not exist") {
 		t.Errorf("missing: %v", err)
 	}
 }
@@ -149,7 +150,7 @@ func TestConfigTransportAndZone(t *testing.T) {
 		"[qfpay]\nzone = \"+09:00\"\n":                                               true,
 	} {
 		p := writeConfig(t, text, 0o600)
-		c, err := LoadConfig(p, noEnv)
+		c, err := Load(p, noEnv)
 		if (err == nil) != ok {
 			t.Errorf("%q: %v", text, err)
 		}
@@ -159,49 +160,49 @@ func TestConfigTransportAndZone(t *testing.T) {
 			}
 		}
 	}
-	if c := DefaultConfig(); c.Zone != qfpay.HongKongZone || c.QFPay.Zone != "+08:00" {
+	if c := Default(); c.Zone != qfpay.HongKongZone || c.QFPay.Zone != "+08:00" {
 		t.Errorf("default zone %v %q", c.Zone, c.QFPay.Zone)
 	}
 }
 
 func TestKeyFileMustBePrivate(t *testing.T) {
 	p := writeConfig(t, "[qfpay]\nclient_key = \"k\"\n", 0o644)
-	_, err := LoadConfig(p, noEnv)
+	_, err := Load(p, noEnv)
 	if err == nil || !strings.Contains(err.Error(), "chmod 600 "+p) {
 		t.Fatalf("%v", err)
 	}
 	// Without a key the same mode is fine.
 	p = writeConfig(t, "[qfpay]\napp_code = \"A\"\n", 0o644)
-	if _, err := LoadConfig(p, noEnv); err != nil {
+	if _, err := Load(p, noEnv); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func TestFindConfig(t *testing.T) {
+func TestFind(t *testing.T) {
 	dir := t.TempDir()
 	t.Chdir(dir)
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "cfg"))
 	t.Setenv("HOME", dir)
-	if got := FindConfig(""); got != "" {
+	if got := Find(""); got != "" {
 		t.Fatalf("nothing present: %q", got)
 	}
 	user := filepath.Join(dir, "cfg", "qfpos", "config.toml")
 	_ = os.MkdirAll(filepath.Dir(user), 0o700)
 	_ = os.WriteFile(user, nil, 0o600)
-	if got := FindConfig(""); got != user {
+	if got := Find(""); got != user {
 		t.Fatalf("user config: %q", got)
 	}
 	_ = os.WriteFile("qfpos.toml", nil, 0o600)
-	if got := FindConfig(""); got != "qfpos.toml" {
+	if got := Find(""); got != "qfpos.toml" {
 		t.Fatalf("local file first: %q", got)
 	}
-	if got := FindConfig("/x.toml"); got != "/x.toml" {
+	if got := Find("/x.toml"); got != "/x.toml" {
 		t.Fatalf("explicit: %q", got)
 	}
 }
 
 func FuzzConfig(f *testing.F) {
-	example, _ := os.ReadFile("../config.example.toml")
+	example, _ := os.ReadFile("../../config.example.toml")
 	f.Add(string(example))
 	f.Add("[qfpay]\ntimeout = \"5s\"\n[poll]\nfirst = \"-1s\"\n")
 	f.Add("[qfpay.cancel_endpoint]\n\"80020\" = 3\n")

@@ -1,6 +1,10 @@
-package reversal
+package report_test
 
 import (
+	"qfpos/reversal"
+	"qfpos/reversal/report"
+	"qfpos/reversal/reversaltest"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -27,13 +31,15 @@ func (s seededIDs) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func repeatable() Option { return WithIDSource(seededIDs{rand.New(rand.NewPCG(1, 2))}) }
+func repeatable() reversal.Option {
+	return reversal.WithIDSource(seededIDs{rand.New(rand.NewPCG(1, 2))})
+}
 
 // otherTerminal is a second till of the same merchant, talking to QFPay directly.
-func otherTerminal(t *testing.T, h *harness) *qfpay.Client {
+func otherTerminal(t *testing.T, h *reversaltest.Harness) *qfpay.Client {
 	t.Helper()
-	c, err := qfpay.New(qfpaytest.TestMerchant.AppCode, qfpaytest.TestMerchant.Key, qfpay.WithBaseURL(h.writesBase()),
-		qfpay.WithClock(h.clock.Now), qfpay.WithUDID("POS-02"), qfpay.WithRateLimit(0, 0))
+	c, err := qfpay.New(qfpaytest.TestMerchant.AppCode, qfpaytest.TestMerchant.Key, qfpay.WithBaseURL(h.Base),
+		qfpay.WithClock(h.Clock.Now), qfpay.WithUDID("POS-02"), qfpay.WithRateLimit(0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,37 +48,37 @@ func otherTerminal(t *testing.T, h *harness) *qfpay.Client {
 
 // busyDay makes a day at the store: this terminal refunds and cancels through the lifecycle;
 // POS-02 refunds through QFPay directly.
-func busyDay(t *testing.T) (*harness, []storage.Reversal) {
-	h := newHarness(t, setup{desk: []Option{repeatable()}})
-	h.run()
+func busyDay(t *testing.T) (*reversaltest.Harness, []storage.Reversal) {
+	h := reversaltest.New(t, reversaltest.Setup{Desk: []reversal.Option{repeatable()}})
+	h.Run()
 	var ops []storage.Reversal
 	refund := func(s storage.Sale, amt int64, reason string) {
-		r, err := h.d.Start(context.Background(), Request{Kind: storage.KindRefund, SaleSysSN: s.SysSN, Amount: amt, Cashier: "amy", Reason: reason})
+		r, err := h.Desk.Start(context.Background(), reversal.Request{Kind: storage.KindRefund, SaleSysSN: s.SysSN, Amount: amt, Cashier: "amy", Reason: reason})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ops = append(ops, h.follow(r.ID))
-		h.clock.Advance(7 * time.Minute)
+		ops = append(ops, h.Follow(r.ID))
+		h.Clock.Advance(7 * time.Minute)
 	}
-	a, b, c := h.sale(5000, "800208", "0000"), h.sale(12800, "800101", "0000"), h.sale(880, "805808", "0000")
+	a, b, c := h.Sale(5000, "800208", "0000"), h.Sale(12800, "800101", "0000"), h.Sale(880, "805808", "0000")
 	refund(a, 1250, "Damaged item")
 	refund(b, 12800, "Wrong item")
-	h.sb.ScriptAmount(300, qfpaytest.Script{RespCD: "1294"})
+	h.Sandbox.ScriptAmount(300, qfpaytest.Script{RespCD: "1294"})
 	refund(c, 300, "Price adjustment")
-	qr := h.sale(4500, "800201", "1143")
-	r, err := h.d.Start(context.Background(), Request{Kind: storage.KindCancel, SaleSysSN: qr.SysSN, Cashier: "bo"})
+	qr := h.Sale(4500, "800201", "1143")
+	r, err := h.Desk.Start(context.Background(), reversal.Request{Kind: storage.KindCancel, SaleSysSN: qr.SysSN, Cashier: "bo"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ops = append(ops, h.follow(r.ID))
-	h.clock.Advance(7 * time.Minute)
+	ops = append(ops, h.Follow(r.ID))
+	h.Clock.Advance(7 * time.Minute)
 	// Last, because the lifecycle's virtual clock runs on through its re-checks once it is parked.
-	h.sb.ScriptAmount(400, qfpaytest.Script{NeverSettle: true})
+	h.Sandbox.ScriptAmount(400, qfpaytest.Script{NeverSettle: true})
 	refund(a, 400, "Other")
 	// POS-02 refunds a sale this terminal never saw.
 	other := otherTerminal(t, h)
-	tx, _ := h.sb.AddPayment(qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: 9900, PayType: "800208",
-		Time: h.clock.Now().Add(-time.Hour), UDID: "POS-02"})
+	tx, _ := h.Sandbox.AddPayment(qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: 9900, PayType: "800208",
+		Time: h.Clock.Now().Add(-time.Hour), UDID: "POS-02"})
 	if _, err := other.Refund(context.Background(), qfpay.RefundRequest{SysSN: tx.SysSN, OutTradeNo: "POS02_RF_1", Amount: 2000}); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +87,7 @@ func busyDay(t *testing.T) (*harness, []storage.Reversal) {
 
 func TestLocalReportAndTotals(t *testing.T) {
 	h, ops := busyDay(t)
-	rep, err := LocalReport(h.j, h.clock.Now(), "POS-01")
+	rep, err := report.LocalReport(h.Journal, h.Clock.Now(), "POS-01")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +129,7 @@ func TestLocalReportAndTotals(t *testing.T) {
 	for _, format := range []string{"csv", "json", "table"} {
 		t.Run(format, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := WriteReport(&b, rep, format, hk); err != nil {
+			if err := report.WriteReport(&b, rep, format, hk); err != nil {
 				t.Fatal(err)
 			}
 			golden.RequireEqual(t, b.Bytes())
@@ -133,14 +139,14 @@ func TestLocalReportAndTotals(t *testing.T) {
 
 func TestStoreReportMergesOtherTerminals(t *testing.T) {
 	h, ops := busyDay(t)
-	rep, err := StoreReport(context.Background(), h.j, h.gw, h.clock.Now(), "POS-01")
+	rep, err := report.StoreReport(context.Background(), h.Journal, h.Gateway, h.Clock.Now(), "POS-01")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !rep.Store || rep.Notice != "" || len(rep.Rows) != len(ops)+1 {
 		t.Fatalf("store %v, notice %q, %d rows", rep.Store, rep.Notice, len(rep.Rows))
 	}
-	var foreign []ReportRow
+	var foreign []report.ReportRow
 	for _, r := range rep.Rows {
 		if !r.Journaled {
 			foreign = append(foreign, r)
@@ -157,8 +163,8 @@ func TestStoreReportMergesOtherTerminals(t *testing.T) {
 		t.Fatalf("per terminal %v", terminals)
 	}
 	// QFPay down: the local view with a notice.
-	h.sb.SetDown(true)
-	rep, err = StoreReport(context.Background(), h.j, h.gw, h.clock.Now(), "POS-01")
+	h.Sandbox.SetDown(true)
+	rep, err = report.StoreReport(context.Background(), h.Journal, h.Gateway, h.Clock.Now(), "POS-01")
 	if err != nil || rep.Store || !strings.Contains(rep.Notice, "QFPay could not be reached") || len(rep.Rows) != len(ops) {
 		t.Fatalf("down: %v %+v", err, rep)
 	}
@@ -166,9 +172,9 @@ func TestStoreReportMergesOtherTerminals(t *testing.T) {
 
 func TestReportJSONShape(t *testing.T) {
 	h, _ := busyDay(t)
-	rep, _ := LocalReport(h.j, h.clock.Now(), "POS-01")
+	rep, _ := report.LocalReport(h.Journal, h.Clock.Now(), "POS-01")
 	var b bytes.Buffer
-	_ = WriteReport(&b, rep, "json", hk)
+	_ = report.WriteReport(&b, rep, "json", hk)
 	var shape map[string]any
 	if err := json.Unmarshal(b.Bytes(), &shape); err != nil {
 		t.Fatal(err)
@@ -188,24 +194,24 @@ func TestReportJSONShape(t *testing.T) {
 }
 
 func TestSyncSalesAcrossPagesTerminalsAndMonths(t *testing.T) {
-	h := newHarness(t, setup{})
+	h := reversaltest.New(t, reversaltest.Setup{})
 	// 1 December, 03:00: the last 24 hours reach into November.
-	h.clock.Advance(time.Date(2026, 12, 1, 3, 0, 0, 0, hk).Sub(h.clock.Now()))
-	now := h.clock.Now()
+	h.Clock.Advance(time.Date(2026, 12, 1, 3, 0, 0, 0, hk).Sub(h.Clock.Now()))
+	now := h.Clock.Now()
 	for i := range 260 {
 		udid := "POS-01"
 		if i%2 == 1 {
 			udid = "POS-02"
 		}
-		if _, err := h.sb.AddPayment(qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: int64(100 + i), PayType: "800208",
+		if _, err := h.Sandbox.AddPayment(qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: int64(100 + i), PayType: "800208",
 			Time: now.Add(-time.Duration(i*5) * time.Minute), UDID: udid, RespCD: map[bool]string{true: "1143", false: "0000"}[i%10 == 0]}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// Older than the window: left alone.
-	_, _ = h.sb.AddPayment(qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: 7, PayType: "800208", Time: now.Add(-30 * time.Hour), UDID: "POS-01"})
-	before := len(h.writes("query"))
-	res, err := SyncSales(context.Background(), h.j, h.gw, now, 24*time.Hour, "POS-01")
+	_, _ = h.Sandbox.AddPayment(qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: 7, PayType: "800208", Time: now.Add(-30 * time.Hour), UDID: "POS-01"})
+	before := len(h.Writes("query"))
+	res, err := report.SyncSales(context.Background(), h.Journal, h.Gateway, now, 24*time.Hour, "POS-01")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,28 +219,28 @@ func TestSyncSalesAcrossPagesTerminalsAndMonths(t *testing.T) {
 		t.Fatalf("%+v", res)
 	}
 	months := map[string]bool{}
-	for _, q := range h.writes("query")[before:] {
+	for _, q := range h.Writes("query")[before:] {
 		months[q.Form.Get("start_time")[:7]] = true
 	}
-	if !months["2026-11"] || !months["2026-12"] || len(h.writes("query"))-before < 4 {
-		t.Fatalf("queries by month %v (%d queries)", months, len(h.writes("query"))-before)
+	if !months["2026-11"] || !months["2026-12"] || len(h.Writes("query"))-before < 4 {
+		t.Fatalf("queries by month %v (%d queries)", months, len(h.Writes("query"))-before)
 	}
 	// Again: nothing new. A payment that changed (paid now) is updated.
-	for _, tx := range h.sb.Txns() {
+	for _, tx := range h.Sandbox.Txns() {
 		if tx.RespCD == "1143" && tx.UDID == "POS-01" {
-			_ = h.sb.SetPaymentStatus(tx.SysSN, "0000")
+			_ = h.Sandbox.SetPaymentStatus(tx.SysSN, "0000")
 			break
 		}
 	}
-	res, err = SyncSales(context.Background(), h.j, h.gw, now, 24*time.Hour, "POS-01")
+	res, err = report.SyncSales(context.Background(), h.Journal, h.Gateway, now, 24*time.Hour, "POS-01")
 	if err != nil || res.Added != 0 || res.Updated != 1 || res.Unchanged != 129 {
 		t.Fatalf("second sync: %+v %v", res, err)
 	}
-	res, err = SyncSales(context.Background(), h.j, h.gw, now, 24*time.Hour, "")
+	res, err = report.SyncSales(context.Background(), h.Journal, h.Gateway, now, 24*time.Hour, "")
 	if err != nil || res.Added != 130 || res.OtherTerminals != 0 {
 		t.Fatalf("all terminals: %+v %v", res, err)
 	}
-	page, _ := h.j.RecentSales(storage.Cursor{}, 1000, 3)
+	page, _ := h.Journal.RecentSales(storage.Cursor{}, 1000, 3)
 	if len(page.Sales) != 260 {
 		t.Fatalf("journal holds %d sales", len(page.Sales))
 	}
@@ -242,25 +248,25 @@ func TestSyncSalesAcrossPagesTerminalsAndMonths(t *testing.T) {
 
 func TestReconcile(t *testing.T) {
 	h, _ := busyDay(t)
-	h.stop() // qfpos is off; the parked refund finishes at QFPay
-	h.sb.SettleStuck()
+	h.Stop() // qfpos is off; the parked refund finishes at QFPay
+	h.Sandbox.SettleStuck()
 	// A refund this terminal made but never journaled (a journal restored from a backup).
-	direct, _ := qfpay.New(qfpaytest.TestMerchant.AppCode, qfpaytest.TestMerchant.Key, qfpay.WithBaseURL(h.writesBase()),
-		qfpay.WithClock(h.clock.Now), qfpay.WithUDID("POS-01"), qfpay.WithRateLimit(0, 0))
-	s := h.sale(3000, "800208", "0000")
+	direct, _ := qfpay.New(qfpaytest.TestMerchant.AppCode, qfpaytest.TestMerchant.Key, qfpay.WithBaseURL(h.Base),
+		qfpay.WithClock(h.Clock.Now), qfpay.WithUDID("POS-01"), qfpay.WithRateLimit(0, 0))
+	s := h.Sale(3000, "800208", "0000")
 	if _, err := direct.Refund(context.Background(), qfpay.RefundRequest{SysSN: s.SysSN, OutTradeNo: "RF_lost_journal", Amount: 100}); err != nil {
 		t.Fatal(err)
 	}
 	// A refund of the same sale made at another till.
-	if _, err := h.sb.AddRefund(qfpaytest.Refund{AppCode: qfpaytest.TestMerchant.AppCode, OrigSysSN: s.SysSN, Amount: 700, UDID: "POS-02"}); err != nil {
+	if _, err := h.Sandbox.AddRefund(qfpaytest.Refund{AppCode: qfpaytest.TestMerchant.AppCode, OrigSysSN: s.SysSN, Amount: 700, UDID: "POS-02"}); err != nil {
 		t.Fatal(err)
 	}
 	// A journaled success that QFPay does not have.
-	ghost, _ := h.j.Create(storage.Intent{Kind: storage.KindRefund, Endpoint: "refund", OutTradeNo: "RF_ghost", SaleSysSN: s.SysSN,
-		Amount: 200, TxDtm: h.clock.Now().Format(storage.TxDtmLayout), UDID: "POS-01"})
-	_, _ = h.j.Transition(ghost.ID, storage.Change{State: storage.StateSucceeded})
+	ghost, _ := h.Journal.Create(storage.Intent{Kind: storage.KindRefund, Endpoint: "refund", OutTradeNo: "RF_ghost", SaleSysSN: s.SysSN,
+		Amount: 200, TxDtm: h.Clock.Now().Format(storage.TxDtmLayout), UDID: "POS-01"})
+	_, _ = h.Journal.Transition(ghost.ID, storage.Change{State: storage.StateSucceeded})
 
-	res, err := Reconcile(context.Background(), h.j, h.gw, h.clock.Now(), "POS-01")
+	res, err := report.Reconcile(context.Background(), h.Journal, h.Gateway, h.Clock.Now(), "POS-01")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -271,19 +277,19 @@ func TestReconcile(t *testing.T) {
 	for _, d := range res.Differences {
 		kinds[d.Kind]++
 	}
-	if kinds[MissingLocally] != 1 || kinds[MissingAtQFPay] != 1 || kinds[RefundedElsewhere] != 1 || len(res.Differences) != 3 {
+	if kinds[report.MissingLocally] != 1 || kinds[report.MissingAtQFPay] != 1 || kinds[report.RefundedElsewhere] != 1 || len(res.Differences) != 3 {
 		t.Fatalf("differences %+v", res.Differences)
 	}
 	// Both refunds the journal lacked now count against the sale: 3000 - 100 - 700 - 200 (ghost).
-	if v, _, _ := h.j.Sale(s.SysSN); v.Remaining() != 2000 || v.Elsewhere != 800 {
+	if v, _, _ := h.Journal.Sale(s.SysSN); v.Remaining() != 2000 || v.Elsewhere != 800 {
 		t.Fatalf("sale after reconcile: remaining %d, elsewhere %d", v.Remaining(), v.Elsewhere)
 	}
-	full, _ := h.j.Reversal(res.Settled[0].ID)
-	if !strings.Contains(eventTrail(full), "query/succeeded(0000)") || full.Events[len(full.Events)-1].Message != "settled by reconciliation with QFPay's records" {
-		t.Fatalf("not journaled: %s", eventTrail(full))
+	full, _ := h.Journal.Reversal(res.Settled[0].ID)
+	if !strings.Contains(reversaltest.Trail(full), "query/succeeded(0000)") || full.Events[len(full.Events)-1].Message != "settled by reconciliation with QFPay's records" {
+		t.Fatalf("not journaled: %s", reversaltest.Trail(full))
 	}
 	var out bytes.Buffer
-	WriteReconciliation(&out, res)
+	report.WriteReconciliation(&out, res)
 	if !strings.Contains(out.String(), "3 difference(s) need a person") || !strings.Contains(out.String(), "RF_ghost") || !strings.Contains(out.String(), "made by POS-02") {
 		t.Fatalf("%s", out.String())
 	}
@@ -292,11 +298,11 @@ func TestReconcile(t *testing.T) {
 // TestStoreReportAcrossPages has two terminals make 130 refunds each on one day: the store view
 // walks every page and totals each terminal.
 func TestStoreReportAcrossPages(t *testing.T) {
-	h := newHarness(t, setup{})
+	h := reversaltest.New(t, reversaltest.Setup{})
 	clients := map[string]*qfpay.Client{}
 	for _, udid := range []string{"POS-01", "POS-02"} {
-		c, err := qfpay.New(qfpaytest.TestMerchant.AppCode, qfpaytest.TestMerchant.Key, qfpay.WithBaseURL(h.writesBase()),
-			qfpay.WithClock(h.clock.Now), qfpay.WithUDID(udid), qfpay.WithRateLimit(0, 0))
+		c, err := qfpay.New(qfpaytest.TestMerchant.AppCode, qfpaytest.TestMerchant.Key, qfpay.WithBaseURL(h.Base),
+			qfpay.WithClock(h.Clock.Now), qfpay.WithUDID(udid), qfpay.WithRateLimit(0, 0))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -305,8 +311,8 @@ func TestStoreReportAcrossPages(t *testing.T) {
 	want := map[string]int64{}
 	for i := range 260 {
 		udid := []string{"POS-01", "POS-02"}[i%2]
-		tx, err := h.sb.AddPayment(qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: 1000, PayType: "800208",
-			Time: h.clock.Now().Add(-time.Hour), UDID: udid})
+		tx, err := h.Sandbox.AddPayment(qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: 1000, PayType: "800208",
+			Time: h.Clock.Now().Add(-time.Hour), UDID: udid})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -316,12 +322,12 @@ func TestStoreReportAcrossPages(t *testing.T) {
 		}
 		want[udid] += amt
 	}
-	before := len(h.writes("query"))
-	rep, err := StoreReport(context.Background(), h.j, h.gw, h.clock.Now(), "POS-01")
+	before := len(h.Writes("query"))
+	rep, err := report.StoreReport(context.Background(), h.Journal, h.Gateway, h.Clock.Now(), "POS-01")
 	if err != nil || !rep.Store || len(rep.Rows) != 260 {
 		t.Fatalf("%v: %d rows", err, len(rep.Rows))
 	}
-	if pages := len(h.writes("query")) - before; pages < 6 { // 260 payments and 260 refunds, 100 a page
+	if pages := len(h.Writes("query")) - before; pages < 6 { // 260 payments and 260 refunds, 100 a page
 		t.Fatalf("%d pages", pages)
 	}
 	got := map[string]int64{}
@@ -332,3 +338,5 @@ func TestStoreReportAcrossPages(t *testing.T) {
 		t.Fatalf("per terminal %v, want %v", got, want)
 	}
 }
+
+var hk = reversaltest.HK

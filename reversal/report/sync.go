@@ -1,4 +1,4 @@
-package reversal
+package report
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"qfpos/qfpay"
+	"qfpos/reversal"
 	"qfpos/storage"
 )
 
@@ -22,7 +23,7 @@ type SyncResult struct {
 // whose status moved on is updated. With udid set, only that terminal's payments are kept. For
 // every sale in the journal it also keeps QFPay's cancel flag and the refunds QFPay holds, so a
 // sale refunded at another till or reversed in QFPay's portal shows what is really left (D21).
-func SyncSales(ctx context.Context, j *storage.Journal, gw Gateway, now time.Time, since time.Duration, udid string) (SyncResult, error) {
+func SyncSales(ctx context.Context, j *storage.Journal, gw reversal.Gateway, now time.Time, since time.Duration, udid string) (SyncResult, error) {
 	var res SyncResult
 	if since <= 0 {
 		return res, fmt.Errorf("the window must be positive")
@@ -30,11 +31,11 @@ func SyncSales(ctx context.Context, j *storage.Journal, gw Gateway, now time.Tim
 	var sales []storage.Sale
 	updates := map[string]storage.RemoteUpdate{}
 	for _, w := range qfpay.MonthWindows(now.Add(-since), now, gw.Zone()) {
-		err := queryEach(ctx, gw, qfpay.QueryRequest{Start: w[0], End: w[1]}, func(rec qfpay.Record) {
+		err := reversal.QueryEach(ctx, gw, qfpay.QueryRequest{Start: w[0], End: w[1]}, func(rec qfpay.Record) {
 			switch rec.OrderType {
 			case "refund":
 				u := updates[rec.OrigSysSN]
-				u.Refunds = append(u.Refunds, remoteRefund(rec))
+				u.Refunds = append(u.Refunds, reversal.RemoteRefund(rec))
 				updates[rec.OrigSysSN] = u
 				return
 			case "", "payment":

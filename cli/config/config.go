@@ -1,4 +1,6 @@
-package reversal
+// Package config reads qfpos's configuration file: TOML whose keys are a contract (other tools
+// write these files), every mistake reported with the file, the line and the key.
+package config
 
 import (
 	"bufio"
@@ -20,6 +22,7 @@ import (
 
 	"qfpos/qfpay"
 	"qfpos/qfpay/money"
+	"qfpos/reversal"
 )
 
 // Duration is a TOML string like "2s" or "15m".
@@ -84,8 +87,8 @@ type Config struct {
 	Zone *time.Location `toml:"-"`
 }
 
-// DefaultConfig returns every setting at its default (config.example.toml shows the same).
-func DefaultConfig() Config {
+// Default returns every setting at its default (config.example.toml shows the same).
+func Default() Config {
 	var c Config
 	c.QFPay.BaseURL = "sandbox"
 	c.QFPay.SignType = "MD5"
@@ -95,7 +98,7 @@ func DefaultConfig() Config {
 	c.Zone = qfpay.HongKongZone
 	c.Terminal.Currency = "HKD"
 	c.Journal.RecentDays = 7
-	p := DefaultPolicy()
+	p := reversal.DefaultPolicy()
 	c.Poll.First, c.Poll.Interval, c.Poll.FastFor = Duration{p.First}, Duration{p.Interval}, Duration{p.FastFor}
 	c.Poll.MaxInterval, c.Poll.GiveUpAfter = Duration{p.MaxInterval}, Duration{p.GiveUpAfter}
 	c.Poll.RecheckEvery, c.Poll.RecheckFor = Duration{p.RecheckEvery}, Duration{p.RecheckFor}
@@ -120,10 +123,10 @@ func redacted(s string) string {
 	return "[redacted]"
 }
 
-// FindConfig returns the configuration file to read: the explicit path when given, else
+// Find returns the configuration file to read: the explicit path when given, else
 // ./qfpos.toml when present, else qfpos/config.toml in the user's config directory when present,
 // else "" (defaults only).
-func FindConfig(explicit string) string {
+func Find(explicit string) string {
 	if explicit != "" {
 		return explicit
 	}
@@ -139,17 +142,17 @@ func FindConfig(explicit string) string {
 	return ""
 }
 
-// LoadConfig reads the file at path ("" for defaults only), applies QFPAY_APP_CODE and
+// Load reads the file at path ("" for defaults only), applies QFPAY_APP_CODE and
 // QFPAY_CLIENT_KEY from env, and validates everything. Errors name the file, line and key.
-func LoadConfig(path string, env func(string) string) (Config, error) {
+func Load(path string, env func(string) string) (Config, error) {
 	var src []byte
 	if path != "" {
 		var err error
 		if src, err = os.ReadFile(path); err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
-				return DefaultConfig(), fmt.Errorf("config %s does not exist (check --config)", path)
+				return Default(), fmt.Errorf("config %s does not exist (check --config)", path)
 			}
-			return DefaultConfig(), fmt.Errorf("config %s: %v", path, err)
+			return Default(), fmt.Errorf("config %s: %v", path, err)
 		}
 	}
 	src = bytes.TrimPrefix(src, []byte("\ufeff")) // a file saved with a UTF-8 byte-order mark
@@ -175,7 +178,7 @@ func LoadConfig(path string, env func(string) string) (Config, error) {
 
 // parseConfig decodes and validates a configuration text read from path.
 func parseConfig(path string, src []byte) (Config, error) {
-	c := DefaultConfig()
+	c := Default()
 	c.Path = path
 	if err := decodeConfig(path, src, &c); err != nil {
 		return c, err
@@ -393,8 +396,8 @@ func lineOf(src []byte, table, key string) int {
 }
 
 // Policy returns the polling policy the [poll] table describes.
-func (c Config) Policy() Policy {
-	return Policy{First: c.Poll.First.Duration, Interval: c.Poll.Interval.Duration, FastFor: c.Poll.FastFor.Duration,
+func (c Config) Policy() reversal.Policy {
+	return reversal.Policy{First: c.Poll.First.Duration, Interval: c.Poll.Interval.Duration, FastFor: c.Poll.FastFor.Duration,
 		MaxInterval: c.Poll.MaxInterval.Duration, GiveUpAfter: c.Poll.GiveUpAfter.Duration,
 		RecheckEvery: c.Poll.RecheckEvery.Duration, RecheckFor: c.Poll.RecheckFor.Duration,
 		ResendAfter: c.Poll.ResendAfter.Duration, MaxResends: c.Poll.MaxResends,

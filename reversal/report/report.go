@@ -1,4 +1,4 @@
-package reversal
+package report
 
 import (
 	"cmp"
@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"qfpos/qfpay"
+	"qfpos/qfpay/money"
 	"qfpos/qfpay/paytype"
+	"qfpos/reversal"
 	"qfpos/storage"
 )
 
@@ -202,34 +204,15 @@ func dayWindow(t time.Time, loc *time.Location) (time.Time, time.Time) {
 }
 
 // reversalRecords are QFPay's refund and cancel records with sysdtm in the day.
-func reversalRecords(ctx context.Context, gw Gateway, t time.Time, loc *time.Location) ([]qfpay.Record, error) {
+func reversalRecords(ctx context.Context, gw reversal.Gateway, t time.Time, loc *time.Location) ([]qfpay.Record, error) {
 	start, end := dayWindow(t, loc)
 	var out []qfpay.Record
-	err := queryEach(ctx, gw, qfpay.QueryRequest{Start: start, End: end}, func(rec qfpay.Record) {
+	err := reversal.QueryEach(ctx, gw, qfpay.QueryRequest{Start: start, End: end}, func(rec qfpay.Record) {
 		if rec.OrderType != "" && rec.OrderType != "payment" {
 			out = append(out, rec)
 		}
 	})
 	return out, err
-}
-
-// queryEach walks every page of a query (100 records a page asked; the last page is the one
-// shorter than the page_size QFPay reports, D10′).
-func queryEach(ctx context.Context, gw Gateway, q qfpay.QueryRequest, each func(qfpay.Record)) error {
-	q.Page, q.PageSize = 1, 100
-	for {
-		page, err := gw.Query(ctx, q)
-		if err != nil {
-			return err
-		}
-		for _, r := range page.Records {
-			each(r)
-		}
-		if page.Last() {
-			return nil
-		}
-		q.Page++
-	}
 }
 
 // recordState maps a QFPay record's respcd to a reversal state.
@@ -293,7 +276,7 @@ func recordRow(rec qfpay.Record, loc *time.Location) ReportRow {
 
 // StoreReport is the day's refunds and cancels of the whole merchant: QFPay's records merged with
 // this terminal's journal. If QFPay cannot be reached it returns the local report with a notice.
-func StoreReport(ctx context.Context, j *storage.Journal, gw Gateway, t time.Time, udid string) (Report, error) {
+func StoreReport(ctx context.Context, j *storage.Journal, gw reversal.Gateway, t time.Time, udid string) (Report, error) {
 	rep, err := LocalReport(j, t, udid)
 	if err != nil {
 		return rep, err
@@ -376,7 +359,7 @@ func writeReportTable(w io.Writer, rep Report, loc *time.Location) error {
 		if !r.Time.IsZero() {
 			tm = r.Time.In(loc).Format("15:04:05")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", tm, r.Kind, r.Endpoint, Amount(r.Amount, r.Currency),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", tm, r.Kind, r.Endpoint, money.TextCode(r.Amount, r.Currency),
 			r.PayMethod, state, r.Cashier, r.Approver, r.Reason, r.UDID, r.QFPaySysSN)
 	}
 	if err := tw.Flush(); err != nil {
@@ -412,10 +395,10 @@ func UnsignedNotice(n int) string {
 
 func sumsText(s Sums, cur string) string {
 	parts := []string{
-		fmt.Sprintf("refunded %d (%s)", s.Refunded.Count, Amount(s.Refunded.Amount, cur)),
-		fmt.Sprintf("cancelled %d (%s)", s.Cancelled.Count, Amount(s.Cancelled.Amount, cur)),
-		fmt.Sprintf("open or unknown %d (%s)", s.Open.Count, Amount(s.Open.Amount, cur)),
-		fmt.Sprintf("failed %d (%s)", s.Failed.Count, Amount(s.Failed.Amount, cur)),
+		fmt.Sprintf("refunded %d (%s)", s.Refunded.Count, money.TextCode(s.Refunded.Amount, cur)),
+		fmt.Sprintf("cancelled %d (%s)", s.Cancelled.Count, money.TextCode(s.Cancelled.Amount, cur)),
+		fmt.Sprintf("open or unknown %d (%s)", s.Open.Count, money.TextCode(s.Open.Amount, cur)),
+		fmt.Sprintf("failed %d (%s)", s.Failed.Count, money.TextCode(s.Failed.Amount, cur)),
 	}
 	return strings.Join(parts, ", ")
 }
@@ -447,7 +430,7 @@ func NewReport(date, terminal string, rows []ReportRow) Report {
 // is there to ask.
 type Reporter struct {
 	Journal *storage.Journal
-	Gateway Gateway // nil: local reports only
+	Gateway reversal.Gateway // nil: local reports only
 	UDID    string
 }
 

@@ -1,10 +1,11 @@
-package main
+package cli
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,7 +16,7 @@ import (
 
 	"qfpos/qfpay"
 	"qfpos/qfpay/qfpaytest"
-	"qfpos/reversal"
+	"qfpos/reversal/report"
 	"qfpos/storage"
 )
 
@@ -52,10 +53,22 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// waitFor waits (10 s at most) until a command has written want.
+func waitFor(t *testing.T, b *syncBuffer, want string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(b.String(), want) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%q did not appear within 10 s; the output was:\n%s", want, b.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 func runCmd(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut syncBuffer
-	code := run(context.Background(), args, &out, &errOut)
+	code := Execute(context.Background(), args, &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
@@ -66,18 +79,21 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{nil, "no QFPay credentials"},
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
-		{[]string{"sandbox", "--bogus"}, "flag provided but not defined: -bogus"},
+		{[]string{"sandbox", "--bogus"}, "unknown flag: --bogus"},
+		{[]string{"refunds"}, `unknown command "refunds" (did you mean refund?)`},
+		{[]string{"sales", "lst"}, `unknown command "lst"`},
+		{[]string{"refund", "--wait", "-5s", "--syssn", "x"}, "--wait -5s: must not be negative"},
 		{[]string{"sandbox", "--app-code", "ABC"}, "give both --app-code and --client-key"},
 		{[]string{"sandbox", "--mchid", "bad&id"}, "--mchid"},
 		{[]string{"sandbox", "extra"}, `unexpected argument "extra"`},
 	}
 	for _, c := range cases {
 		code, _, stderr := runCmd(t, c.args...)
-		if code != exitUsage || !strings.Contains(stderr, c.want) {
+		if code != ExitUsage || !strings.Contains(stderr, c.want) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, code, stderr, c.want)
 		}
 	}
-	if code, stdout, _ := runCmd(t, "help"); code != 0 || !strings.Contains(stdout, "qfpos sandbox") {
+	if code, stdout, _ := runCmd(t, "help"); code != 0 || !strings.Contains(stdout, "sandbox") {
 		t.Errorf("help: %d %q", code, stdout)
 	}
 }
@@ -89,18 +105,9 @@ func TestSandboxCommand(t *testing.T) {
 	var out, errOut syncBuffer
 	done := make(chan int)
 	go func() {
-		done <- run(ctx, []string{"sandbox", "--addr", "127.0.0.1:0", "--seed", "5", "--sales", "10"}, &out, &errOut)
+		done <- Execute(ctx, []string{"sandbox", "--addr", "127.0.0.1:0", "--seed", "5", "--sales", "10"}, &out, &errOut)
 	}()
-	deadline := time.After(10 * time.Second)
-	for !strings.Contains(out.String(), "Press Ctrl+C") {
-		select {
-		case code := <-done:
-			t.Fatalf("exited %d: %s", code, errOut.String())
-		case <-deadline:
-			t.Fatalf("no banner: %q", out.String())
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
+	waitFor(t, &out, "Press Ctrl+C")
 	text := out.String()
 	field := func(name string) string {
 		m := regexp.MustCompile(name + `\s+= "([^"]+)"`).FindStringSubmatch(text)
@@ -141,7 +148,7 @@ func TestSalesCommands(t *testing.T) {
 		{"--amount", "1", "--pay-type", "1"}, {"--amount", "1", "--txdtm", "yesterday"},
 	} {
 		args := append([]string{"sales", "add", "--journal", jpath, "--syssn", "S2", "--pay-type", "800208", "--txdtm", "2026-11-21 10:00:00"}, bad...)
-		if code, _, errOut := runCmd(t, args...); code != exitUsage || strings.Count(strings.TrimSpace(errOut), "\n") != 0 || errOut == "" {
+		if code, _, errOut := runCmd(t, args...); code != ExitUsage || strings.Count(strings.TrimSpace(errOut), "\n") != 0 || errOut == "" {
 			t.Errorf("%v: exit %d, %q (want 2 and one line)", bad, code, errOut)
 		}
 	}
@@ -153,20 +160,20 @@ func TestSalesCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errOut = runCmd(t, "sales", "import", "--journal", jpath, csvPath)
-	if code != exitFail || out != "1 added, 0 updated, 0 unchanged, 1 refused\n" || !strings.Contains(errOut, "sales.csv:3: txamt") {
+	if code != ExitFailed || out != "1 added, 0 updated, 0 unchanged, 1 refused\n" || !strings.Contains(errOut, "sales.csv:3: txamt") {
 		t.Fatalf("import: %d %q %q", code, out, errOut)
 	}
 	code, out, _ = runCmd(t, "sales", "list", "--journal", jpath, "--days", "3650", "--format", "csv")
 	if code != 0 || strings.Count(out, "\n") != 3 || !strings.Contains(out, "POS_1,128050,HKD") {
 		t.Fatalf("list: %d %q", code, out)
 	}
-	if code, _, errOut := runCmd(t, "sales", "list", "--journal", jpath, "--format", "xml"); code != exitUsage || !strings.Contains(errOut, "xml") {
+	if code, _, errOut := runCmd(t, "sales", "list", "--journal", jpath, "--format", "xml"); code != ExitUsage || !strings.Contains(errOut, "xml") {
 		t.Fatalf("bad format: %d %q", code, errOut)
 	}
-	if code, _, errOut := runCmd(t, "sales", "import", "--journal", jpath, dir+"/missing.csv"); code != exitUsage || !strings.Contains(errOut, "missing.csv") {
+	if code, _, errOut := runCmd(t, "sales", "import", "--journal", jpath, dir+"/missing.csv"); code != ExitUsage || !strings.Contains(errOut, "missing.csv") {
 		t.Fatalf("missing file: %d %q", code, errOut)
 	}
-	if code, _, errOut := runCmd(t, "sales", "list", "--journal", csvPath); code != exitUsage || !strings.Contains(errOut, "not a qfpos journal") {
+	if code, _, errOut := runCmd(t, "sales", "list", "--journal", csvPath); code != ExitFailed || !strings.Contains(errOut, "not a qfpos journal") {
 		t.Fatalf("csv as journal: %d %q", code, errOut)
 	}
 }
@@ -224,7 +231,7 @@ func TestRefundCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, errOut)
 	}
-	var res reversal.Result
+	var res result
 	if err := json.Unmarshal([]byte(out), &res); err != nil || res.State != "succeeded" || res.Amount != 1250 || res.QFPaySysSN == "" || res.UDID != "POS-09" {
 		t.Fatalf("%q %v", out, err)
 	}
@@ -245,7 +252,7 @@ func TestRefundCommand(t *testing.T) {
 		{},
 	} {
 		code, _, errOut := runCmd(t, append([]string{"refund", "--config", h.cfg}, args...)...)
-		if code != reversal.ExitUsage || strings.Count(strings.TrimSpace(errOut), "\n") > 1 {
+		if code != ExitUsage || strings.Count(strings.TrimSpace(errOut), "\n") > 1 {
 			t.Errorf("%v: exit %d\n%s", args, code, errOut)
 		}
 	}
@@ -261,7 +268,7 @@ func TestRefundCommandFailureAndCancel(t *testing.T) {
 	h := newHeadless(t, "")
 	h.sb.ScriptAmount(777, qfpaytest.Script{RespCD: "1294"})
 	code, out, _ := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "7.77")
-	if code != reversal.ExitFailed || !strings.Contains(out, "failed (1294)") {
+	if code != ExitFailed || !strings.Contains(out, "failed (1294)") {
 		t.Fatalf("exit %d: %q", code, out)
 	}
 	code, out, errOut := runCmd(t, "cancel", "--config", h.cfg, "--syssn", h.sales["unpaid"].SysSN, "--json")
@@ -275,7 +282,7 @@ func TestUnknownOutcomeAndResume(t *testing.T) {
 	paid := h.sales["paid"].SysSN
 	h.sb.ScriptAmount(100, qfpaytest.Script{NeverSettle: true, Times: 1})
 	code, out, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "1")
-	if code != reversal.ExitUnknown || !strings.Contains(out, "Outcome unknown") {
+	if code != ExitUnknown || !strings.Contains(out, "Outcome unknown") {
 		t.Fatalf("exit %d: %q\n%s", code, out, errOut)
 	}
 	if code, out, _ := runCmd(t, "pending", "--config", h.cfg, "--json"); code != 0 || strings.Count(out, "\n") != 1 || !strings.Contains(out, `"state":"unknown"`) {
@@ -296,13 +303,11 @@ func TestInterruptedRefundIsResumable(t *testing.T) {
 	var out, errOut syncBuffer
 	done := make(chan int)
 	go func() {
-		done <- run(ctx, []string{"refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1"}, &out, &errOut)
+		done <- Execute(ctx, []string{"refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1"}, &out, &errOut)
 	}()
-	for !strings.Contains(errOut.String(), "waiting for QFPay") {
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitFor(t, &errOut, "waiting for QFPay")
 	cancel()
-	if code := <-done; code != reversal.ExitUnknown || !strings.Contains(errOut.String(), "will resume (run qfpos resume)") {
+	if code := <-done; code != ExitUnknown || !strings.Contains(errOut.String(), "will resume (run qfpos resume)") {
 		t.Fatalf("exit %d\n%s", code, errOut.String())
 	}
 	if code, out, _ := runCmd(t, "pending", "--config", h.cfg, "--json"); code != 0 || strings.Count(out, "\n") != 1 {
@@ -315,13 +320,13 @@ func TestMissingCredentials(t *testing.T) {
 	text, _ := os.ReadFile(h.cfg)
 	_ = os.WriteFile(h.cfg, []byte(strings.Replace(string(text), "client_key", "#client_key", 1)), 0o600)
 	code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN)
-	if code != reversal.ExitUsage || !strings.Contains(errOut, "QFPAY_CLIENT_KEY") {
+	if code != ExitUsage || !strings.Contains(errOut, "QFPAY_CLIENT_KEY") {
 		t.Fatalf("%d %q", code, errOut)
 	}
 	_ = os.Chmod(h.cfg, 0o644)
 	_ = os.WriteFile(h.cfg, text, 0o644)
 	code, _, errOut = runCmd(t, "pending", "--config", h.cfg)
-	if code != reversal.ExitUsage || !strings.Contains(errOut, "chmod 600") {
+	if code != ExitUsage || !strings.Contains(errOut, "chmod 600") {
 		t.Fatalf("%d %q", code, errOut)
 	}
 }
@@ -363,16 +368,16 @@ func TestReportSyncReconcileCommands(t *testing.T) {
 	csvPath := filepath.Join(t.TempDir(), "day.csv")
 	code, _, errOut := runCmd(t, "report", "--config", h.cfg, "--date", day, "--format", "csv", "--out", csvPath)
 	body, _ := os.ReadFile(csvPath)
-	if code != 0 || !strings.HasPrefix(string(body), strings.Join(reversal.ReportColumns, ",")+"\n") || strings.Count(string(body), "\n") != 2 {
+	if code != 0 || !strings.HasPrefix(string(body), strings.Join(report.ReportColumns, ",")+"\n") || strings.Count(string(body), "\n") != 2 {
 		t.Fatalf("csv: %d %q\n%s", code, errOut, body)
 	}
 	code, out, _ = runCmd(t, "report", "--config", h.cfg, "--date", day, "--format", "json", "--store")
-	var rep reversal.Report
+	var rep report.Report
 	if err := json.Unmarshal([]byte(out), &rep); code != 0 || err != nil || !rep.Store || len(rep.Rows) != 1 || rep.Rows[0].Amount != 500 {
 		t.Fatalf("json: %d %v %+v", code, err, rep)
 	}
 	for _, bad := range [][]string{{"--date", "21/11"}, {"--format", "xml"}} {
-		if code, _, errOut := runCmd(t, append([]string{"report", "--config", h.cfg}, bad...)...); code != exitUsage || errOut == "" {
+		if code, _, errOut := runCmd(t, append([]string{"report", "--config", h.cfg}, bad...)...); code != ExitUsage || errOut == "" {
 			t.Errorf("%v: %d %q", bad, code, errOut)
 		}
 	}
@@ -385,11 +390,11 @@ func TestReportSyncReconcileCommands(t *testing.T) {
 		}
 	}
 	code, out, errOut = runCmd(t, "sales", "sync", "--config", h.cfg, "--since", "2h")
-	if code != 0 || out != "1 added, 0 updated, 0 unchanged, 1 of other terminals left out\n" {
+	if code != 0 || out != "1 added, 0 updated, 0 unchanged, 1 of other terminals left out, 0 with refunds or cancels at QFPay\n" {
 		t.Fatalf("sync: %d %q %q", code, out, errOut)
 	}
 	code, out, _ = runCmd(t, "sales", "sync", "--config", h.cfg, "--since", "2h", "--all-terminals")
-	if code != 0 || out != "1 added, 0 updated, 1 unchanged, 0 of other terminals left out\n" {
+	if code != 0 || out != "1 added, 0 updated, 1 unchanged, 0 of other terminals left out, 0 with refunds or cancels at QFPay\n" {
 		t.Fatalf("sync all: %d %q", code, out)
 	}
 
@@ -404,7 +409,7 @@ func TestReportSyncReconcileCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, _ = runCmd(t, "reconcile", "--config", h.cfg, "--date", day)
-	if code != exitFail || !strings.Contains(out, "missing-locally") {
+	if code != ExitFailed || !strings.Contains(out, "missing-locally") {
 		t.Fatalf("reconcile with a difference: %d %q", code, out)
 	}
 }
@@ -434,4 +439,92 @@ func refundDay(t *testing.T, jpath string) string {
 	}
 	t.Fatal("no refund in the journal")
 	return ""
+}
+
+// TestErrorsNameTheFlag: one line, the command, the flag that is wrong and what to do.
+func TestErrorsNameTheFlag(t *testing.T) {
+	h := newHeadless(t, "")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"refund", "--syssn", "20269999"}, "qfpos refund: --syssn 20269999: not in the journal (qfpos sales list shows what is)\n"},
+		{[]string{"refund", "--syssn", h.sales["paid"].SysSN, "--amount", "1.234"}, "qfpos refund: --amount 1.234: amount \"1.234\" has more than 2 decimal places for HKD\n"},
+		{[]string{"cancel"}, "qfpos cancel: --syssn is required (qfpos sales list shows the sales)\n"},
+		{[]string{"report", "--date", "21/11"}, "qfpos report: --date 21/11: date \"21/11\" is not YYYY-MM-DD, today or yesterday\n"},
+	} {
+		code, _, errOut := runCmd(t, append(c.args, "--config", h.cfg)...)
+		if code != ExitUsage || errOut != c.want {
+			t.Errorf("%v: exit %d\n got %q\nwant %q", c.args, code, errOut, c.want)
+		}
+	}
+}
+
+// TestStatusOnlyMovesForward: a paid sale with refunds cannot be recorded as unpaid again (a full
+// cancel of a paid order would follow).
+func TestStatusOnlyMovesForward(t *testing.T) {
+	h := newHeadless(t, "")
+	paid := h.sales["paid"]
+	if code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", paid.SysSN, "--amount", "5"); code != 0 {
+		t.Fatal(errOut)
+	}
+	code, _, errOut := runCmd(t, "sales", "add", "--config", h.cfg, "--syssn", paid.SysSN, "--out-trade-no", paid.OutTradeNo,
+		"--amount", "50", "--pay-type", paid.PayType, "--txdtm", paid.TxDtm, "--status", "1143")
+	if code != ExitUsage || !strings.HasPrefix(errOut, "qfpos sales add: --status 1143: sale "+paid.SysSN+": the payment's status cannot go back") {
+		t.Fatalf("%d %q", code, errOut)
+	}
+	if code, _, errOut := runCmd(t, "cancel", "--config", h.cfg, "--syssn", paid.SysSN); code != ExitUsage || !strings.Contains(errOut, "refund it instead") {
+		t.Fatalf("cancel of the paid sale: %d %q", code, errOut)
+	}
+}
+
+// TestJournalIsCreatedOnlyWhereMeant: commands that read a journal never create one; commands
+// that record sales create it once (and say so), but not in a directory that does not exist.
+func TestJournalIsCreatedOnlyWhereMeant(t *testing.T) {
+	dir := t.TempDir()
+	for _, cmd := range [][]string{{"pending"}, {"resume"}, {"report"}, {"reconcile"}, {"sales", "list"}, {"refund", "--syssn", "1"}, {"cancel", "--syssn", "1"}} {
+		code, _, errOut := runCmd(t, append(cmd, "--journal", dir+"/typo.db")...)
+		if code != ExitUsage || !strings.Contains(errOut, "no journal at "+dir+"/typo.db") {
+			t.Errorf("%v: %d %q", cmd, code, errOut)
+		}
+	}
+	if _, err := os.Stat(dir + "/typo.db"); !os.IsNotExist(err) {
+		t.Fatal("a reading command created the journal")
+	}
+	add := func(jpath string) (int, string) {
+		code, _, errOut := runCmd(t, "sales", "add", "--journal", jpath, "--syssn", "S1", "--amount", "1", "--pay-type", "800208", "--txdtm", "2026-11-21 10:00:00")
+		return code, errOut
+	}
+	if code, errOut := add(dir + "/missing/j.db"); code != ExitFailed || !strings.Contains(errOut, "directory "+dir+"/missing does not exist") {
+		t.Fatalf("missing directory: %d %q", code, errOut)
+	}
+	if code, errOut := add(dir + "/j.db"); code != 0 || errOut != "created journal "+dir+"/j.db\n" {
+		t.Fatalf("first add: %d %q", code, errOut)
+	}
+	if code, errOut := add(dir + "/j.db"); code != 0 || errOut != "" {
+		t.Fatalf("second add: %d %q", code, errOut)
+	}
+}
+
+// TestReadmeCommandTable: the README's table of commands is the command tree's (qfpos docs
+// markdown writes it), so the two cannot drift apart.
+func TestReadmeCommandTable(t *testing.T) {
+	var want bytes.Buffer
+	CommandTable(&want, newRoot(newApp(context.Background(), io.Discard, io.Discard, os.Getenv)))
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const begin, end = "<!-- commands: qfpos docs markdown -->\n", "<!-- /commands -->"
+	i, j := bytes.Index(readme, []byte(begin)), bytes.Index(readme, []byte(end))
+	if i < 0 || j < i {
+		t.Fatalf("README.md has no %q … %q section", begin, end)
+	}
+	if got := string(readme[i+len(begin) : j]); got != want.String() {
+		t.Fatalf("README's command table differs from the command tree; paste the output of qfpos docs markdown:\n%s", want.String())
+	}
+	code, out, _ := runCmd(t, "docs", "markdown")
+	if code != 0 || out != want.String() {
+		t.Fatalf("qfpos docs markdown: %d", code)
+	}
 }

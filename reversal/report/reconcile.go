@@ -1,4 +1,4 @@
-package reversal
+package report
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"io"
 	"time"
 
+	"qfpos/qfpay/money"
+	"qfpos/reversal"
 	"qfpos/storage"
 )
 
@@ -37,7 +39,7 @@ type Reconciliation struct {
 // settles unfinished operations (unknown, processing) from QFPay's final answer, journaling that
 // it did; adds refunds of the journal's sales made elsewhere (another till, QFPay's portal) to
 // those sales; and returns what remains for a person.
-func Reconcile(ctx context.Context, j *storage.Journal, gw Gateway, t time.Time, udid string) (Reconciliation, error) {
+func Reconcile(ctx context.Context, j *storage.Journal, gw reversal.Gateway, t time.Time, udid string) (Reconciliation, error) {
 	loc := j.Location()
 	res := Reconciliation{Date: t.In(loc).Format("2006-01-02")}
 	local, err := j.ReversalsOn(t)
@@ -70,7 +72,7 @@ func Reconcile(ctx context.Context, j *storage.Journal, gw Gateway, t time.Time,
 		remote := recordState(rec)
 		if rec.Amount != r.Amount {
 			res.Differences = append(res.Differences, Difference{Kind: AmountDiffers, Row: row,
-				Detail: fmt.Sprintf("journal %s, QFPay %s", Amount(r.Amount, r.Currency), Amount(rec.Amount, r.Currency))})
+				Detail: fmt.Sprintf("journal %s, QFPay %s", money.TextCode(r.Amount, r.Currency), money.TextCode(rec.Amount, r.Currency))})
 		}
 		switch {
 		case remote == r.State:
@@ -105,7 +107,7 @@ func Reconcile(ctx context.Context, j *storage.Journal, gw Gateway, t time.Time,
 			if ours {
 				// Whoever made it, it counts against what is left of the sale.
 				u := elsewhere[rec.OrigSysSN]
-				u.Refunds = append(u.Refunds, remoteRefund(rec))
+				u.Refunds = append(u.Refunds, reversal.RemoteRefund(rec))
 				elsewhere[rec.OrigSysSN] = u
 				if udid == "" || rec.UDID != udid {
 					continue
@@ -136,7 +138,7 @@ func madeAt(udid string) string {
 func WriteReconciliation(w io.Writer, res Reconciliation) {
 	fmt.Fprintf(w, "Reconciliation of %s: %d journaled refund(s) and cancel(s) checked against QFPay\n", res.Date, res.Checked)
 	for _, r := range res.Settled {
-		fmt.Fprintf(w, "settled: %s %s %s is %s (from QFPay's records)\n", r.Kind, Amount(r.Amount, r.Currency), r.OutTradeNo, r.State)
+		fmt.Fprintf(w, "settled: %s %s %s is %s (from QFPay's records)\n", r.Kind, money.TextCode(r.Amount, r.Currency), r.OutTradeNo, r.State)
 	}
 	if len(res.Differences) == 0 {
 		fmt.Fprintln(w, "everything agrees")
@@ -148,6 +150,6 @@ func WriteReconciliation(w io.Writer, res Reconciliation) {
 		if id == "" {
 			id = d.Row.QFPaySysSN
 		}
-		fmt.Fprintf(w, "  %-17s %s %s %s (sale %s): %s\n", d.Kind, d.Row.Kind, Amount(d.Row.Amount, d.Row.Currency), id, d.Row.SaleSysSN, d.Detail)
+		fmt.Fprintf(w, "  %-17s %s %s %s (sale %s): %s\n", d.Kind, d.Row.Kind, money.TextCode(d.Row.Amount, d.Row.Currency), id, d.Row.SaleSysSN, d.Detail)
 	}
 }

@@ -1,0 +1,217 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"qfpos/cli/config"
+	"qfpos/qfpay"
+	"qfpos/reversal"
+	"qfpos/storage"
+)
+
+// app is what the commands share, built on first use and closed once: the configuration, the
+// journal, the log, the QFPay client and the lifecycle. A command asks for what it needs; the
+// set-up lines live here once instead of in every command.
+type app struct {
+	ctx            context.Context
+	stdout, stderr io.Writer
+	env            func(string) string
+	now            func() time.Time
+
+	configFlag, journalFlag string // the persistent flags
+
+	cfg     *config.Config
+	j       *storage.Journal
+	log     *slog.Logger
+	client  *qfpay.Client
+	udid    string
+	desk    *reversal.Desk
+	closers []func()
+}
+
+func newApp(ctx context.Context, stdout, stderr io.Writer, env func(string) string) *app {
+	return &app{ctx: ctx, stdout: stdout, stderr: stderr, env: env, now: time.Now}
+}
+
+// close releases what was opened, last first.
+func (a *app) close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+	a.closers = nil
+}
+
+// config reads the configuration once; a mistake in it is a usage error.
+func (a *app) config() (config.Config, error) {
+	if a.cfg != nil {
+		return *a.cfg, nil
+	}
+	c, err := config.Load(config.Find(a.configFlag), a.env)
+	if err != nil {
+		return c, &exitError{code: ExitUsage, err: err}
+	}
+	a.cfg = &c
+	return c, nil
+}
+
+// journalMode says whether a command may create the journal.
+type journalMode int
+
+const (
+	mustExist journalMode = iota // refund, pending, report…: a typo must not start an empty journal
+	mayCreate                    // the desk, sales add/import/sync: create it the first time
+)
+
+// journalPath is --journal, else [journal] path, else the user's data directory (the only place
+// where missing directories are created).
+func (a *app) journalPath() (path string, isDefault bool, err error) {
+	c, err := a.config()
+	if err != nil {
+		return "", false, err
+	}
+	switch {
+	case a.journalFlag != "":
+		return a.journalFlag, false, nil
+	case c.Journal.Path != "":
+		return c.Journal.Path, false, nil
+	}
+	p, err := storage.DefaultPath()
+	if err != nil {
+		return "", false, usage("%v", err)
+	}
+	return p, true, nil
+}
+
+// journal opens the journal once.
+func (a *app) journal(mode journalMode) (*storage.Journal, error) {
+	if a.j != nil {
+		return a.j, nil
+	}
+	c, err := a.config()
+	if err != nil {
+		return nil, err
+	}
+	path, isDefault, err := a.journalPath()
+	if err != nil {
+		return nil, err
+	}
+	opts := []storage.Option{storage.WithLocation(c.Location), storage.WithQFPayZone(c.Zone)}
+	switch {
+	case mode == mustExist:
+		opts = append(opts, storage.Existing())
+	case !isDefault:
+		opts = append(opts, storage.InExistingDir())
+	}
+	j, err := storage.Open(path, opts...)
+	if err != nil {
+		return nil, journalError(err)
+	}
+	if j.Created() {
+		fmt.Fprintf(a.stderr, "created journal %s\n", path)
+	}
+	a.j = j
+	a.closers = append(a.closers, func() { j.Close() })
+	return j, nil
+}
+
+// logger writes qfpos.log beside the journal (nothing is logged to the terminal).
+func (a *app) logger() *slog.Logger {
+	if a.log != nil {
+		return a.log
+	}
+	a.log = slog.New(slog.DiscardHandler)
+	if a.j != nil {
+		if f, err := openLog(filepath.Join(filepath.Dir(a.j.Path()), "qfpos.log")); err == nil {
+			a.log = slog.New(slog.NewTextHandler(f, nil))
+			a.closers = append(a.closers, func() { f.Close() })
+		}
+	}
+	return a.log
+}
+
+// maxLog is the size at which qfpos.log is moved to qfpos.log.1 (replacing the older one) when a
+// command starts.
+const maxLog = 10 << 20
+
+// openLog opens a log file for appending, owner-only, rotating it once it is past maxLog.
+func openLog(path string) (*os.File, error) {
+	if st, err := os.Stat(path); err == nil && st.Size() > maxLog {
+		_ = os.Rename(path, path+".1")
+	}
+	return os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+}
+
+// terminalUDID is the udid from the configuration, else from the journal (generated once).
+func (a *app) terminalUDID(j *storage.Journal) (string, error) {
+	if a.udid != "" {
+		return a.udid, nil
+	}
+	c, err := a.config()
+	if err != nil {
+		return "", err
+	}
+	a.udid = c.Terminal.UDID
+	if a.udid == "" {
+		if a.udid, err = j.TerminalUDID(reversal.NewUDID); err != nil {
+			return "", failed(err)
+		}
+	}
+	return a.udid, nil
+}
+
+// gateway builds the QFPay client once; it needs the journal (for the udid) opened first.
+func (a *app) gateway(j *storage.Journal) (*qfpay.Client, error) {
+	if a.client != nil {
+		return a.client, nil
+	}
+	c, err := a.config()
+	if err != nil {
+		return nil, err
+	}
+	if c.QFPay.AppCode == "" || c.QFPay.ClientKey == "" {
+		where := "the configuration file"
+		if c.Path != "" {
+			where = c.Path
+		}
+		return nil, usage("no QFPay credentials: set app_code and client_key in %s, or QFPAY_APP_CODE and QFPAY_CLIENT_KEY (or try qfpos demo)", where)
+	}
+	udid, err := a.terminalUDID(j)
+	if err != nil {
+		return nil, err
+	}
+	client, err := qfpay.New(c.QFPay.AppCode, c.QFPay.ClientKey, append(c.ClientOptions(udid), qfpay.WithLogger(a.logger()))...)
+	if err != nil {
+		return nil, usage("%v", err)
+	}
+	a.client = client
+	return client, nil
+}
+
+// lifecycle builds the desk (the refund lifecycle) over the journal and the client once.
+func (a *app) lifecycle(j *storage.Journal) (*reversal.Desk, error) {
+	if a.desk != nil {
+		return a.desk, nil
+	}
+	client, err := a.gateway(j)
+	if err != nil {
+		return nil, err
+	}
+	c, _ := a.config()
+	a.desk = reversal.New(j, client, reversal.WithPolicy(c.Policy()), reversal.WithUDID(a.udid),
+		reversal.WithCancelEndpoints(c.QFPay.CancelEndpoint), reversal.WithLogger(a.logger()))
+	return a.desk, nil
+}
+
+// remoteTimeout bounds a report, sync or reconciliation's talk with QFPay.
+const remoteTimeout = 2 * time.Minute
+
+// remote is a context for talking to QFPay outside the lifecycle.
+func (a *app) remote() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(a.ctx, remoteTimeout)
+}

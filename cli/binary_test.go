@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBuiltBinary runs the built qfpos the way a person would type it (issue 11's list).
+func TestBuiltBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "qfpos")
+	if out, err := exec.Command("go", "build", "-o", bin, "qfpos").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	run := func(args ...string) (int, string, string) {
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+dir+"/config", "XDG_DATA_HOME="+dir+"/data", "QFPAY_APP_CODE=", "QFPAY_CLIENT_KEY=")
+		var out, errOut bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		err := cmd.Run()
+		var ee *exec.ExitError
+		switch {
+		case errors.As(err, &ee):
+			return ee.ExitCode(), out.String(), errOut.String()
+		case err != nil:
+			t.Fatal(err)
+		}
+		return 0, out.String(), errOut.String()
+	}
+	csv := "syssn,out_trade_no,txamt,txcurrcd,pay_type,txdtm,respcd,udid\n20261121000100020000000002,POS_2,880,HKD,800101,2026-11-21 10:05:00,1143,POS-01\n"
+	if err := os.WriteFile(filepath.Join(dir, "sales.csv"), []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// A flag after the positional argument.
+	if code, out, errOut := run("sales", "import", "sales.csv", "--journal", "j.db"); code != 0 || out != "1 added, 0 updated, 0 unchanged, 0 refused\n" || errOut != "created journal j.db\n" {
+		t.Fatalf("sales import: %d %q %q", code, out, errOut)
+	}
+	// A global flag before the command.
+	if code, out, errOut := run("--journal", "j.db", "pending"); code != 0 || out != "no unfinished refunds or cancels\n" {
+		t.Fatalf("pending: %d %q %q", code, out, errOut)
+	}
+	// Help on stdout, exit 0.
+	for want, args := range map[string][]string{"qfpos refund --syssn": {"refund", "--help"}, "qfpos sales [command]": {"sales", "--help"},
+		"qfpos sales add --syssn": {"help", "sales", "add"}, "qfpos pending": {"pending", "-h"}} {
+		code, out, errOut := run(args...)
+		if code != 0 || errOut != "" || !strings.Contains(out, "Usage:") || !strings.Contains(out, want) {
+			t.Errorf("%v: %d %q %q", args, code, out, errOut)
+		}
+	}
+	if code, out, _ := run("help", "refund"); code != 0 || !strings.Contains(out, "qfpos refund --syssn S [--amount 12.50]") || !strings.Contains(out, "Examples:") {
+		t.Errorf("help refund: %q", out)
+	}
+	if code, out, _ := run("--version"); code != 0 || !strings.HasPrefix(out, "qfpos ") || !strings.Contains(out, "go1.") {
+		t.Errorf("--version: %d %q", code, out)
+	}
+	if code, out, errOut := run("refunds"); code != ExitUsage || out != "" || errOut != "qfpos: unknown command \"refunds\" (did you mean refund?)\n" {
+		t.Errorf("refunds: %d %q %q", code, out, errOut)
+	}
+	if code, out, _ := run("completion", "bash"); code != 0 || !strings.Contains(out, "qfpos") {
+		t.Errorf("completion: %d", code)
+	}
+	// A typo in --journal does not start an empty journal.
+	if code, _, errOut := run("pending", "--journal", "typo.db"); code != ExitUsage || !strings.Contains(errOut, "no journal at typo.db") {
+		t.Errorf("typo: %d %q", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "typo.db")); !os.IsNotExist(err) {
+		t.Error("pending created typo.db")
+	}
+}

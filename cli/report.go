@@ -1,0 +1,141 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"qfpos/reversal/report"
+)
+
+func reportCmd(a *app) *cobra.Command {
+	var date, format, out string
+	var store bool
+	c := &cobra.Command{
+		Use:     "report [--date YYYY-MM-DD|today|yesterday] [--format table|csv|json] [--out FILE] [--store]",
+		Short:   "A day's refunds and cancels with totals; --store merges the whole merchant's from QFPay",
+		GroupID: "manager",
+		Long: `A day's refunds and cancels, unknown and failed first, with totals per currency by pay
+method, cashier and terminal. --store merges QFPay's records of the whole merchant (records this
+terminal did not journal are marked; if QFPay cannot be reached the local report is printed with
+a notice). It says when replies from QFPay arrived unsigned.
+
+CSV: one row per refund or cancel with the header
+time,kind,endpoint,state,amount,currency,pay_type,pay_method,cashier,approver,reason,udid,
+qfpay_syssn,sale_syssn,out_trade_no,respcd,journaled,unsigned.
+JSON: {date, terminal, store, notice, unsigned_replies, rows[], totals[]} with the same row
+fields and, per currency, all, by_pay_method, by_cashier, by_terminal, each
+{refunded, cancelled, open, failed} of {count, amount}. CSV and JSON amounts are minor units.`,
+		Example: `  qfpos report --date yesterday --format csv --out refunds.csv
+  qfpos report --store`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			j, err := a.journal(mustExist)
+			if err != nil {
+				return err
+			}
+			cfg, _ := a.config()
+			day, err := report.ParseDay(date, a.now(), cfg.Location)
+			if err != nil {
+				return flagError("date", date, err)
+			}
+			var rep report.Report
+			if store {
+				client, err := a.gateway(j)
+				if err != nil {
+					return err
+				}
+				ctx, cancel := a.remote()
+				defer cancel()
+				if rep, err = report.StoreReport(ctx, j, client, day, a.udid); err != nil {
+					return failed(err)
+				}
+				if rep.Notice != "" {
+					fmt.Fprintf(a.stderr, "qfpos report: %s\n", rep.Notice)
+				}
+			} else {
+				udid, err := a.terminalUDID(j)
+				if err != nil {
+					return err
+				}
+				if rep, err = report.LocalReport(j, day, udid); err != nil {
+					return failed(err)
+				}
+			}
+			var buf bytes.Buffer
+			if err := report.WriteReport(&buf, rep, format, cfg.Location); err != nil {
+				return failed(err)
+			}
+			if out == "" {
+				_, err := a.stdout.Write(buf.Bytes())
+				return err
+			}
+			if err := os.WriteFile(out, buf.Bytes(), 0o600); err != nil {
+				return failed(err)
+			}
+			fmt.Fprintf(a.stderr, "wrote %d refund(s) and cancel(s) of %s to %s\n", len(rep.Rows), rep.Date, out)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&date, "date", "today", "YYYY-MM-DD, today or yesterday")
+	c.Flags().StringVar(&format, "format", "table", "table, csv or json")
+	c.Flags().StringVar(&out, "out", "", "write to this file instead of standard output")
+	c.Flags().BoolVar(&store, "store", false, "the whole merchant: merge QFPay's records with this journal")
+	return c
+}
+
+func reconcileCmd(a *app) *cobra.Command {
+	var date string
+	var asJSON bool
+	c := &cobra.Command{
+		Use:     "reconcile [--date YYYY-MM-DD|today|yesterday] [--json]",
+		Short:   "Compare a day with QFPay, settle unknown outcomes, list what needs a person",
+		GroupID: "manager",
+		Long: `Compares the day's journaled refunds and cancels with QFPay's records, settles unknown
+outcomes from QFPay's answer (and journals that it did), adds refunds of this journal's sales made
+elsewhere to those sales, and lists what needs a person: missing locally, missing at QFPay,
+refunded elsewhere, state or amount differs. Exit status 0 when everything agrees, 1 when
+differences remain.`,
+		Example: `  qfpos reconcile --date yesterday --json`,
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			j, err := a.journal(mustExist)
+			if err != nil {
+				return err
+			}
+			cfg, _ := a.config()
+			day, err := report.ParseDay(date, a.now(), cfg.Location)
+			if err != nil {
+				return flagError("date", date, err)
+			}
+			client, err := a.gateway(j)
+			if err != nil {
+				return err
+			}
+			ctx, cancel := a.remote()
+			defer cancel()
+			res, err := report.Reconcile(ctx, j, client, day, a.udid)
+			if err != nil {
+				return failed(err)
+			}
+			if asJSON {
+				_ = json.NewEncoder(a.stdout).Encode(res)
+			} else {
+				report.WriteReconciliation(a.stdout, res)
+			}
+			if len(res.Differences) > 0 {
+				return status(ExitFailed)
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&date, "date", "today", "YYYY-MM-DD, today or yesterday")
+	c.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
+	return c
+}

@@ -1,0 +1,207 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"qfpos/qfpay/money"
+	"qfpos/reversal"
+	"qfpos/storage"
+)
+
+// waitFlags are the flags of the commands that follow operations to their end.
+type waitFlags struct {
+	json bool
+	wait time.Duration
+}
+
+func (w *waitFlags) add(c *cobra.Command, what string) {
+	c.Flags().BoolVar(&w.json, "json", false, "print "+what+" as one JSON line")
+	c.Flags().DurationVar(&w.wait, "wait", 0, "how long to follow the outcome (default: [poll] give_up_after + 1m)")
+}
+
+// check refuses a negative --wait before anything else is looked at.
+func (w waitFlags) check() error {
+	if w.wait < 0 {
+		return flagError("wait", w.wait.String(), errors.New("must not be negative"))
+	}
+	return nil
+}
+
+// runner builds the headless runner over the journal and the lifecycle.
+func (a *app) runner(j *storage.Journal, w waitFlags) (runner, error) {
+	if err := w.check(); err != nil {
+		return runner{}, err
+	}
+	d, err := a.lifecycle(j)
+	if err != nil {
+		return runner{}, err
+	}
+	c, _ := a.config()
+	if w.wait == 0 {
+		w.wait = c.Policy().GiveUpAfter + time.Minute
+	}
+	return runner{desk: d, j: j, wait: w.wait, json: w.json, stdout: a.stdout, stderr: a.stderr}, nil
+}
+
+// saleFlag reads --syssn: the sale must be in the journal.
+func saleFlag(j *storage.Journal, syssn string) (storage.SaleView, error) {
+	if syssn == "" {
+		return storage.SaleView{}, usage("--syssn is required (qfpos sales list shows the sales)")
+	}
+	v, ok, err := j.Sale(syssn)
+	if err != nil {
+		return v, failed(err)
+	}
+	if !ok {
+		return v, flagError("syssn", syssn, errors.New("not in the journal (qfpos sales list shows what is)"))
+	}
+	return v, nil
+}
+
+func refundCmd(a *app) *cobra.Command {
+	var syssn, amount, reason string
+	var w waitFlags
+	c := &cobra.Command{
+		Use:     "refund --syssn S [--amount 12.50] [--reason TEXT] [--json] [--wait 16m]",
+		Short:   "Refund (part of) a paid sale; without --amount, what is left to refund",
+		GroupID: "ops",
+		Long: `Refunds (part of) a paid sale. The amount is a decimal in the sale's currency; without
+--amount, what is left to refund (after reading the sale at QFPay, so that refunds made at other
+tills count). Progress goes to stderr, the result to stdout. Exit status: 0 succeeded, 1 failed,
+2 refused before sending, 3 outcome still unknown (it stays journaled; run qfpos resume).`,
+		Example: `  qfpos refund --syssn 20261121000100020000001001
+  qfpos refund --syssn 20261121000100020000001001 --amount 12.50 --reason "Damaged item" --json`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := w.check(); err != nil {
+				return err
+			}
+			j, err := a.journal(mustExist)
+			if err != nil {
+				return err
+			}
+			v, err := saleFlag(j, syssn)
+			if err != nil {
+				return err
+			}
+			req := reversal.Request{Kind: storage.KindRefund, SaleSysSN: v.SysSN, Reason: reason}
+			if amount != "" {
+				cur, err := money.Lookup(v.Currency)
+				if err != nil {
+					return failed(err)
+				}
+				if req.Amount, err = money.Parse(amount, cur); err != nil {
+					return flagError("amount", amount, err)
+				}
+				if req.Amount <= 0 {
+					return flagError("amount", amount, errors.New("must be more than zero"))
+				}
+			}
+			return a.startOne(j, req, w)
+		},
+	}
+	c.Flags().StringVar(&syssn, "syssn", "", "QFPay's syssn of the sale (required)")
+	c.Flags().StringVar(&amount, "amount", "", "amount to refund, e.g. 12.50 (default: what is left to refund)")
+	c.Flags().StringVar(&reason, "reason", "", "why the customer is refunded")
+	w.add(c, "the result")
+	return c
+}
+
+func cancelCmd(a *app) *cobra.Command {
+	var syssn string
+	var w waitFlags
+	c := &cobra.Command{
+		Use:     "cancel --syssn S [--json] [--wait 16m]",
+		Short:   "Cancel a sale that was not paid (reversal or close, as the pay type requires)",
+		GroupID: "ops",
+		Long: `Cancels a sale that was not paid, through /trade/v1/reversal or /trade/v1/close as the pay
+type requires (close first for pay types QFPay lists no cancel for), and the other one if QFPay
+answers that this one cannot. QFPay's answer is confirmed by reading the sale's record. Exit
+status as for refund.`,
+		Example: `  qfpos cancel --syssn 20261121000100020000001002 --json`,
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := w.check(); err != nil {
+				return err
+			}
+			j, err := a.journal(mustExist)
+			if err != nil {
+				return err
+			}
+			v, err := saleFlag(j, syssn)
+			if err != nil {
+				return err
+			}
+			return a.startOne(j, reversal.Request{Kind: storage.KindCancel, SaleSysSN: v.SysSN}, w)
+		},
+	}
+	c.Flags().StringVar(&syssn, "syssn", "", "QFPay's syssn of the sale (required)")
+	w.add(c, "the result")
+	return c
+}
+
+// startOne starts one refund or cancel as this terminal's cashier and follows it.
+func (a *app) startOne(j *storage.Journal, req reversal.Request, w waitFlags) error {
+	r, err := a.runner(j, w)
+	if err != nil {
+		return err
+	}
+	c, _ := a.config()
+	req.Cashier = c.Terminal.Cashier
+	fmt.Fprintf(a.stderr, "terminal %s, gateway %s\n", a.udid, c.QFPay.BaseURL)
+	return r.one(a.ctx, req)
+}
+
+func resumeCmd(a *app) *cobra.Command {
+	var w waitFlags
+	c := &cobra.Command{
+		Use:     "resume [--json] [--wait 16m]",
+		Short:   "Drive every unfinished refund and cancel until it is final or the deadline passes",
+		GroupID: "ops",
+		Example: `  qfpos resume --wait 5m`,
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := w.check(); err != nil {
+				return err
+			}
+			j, err := a.journal(mustExist)
+			if err != nil {
+				return err
+			}
+			r, err := a.runner(j, w)
+			if err != nil {
+				return err
+			}
+			return r.resume(a.ctx)
+		},
+	}
+	w.add(c, "each result")
+	return c
+}
+
+func pendingCmd(a *app) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:     "pending [--json]",
+		Short:   "List unfinished refunds and cancels",
+		GroupID: "ops",
+		Example: `  qfpos pending --json`,
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			j, err := a.journal(mustExist)
+			if err != nil {
+				return err
+			}
+			if err := writePending(a.stdout, j, asJSON); err != nil {
+				return failed(err)
+			}
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON line per operation")
+	return c
+}

@@ -1,0 +1,287 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"golang.org/x/text/language"
+
+	"qfpos/qfpay/money"
+	"qfpos/reversal"
+	"qfpos/storage"
+	"qfpos/ui/catalog"
+)
+
+// words are the cashier-facing texts of the command line, from the message catalog.
+var words = catalog.New(language.English)
+
+// result is the final line of refund, cancel and resume, in its stable JSON shape (amounts in
+// minor units).
+type result struct {
+	ID          uint64 `json:"id"`
+	Kind        string `json:"kind"`
+	Endpoint    string `json:"endpoint"`
+	State       string `json:"state"`
+	SaleSysSN   string `json:"sale_syssn"`
+	OutTradeNo  string `json:"out_trade_no"`
+	Amount      int64  `json:"amount"`
+	Currency    string `json:"currency"`
+	QFPaySysSN  string `json:"qfpay_syssn,omitempty"`
+	RespCD      string `json:"respcd,omitempty"`
+	Explanation string `json:"explanation,omitempty"`
+	NextStep    string `json:"next_step,omitempty"`
+	Attempts    int    `json:"attempts"`
+	UDID        string `json:"udid,omitempty"`
+}
+
+func resultOf(r storage.Reversal) result {
+	res := result{ID: r.ID, Kind: string(r.Kind), Endpoint: r.Endpoint, State: string(r.State), SaleSysSN: r.SaleSysSN,
+		OutTradeNo: r.OutTradeNo, Amount: r.Amount, Currency: r.Currency, QFPaySysSN: r.SysSN, RespCD: r.RespCD,
+		Attempts: r.Attempts, UDID: r.UDID}
+	switch r.State {
+	case storage.StateFailed:
+		res.Explanation, res.NextStep = words.Code(r.RespCD, r.RespErr)
+	case storage.StateUnknown, storage.StateSent, storage.StateProcessing, storage.StatePending:
+		res.Explanation, res.NextStep = "Outcome unknown — still checking.", "Do not refund again; run qfpos resume later."
+	}
+	return res
+}
+
+// exitStatus maps a reversal's state to the exit status.
+func exitStatus(r storage.Reversal) int {
+	switch r.State {
+	case storage.StateSucceeded:
+		return ExitOK
+	case storage.StateFailed:
+		return ExitFailed
+	}
+	return ExitUnknown
+}
+
+// sentence says in one line what state an operation is in and what to do.
+func sentence(r storage.Reversal, loc *time.Location) string {
+	switch r.State {
+	case storage.StatePending:
+		return "journaled; sending"
+	case storage.StateSent:
+		return fmt.Sprintf("sent (attempt %d); waiting for QFPay", r.Attempts)
+	case storage.StateProcessing:
+		if !r.NextCheck.IsZero() {
+			return "waiting for QFPay; next check at " + r.NextCheck.In(loc).Format("15:04:05")
+		}
+		return "waiting for QFPay"
+	case storage.StateSucceeded:
+		if r.SysSN != "" {
+			return "succeeded (QFPay " + r.SysSN + ")"
+		}
+		return "succeeded"
+	case storage.StateFailed:
+		exp, next := words.Code(r.RespCD, r.RespErr)
+		return fmt.Sprintf("failed (%s): %s %s", r.RespCD, exp, next)
+	case storage.StateUnknown:
+		return "Outcome unknown — still checking. Do not refund again."
+	}
+	return string(r.State)
+}
+
+func progressLine(u reversal.Update, loc *time.Location) string {
+	r, e := u.Reversal, u.Event
+	line := fmt.Sprintf("%s  %s %s %s  %s", e.At.In(loc).Format("15:04:05"), r.Kind, money.TextCode(r.Amount, r.Currency), r.OutTradeNo, sentence(r, loc))
+	if e.Type == storage.EventQuery || e.Type == storage.EventNote || e.Type == storage.EventIntent {
+		if e.Message != "" && r.State != storage.StateFailed && r.State != storage.StateUnknown {
+			line += " — " + e.Message
+		}
+	}
+	return line
+}
+
+func writeResult(w io.Writer, r storage.Reversal, asJSON bool, loc *time.Location) {
+	if asJSON {
+		b, _ := json.Marshal(resultOf(r))
+		fmt.Fprintln(w, string(b))
+		return
+	}
+	fmt.Fprintf(w, "%s %s of sale %s (%s): %s\n", r.Kind, money.TextCode(r.Amount, r.Currency), r.SaleSysSN, r.OutTradeNo, sentence(r, loc))
+}
+
+// runner drives the lifecycle for the headless commands: it starts the desk's loop, prints each
+// update on stderr and the result on stdout.
+type runner struct {
+	desk   *reversal.Desk
+	j      *storage.Journal
+	wait   time.Duration // how long to follow before giving up with ExitUnknown
+	json   bool
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// run starts the desk's loop and returns a function that stops it and waits.
+func (c runner) run(ctx context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = c.desk.Run(ctx) })
+	return ctx, func() { cancel(); wg.Wait() }
+}
+
+// printUpdates prints every update until the returned function is called.
+func (c runner) printUpdates() func() {
+	updates, unsubscribe := c.desk.Subscribe()
+	var printer sync.WaitGroup
+	printer.Go(func() {
+		for u := range updates {
+			fmt.Fprintln(c.stderr, progressLine(u, c.j.Location()))
+		}
+	})
+	return func() { unsubscribe(); printer.Wait() }
+}
+
+// one starts one refund or cancel and follows it.
+func (c runner) one(ctx context.Context, req reversal.Request) error {
+	dctx, stop := c.run(ctx)
+	defer stop()
+	select {
+	case <-c.desk.Ready():
+	case <-ctx.Done():
+		return usage("interrupted before anything was sent")
+	}
+	done := c.printUpdates()
+	r, err := c.desk.Start(dctx, req)
+	if err != nil {
+		done()
+		if errors.Is(err, storage.ErrDamaged) || ctx.Err() != nil {
+			return failed(fmt.Errorf("%s not sent: %w", req.Kind, err))
+		}
+		return usage("%s refused, nothing was sent: %s", req.Kind, c.explain(err))
+	}
+	fctx, cancel := context.WithTimeout(dctx, c.wait)
+	defer cancel()
+	r, err = c.desk.Follow(fctx, r.ID, nil)
+	done()
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		fmt.Fprintf(c.stderr, "interrupted: %s %s is journaled and will resume (run qfpos resume)\n", r.Kind, r.OutTradeNo)
+	}
+	writeResult(c.stdout, r, c.json, c.j.Location())
+	return status(exitStatus(r))
+}
+
+// explain turns a refusal into one line.
+func (c runner) explain(err error) string {
+	loc := c.j.Location()
+	var re *storage.RuleError
+	if errors.As(err, &re) {
+		switch {
+		case errors.Is(err, storage.ErrInFlight) && re.Existing != nil:
+			return fmt.Sprintf("%s (%s %s is %s)", storage.ErrInFlight, re.Existing.Kind, re.Existing.OutTradeNo, sentence(*re.Existing, loc))
+		case errors.Is(err, storage.ErrOverRefund):
+			v, _, _ := c.j.Sale(re.SaleSysSN)
+			return fmt.Sprintf("%s (%s left)", storage.ErrOverRefund, money.TextCode(re.Remaining, v.Currency))
+		}
+	}
+	return err.Error()
+}
+
+// resume drives every unfinished operation until each is final or the deadline passes.
+func (c runner) resume(ctx context.Context) error {
+	loc := c.j.Location()
+	open, err := c.j.Unfinished()
+	if err != nil {
+		return failed(err)
+	}
+	if len(open) == 0 {
+		fmt.Fprintln(c.stderr, "nothing to resume")
+		return nil
+	}
+	fmt.Fprintf(c.stderr, "resuming %d unfinished operation(s)\n", len(open))
+	done := c.printUpdates()
+	dctx, stop := c.run(ctx)
+	deadline := time.After(c.wait)
+	ticker := time.NewTicker(50 * time.Millisecond)
+	defer ticker.Stop()
+wait:
+	for {
+		select {
+		case <-dctx.Done():
+			break wait
+		case <-deadline:
+			break wait
+		case <-ticker.C:
+			if settled, _ := allSettled(c.j, open); settled {
+				break wait
+			}
+		}
+	}
+	stop()
+	done()
+	code := ExitOK
+	for _, o := range open {
+		r, err := c.j.Reversal(o.ID)
+		if err != nil {
+			return failed(err)
+		}
+		writeResult(c.stdout, r, c.json, loc)
+		switch s := exitStatus(r); {
+		case s == ExitUnknown:
+			code = ExitUnknown
+		case s == ExitFailed && code == ExitOK:
+			code = ExitFailed
+		}
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(c.stderr, "interrupted: unfinished operations stay journaled and will resume")
+	}
+	return status(code)
+}
+
+// allSettled reports whether every one of the operations is finished or parked as unknown
+// after at least one check in this run.
+func allSettled(j *storage.Journal, ops []storage.Reversal) (bool, error) {
+	for _, o := range ops {
+		r, err := j.Reversal(o.ID)
+		if err != nil {
+			return false, err
+		}
+		if r.State.Finished() {
+			continue
+		}
+		if r.State == storage.StateUnknown && r.Updated.After(o.Updated) {
+			continue
+		}
+		return false, nil
+	}
+	return true, nil
+}
+
+// writePending lists the unfinished operations.
+func writePending(w io.Writer, j *storage.Journal, asJSON bool) error {
+	open, err := j.Unfinished()
+	if err != nil {
+		return err
+	}
+	loc := j.Location()
+	if asJSON {
+		enc := json.NewEncoder(w)
+		for _, r := range open {
+			if err := enc.Encode(resultOf(r)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if len(open) == 0 {
+		_, err := fmt.Fprintln(w, "no unfinished refunds or cancels")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "id\tcreated\tkind\tsale\tamount\tout_trade_no\tattempts\tstate")
+	for _, r := range open {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", r.ID, r.Created.In(loc).Format("2006-01-02 15:04:05"), r.Kind,
+			r.SaleSysSN, money.TextCode(r.Amount, r.Currency), r.OutTradeNo, r.Attempts, sentence(r, loc))
+	}
+	return tw.Flush()
+}
