@@ -204,21 +204,9 @@ func (d *Desk) release(rs ...storage.Reversal) {
 	}
 }
 
-// cancelEndpoint is the endpoint that cancels a sale of this pay type first.
-func (d *Desk) cancelEndpoint(payType string) string {
-	ep, _ := d.CancelRoute(payType)
-	return ep
-}
-
-// CancelRoute names the endpoint that cancels a sale of this pay type first, and whether QFPay
-// (or the configuration) lists one. An unlisted pay type goes to close first — "for other
-// wallets refer to the Close API" (D19) — then to reversal.
-func (d *Desk) CancelRoute(payType string) (endpoint string, listed bool) {
-	if ep := d.cancelMap[payType]; ep != "" {
-		return ep, true
-	}
-	return "close", false
-}
+// Rules are the desk's rules of what can be done with a sale (its clock, QFPay's zone and the
+// configured cancel endpoints).
+func (d *Desk) Rules() Rules { return Rules{Now: d.clock.Now, Zone: d.zone, Routes: d.cancelMap} }
 
 func otherEndpoint(ep string) string {
 	if ep == "reversal" {
@@ -258,24 +246,22 @@ func (d *Desk) Start(ctx context.Context, req Request) (storage.Reversal, error)
 	in := storage.Intent{Kind: req.Kind, SaleSysSN: v.SysSN, Reason: req.Reason, Cashier: req.Cashier,
 		Approver: req.Approver, UDID: d.udid, Note: note}
 	prefix := "RF"
+	p := d.Rules().For(v)
 	switch req.Kind {
 	case storage.KindRefund:
 		// txdtm is the refund's request time on QFPay's clock (D13′).
 		in.Endpoint, in.Amount, in.TxDtm = "refund", req.Amount, now.Format(storage.TxDtmLayout)
-		if v.Open == nil && v.Status() == storage.PaymentPaid && !v.Cancelled {
+		if p.Refund || p.Why == NothingLeft {
 			if in.Amount == 0 {
-				in.Amount = v.Remaining()
-				if in.Amount == 0 {
-					return storage.Reversal{}, ErrNothingLeft
-				}
+				in.Amount = p.Default(v)
 			}
-			if paytype.SameDayFullRefundOnly(v.PayType) && sameDay(v.Time, now, d.zone) && in.Amount != v.Amount {
-				return storage.Reversal{}, ErrFullAmountToday
+			if err := p.CheckRefund(v, in.Amount); err != nil {
+				return storage.Reversal{}, err
 			}
-		}
+		} // else the journal refuses it with the exact reason (in flight, not paid, cancelled)
 	case storage.KindCancel:
 		prefix = "CX"
-		in.Endpoint, in.Amount, in.TxDtm = d.cancelEndpoint(v.PayType), v.Amount, v.TxDtm
+		in.Endpoint, in.Amount, in.TxDtm = p.Endpoint, v.Amount, v.TxDtm
 	default:
 		return storage.Reversal{}, fmt.Errorf("unknown kind %q", req.Kind)
 	}
@@ -294,12 +280,6 @@ func (d *Desk) Start(ctx context.Context, req Request) (storage.Reversal, error)
 	}
 	d.poke()
 	return r, nil
-}
-
-// sameDay reports whether a and b fall on one calendar day in zone.
-func sameDay(a, b time.Time, zone *time.Location) bool {
-	a, b = a.In(zone), b.In(zone)
-	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
 }
 
 // Recheck asks for an immediate query of an unfinished operation (a manager's "check now").

@@ -211,5 +211,6 @@ func (d *Desk) fellBack(r storage.Reversal) bool {
 	if err != nil || !ok {
 		return true
 	}
-	return r.Endpoint != d.cancelEndpoint(v.PayType)
+	first, _ := d.Rules().Route(v.PayType)
+	return r.Endpoint != first
 }

@@ -47,7 +47,7 @@ func (s *cancelScreen) View() string {
 	t, st := s.d.t, s.d.Styles
 	v := s.view
 	field := func(label catalog.Key, value string) string { return st.Label.Render(t(label)) + " " + value }
-	ep, listed := s.d.Desk.CancelRoute(v.PayType)
+	ep, listed := s.d.Desk.Rules().Route(v.PayType)
 	why := t(catalog.CancelGuess, payName(v.PayType))
 	if listed {
 		why = t(catalog.CancelEndpoint, payName(v.PayType), "/trade/v1/"+ep)

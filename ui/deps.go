@@ -32,8 +32,8 @@ type Desk interface {
 	Recheck(id uint64) error
 	// Refresh reads the sale at QFPay (refunds made elsewhere count) and returns it as it stands.
 	Refresh(ctx context.Context, syssn string) (storage.SaleView, error)
-	// CancelRoute names the endpoint that cancels a pay type first and whether QFPay lists one.
-	CancelRoute(payType string) (endpoint string, listed bool)
+	// Rules say what can be done with a sale, for how much, through which endpoint, and why not.
+	Rules() reversal.Rules
 }
 
 // Reports makes a day's report (report.Reporter): this terminal's, or the whole store's.

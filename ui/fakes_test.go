@@ -123,12 +123,8 @@ func (f *fakeDesk) Refresh(_ context.Context, syssn string) (storage.SaleView, e
 	return v, nil
 }
 
-func (f *fakeDesk) CancelRoute(payType string) (string, bool) {
-	ep, ok := paytype.DefaultCancelEndpoints()[payType]
-	if !ok {
-		return "close", false
-	}
-	return ep, true
+func (f *fakeDesk) Rules() reversal.Rules {
+	return reversal.Rules{Now: func() time.Time { return fixedAt }, Zone: hk, Routes: paytype.DefaultCancelEndpoints()}
 }
 
 func (f *fakeDesk) Start(_ context.Context, req reversal.Request) (storage.Reversal, error) {

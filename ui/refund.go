@@ -28,10 +28,11 @@ type refundScreen struct {
 	focus      int // 0 amount, 1 reason
 	confirming bool
 	minor      int64
-	problem    string // why the amount cannot be sent, "" when it can
-	notice     string // a refusal from the desk
-	checked    string // what reading the sale at QFPay found ("" while it runs)
-	edited     bool   // the cashier changed the amount
+	problem    string            // why the amount cannot be sent, "" when it can
+	notice     string            // a refusal from the desk
+	checked    string            // what reading the sale at QFPay found ("" while it runs)
+	possible   reversal.Possible // what the desk's rules allow for the sale
+	edited     bool              // the cashier changed the amount
 	width      int
 	height     int
 }
@@ -67,13 +68,10 @@ func (s *refundScreen) open(v storage.SaleView) tea.Cmd {
 	return tea.Batch(s.amount.Focus(), refreshSale(s.d.Desk, v.SysSN))
 }
 
-// setDefault fills the amount with what is left (the whole sale for a card sale of today).
+// setDefault fills the amount with what the rules start a refund with.
 func (s *refundScreen) setDefault() {
-	left := s.view.Remaining()
-	if s.d.cardToday(s.view) {
-		left = s.view.Amount
-	}
-	s.amount.SetValue(money.Format(left, s.currency))
+	s.possible = s.d.Desk.Rules().For(s.view)
+	s.amount.SetValue(money.Format(s.possible.Default(s.view), s.currency))
 	s.amount.CursorEnd()
 }
 
@@ -90,7 +88,7 @@ func (s *refundScreen) refreshed(m refreshedMsg) {
 	case m.err != nil:
 		s.checked = s.d.t(catalog.CheckedNothing)
 	default:
-		s.view = m.view
+		s.view, s.possible = m.view, s.d.Desk.Rules().For(m.view)
 		s.checked = s.d.t(catalog.CheckedNothing)
 		if m.view.Elsewhere > 0 {
 			s.checked = s.d.t(catalog.CheckedQFPay, amount(m.view.Elsewhere, m.view.Currency))
@@ -106,23 +104,28 @@ func (s *refundScreen) refreshed(m refreshedMsg) {
 func (s *refundScreen) Typing() bool     { return !s.confirming }
 func (s *refundScreen) SetSize(w, h int) { s.width, s.height = w, h }
 
-// validate checks the amount as typed: format and exponent, within what is left, and the
-// full-amount rule for a card sale of today.
+// validate checks the amount as typed: its format and the currency's exponent, then the desk's
+// rules (more than zero, within what is left, the whole sale for a card sale of today).
 func (s *refundScreen) validate() {
 	s.problem = ""
-	example := money.Example(s.currency)
 	minor, err := money.Parse(s.amount.Value(), s.currency)
-	switch {
-	case err != nil:
-		s.problem = s.d.t(catalog.BadAmount, example)
-	case minor <= 0:
-		s.problem = s.d.t(catalog.NotPositive)
-	case s.d.cardToday(s.view) && minor != s.view.Amount:
-		s.problem = s.d.t(catalog.FullOnly, amount(s.view.Amount, s.view.Currency))
-	case minor > s.view.Remaining():
-		s.problem = s.d.t(catalog.TooMuch, amount(s.view.Remaining(), s.view.Currency))
-	}
 	s.minor = minor
+	if err != nil {
+		s.problem = s.d.t(catalog.BadAmount, money.Example(s.currency))
+		return
+	}
+	var re *storage.RuleError
+	switch err := s.possible.CheckRefund(s.view, minor); {
+	case err == nil:
+	case errors.Is(err, reversal.ErrNotPositive):
+		s.problem = s.d.t(catalog.NotPositive)
+	case errors.Is(err, reversal.ErrFullAmountToday):
+		s.problem = s.d.t(catalog.FullOnly, amount(s.view.Amount, s.view.Currency))
+	case errors.As(err, &re):
+		s.problem = s.d.t(catalog.TooMuch, amount(re.Remaining, s.view.Currency))
+	default:
+		s.problem = s.d.startError(err, s.view.Currency)
+	}
 }
 
 func (s *refundScreen) refreshKeys() {
@@ -247,7 +250,7 @@ func (s *refundScreen) View() string {
 			checked = t(catalog.CheckingQFPay)
 		}
 		lines = append(lines, st.Label.Render("")+" "+st.Muted.Render(checked))
-		if s.d.cardToday(v) {
+		if s.possible.FullOnly {
 			lines = append(lines, st.Label.Render("")+" "+st.Warn.Render(t(catalog.CardToday)))
 		}
 		lines = append(lines, field(catalog.FieldReason, s.reason.View()), st.Label.Render("")+" "+st.Muted.Render(t(catalog.ReasonHint)))

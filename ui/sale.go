@@ -8,7 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
-	"qfpos/qfpay/paytype"
+	"qfpos/reversal"
 	"qfpos/storage"
 	"qfpos/ui/catalog"
 )
@@ -76,46 +76,40 @@ func (s *saleScreen) refreshKeys() {
 	s.keys.Cancel.SetEnabled(s.actions.cancel)
 }
 
-// actionsFor decides what can be done with a sale and says why, in one line each.
+// actionsFor says what can be done with a sale (the desk's rules decide) and why, one line each.
 func (d *Deps) actionsFor(v storage.SaleView) saleActions {
-	var a saleActions
+	p := d.Desk.Rules().For(v)
+	a := saleActions{refund: p.Refund, cancel: p.Cancel}
 	add := func(k catalog.Key, args ...any) { a.lines = append(a.lines, d.t(k, args...)) }
-	switch {
-	case v.Open != nil && v.Open.State == storage.StateUnknown:
+	switch p.Why {
+	case reversal.OutcomeIsOpen:
 		add(catalog.StatusUnknown)
-	case v.Open != nil && v.Open.Kind == storage.KindCancel:
-		add(catalog.CancelBusy)
-	case v.Open != nil:
-		add(catalog.RefundBusy)
-	case v.Cancelled:
+	case reversal.InFlight:
+		if v.Open.Kind == storage.KindCancel {
+			add(catalog.CancelBusy)
+		} else {
+			add(catalog.RefundBusy)
+		}
+	case reversal.Cancelled:
 		add(catalog.AlreadyCancel)
-	case v.Status() == storage.PaymentProcessing:
-		a.cancel = true
+	case reversal.Cancellable:
 		add(catalog.CanCancel, payName(v.PayType))
-		if _, listed := d.Desk.CancelRoute(v.PayType); !listed {
+		if !p.Listed {
 			add(catalog.CancelUnlisted, payName(v.PayType))
 		}
 		add(catalog.UnpaidNoRefund)
-	case v.Status() == storage.PaymentFailed:
+	case reversal.PaymentFailed:
 		add(catalog.PaymentFailed)
-	case v.Remaining() == 0:
+	case reversal.NothingLeft:
 		add(catalog.NothingLeft)
 	default:
-		a.refund = true
-		add(catalog.CanRefund, amount(v.Remaining(), v.Currency))
-		if d.cardToday(v) {
+		add(catalog.CanRefund, amount(p.Left, v.Currency))
+		if p.FullOnly {
 			add(catalog.CardToday)
 		}
 		add(catalog.PaidNoCancel)
 	}
 	return a
-}
-
-// cardToday reports whether the sale is a card sale of today (a refund must be in full).
-func (d *Deps) cardToday(v storage.SaleView) bool {
-	now := d.Now().In(d.Terminal.Location)
-	t := v.Time.In(d.Terminal.Location)
-	return paytype.SameDayFullRefundOnly(v.PayType) && t.Year() == now.Year() && t.YearDay() == now.YearDay()
 }
 
 func (s *saleScreen) View() string {

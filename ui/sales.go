@@ -195,7 +195,7 @@ func (s *salesScreen) key(k tea.KeyMsg) tea.Cmd {
 		s.finding = true
 		return s.find.Focus()
 	case key.Matches(k, s.keys.Refund):
-		if v, ok := s.selected(); ok && v.Remaining() > 0 && v.Open == nil {
+		if v, ok := s.selected(); ok && s.d.Desk.Rules().For(v).Refund {
 			return msgCmd(openRefundMsg{view: v})
 		}
 	case key.Matches(k, s.keys.Today):
@@ -257,7 +257,7 @@ func (s *salesScreen) View() string {
 // refreshKeys enables the keys that apply now.
 func (s *salesScreen) refreshKeys() {
 	v, ok := s.selected()
-	s.keys.Refund.SetEnabled(ok && v.Remaining() > 0 && v.Open == nil)
+	s.keys.Refund.SetEnabled(ok && s.d.Desk.Rules().For(v).Refund)
 	s.keys.Open.SetEnabled(ok)
 	s.keys.Clear.SetEnabled(s.finding)
 	s.keys.Find.SetEnabled(!s.finding)

@@ -62,7 +62,8 @@ func (s *Sandbox) queryLocked(m Merchant, p map[string]string) answer {
 				continue
 			}
 		} else {
-			if t.SysTime.Before(start) || t.SysTime.After(end) {
+			// QFPay's sysdtm has whole seconds: a window's end includes its last second.
+			if st := t.SysTime.Truncate(time.Second); st.Before(start) || st.After(end) {
 				continue
 			}
 			if len(otns) > 0 && (t.OrderType == "close" || !otns[t.OutTradeNo]) {
