@@ -95,7 +95,7 @@ type Option func(*Desk)
 // WithPolicy sets the schedule.
 func WithPolicy(p Policy) Option { return func(d *Desk) { d.p = p } }
 
-// WithClock sets the clock (tests pass a VirtualClock).
+// WithClock sets the clock (tests pass a virtual one, reversaltest.Clock).
 func WithClock(c Clock) Option { return func(d *Desk) { d.clock = c } }
 
 // WithRand sets the jitter source, a function returning [0, 1).

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"io"
-	"sync"
 	"time"
 )
 
@@ -54,42 +53,6 @@ type realClock struct{}
 
 func (realClock) Now() time.Time                         { return time.Now() }
 func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
-
-// VirtualClock is a Clock whose waits end at once by moving its time forward, so that a
-// lifecycle of fifteen minutes runs in a test in milliseconds. It is safe for concurrent use.
-type VirtualClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// NewVirtualClock starts a virtual clock at t.
-func NewVirtualClock(t time.Time) *VirtualClock { return &VirtualClock{t: t} }
-
-// Now returns the virtual time.
-func (c *VirtualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// After moves the virtual time forward by d and returns a channel that is ready.
-func (c *VirtualClock) After(d time.Duration) <-chan time.Time {
-	ch := make(chan time.Time, 1)
-	c.mu.Lock()
-	if d > 0 {
-		c.t = c.t.Add(d)
-	}
-	ch <- c.t
-	c.mu.Unlock()
-	return ch
-}
-
-// Advance moves the virtual time forward.
-func (c *VirtualClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // newOutTradeNo makes an operation id per decision D15: a prefix, the local time, and 64 random
 // bits, only [A-Za-z0-9_], 33 characters.

@@ -16,7 +16,7 @@ import (
 	"golang.org/x/text/language"
 
 	"qfpos/qfpay/qfpaytest"
-	"qfpos/reversal"
+	"qfpos/reversal/reversaltest"
 	"qfpos/ui"
 	"qfpos/ui/catalog"
 	"qfpos/ui/demo"
@@ -28,7 +28,7 @@ var start = time.Date(2026, 11, 21, 15, 0, 0, 0, qfpaytest.HongKong)
 // show does not depend on when the test runs.
 func startDemo(t *testing.T, calm bool) (*demo.Demo, *teatest.TestModel) {
 	t.Helper()
-	clock := reversal.NewVirtualClock(start)
+	clock := reversaltest.NewClock(start)
 	settle := qfpaytest.Settle{Queries: 1}
 	d, err := demo.Start(demo.Options{JournalPath: t.TempDir() + "/journal.db", Clock: clock, Settle: &settle, Calm: calm})
 	if err != nil {

@@ -9,6 +9,3 @@ func truncate(s string, width int) string {
 	}
 	return ansi.Truncate(s, width, "…")
 }
-
-// stripANSI removes escape sequences (for width checks).
-func stripANSI(s string) string { return ansi.Strip(s) }

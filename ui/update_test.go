@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"qfpos/reversal"
 	"qfpos/reversal/report"
@@ -409,7 +410,7 @@ func TestResizeRelaysOut(t *testing.T) {
 			t.Errorf("%v: %d lines", size, len(lines))
 		}
 		for _, l := range lines {
-			if w := len([]rune(stripANSI(l))); w > size[0] {
+			if w := ansi.StringWidth(l); w > size[0] {
 				t.Errorf("%v: line of %d: %q", size, w, l)
 			}
 		}

@@ -115,9 +115,6 @@ func WithMerchant(m Merchant) Option { return func(s *Sandbox) { s.merchants[m.A
 // WithClock sets the sandbox clock (default time.Now).
 func WithClock(now func() time.Time) Option { return func(s *Sandbox) { s.now = now } }
 
-// WithLocation sets QFPay's local zone (default +0800).
-func WithLocation(loc *time.Location) Option { return func(s *Sandbox) { s.loc = loc } }
-
 // WithSeed makes ids, settle jitter and random faults repeatable.
 func WithSeed(seed uint64) Option {
 	return func(s *Sandbox) { s.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) }
@@ -175,9 +172,6 @@ func WithStateFile(path string) Option { return func(s *Sandbox) { s.statePath =
 
 // WithSleep replaces time.Sleep for injected latency (tests pass a no-op or a fake).
 func WithSleep(f func(time.Duration)) Option { return func(s *Sandbox) { s.sleep = f } }
-
-// WithLogger logs each request the sandbox handles.
-func WithLogger(l *slog.Logger) Option { return func(s *Sandbox) { s.log = l } }
 
 // HongKong is QFPay's default zone, +0800.
 var HongKong = time.FixedZone("HKT", 8*3600)

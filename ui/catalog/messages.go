@@ -37,7 +37,6 @@ const (
 	ColStatus     Key = "Status"
 	NoSales       Key = "No sales in the last %d days. Record them with qfpos sales add or qfpos sales import."
 	NoMatch       Key = "No sales match %q."
-	MoreBelow     Key = "Older sales load as you scroll."
 	StatePaid     Key = "paid"
 	StateUnpaid   Key = "unpaid"
 	StateFailedPy Key = "payment failed"
@@ -108,7 +107,6 @@ const (
 	StatusNext      Key = "next check in %s"
 	StatusElapsed   Key = "%s elapsed"
 	StatusRef       Key = "QFPay %s"
-	StatusNone      Key = "No refunds or cancels in flight."
 
 	// Today.
 	TodayNone      Key = "No refunds or cancels on this day."
@@ -183,7 +181,7 @@ var messages = []Key{
 	Demo, EnvSandbox, EnvLiveTest, EnvProduction, EnvCustom, HeaderTerminal, HeaderCashier, HeaderNoCashier,
 	QFPayOK, QFPayDown, QFPayNotYet, UnsignedReplies, Loading, JournalError, QuitInFlight, TitleSales, TitleSale, TitleRefund,
 	TitleConfirmRefund, TitleCancel, TitleToday, TitleStatus, FindPrompt, FindingBy, ColTime, ColAmount,
-	ColPaidWith, ColSysSN, ColOrder, ColStatus, NoSales, NoMatch, MoreBelow, StatePaid, StateUnpaid,
+	ColPaidWith, ColSysSN, ColOrder, ColStatus, NoSales, NoMatch, StatePaid, StateUnpaid,
 	StateFailedPy, StatePartly, StateRefunded, StateCancel, StateBusy,
 	FieldRef, FieldRefunded, FieldLeft, FieldTerminal, FieldReason, FieldEndpoint,
 	CanRefund, CardToday, CanCancel, RefundBusy, CancelBusy, NothingLeft, AlreadyCancel,
@@ -193,7 +191,7 @@ var messages = []Key{
 	CheckedQFPay, CheckedNothing, LocalFigure, ErrInFlight, ErrOverRefund, ErrNotPaid,
 	ErrCompleted, ErrCancelled, ErrNothingLeft, ErrFullToday, ErrStart, Started, KindRefund, KindCancel,
 	StatusSending, StatusWaiting, StatusSucceeded, StatusFailed, StatusUnknown, StatusAttempt, StatusNext,
-	StatusElapsed, StatusRef, StatusNone, TodayNone, ColKind, ColState, ColCashier, WordSucceeded, WordFailed, WordUnknown, WordInProgress, WordPending,
+	StatusElapsed, StatusRef, TodayNone, ColKind, ColState, ColCashier, WordSucceeded, WordFailed, WordUnknown, WordInProgress, WordPending,
 	HelpUp, HelpDown, HelpOpen, HelpFind, HelpClear, HelpToday, HelpRefund, HelpCancel, HelpBack, HelpQuit,
 	HelpHelp, HelpNextField, HelpReason, HelpContinue, HelpSend, HelpDismiss, HelpPrevDay, HelpNextDay,
 	HelpRecheck, HelpMore, HelpDigits,

@@ -8,12 +8,13 @@ import (
 	"qfpos/qfpay/paytype"
 	"qfpos/qfpay/qfpaytest"
 	"qfpos/reversal"
+	"qfpos/reversal/reversaltest"
 	"qfpos/storage"
 )
 
 func TestDemoData(t *testing.T) {
 	start := time.Date(2026, 11, 21, 9, 30, 0, 0, qfpaytest.HongKong)
-	clock := reversal.NewVirtualClock(start)
+	clock := reversaltest.NewClock(start)
 	settle := qfpaytest.Settle{Queries: 1}
 	d, err := Start(Options{Clock: clock, Settle: &settle, JournalPath: t.TempDir() + "/j.db"})
 	if err != nil {
