@@ -42,6 +42,7 @@ func (j *Journal) guard(err *error) {
 // view runs a read transaction, guarded.
 func (j *Journal) view(fn func(*bolt.Tx) error) (err error) {
 	defer j.guard(&err)
+	defer panicOnFault()()
 	return j.db.View(fn)
 }
 
@@ -51,5 +52,6 @@ func (j *Journal) update(fn func(*bolt.Tx) error) (err error) {
 		return &DamagedError{Path: j.path, Cause: "found damaged earlier"}
 	}
 	defer j.guard(&err)
+	defer panicOnFault()()
 	return j.db.Update(fn)
 }

@@ -58,6 +58,9 @@ type Journal struct {
 	loc     *time.Location
 	qfpay   *time.Location
 	broken  atomic.Bool // a damaged page or value was met: no more writes
+	forDemo bool        // opened by qfpos demo
+	demo    bool        // the journal is a demo's
+	unclean bool        // the last shutdown was not clean (the journal was checked whole)
 }
 
 // Option configures Open.
@@ -141,7 +144,17 @@ func Open(path string, opts ...Option) (*Journal, error) {
 		return nil, err
 	}
 	j.db = db
+	if existed {
+		if err := j.checkIfUnclean(); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	if err := j.safePrepare(existed); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := j.markDemo(); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -150,6 +163,7 @@ func Open(path string, opts ...Option) (*Journal, error) {
 
 // safePrepare runs prepare, reporting a panic inside bbolt (a damaged file) as an error.
 func (j *Journal) safePrepare(existed bool) (err error) {
+	defer panicOnFault()()
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("journal %s is damaged or is not a qfpos journal (%v); move it away or pass another --journal", j.path, r)
@@ -161,6 +175,7 @@ func (j *Journal) safePrepare(existed bool) (err error) {
 // openBolt opens the file, turning bbolt's failures into messages that say what to do. bbolt
 // can panic on some damaged files; that is reported as damage too.
 func openBolt(path string) (db *bolt.DB, err error) {
+	defer panicOnFault()()
 	defer func() {
 		if r := recover(); r != nil {
 			db, err = nil, fmt.Errorf("journal %s is damaged or is not a qfpos journal (%v); move it away or pass another --journal", path, r)
@@ -256,8 +271,11 @@ func migrateAddAmountIndex(tx *bolt.Tx) error {
 	})
 }
 
-// Close releases the journal.
-func (j *Journal) Close() error { return j.db.Close() }
+// Close leaves the clean-shutdown marker and releases the journal.
+func (j *Journal) Close() error {
+	j.markClean()
+	return j.db.Close()
+}
 
 // Created reports whether Open made a new journal.
 func (j *Journal) Created() bool { return j.created }

@@ -1,0 +1,282 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strconv"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// A journal's health: whether it belongs to a demo, whether it was closed cleanly, a walk over
+// every page and value, and consistent copies (backups) taken while it is open.
+
+var kDemo = []byte("demo")
+
+// ForDemo marks a new journal as a demo's, and refuses to open a journal that is not one
+// (ErrRealJournal): qfpos demo must never touch a real journal.
+func ForDemo() Option { return func(j *Journal) { j.forDemo = true } }
+
+// ErrRealJournal is wrapped by Open's error when ForDemo meets a journal that is not a demo's.
+var ErrRealJournal = errors.New("is a real journal, not a demo's")
+
+// Demo reports whether the journal was created by qfpos demo: its sales are not real, and nothing
+// may be sent from it to a real QFPay host.
+func (j *Journal) Demo() bool { return j.demo }
+
+// markDemo records in a new journal that it is a demo's; on an existing one it reads the mark.
+func (j *Journal) markDemo() error {
+	if j.forDemo && j.created {
+		if err := j.update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(kDemo, []byte("1")) }); err != nil {
+			return err
+		}
+	}
+	err := j.view(func(tx *bolt.Tx) error {
+		j.demo = tx.Bucket(bMeta).Get(kDemo) != nil
+		return nil
+	})
+	if err == nil && j.forDemo && !j.demo {
+		return fmt.Errorf("journal %s %w: qfpos demo runs only on its own journals (pass another --journal, or none)", j.path, ErrRealJournal)
+	}
+	return err
+}
+
+// cleanPath is the marker Close leaves beside the journal: the last transaction id. Open removes
+// it, so after a crash or a power cut it is missing (or stale) and the journal is checked whole
+// before any new work is taken.
+func (j *Journal) cleanPath() string { return j.path + ".clean" }
+
+func (j *Journal) txid() (id int, err error) {
+	err = j.view(func(tx *bolt.Tx) error { id = tx.ID(); return nil })
+	return id, err
+}
+
+// checkIfUnclean verifies the whole journal when its last shutdown was not clean.
+func (j *Journal) checkIfUnclean() error {
+	b, err := os.ReadFile(j.cleanPath())
+	id, terr := j.txid()
+	if terr != nil {
+		return terr
+	}
+	if err == nil && strings.TrimSpace(string(b)) == strconv.Itoa(id) {
+		j.unclean = false
+		return os.Remove(j.cleanPath())
+	}
+	j.unclean = true
+	if h := j.Verify(); !h.OK() {
+		j.broken.Store(true)
+		return &DamagedError{Path: j.path, Cause: "after an unclean shutdown: " + h.Problems[0]}
+	}
+	return nil
+}
+
+// Unclean reports whether Open found that the last shutdown was not clean (and checked the whole
+// journal because of it).
+func (j *Journal) Unclean() bool { return j.unclean }
+
+// markClean leaves the clean-shutdown marker; a journal found damaged gets none.
+func (j *Journal) markClean() {
+	if j.broken.Load() {
+		return
+	}
+	if id, err := j.txid(); err == nil {
+		_ = os.WriteFile(j.cleanPath(), []byte(strconv.Itoa(id)+"\n"), 0o600)
+	}
+}
+
+// Health is what Verify found.
+type Health struct {
+	Pages     int // pages in use
+	Sales     int
+	Reversals int
+	Events    int
+	Problems  []string
+}
+
+// OK reports whether nothing is wrong.
+func (h Health) OK() bool { return len(h.Problems) == 0 }
+
+func (h Health) String() string {
+	if h.OK() {
+		return fmt.Sprintf("ok: %d sales, %d refunds and cancels, %d events (%d pages)", h.Sales, h.Reversals, h.Events, h.Pages)
+	}
+	return fmt.Sprintf("damaged: %d problem(s), the first: %s", len(h.Problems), h.Problems[0])
+}
+
+// Verify walks the whole file: every bucket's keys in order, every value decoded, every index
+// entry followed, and then bbolt's own consistency check of the pages (which runs only on a
+// file whose buckets could be walked: it cannot recover from a damaged page itself).
+func (j *Journal) Verify() Health {
+	var h Health
+	problem := func(format string, args ...any) {
+		if len(h.Problems) < 100 {
+			h.Problems = append(h.Problems, fmt.Sprintf(format, args...))
+		}
+	}
+	err := j.view(func(tx *bolt.Tx) error {
+		_ = tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			walkBucket(name, b, problem)
+			return nil
+		})
+		if !h.OK() {
+			return nil // the values below may not be readable
+		}
+		for err := range tx.Check() {
+			problem("%v", err)
+		}
+		if !h.OK() {
+			return nil
+		}
+		h.Pages = int(tx.Size() / int64(tx.DB().Info().PageSize))
+		meta := tx.Bucket(bMeta)
+		if meta == nil || string(meta.Get(kMagic)) != magic {
+			return nil // not a qfpos journal: Open says so
+		}
+		var version uint64
+		if v := meta.Get(kVersion); len(v) == 8 {
+			version = binary.BigEndian.Uint64(v)
+		}
+		want := bucketsV1
+		if version >= 2 {
+			want = append(want, bSalesAmount)
+		}
+		if version >= 3 {
+			want = append(want, bSalesQFPay)
+		}
+		for _, name := range want {
+			if tx.Bucket(name) == nil {
+				problem("bucket %s is missing", name)
+			}
+		}
+		if !h.OK() {
+			return nil
+		}
+		sales := tx.Bucket(bSales)
+		_ = sales.ForEach(func(k, v []byte) error {
+			h.Sales++
+			if _, err := decodeSale(v); err != nil {
+				problem("sale at %x: %v", k, err)
+			}
+			return nil
+		})
+		for _, idx := range [][]byte{bSalesSysSN, bSalesOTN} {
+			_ = tx.Bucket(idx).ForEach(func(k, v []byte) error {
+				if sales.Get(v) == nil {
+					problem("index %s entry %q points to no sale", idx, reversed(string(k)))
+				}
+				return nil
+			})
+		}
+		revs := tx.Bucket(bReversals)
+		_ = revs.ForEach(func(k, v []byte) error {
+			h.Reversals++
+			if _, err := decodeReversal(v); err != nil {
+				problem("reversal %d: %v", keyID(k), err)
+			}
+			return nil
+		})
+		_ = tx.Bucket(bReversalsOpen).ForEach(func(k, _ []byte) error {
+			if revs.Get(k) == nil {
+				problem("unfinished reversal %d is missing", keyID(k))
+			}
+			return nil
+		})
+		_ = tx.Bucket(bEvents).ForEach(func(k, v []byte) error {
+			h.Events++
+			var e Event
+			if err := json.Unmarshal(v, &e); err != nil {
+				problem("event %x: %v", k, err)
+			}
+			return nil
+		})
+		if b := tx.Bucket(bSalesQFPay); b != nil {
+			_ = b.ForEach(func(k, _ []byte) error {
+				if _, err := remoteTx(tx, string(k)); err != nil {
+					problem("%v", err)
+				}
+				return nil
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		problem("%v", err)
+	}
+	return h
+}
+
+// walkBucket reads every key of a bucket and its nested buckets, in order; keys out of order are
+// the mark of a damaged page.
+func walkBucket(name []byte, b *bolt.Bucket, problem func(string, ...any)) {
+	c := b.Cursor()
+	var prev []byte
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if prev != nil && bytes.Compare(prev, k) >= 0 {
+			problem("bucket %s: keys out of order at %x", name, k)
+			return
+		}
+		prev = bytes.Clone(k)
+		if v == nil {
+			if sub := b.Bucket(k); sub != nil {
+				walkBucket(append(append(bytes.Clone(name), '/'), k...), sub, problem)
+			}
+		}
+	}
+}
+
+// Backup writes a consistent copy of the journal to path (bbolt's hot backup: a read transaction,
+// so the journal keeps working meanwhile), readable only by its owner. It writes to a temporary
+// file beside path and renames it, so a backup is never half written. It refuses to overwrite
+// the journal itself.
+func (j *Journal) Backup(path string) (int64, error) {
+	abs, _ := filepath.Abs(path)
+	self, _ := filepath.Abs(j.path)
+	if abs == self {
+		return 0, fmt.Errorf("backup %s is the journal itself (name another file)", path)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return 0, fmt.Errorf("cannot write backup %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	var n int64
+	err = j.view(func(tx *bolt.Tx) error {
+		var werr error
+		n, werr = tx.WriteTo(tmp)
+		return werr
+	})
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o600)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		var de *DamagedError
+		if errors.As(err, &de) {
+			return 0, err
+		}
+		return 0, fmt.Errorf("cannot write backup %s: %w", path, err)
+	}
+	return n, nil
+}
+
+// panicOnFault makes a fault on an unexpected address (a damaged page that points outside the
+// mapped file) a panic that guard recovers, instead of a crash; it returns the restore function.
+func panicOnFault() func() {
+	old := debug.SetPanicOnFault(true)
+	return func() { debug.SetPanicOnFault(old) }
+}
