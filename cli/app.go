@@ -115,6 +115,9 @@ func (a *app) journal(mode journalMode) (*storage.Journal, error) {
 	if j.Created() {
 		fmt.Fprintf(a.stderr, "created journal %s\n", path)
 	}
+	if j.Unclean() {
+		fmt.Fprintf(a.stderr, "journal %s was not closed cleanly last time; checked it whole: sound\n", path)
+	}
 	a.j = j
 	a.closers = append(a.closers, func() { j.Close() })
 	return j, nil
@@ -180,6 +183,9 @@ func (a *app) gateway(j *storage.Journal) (*qfpay.Client, error) {
 			where = c.Path
 		}
 		return nil, usage("no QFPay credentials: set app_code and client_key in %s, or QFPAY_APP_CODE and QFPAY_CLIENT_KEY (or try qfpos demo)", where)
+	}
+	if base, _ := qfpay.ResolveBaseURL(c.QFPay.BaseURL); j.Demo() && !qfpay.IsLoopback(base) {
+		return nil, usage("journal %s belongs to qfpos demo: nothing is sent from it to %s (pass a real journal with --journal, or point base_url at a sandbox on this machine)", j.Path(), base)
 	}
 	udid, err := a.terminalUDID(j)
 	if err != nil {

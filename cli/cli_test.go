@@ -528,3 +528,19 @@ func TestReadmeCommandTable(t *testing.T) {
 		t.Fatalf("qfpos docs markdown: %d", code)
 	}
 }
+
+// TestSandboxWarnsOffLoopback: a sandbox that listens beyond this machine says who can use it.
+func TestSandboxWarnsOffLoopback(t *testing.T) {
+	for addr, warn := range map[string]bool{"127.0.0.1:0": false, "0.0.0.0:0": true} {
+		ctx, cancel := context.WithCancel(context.Background())
+		var out, errOut syncBuffer
+		done := make(chan int)
+		go func() { done <- Execute(ctx, []string{"sandbox", "--addr", addr, "--sales", "0"}, &out, &errOut) }()
+		waitFor(t, &out, "Press Ctrl+C")
+		cancel()
+		<-done
+		if got := strings.Contains(errOut.String(), "WARNING: the sandbox listens on "+addr+", not on loopback: anyone on that network can use its credentials"); got != warn {
+			t.Errorf("%s: warning %v: %q", addr, got, errOut.String())
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -30,9 +31,13 @@ func (a *app) runDesk() error {
 	cfg, _ := a.config()
 	log := a.logger()
 	dctx, cancel := context.WithCancel(a.ctx)
-	done := make(chan struct{})
-	go func() { _ = d.Run(dctx); close(done) }()
-	defer func() { cancel(); <-done }()
+	var wg sync.WaitGroup
+	wg.Go(func() { _ = d.Run(dctx) })
+	if cfg.Journal.BackupDir != "" {
+		b := backups{dir: cfg.Journal.BackupDir, keep: cfg.Journal.BackupKeep, now: a.now, loc: cfg.Location}
+		wg.Go(func() { b.run(dctx, j, log.Info) })
+	}
+	defer func() { cancel(); wg.Wait() }()
 	deps := ui.Deps{Journal: j, Desk: d, Terminal: a.terminal(),
 		Reports: report.Reporter{Journal: j, Gateway: a.client, UDID: a.udid}}
 	if cfg.Journal.SyncOnStart {

@@ -20,6 +20,7 @@ var layer = map[string]int{
 	"qfpos/reversal":              30,
 	"qfpos/qfpay/qfpaytest":       25,
 	"qfpos/storage":               20,
+	"qfpos/storage/storagetest":   15,
 	"qfpos/qfpay":                 10,
 	"qfpos/qfpay/money":           5,
 	"qfpos/qfpay/paytype":         5,

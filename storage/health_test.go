@@ -3,61 +3,14 @@ package storage
 import (
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	"qfpos/storage/storagetest"
 )
-
-// Damage flips 512 bytes inside every leaf page of a closed journal (or only the n-th when n >= 0)
-// and returns how many pages it damaged.
-func Damage(t testing.TB, path string, n int, seed uint64) int {
-	t.Helper()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, PreLoadFreelist: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var leaves []int
-	var pageSize int
-	if err := db.View(func(tx *bolt.Tx) error {
-		pageSize = db.Info().PageSize
-		for id := 2; ; id++ {
-			p, err := tx.Page(id)
-			if err != nil || p == nil {
-				return err
-			}
-			if p.Type == "leaf" {
-				leaves = append(leaves, id)
-			}
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	if n >= 0 {
-		leaves = leaves[n%len(leaves) : n%len(leaves)+1]
-	}
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rng := rand.New(rand.NewPCG(seed, 7))
-	junk := make([]byte, 512)
-	for _, id := range leaves {
-		for i := range junk {
-			junk[i] = byte(rng.IntN(256))
-		}
-		if _, err := f.WriteAt(junk, int64(id*pageSize+16)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return len(leaves)
-}
 
 func fillJournal(t testing.TB, path string, n int) {
 	t.Helper()
@@ -100,7 +53,7 @@ func TestDamagedPagesNeverPanic(t *testing.T) {
 		if err := os.WriteFile(path, orig, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		Damage(t, path, n, uint64(n))
+		storagetest.Damage(t, path, n, uint64(n))
 		j, err := Open(path, WithLocation(hk))
 		if err != nil {
 			if !errors.Is(err, ErrDamaged) && !strings.Contains(err.Error(), "damaged") {
@@ -167,7 +120,7 @@ func TestUncleanShutdownIsChecked(t *testing.T) {
 		t.Fatalf("unclean reopen: %v", err)
 	}
 	j.Close()
-	Damage(t, path, -1, 1)
+	storagetest.Damage(t, path, -1, 1)
 	os.Remove(path + ".clean")
 	if _, err := Open(path, WithLocation(hk)); !errors.Is(err, ErrDamaged) || !strings.Contains(err.Error(), "unclean shutdown") {
 		t.Fatalf("damaged after an unclean shutdown: %v", err)

@@ -66,6 +66,8 @@ type Config struct {
 		Path        string `toml:"path"`
 		RecentDays  int    `toml:"recent_days"`
 		SyncOnStart bool   `toml:"sync_on_start"`
+		BackupDir   string `toml:"backup_dir"`
+		BackupKeep  int    `toml:"backup_keep"`
 	} `toml:"journal"`
 	Poll struct {
 		First        Duration `toml:"first"`
@@ -98,6 +100,7 @@ func Default() Config {
 	c.Zone = qfpay.HongKongZone
 	c.Terminal.Currency = "HKD"
 	c.Journal.RecentDays = 7
+	c.Journal.BackupKeep = 7
 	p := reversal.DefaultPolicy()
 	c.Poll.First, c.Poll.Interval, c.Poll.FastFor = Duration{p.First}, Duration{p.Interval}, Duration{p.FastFor}
 	c.Poll.MaxInterval, c.Poll.GiveUpAfter = Duration{p.MaxInterval}, Duration{p.GiveUpAfter}
@@ -357,6 +360,9 @@ func (c *Config) validate(src []byte) error {
 	c.Terminal.Currency = cur.Code
 	if c.Journal.RecentDays < 1 {
 		return bad("journal", "recent_days", "must be 1 or more")
+	}
+	if c.Journal.BackupKeep < 1 {
+		return bad("journal", "backup_keep", "must be 1 or more")
 	}
 	for key, d := range map[string]Duration{"first": c.Poll.First, "interval": c.Poll.Interval, "fast_for": c.Poll.FastFor,
 		"max_interval": c.Poll.MaxInterval, "give_up_after": c.Poll.GiveUpAfter, "recheck_every": c.Poll.RecheckEvery,

@@ -73,6 +73,7 @@ func Start(o Options) (*Demo, error) {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	d := &Demo{UDID: "DEMO-01", Cashier: "Demo cashier"}
+	var state []qfpaytest.Option // a demo journal of the user's keeps its sandbox beside it
 	if o.JournalPath == "" {
 		dir, err := os.MkdirTemp("", "qfpos-demo-")
 		if err != nil {
@@ -80,10 +81,17 @@ func Start(o Options) (*Demo, error) {
 		}
 		d.tempDir = dir
 		o.JournalPath = filepath.Join(dir, "journal.db")
+	} else {
+		state = append(state, qfpaytest.WithStateFile(o.JournalPath+".sandbox.json"))
 	}
-	creds := qfpaytest.NewCredentials()
-	opts := []qfpaytest.Option{qfpaytest.WithMerchant(creds), qfpaytest.WithSeed(o.Seed), qfpaytest.WithClock(o.Clock.Now),
-		qfpaytest.WithSettle(qfpaytest.Settle{})}
+	// The journal first: a demo never touches a real journal.
+	var err error
+	loc := qfpaytest.HongKong
+	if d.Journal, err = storage.Open(o.JournalPath, storage.ForDemo(), storage.WithClock(o.Clock.Now), storage.WithLocation(loc)); err != nil {
+		return nil, d.fail(err)
+	}
+	opts := append([]qfpaytest.Option{qfpaytest.WithSeed(o.Seed), qfpaytest.WithClock(o.Clock.Now),
+		qfpaytest.WithSettle(qfpaytest.Settle{})}, state...)
 	if !o.Calm {
 		opts = append(opts, qfpaytest.WithRefusals(qfpaytest.Refusals{Rate: 0.15, Codes: []string{"1269", "1294", "1265"}, After: 1, Seed: o.Seed}))
 	}
@@ -92,12 +100,13 @@ func Start(o Options) (*Demo, error) {
 		return nil, d.fail(err)
 	}
 	d.Sandbox = sb
+	creds := qfpaytest.NewCredentials()
+	if known := sb.Merchants(); len(known) > 0 {
+		creds = known[0] // the same merchant as last time
+	}
+	sb.AddMerchant(creds)
 	if d.server, err = sb.Listen("127.0.0.1:0"); err != nil {
 		return nil, d.fail(fmt.Errorf("demo sandbox: %w", err))
-	}
-	loc := qfpaytest.HongKong
-	if d.Journal, err = storage.Open(o.JournalPath, storage.WithClock(o.Clock.Now), storage.WithLocation(loc)); err != nil {
-		return nil, d.fail(err)
 	}
 	client, err := qfpay.New(creds.AppCode, creds.Key, qfpay.WithBaseURL(d.server.URL), qfpay.WithUDID(d.UDID),
 		qfpay.WithClock(o.Clock.Now), qfpay.WithLogger(o.Logger), qfpay.WithRateLimit(0, 0))
@@ -114,7 +123,7 @@ func Start(o Options) (*Demo, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	d.stop = cancel
 	d.wg.Go(func() { _ = d.Desk.Run(ctx) })
-	if err := d.seed(ctx, o, creds.AppCode); err != nil {
+	if err := d.seedOrReuse(ctx, o, creds.AppCode); err != nil {
 		return nil, d.fail(err)
 	}
 	settle := qfpaytest.Settle{Delay: 2 * time.Second, Jitter: 6 * time.Second}
@@ -127,6 +136,38 @@ func Start(o Options) (*Demo, error) {
 		sb.InjectFaults("refund", qfpaytest.Fault{Kind: qfpaytest.FaultLostReply})
 	}
 	return d, nil
+}
+
+// seedOrReuse seeds an empty journal; a journal from an earlier run is kept as it is (its sandbox
+// state is beside it; if that is gone the sandbox learns the journal's sales again).
+func (d *Demo) seedOrReuse(ctx context.Context, o Options, appCode string) error {
+	var sales []storage.SaleView
+	for cur := (storage.Cursor{}); ; {
+		page, err := d.Journal.RecentSales(cur, 500, 3650)
+		if err != nil {
+			return err
+		}
+		sales = append(sales, page.Sales...)
+		if page.Next.IsZero() {
+			break
+		}
+		cur = page.Next
+	}
+	if len(sales) == 0 {
+		return d.seed(ctx, o, appCode)
+	}
+	d.Featured = sales[0].Sale
+	for _, v := range sales {
+		if _, known := d.Sandbox.Txn(v.SysSN); known {
+			continue
+		}
+		if _, err := d.Sandbox.AddPayment(qfpaytest.Payment{AppCode: appCode, SysSN: v.SysSN, OutTradeNo: v.OutTradeNo,
+			Amount: v.Amount, Currency: v.Currency, PayType: v.PayType, Time: v.Time, RespCD: v.RespCD, UDID: v.UDID,
+			GoodsName: v.GoodsName}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // seed fills the sandbox and the journal with the same sales, and refunds part of one.

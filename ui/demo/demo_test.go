@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -72,5 +73,81 @@ func TestDemoData(t *testing.T) {
 	}
 	if d.Terminal().Environment != 0 || d.Terminal().UDID != "DEMO-01" {
 		t.Fatalf("%+v", d.Terminal())
+	}
+}
+
+// TestDemoNeverTouchesARealJournal: qfpos demo refuses a journal that is not a demo's, and leaves
+// it as it was.
+func TestDemoNeverTouchesARealJournal(t *testing.T) {
+	path := t.TempDir() + "/real.db"
+	j, err := storage.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := j.PutSale(storage.Sale{SysSN: "20261121000100020000000001", Amount: 100, Currency: "HKD", PayType: "800208",
+		TxDtm: "2026-11-21 10:00:00", RespCD: "0000", Source: storage.SourceRecorded}); err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	if _, err := Start(Options{JournalPath: path, Calm: true}); !errors.Is(err, storage.ErrRealJournal) {
+		t.Fatalf("demo on a real journal: %v", err)
+	}
+	j, err = storage.Open(path, storage.Existing())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if page, _ := j.RecentSales(storage.Cursor{}, 100, 3650); len(page.Sales) != 1 {
+		t.Fatalf("the real journal now has %d sales", len(page.Sales))
+	}
+}
+
+// TestDemoRestartKeepsItsJournal: a second (and fifth) start on the demo's own journal seeds
+// nothing new and keeps the sales' times and order numbers; refunds still work.
+func TestDemoRestartKeepsItsJournal(t *testing.T) {
+	path := t.TempDir() + "/demo.db"
+	settle := qfpaytest.Settle{}
+	snapshot := func(d *Demo) (string, int) {
+		page, err := d.Journal.RecentSales(storage.Cursor{}, 500, 3650)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s string
+		refunds := 0
+		for _, v := range page.Sales {
+			s += v.SysSN + v.OutTradeNo + v.TxDtm + "|"
+			refunds += len(v.Reversals)
+		}
+		return s, refunds
+	}
+	var first string
+	for run := range 5 {
+		d, err := Start(Options{JournalPath: path, Calm: true, Settle: &settle})
+		if err != nil {
+			t.Fatalf("start %d: %v", run+1, err)
+		}
+		sales, refunds := snapshot(d)
+		if run == 0 {
+			first = sales
+		} else if sales != first || refunds != 1+run-1 {
+			d.Close()
+			t.Fatalf("start %d changed the journal (%d refunds)", run+1, refunds)
+		}
+		if run >= 1 {
+			// A refund on a restarted demo reaches its sandbox, which remembers the sale.
+			r, err := d.Desk.Start(context.Background(), reversal.Request{Kind: storage.KindRefund, SaleSysSN: d.Featured.SysSN, Amount: 100})
+			if err != nil {
+				d.Close()
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			r, err = d.Desk.Follow(ctx, r.ID, nil)
+			cancel()
+			if err != nil || r.State != storage.StateSucceeded {
+				d.Close()
+				t.Fatalf("refund on start %d: %v %s %s", run+1, err, r.State, r.RespCD)
+			}
+		}
+		d.Close()
 	}
 }
