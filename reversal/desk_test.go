@@ -255,6 +255,10 @@ func TestCancelLostReplySettledBySaleRecord(t *testing.T) {
 		full, _ := h.Journal.Reversal(r.ID)
 		t.Fatalf("%s attempts %d: %s", r.State, r.Attempts, reversaltest.Trail(full))
 	}
+	// Settled by query, it keeps QFPay's reference of the sale's record.
+	if r.SysSN != s.SysSN {
+		t.Fatalf("QFPay reference %q", r.SysSN)
+	}
 }
 
 func TestCancelOfASalePaidAfterAll(t *testing.T) {
