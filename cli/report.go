@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"qfpos/reversal/report"
+	"qfpos/storage"
 )
 
 func reportCmd(a *app) *cobra.Command {
@@ -36,14 +38,9 @@ fields and, per currency, all, by_pay_method, by_cashier, by_terminal, each
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			j, err := a.journal(mustExist)
+			j, day, err := a.journalDay(date)
 			if err != nil {
 				return err
-			}
-			cfg, _ := a.config()
-			day, err := report.ParseDay(date, a.now(), cfg.Location)
-			if err != nil {
-				return flagError("date", date, err)
 			}
 			var rep report.Report
 			if store {
@@ -69,6 +66,7 @@ fields and, per currency, all, by_pay_method, by_cashier, by_terminal, each
 				}
 			}
 			var buf bytes.Buffer
+			cfg, _ := a.config()
 			if err := report.WriteReport(&buf, rep, format, cfg.Location); err != nil {
 				return failed(err)
 			}
@@ -105,14 +103,9 @@ differences remain.`,
 		Example: `  qfpos reconcile --date yesterday --json`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			j, err := a.journal(mustExist)
+			j, day, err := a.journalDay(date)
 			if err != nil {
 				return err
-			}
-			cfg, _ := a.config()
-			day, err := report.ParseDay(date, a.now(), cfg.Location)
-			if err != nil {
-				return flagError("date", date, err)
 			}
 			client, err := a.gateway(j)
 			if err != nil {
@@ -138,4 +131,18 @@ differences remain.`,
 	c.Flags().StringVar(&date, "date", "today", "YYYY-MM-DD, today or yesterday")
 	c.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	return c
+}
+
+// journalDay opens the journal and reads --date in the terminal's zone.
+func (a *app) journalDay(date string) (*storage.Journal, time.Time, error) {
+	j, err := a.journal(mustExist)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	cfg, _ := a.config()
+	day, err := report.ParseDay(date, a.now(), cfg.Location)
+	if err != nil {
+		return nil, day, flagError("date", date, err)
+	}
+	return j, day, nil
 }

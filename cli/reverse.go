@@ -47,19 +47,27 @@ func (a *app) runner(j *storage.Journal, w waitFlags) (runner, error) {
 	return runner{desk: d, j: j, wait: w.wait, json: w.json, stdout: a.stdout, stderr: a.stderr}, nil
 }
 
-// saleFlag reads --syssn: the sale must be in the journal.
-func saleFlag(j *storage.Journal, syssn string) (storage.SaleView, error) {
+// sale checks --wait and reads --syssn for refund and cancel: the sale must be in the journal.
+func (a *app) sale(syssn string, w waitFlags) (*storage.Journal, storage.SaleView, error) {
+	var v storage.SaleView
+	if err := w.check(); err != nil {
+		return nil, v, err
+	}
+	j, err := a.journal(mustExist)
+	if err != nil {
+		return nil, v, err
+	}
 	if syssn == "" {
-		return storage.SaleView{}, usage("--syssn is required (qfpos sales list shows the sales)")
+		return nil, v, usage("--syssn is required (qfpos sales list shows the sales)")
 	}
 	v, ok, err := j.Sale(syssn)
 	if err != nil {
-		return v, failed(err)
+		return nil, v, failed(err)
 	}
 	if !ok {
-		return v, flagError("syssn", syssn, errors.New("not in the journal (qfpos sales list shows what is)"))
+		return nil, v, flagError("syssn", syssn, errors.New("not in the journal (qfpos sales list shows what is)"))
 	}
-	return v, nil
+	return j, v, nil
 }
 
 func refundCmd(a *app) *cobra.Command {
@@ -77,14 +85,7 @@ tills count). Progress goes to stderr, the result to stdout. Exit status: 0 succ
   qfpos refund --syssn 20261121000100020000001001 --amount 12.50 --reason "Damaged item" --json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := w.check(); err != nil {
-				return err
-			}
-			j, err := a.journal(mustExist)
-			if err != nil {
-				return err
-			}
-			v, err := saleFlag(j, syssn)
+			j, v, err := a.sale(syssn, w)
 			if err != nil {
 				return err
 			}
@@ -125,14 +126,7 @@ status as for refund.`,
 		Example: `  qfpos cancel --syssn 20261121000100020000001002 --json`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := w.check(); err != nil {
-				return err
-			}
-			j, err := a.journal(mustExist)
-			if err != nil {
-				return err
-			}
-			v, err := saleFlag(j, syssn)
+			j, v, err := a.sale(syssn, w)
 			if err != nil {
 				return err
 			}
