@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,6 +17,7 @@ import (
 	"qfpos/qfpay/money"
 	"qfpos/reversal/report"
 	"qfpos/ui"
+	"qfpos/ui/catalog"
 	"qfpos/ui/demo"
 )
 
@@ -45,9 +48,21 @@ func (a *app) runDesk() error {
 			return report.SyncSales(ctx, j, a.client, time.Now(), 24*time.Hour, a.udid)
 		}
 	}
-	if err := ui.Run(a.ctx, deps); err != nil {
-		log.Error("terminal UI", "err", err)
+	return a.showDesk(deps)
+}
+
+// showDesk runs the screens; after they close it says what is still in flight.
+func (a *app) showDesk(deps ui.Deps) error {
+	res, err := ui.Run(a.ctx, deps)
+	switch {
+	case errors.Is(err, ui.ErrNoTerminal):
+		return usage("%s", strings.TrimPrefix(err.Error(), ui.ErrNoTerminal.Error()+"\n"))
+	case err != nil:
+		a.logger().Error("terminal UI", "err", err)
 		return failed(err)
+	}
+	if res.InFlight > 0 {
+		fmt.Fprintln(a.stderr, words.T(catalog.PendingOnQuit, res.InFlight))
 	}
 	return nil
 }
@@ -94,10 +109,7 @@ and yesterday. The journal is temporary (removed on exit) unless --journal names
 				return failed(err)
 			}
 			defer d.Close()
-			if err := ui.Run(a.ctx, ui.Deps{Journal: d.Journal, Desk: d.Desk, Terminal: d.Terminal(), Reports: d.Reports()}); err != nil {
-				return failed(fmt.Errorf("%w", err))
-			}
-			return nil
+			return a.showDesk(ui.Deps{Journal: d.Journal, Desk: d.Desk, Terminal: d.Terminal(), Reports: d.Reports()})
 		},
 	}
 	c.Flags().Uint64Var(&seed, "seed", 1, "seed for the demo's sales and surprises")

@@ -6,7 +6,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -24,10 +23,23 @@ const (
 	todayID
 )
 
+// The smallest window the desk lays itself out in; below it, it asks for a larger one.
+const (
+	minWidth  = 60
+	minHeight = 20
+)
+
+// notice is a flash message. One about an operation clears when that operation's state changes;
+// any other clears when the cashier moves to another screen.
+type notice struct {
+	text  string
+	about uint64 // the operation it describes, 0 for none
+}
+
 // App is the root model: it routes messages and lays the screens out.
 type App struct {
 	d        *Deps
-	keys     keyMap
+	keys     globalKeys
 	help     help.Model
 	sales    *salesScreen
 	sale     *saleScreen
@@ -41,17 +53,23 @@ type App struct {
 	now      time.Time
 	reach    reversal.Reach // what the last request to QFPay found
 	unsigned bool           // a reply from QFPay came without a valid signature
-	notice   string
+	notice   notice
 	asking   bool // asking whether to quit with operations in flight
+	spinning bool // a spinner frame is scheduled (only while something is in flight)
+	quitting int  // operations in flight when the cashier quit
 	width    int
 	height   int
+	body     int // lines left for the active screen, computed by layout
 }
 
 // New builds the program's model. It does nothing slow: the first reads run from Init.
 func New(d Deps) *App {
 	dp := &d
+	if dp.Tick == nil {
+		dp.Tick = tea.Tick
+	}
 	a := &App{
-		d: dp, keys: defaultKeyMap(dp.t), help: help.New(),
+		d: dp, keys: newGlobalKeys(dp.t), help: help.New(),
 		sales: newSalesScreen(dp), sale: newSaleScreen(dp), refund: newRefundScreen(dp),
 		cancel: newCancelScreen(dp), today: newTodayScreen(dp), status: newStatusPane(dp),
 		stack: []screenID{salesID}, now: d.Now(), width: 80, height: 24,
@@ -61,34 +79,23 @@ func New(d Deps) *App {
 	a.help.Styles.FullKey = dp.Styles.Header
 	a.help.Styles.FullDesc = dp.Styles.Muted
 	a.updates, a.stop = d.Desk.Subscribe()
-	a.layout()
+	a.settle()
 	return a
 }
 
-// Init starts the first reads, the update stream, the clock, the spinner, and the sales sync
-// when it is configured.
+// Init starts the first reads, the update stream, the clock, and the sales sync when it is
+// configured. The spinner starts only when something is in flight.
 func (a *App) Init() tea.Cmd {
-	cmds := []tea.Cmd{a.sales.Init(), loadUnfinished(a.d.Journal), waitForUpdate(a.updates), tick(), a.status.spinner.Tick}
+	cmds := []tea.Cmd{a.sales.Init(), loadUnfinished(a.d.Journal), waitForUpdate(a.updates), a.clockTick()}
 	if a.d.Sync != nil {
 		cmds = append(cmds, syncSales(a.d.Sync))
 	}
 	return tea.Batch(cmds...)
 }
 
-// onSynced says how the start-up sync went and shows the new sales.
-func (a *App) onSynced(m syncedMsg) tea.Cmd {
-	if m.err != nil {
-		a.notice = a.d.t(catalog.SyncFailed, m.err)
-		a.layout()
-		return nil
-	}
-	a.notice = a.d.t(catalog.SyncedSales, m.res.Added)
-	a.layout()
-	if a.sales.finding {
-		return nil
-	}
-	return a.sales.searchCmd()
-}
+// InFlight is how many operations were in flight when the cashier quit (for a line after the
+// screen closes).
+func (a *App) InFlight() int { return a.quitting }
 
 // Close ends the subscription to the lifecycle.
 func (a *App) Close() { a.stop() }
@@ -109,124 +116,162 @@ func (a *App) active() screen {
 
 func (a *App) push(id screenID) {
 	a.stack = append(a.stack, id)
-	a.notice = ""
+	a.notice = notice{}
 }
 
-// Update routes: global keys, then sizes to every screen, then results of async work to their
-// owners whatever is showing, then the rest to the active screen.
+// Update routes: key bursts split into single keys, then global keys, then sizes, then results
+// of async work to their owners whatever is showing, then the rest to the active screen. After
+// every message the keys and the layout are settled once; View only draws.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := a.route(msg)
+	a.settle()
+	return a, cmd
+}
+
+func (a *App) route(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 {
+			return a.burst(msg)
+		}
 		if cmd, handled := a.globalKey(msg); handled {
-			return a, cmd
+			return cmd
 		}
 	case tea.WindowSizeMsg:
 		a.width, a.height = msg.Width, msg.Height
-		a.layout()
-		return a, nil
+		return nil
 	case salesMsg:
-		return a, a.sales.Update(msg)
+		return a.sales.Update(msg)
 	case saleMsg:
 		a.sales.Update(msg)
-		return a, a.sale.Update(msg)
+		return a.sale.Update(msg)
 	case reportMsg, timelineMsg:
-		return a, a.today.Update(msg)
+		return a.today.Update(msg)
 	case syncedMsg:
-		return a, a.onSynced(msg)
+		return a.onSynced(msg)
 	case refreshedMsg:
 		a.refund.refreshed(msg)
 		if msg.err == nil {
-			return a, loadSale(a.d.Journal, msg.syssn)
+			return loadSale(a.d.Journal, msg.syssn)
 		}
-		return a, nil
+		return nil
 	case unfinishedMsg:
 		a.status.load(msg.rs)
 		for _, r := range msg.rs {
 			a.unsigned = a.unsigned || r.Unsigned
 		}
-		a.layout()
-		return a, nil
+		return a.spin()
 	case updateMsg:
-		return a, a.onUpdate(msg)
+		return a.onUpdate(msg)
 	case updatesClosedMsg:
-		return a, nil
+		return nil
 	case startedMsg:
-		return a, a.onStarted(msg)
+		return a.onStarted(msg)
 	case tickMsg:
 		a.now = a.d.Now()
 		a.status.prune(a.now)
-		a.layout()
-		return a, tick()
-	case spinner.TickMsg:
-		return a, a.status.spin(msg)
+		return a.clockTick()
+	case spinMsg:
+		return a.onSpin()
 	case openSaleMsg:
+		a.sales.blur()
 		a.push(saleID)
-		return a, a.sale.open(msg.syssn)
+		return a.sale.open(msg.syssn)
 	case openRefundMsg:
+		a.sales.blur()
 		a.push(refundID)
-		return a, a.refund.open(msg.view)
+		return a.refund.open(msg.view)
 	case openCancelMsg:
 		a.push(cancelID)
 		a.cancel.open(msg.view)
-		return a, nil
+		return nil
 	case openTodayMsg:
 		a.push(todayID)
-		return a, a.today.open(a.d.Now())
+		return a.today.open(a.d.Now())
 	case backMsg:
 		if len(a.stack) > 1 {
 			a.stack = a.stack[:len(a.stack)-1]
 		}
-		a.notice = ""
-		if a.stack[len(a.stack)-1] == saleID {
-			return a, loadSale(a.d.Journal, a.sale.syssn)
+		a.notice = notice{}
+		switch a.stack[len(a.stack)-1] {
+		case saleID:
+			return loadSale(a.d.Journal, a.sale.syssn)
+		case salesID:
+			a.sales.blur()
 		}
-		return a, nil
+		return nil
 	case startMsg:
-		return a, start(a.d.Desk, msg.req, msg.currency)
+		return start(a.d.Desk, msg.req, msg.currency)
 	}
-	return a, a.active().Update(msg)
+	return a.active().Update(msg)
+}
+
+// burst handles a key message that carries several characters — a paste, a keyboard-wedge
+// scanner, fast typing — exactly like the same keys one by one.
+func (a *App) burst(msg tea.KeyMsg) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, r := range msg.Runes {
+		cmds = append(cmds, a.route(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt, Paste: msg.Paste}))
+		a.settle()
+	}
+	return tea.Batch(cmds...)
 }
 
 func (a *App) globalKey(k tea.KeyMsg) (tea.Cmd, bool) {
 	if a.asking {
 		switch {
 		case key.Matches(k, a.keys.Yes), key.Matches(k, a.keys.ForceQuit):
-			return tea.Quit, true
+			return a.quit(), true
 		case key.Matches(k, a.keys.No):
 			a.asking = false
 		}
 		return nil, true
 	}
-	typing := a.active().Typing()
 	switch {
-	case key.Matches(k, a.keys.ForceQuit), !typing && key.Matches(k, a.keys.Quit):
+	case key.Matches(k, a.keys.ForceQuit), key.Matches(k, a.keys.Quit):
 		if a.status.inFlight() > 0 {
 			a.asking = true
 			return nil, true
 		}
-		return tea.Quit, true
-	case !typing && key.Matches(k, a.keys.Help):
+		return a.quit(), true
+	case key.Matches(k, a.keys.Help):
 		a.help.ShowAll = !a.help.ShowAll
-		a.layout()
 		return nil, true
-	case !typing && key.Matches(k, a.keys.Dismiss) && a.status.finishedCount() > 0:
+	case key.Matches(k, a.keys.Dismiss):
 		a.status.dismiss()
-		a.layout()
 		return nil, true
 	}
 	return nil, false
 }
 
-// onUpdate takes a lifecycle update: the status pane, the header's reachability, and a fresh
-// read of the sale so that lists and the sale screen show its new state.
+func (a *App) quit() tea.Cmd {
+	a.quitting = a.status.inFlight()
+	return tea.Quit
+}
+
+// onSynced says how the start-up sync went and shows the new sales.
+func (a *App) onSynced(m syncedMsg) tea.Cmd {
+	if m.err != nil {
+		a.notice = notice{text: a.d.t(catalog.SyncFailed, m.err)}
+		return nil
+	}
+	a.notice = notice{text: a.d.t(catalog.SyncedSales, m.res.Added)}
+	return a.sales.reload()
+}
+
+// onUpdate takes a lifecycle update: the status pane, the header's reachability (from the
+// update's typed Reach, never from its words), and a fresh read of the sale so that lists and the
+// sale screen show its new state.
 func (a *App) onUpdate(u updateMsg) tea.Cmd {
 	a.status.apply(reversal.Update(u), a.now)
 	if u.Reach != reversal.ReachNone {
 		a.reach = u.Reach
 	}
 	a.unsigned = a.unsigned || u.Reversal.Unsigned
-	a.layout()
-	return tea.Batch(waitForUpdate(a.updates), loadSale(a.d.Journal, u.Reversal.SaleSysSN), a.today.Update(u))
+	if a.notice.about == u.Reversal.ID {
+		a.notice = notice{} // the state it described has changed
+	}
+	return tea.Batch(waitForUpdate(a.updates), loadSale(a.d.Journal, u.Reversal.SaleSysSN), a.today.Update(u), a.spin())
 }
 
 // onStarted shows a refusal where the cashier is, or goes back to the sales list: the status
@@ -235,39 +280,76 @@ func (a *App) onStarted(m startedMsg) tea.Cmd {
 	if m.err != nil {
 		line := a.d.startError(m.err, m.currency)
 		a.refund.notice, a.cancel.notice = line, line
-		a.notice = line
+		a.notice = notice{text: line}
 		return nil
 	}
 	a.status.apply(reversal.Update{Reversal: m.r}, a.now)
 	a.stack = []screenID{salesID}
-	a.notice = a.d.t(catalog.Started, a.d.kind(m.r.Kind), amount(m.r.Amount, m.r.Currency))
-	a.layout()
-	return loadSale(a.d.Journal, m.r.SaleSysSN)
+	a.notice = notice{text: a.d.t(catalog.Started, a.d.kind(m.r.Kind), amount(m.r.Amount, m.r.Currency)), about: m.r.ID}
+	return tea.Batch(loadSale(a.d.Journal, m.r.SaleSysSN), a.spin())
 }
 
-// layout gives every screen the height left by the header, the status pane and the help.
-func (a *App) layout() {
+// clockTick schedules the next second of the header's clock.
+func (a *App) clockTick() tea.Cmd {
+	return a.d.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// spin starts the spinner if something is in flight and it is not turning yet.
+func (a *App) spin() tea.Cmd {
+	if a.spinning || a.status.inFlight() == 0 {
+		return nil
+	}
+	a.spinning = true
+	return a.d.Tick(spinEvery, func(time.Time) tea.Msg { return spinMsg{} })
+}
+
+// onSpin turns the spinner a frame, and stops it once nothing is in flight.
+func (a *App) onSpin() tea.Cmd {
+	a.spinning = false
+	if a.status.inFlight() == 0 {
+		return nil
+	}
+	a.status.frame++
+	return a.spin()
+}
+
+// settle enables the global keys that work now and lays the screens out: the height left by the
+// header, the status pane, the notice and the help goes to the active screen.
+func (a *App) settle() {
+	typing := a.active().Typing()
+	a.keys.Help.SetEnabled(!typing)
+	a.keys.Quit.SetEnabled(!typing)
+	a.keys.Dismiss.SetEnabled(!typing && a.status.finishedCount() > 0)
 	a.help.Width = a.width
 	a.status.width = a.width
-	body := a.height - 2 - a.status.height() - lipgloss.Height(a.helpView())
-	if a.notice != "" {
-		body--
+	body := a.height - 2 - a.status.height(a.now) - lipgloss.Height(a.footer())
+	if a.notice.text != "" {
+		body -= lipgloss.Height(wrap(a.notice.text, a.width))
 	}
-	body = max(body, 3)
+	a.body = max(body, 3)
 	for _, s := range []screen{a.sales, a.sale, a.refund, a.cancel, a.today} {
-		s.SetSize(a.width, body)
+		s.SetSize(a.width, a.body)
 	}
 }
 
+// footer is the last lines: the help bar, or the question whether to quit (its (y/n) on a line
+// of its own).
+func (a *App) footer() string {
+	if !a.asking {
+		return a.helpView()
+	}
+	st := a.d.Styles
+	return st.Warn.Render(wrap(a.d.t(catalog.QuitInFlight, a.status.inFlight()), a.width)) + "\n" + st.Warn.Render(a.d.t(catalog.QuitAsk))
+}
+
+// helpView shows the keys that work now: the global ones first, so that ? and q always fit.
 func (a *App) helpView() string {
 	s := a.active()
-	short := append(s.ShortHelp(), a.keys.Dismiss, a.keys.Help, a.keys.Quit)
-	a.keys.Dismiss.SetEnabled(a.status.finishedCount() > 0)
+	global := []key.Binding{a.keys.Help, a.keys.Quit, a.keys.Dismiss}
 	if a.help.ShowAll {
-		full := append(s.FullHelp(), []key.Binding{a.keys.Dismiss, a.keys.Help, a.keys.Quit})
-		return a.help.FullHelpView(full)
+		return a.help.FullHelpView(append([][]key.Binding{global}, s.FullHelp()...))
 	}
-	return a.help.ShortHelpView(short)
+	return a.help.ShortHelpView(append(global, s.ShortHelp()...))
 }
 
 func (a *App) header() string {
@@ -289,64 +371,79 @@ func (a *App) header() string {
 	if a.d.Terminal.Cashier != "" {
 		cashier = t(catalog.HeaderCashier, a.d.Terminal.Cashier)
 	}
-	var reach string
+	var sym, word string
+	var style lipgloss.Style
 	switch a.reach {
 	case reversal.ReachOK:
-		reach = st.OK.Render("● " + t(catalog.QFPayOK))
+		sym, word, style = "●", t(catalog.QFPayOK), st.OK
 	case reversal.ReachDown:
-		reach = st.Bad.Render("✗ " + t(catalog.QFPayDown))
+		sym, word, style = "✗", t(catalog.QFPayDown), st.Bad
 	default:
-		reach = st.Muted.Render("○ " + t(catalog.QFPayNotYet))
+		sym, word, style = "○", t(catalog.QFPayNotYet), st.Muted
 	}
+	clockText := a.now.In(a.d.Terminal.Location).Format("15:04:05")
+	warn := ""
 	if a.unsigned {
-		reach = st.Warn.Render("⚠ "+t(catalog.UnsignedReplies)) + "  " + reach
+		warn = st.Warn.Render("⚠ " + t(catalog.UnsignedReplies))
 	}
-	parts := []string{badge, t(catalog.HeaderTerminal, a.d.Terminal.UDID), cashier}
-	if a.width >= 100 {
-		parts = append([]string{st.Header.Render("qfpos")}, parts...)
+	// What matters stays: the environment, the terminal and the cashier. The decoration goes
+	// first: the program's name, then words beside symbols, then the clock.
+	for _, try := range []struct {
+		name, words, clock bool
+	}{{true, true, true}, {false, true, true}, {false, false, true}, {false, false, false}} {
+		parts := []string{badge, t(catalog.HeaderTerminal, a.d.Terminal.UDID), cashier}
+		if try.name {
+			parts = append([]string{st.Header.Render("qfpos")}, parts...)
+		}
+		var right []string
+		if warn != "" {
+			if try.words {
+				right = append(right, warn)
+			} else {
+				right = append(right, st.Warn.Render("⚠"))
+			}
+		}
+		if try.words {
+			right = append(right, style.Render(sym+" "+word))
+		} else {
+			right = append(right, style.Render(sym))
+		}
+		if try.clock {
+			right = append(right, clockText)
+		}
+		left, r := strings.Join(parts, "  "), strings.Join(right, "  ")
+		if gap := a.width - lipgloss.Width(left) - lipgloss.Width(r); gap >= 2 {
+			return left + strings.Repeat(" ", gap) + r
+		}
 	}
-	left := strings.Join(parts, "  ")
-	right := reach + "  " + a.now.In(a.d.Terminal.Location).Format("15:04:05")
-	gap := a.width - lipgloss.Width(left) - lipgloss.Width(right)
-	if gap < 2 {
-		left = truncate(left, max(a.width-lipgloss.Width(right)-2, 10))
-		gap = max(a.width-lipgloss.Width(left)-lipgloss.Width(right), 1)
-	}
-	return truncate(left+strings.Repeat(" ", gap)+right, a.width)
+	return truncate(strings.Join([]string{badge, t(catalog.HeaderTerminal, a.d.Terminal.UDID), cashier}, "  "), a.width)
 }
 
-// View draws the header, the active screen, the status pane and the help bar. Before the first
-// WindowSizeMsg it assumes 80×24.
+// View draws the header, the active screen, the status pane, the notice and the help bar. Before
+// the first WindowSizeMsg it assumes 80×24; below 60×20 it asks for a larger window.
 func (a *App) View() string {
-	parts := []string{a.header(), ""}
-	body := a.active().View()
-	help := a.helpView()
-	bodyHeight := a.height - 2 - a.status.height() - lipgloss.Height(help)
-	if a.notice != "" {
-		bodyHeight--
+	if a.width < minWidth || a.height < minHeight {
+		return wrap(a.d.t(catalog.TooSmall, minWidth, minHeight), max(a.width, 10))
 	}
-	lines := strings.Split(body, "\n")
-	for len(lines) < bodyHeight {
+	parts := []string{a.header(), ""}
+	lines := strings.Split(a.active().View(), "\n")
+	for len(lines) < a.body {
 		lines = append(lines, "")
 	}
-	if bodyHeight > 0 && len(lines) > bodyHeight {
-		lines = lines[:bodyHeight]
-	}
-	parts = append(parts, strings.Join(lines, "\n"))
+	parts = append(parts, strings.Join(lines[:min(len(lines), a.body)], "\n"))
 	if pane := a.status.View(a.now); pane != "" {
 		parts = append(parts, pane)
 	}
-	if a.notice != "" {
-		parts = append(parts, truncate(a.d.Styles.Warn.Render(a.notice), a.width))
+	if a.notice.text != "" {
+		parts = append(parts, a.d.Styles.Warn.Render(wrap(a.notice.text, a.width)))
 	}
-	if a.asking {
-		parts = append(parts, truncate(a.d.Styles.Warn.Render(a.d.t(catalog.QuitInFlight, a.status.inFlight())), a.width))
-	} else {
-		parts = append(parts, help)
+	parts = append(parts, a.footer())
+	out := strings.Split(strings.Join(parts, "\n"), "\n")
+	for i, l := range out {
+		out[i] = truncate(l, a.width)
 	}
-	lines = strings.Split(strings.Join(parts, "\n"), "\n")
-	for i, l := range lines {
-		lines[i] = truncate(l, a.width)
+	if len(out) > a.height {
+		out = out[:a.height]
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(out, "\n")
 }

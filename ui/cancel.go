@@ -14,7 +14,7 @@ import (
 // cancelScreen confirms a cancel, naming the endpoint chosen and why.
 type cancelScreen struct {
 	d      *Deps
-	keys   keyMap
+	keys   formKeys
 	view   storage.SaleView
 	notice string
 	width  int
@@ -22,7 +22,7 @@ type cancelScreen struct {
 }
 
 func newCancelScreen(d *Deps) *cancelScreen {
-	return &cancelScreen{d: d, keys: defaultKeyMap(d.t), width: 80, height: 16}
+	return &cancelScreen{d: d, keys: newFormKeys(d.t), width: 80, height: 16}
 }
 
 func (s *cancelScreen) open(v storage.SaleView) { s.view, s.notice = v, "" }
@@ -48,16 +48,16 @@ func (s *cancelScreen) View() string {
 	v := s.view
 	field := func(label catalog.Key, value string) string { return st.Label.Render(t(label)) + " " + value }
 	ep, listed := s.d.Desk.Rules().Route(v.PayType)
-	why := t(catalog.CancelGuess, payName(v.PayType))
-	if listed {
-		why = t(catalog.CancelEndpoint, payName(v.PayType), "/trade/v1/"+ep)
+	how := map[string]catalog.Key{"reversal": catalog.CancelByReversal, "close": catalog.CancelByClose}[ep]
+	why := t(how, payName(v.PayType))
+	if !listed {
+		why = t(catalog.CancelUnlisted, payName(v.PayType))
 	}
 	lines := []string{
 		st.Title.Render(t(catalog.TitleCancel, v.SysSN)),
 		field(catalog.ColPaidWith, payName(v.PayType)+" ("+v.PayType+")"),
 		field(catalog.ColAmount, amount(v.Amount, v.Currency)),
 		field(catalog.ColStatus, s.d.saleStatus(v)),
-		field(catalog.FieldEndpoint, "/trade/v1/"+ep),
 		field(catalog.FieldTerminal, s.d.Terminal.UDID),
 		"",
 		why,
@@ -68,10 +68,11 @@ func (s *cancelScreen) View() string {
 	if s.notice != "" {
 		lines = append(lines, "", st.Bad.Render("✗ "+s.notice))
 	}
-	for i, l := range lines {
-		lines[i] = truncate(l, s.width)
+	var out []string
+	for _, l := range lines {
+		out = append(out, strings.Split(wrap(l, s.width), "\n")...)
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(out, "\n")
 }
 
 func (s *cancelScreen) ShortHelp() []key.Binding  { return []key.Binding{s.keys.Send, s.keys.Back} }

@@ -7,6 +7,8 @@ import (
 	"context"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"qfpos/qfpay/money"
 	"qfpos/reversal"
 	"qfpos/reversal/report"
@@ -75,6 +77,9 @@ type Deps struct {
 	Now      func() time.Time
 	Printer  *catalog.Printer
 	Styles   Styles
+	// Tick schedules a message after a while (tea.Tick); tests deliver the clock's and the
+	// spinner's messages themselves.
+	Tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 }
 
 // Timeouts of the work the screens start.

@@ -134,9 +134,13 @@ func (f *fakeDesk) Start(_ context.Context, req reversal.Request) (storage.Rever
 	return f.result, f.err
 }
 
-// Subscribe returns a channel that never delivers: tests hand updates to the app directly.
-func (f *fakeDesk) Subscribe() (<-chan reversal.Update, func()) { return nil, func() {} }
-func (f *fakeDesk) Recheck(uint64) error                        { return nil }
+// Subscribe returns a closed channel: tests hand updates to the app directly.
+func (f *fakeDesk) Subscribe() (<-chan reversal.Update, func()) {
+	ch := make(chan reversal.Update)
+	close(ch)
+	return ch, func() {}
+}
+func (f *fakeDesk) Recheck(uint64) error { return nil }
 
 // fakeReports builds reports from the fake journal's reversals.
 type fakeReports struct{ j *fakeJournal }
@@ -170,7 +174,7 @@ func testDeps(j Journal, d Desk) Deps {
 		reports = fakeReports{fj}
 	}
 	return Deps{
-		Journal: j, Desk: d, Reports: reports, Now: func() time.Time { return fixedAt },
+		Journal: j, Desk: d, Reports: reports, Now: func() time.Time { return fixedAt }, Tick: noTick,
 		Printer: catalog.New(language.English), Styles: asciiStyles(),
 		Terminal: Terminal{UDID: "POS-01", Cashier: "amy", Environment: EnvSandbox, Currency: money.MustLookup("HKD"),
 			Location: hk, RecentDays: 7},
@@ -199,37 +203,31 @@ func sampleJournal() *fakeJournal {
 	}}
 }
 
-// send runs a message through the app and then the commands it returns, the way the runtime
-// would. Commands that do not answer at once (the update stream, the clock, the spinner) are
-// left running and their results dropped: tests deliver those messages themselves.
+// noTick schedules nothing: tests deliver the clock's and the spinner's messages themselves.
+func noTick(time.Duration, func(time.Time) tea.Msg) tea.Cmd { return nil }
+
+// send runs a message through the app and then, to completion, every command it returns, the way
+// the runtime would: no time window, so a slow command under load is waited for, never dropped.
+// (With noTick and the fakes, no command blocks.)
 func send(a *App, msg tea.Msg) {
-	var run func(tea.Cmd, int)
-	run = func(cmd tea.Cmd, depth int) {
-		if cmd == nil || depth > 8 {
+	var run func(tea.Cmd)
+	run = func(cmd tea.Cmd) {
+		if cmd == nil {
 			return
 		}
-		out := make(chan tea.Msg, 1)
-		go func() { out <- cmd() }()
-		var m tea.Msg
-		select {
-		case m = <-out:
-		case <-time.After(30 * time.Millisecond):
-			return
-		}
-		switch m := m.(type) {
+		switch m := cmd().(type) {
 		case nil, tea.QuitMsg:
-			return
 		case tea.BatchMsg:
 			for _, c := range m {
-				run(c, depth+1)
+				run(c)
 			}
-			return
+		default:
+			_, next := a.Update(m)
+			run(next)
 		}
-		_, next := a.Update(m)
-		run(next, depth+1)
 	}
 	_, cmd := a.Update(msg)
-	run(cmd, 0)
+	run(cmd)
 }
 
 // newTestApp builds the app over fakes and loads the first page, as Init would.
@@ -250,6 +248,7 @@ func keys(a *App, ks ...string) {
 var namedKeys = map[string]tea.KeyType{
 	"enter": tea.KeyEnter, "esc": tea.KeyEsc, "tab": tea.KeyTab, "up": tea.KeyUp, "down": tea.KeyDown,
 	"left": tea.KeyLeft, "right": tea.KeyRight, "backspace": tea.KeyBackspace, "ctrl+c": tea.KeyCtrlC, "ctrl+u": tea.KeyCtrlU,
+	"pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "shift+tab": tea.KeyShiftTab,
 }
 
 func keyMsg(k string) tea.KeyMsg {

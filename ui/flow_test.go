@@ -111,7 +111,7 @@ func TestFlowOutcomeUnknown(t *testing.T) {
 	press(tm, tea.KeyCtrlU)
 	tm.Type("5")
 	press(tm, tea.KeyEnter, tea.KeyEnter)
-	waitFor(t, tm, "Outcome unknown — still checking. Do not refund again.", "reversal in progress")
+	waitFor(t, tm, "Outcome unknown — still checking. Do not refund again.", "refund in progress")
 	if open, _ := d.Journal.Unfinished(); len(open) != 1 || !strings.HasPrefix(open[0].OutTradeNo, "RF") {
 		t.Fatalf("unfinished: %+v", open)
 	}

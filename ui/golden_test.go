@@ -34,7 +34,7 @@ func TestViews(t *testing.T) {
 		{"today-store", []string{"t", "S"}},
 		{"help", []string{"?"}},
 	}
-	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+	for _, size := range [][2]int{{60, 20}, {80, 24}, {120, 40}} {
 		for _, st := range states {
 			t.Run(fmt.Sprintf("%s-%dx%d", st.name, size[0], size[1]), func(t *testing.T) {
 				j := managerJournal()

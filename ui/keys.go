@@ -6,55 +6,124 @@ import (
 	"qfpos/ui/catalog"
 )
 
-// keyMap is every binding; each screen enables the ones that apply (disabled keys are also
-// hidden from help).
-type keyMap struct {
-	Up, Down, PageUp, PageDown, Open, Find, Clear, Today, Refund, Cancel, Back key.Binding
-	NextField, PrevField, ReasonPrev, ReasonNext, Continue, Send, Dismiss      key.Binding
-	PrevDay, NextDay, Recheck, Quit, ForceQuit, Help, Yes, No, Digits          key.Binding
+// Every screen owns its key map (bubbles' list does the same). Bindings that do not apply now are
+// disabled with SetEnabled, which also hides them from the help: the help only ever shows keys
+// that work. While a text field has focus, printable keys are typed into it, so the commands
+// (q, ?, x, t, r…) are disabled there.
+
+type tr func(catalog.Key, ...any) string
+
+func bind(help string, keys ...string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(keys[0], help))
 }
 
-func defaultKeyMap(t func(catalog.Key, ...any) string) keyMap {
-	b := func(help string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(keys[0], help))
+// globalKeys work on every screen.
+type globalKeys struct {
+	Help, Quit, ForceQuit, Dismiss, Yes, No key.Binding
+}
+
+func newGlobalKeys(t tr) globalKeys {
+	return globalKeys{
+		Help:      bind(t(catalog.HelpHelp), "?"),
+		Quit:      bind(t(catalog.HelpQuit), "q"),
+		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c")),
+		Dismiss:   bind(t(catalog.HelpDismiss), "x"),
+		Yes:       key.NewBinding(key.WithKeys("y", "Y")),
+		No:        key.NewBinding(key.WithKeys("n", "N", "esc")),
 	}
-	km := keyMap{
-		Up:         b(t(catalog.HelpUp), "up", "k"),
-		Down:       b(t(catalog.HelpDown), "down", "j"),
-		PageUp:     b(t(catalog.HelpUp), "pgup"),
-		PageDown:   b(t(catalog.HelpMore), "pgdown"),
-		Open:       b(t(catalog.HelpOpen), "enter"),
-		Find:       b(t(catalog.HelpFind), "/"),
-		Clear:      b(t(catalog.HelpClear), "esc"),
-		Today:      b(t(catalog.HelpToday), "t"),
-		Refund:     b(t(catalog.HelpRefund), "r"),
-		Cancel:     b(t(catalog.HelpCancel), "c"),
-		Back:       b(t(catalog.HelpBack), "esc"),
-		NextField:  b(t(catalog.HelpNextField), "tab"),
-		PrevField:  b(t(catalog.HelpNextField), "shift+tab"),
-		ReasonPrev: b(t(catalog.HelpReason), "left"),
-		ReasonNext: b(t(catalog.HelpReason), "right"),
-		Continue:   b(t(catalog.HelpContinue), "enter"),
-		Send:       b(t(catalog.HelpSend), "enter", "y"),
-		Dismiss:    b(t(catalog.HelpDismiss), "x"),
-		PrevDay:    b(t(catalog.HelpPrevDay), "left", "h"),
-		NextDay:    b(t(catalog.HelpNextDay), "right", "l"),
-		Recheck:    b(t(catalog.HelpRecheck), "enter"),
-		Quit:       b(t(catalog.HelpQuit), "q"),
-		ForceQuit:  key.NewBinding(key.WithKeys("ctrl+c")),
-		Help:       b(t(catalog.HelpHelp), "?"),
-		Yes:        key.NewBinding(key.WithKeys("y", "Y")),
-		No:         key.NewBinding(key.WithKeys("n", "N", "esc")),
-		Digits:     b(t(catalog.HelpDigits), "0-9"),
+}
+
+// navKeys move a list's cursor (or scroll a page of text).
+type navKeys struct {
+	Up, Down, PageUp, PageDown key.Binding
+}
+
+func newNavKeys(t tr, letters bool) navKeys {
+	n := navKeys{
+		Up:       bind(t(catalog.HelpUp), "up"),
+		Down:     bind(t(catalog.HelpDown), "down"),
+		PageUp:   bind(t(catalog.HelpPageUp), "pgup"),
+		PageDown: bind(t(catalog.HelpPageDown), "pgdown"),
 	}
-	km.Digits.SetKeys("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", ".")
-	km.PageUp.SetHelp("pgup", t(catalog.HelpUp))
-	km.PrevField.SetHelp("shift+tab", t(catalog.HelpNextField))
-	km.ReasonPrev.SetHelp("←/→", t(catalog.HelpReason))
-	km.Up.SetHelp("↑/k", t(catalog.HelpUp))
-	km.Down.SetHelp("↓/j", t(catalog.HelpDown))
-	km.Send.SetHelp("enter", t(catalog.HelpSend))
-	km.PrevDay.SetHelp("←", t(catalog.HelpPrevDay))
-	km.NextDay.SetHelp("→", t(catalog.HelpNextDay))
-	return km
+	n.Up.SetHelp("↑", t(catalog.HelpUp))
+	n.Down.SetHelp("↓", t(catalog.HelpDown))
+	if letters { // j and k as well, where no filter uses them
+		n.Up.SetKeys("up", "k")
+		n.Down.SetKeys("down", "j")
+	}
+	return n
+}
+
+// salesKeys are the start screen's.
+type salesKeys struct {
+	navKeys
+	Open, Refund, Find, Digits, Clear, Today key.Binding
+}
+
+func newSalesKeys(t tr) salesKeys {
+	k := salesKeys{
+		navKeys: newNavKeys(t, true),
+		Open:    bind(t(catalog.HelpOpen), "enter"),
+		Refund:  bind(t(catalog.HelpRefund), "r"),
+		Find:    bind(t(catalog.HelpFind), "/"),
+		Digits:  bind(t(catalog.HelpDigits), "0-9"),
+		Clear:   bind(t(catalog.HelpClear), "esc"),
+		Today:   bind(t(catalog.HelpToday), "t"),
+	}
+	k.Digits.SetKeys("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", ".")
+	return k
+}
+
+// saleKeys are the sale screen's.
+type saleKeys struct {
+	Refund, Cancel, Back key.Binding
+}
+
+func newSaleKeys(t tr) saleKeys {
+	return saleKeys{Refund: bind(t(catalog.HelpRefund), "r"), Cancel: bind(t(catalog.HelpCancel), "c"), Back: bind(t(catalog.HelpBack), "esc")}
+}
+
+// formKeys are the refund and cancel forms'.
+type formKeys struct {
+	Continue, Send, NextField, PrevField, ReasonPrev, ReasonNext, Back key.Binding
+}
+
+func newFormKeys(t tr) formKeys {
+	k := formKeys{
+		Continue:   bind(t(catalog.HelpContinue), "enter"),
+		Send:       bind(t(catalog.HelpSend), "enter", "y"),
+		NextField:  bind(t(catalog.HelpNextField), "tab"),
+		PrevField:  bind(t(catalog.HelpNextField), "shift+tab"),
+		ReasonPrev: bind(t(catalog.HelpReason), "left"),
+		ReasonNext: bind(t(catalog.HelpReason), "right"),
+		Back:       bind(t(catalog.HelpBack), "esc"),
+	}
+	k.Send.SetHelp("enter", t(catalog.HelpSend))
+	k.ReasonPrev.SetHelp("←/→", t(catalog.HelpReason))
+	return k
+}
+
+// todayKeys are the review's: k is the kind filter there, so it does not also move up.
+type todayKeys struct {
+	navKeys
+	Open, PrevDay, NextDay, State, Kind, Pay, Cashier, Store, Recheck, Back key.Binding
+}
+
+func newTodayKeys(t tr) todayKeys {
+	k := todayKeys{
+		navKeys: newNavKeys(t, false),
+		Open:    bind(t(catalog.HelpOpen), "enter"),
+		PrevDay: bind(t(catalog.HelpPrevDay), "left", "h"),
+		NextDay: bind(t(catalog.HelpNextDay), "right", "l"),
+		State:   bind(t(catalog.HelpStateF), "s"),
+		Kind:    bind(t(catalog.HelpKindF), "k"),
+		Pay:     bind(t(catalog.HelpPayF), "p"),
+		Cashier: bind(t(catalog.HelpCashierF), "a"),
+		Store:   bind(t(catalog.HelpStore), "S"),
+		Recheck: bind(t(catalog.HelpRecheck), "enter"),
+		Back:    bind(t(catalog.HelpBack), "esc"),
+	}
+	k.PrevDay.SetHelp("←", t(catalog.HelpPrevDay))
+	k.NextDay.SetHelp("→", t(catalog.HelpNextDay))
+	return k
 }

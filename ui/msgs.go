@@ -51,6 +51,7 @@ type (
 		err   error
 	}
 	tickMsg time.Time
+	spinMsg struct{}
 )
 
 // Navigation asked for by screens.
@@ -183,8 +184,4 @@ func waitForUpdate(ch <-chan reversal.Update) tea.Cmd {
 		}
 		return updateMsg(u)
 	}
-}
-
-func tick() tea.Cmd {
-	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
 }

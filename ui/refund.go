@@ -2,8 +2,10 @@ package ui
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -18,7 +20,7 @@ import (
 // a reason, then a confirmation of exactly what will be sent.
 type refundScreen struct {
 	d          *Deps
-	keys       keyMap
+	keys       formKeys
 	view       storage.SaleView
 	currency   money.Currency
 	amount     textinput.Model
@@ -38,7 +40,7 @@ type refundScreen struct {
 }
 
 func newRefundScreen(d *Deps) *refundScreen {
-	s := &refundScreen{d: d, keys: defaultKeyMap(d.t), width: 80, height: 16}
+	s := &refundScreen{d: d, keys: newFormKeys(d.t), width: 80, height: 16}
 	s.reasons = []string{d.t(catalog.ReasonDamaged), d.t(catalog.ReasonWrong), d.t(catalog.ReasonMind),
 		d.t(catalog.ReasonPrice), d.t(catalog.ReasonOther)}
 	s.amount = textinput.New()
@@ -47,13 +49,15 @@ func newRefundScreen(d *Deps) *refundScreen {
 	s.reason = textinput.New()
 	s.reason.Prompt = ""
 	s.reason.CharLimit = 120
+	s.amount.Cursor.SetMode(cursor.CursorStatic)
+	s.reason.Cursor.SetMode(cursor.CursorStatic)
 	return s
 }
 
 // open prepares the form for a sale and reads the sale at QFPay, so that refunds made at other
 // tills count in the default and the limit.
 func (s *refundScreen) open(v storage.SaleView) tea.Cmd {
-	s.view, s.confirming, s.notice, s.focus, s.reasonIdx = v, false, "", 0, 0
+	s.view, s.confirming, s.notice, s.reasonIdx = v, false, "", 0
 	s.checked, s.edited = "", false
 	c, err := money.Lookup(v.Currency)
 	if err != nil {
@@ -62,10 +66,25 @@ func (s *refundScreen) open(v storage.SaleView) tea.Cmd {
 	s.currency = c
 	s.setDefault()
 	s.reason.SetValue(s.reasons[0])
-	s.reason.Blur()
 	s.validate()
+	focus := s.setFocus(0)
 	s.refreshKeys()
-	return tea.Batch(s.amount.Focus(), refreshSale(s.d.Desk, v.SysSN))
+	return tea.Batch(focus, refreshSale(s.d.Desk, v.SysSN))
+}
+
+// setFocus moves the focus to the amount (0) or the reason (1). A card sale refunded on its own
+// day must be refunded in full: its amount takes no edits, so the focus stays on the reason.
+func (s *refundScreen) setFocus(f int) tea.Cmd {
+	if s.possible.FullOnly {
+		f = 1
+	}
+	s.focus = f
+	if f == 0 {
+		s.reason.Blur()
+		return s.amount.Focus()
+	}
+	s.amount.Blur()
+	return s.reason.Focus()
 }
 
 // setDefault fills the amount with what the rules start a refund with.
@@ -104,14 +123,15 @@ func (s *refundScreen) refreshed(m refreshedMsg) {
 func (s *refundScreen) Typing() bool     { return !s.confirming }
 func (s *refundScreen) SetSize(w, h int) { s.width, s.height = w, h }
 
-// validate checks the amount as typed: its format and the currency's exponent, then the desk's
-// rules (more than zero, within what is left, the whole sale for a card sale of today).
+// validate checks the amount as typed: its format and the currency's exponent (saying why, in the
+// command line's words), then the desk's rules (more than zero, within what is left, the whole
+// sale for a card sale of today).
 func (s *refundScreen) validate() {
 	s.problem = ""
 	minor, err := money.Parse(s.amount.Value(), s.currency)
 	s.minor = minor
 	if err != nil {
-		s.problem = s.d.t(catalog.BadAmount, money.Example(s.currency))
+		s.problem = s.d.t(catalog.BadAmount, err, money.Example(s.currency))
 		return
 	}
 	var re *storage.RuleError
@@ -131,8 +151,10 @@ func (s *refundScreen) validate() {
 func (s *refundScreen) refreshKeys() {
 	s.keys.Continue.SetEnabled(!s.confirming && s.problem == "")
 	s.keys.Send.SetEnabled(s.confirming)
-	s.keys.NextField.SetEnabled(!s.confirming)
+	s.keys.NextField.SetEnabled(!s.confirming && !s.possible.FullOnly)
+	s.keys.PrevField.SetEnabled(!s.confirming && !s.possible.FullOnly)
 	s.keys.ReasonPrev.SetEnabled(!s.confirming && s.focus == 1)
+	s.keys.ReasonNext.SetEnabled(!s.confirming && s.focus == 1)
 }
 
 func (s *refundScreen) Update(msg tea.Msg) tea.Cmd {
@@ -159,13 +181,7 @@ func (s *refundScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case key.Matches(k, s.keys.NextField, s.keys.PrevField):
-		s.focus = 1 - s.focus
-		if s.focus == 0 {
-			s.reason.Blur()
-			return s.amount.Focus()
-		}
-		s.amount.Blur()
-		return s.reason.Focus()
+		return s.setFocus(1 - s.focus)
 	case s.focus == 1 && key.Matches(k, s.keys.ReasonPrev, s.keys.ReasonNext) && s.presetReason():
 		step := 1
 		if key.Matches(k, s.keys.ReasonPrev) {
@@ -182,29 +198,18 @@ func (s *refundScreen) Update(msg tea.Msg) tea.Cmd {
 		s.amount, cmd = s.amount.Update(k)
 		s.edited = s.edited || s.amount.Value() != before
 		s.validate()
-	} else {
-		s.reason, cmd = s.reason.Update(k)
+		return cmd
 	}
+	if k.Type == tea.KeyRunes && s.presetReason() {
+		s.reason.SetValue("") // typing a reason of one's own replaces the preset
+	}
+	s.reason, cmd = s.reason.Update(k)
 	return cmd
-}
-
-// smallHint warns when the amount is 2.00 or less in a 2-decimal currency: QFPay's pages advise
-// amounts above 200 minor units so that its risk control does not stop them.
-func (s *refundScreen) smallHint() string {
-	if s.problem != "" || s.currency.Exponent != 2 || s.minor > 200 {
-		return ""
-	}
-	return s.d.t(catalog.SmallAmount, amount(200, s.currency.Code))
 }
 
 // presetReason reports whether the reason field holds one of the presets (then ←/→ cycle).
 func (s *refundScreen) presetReason() bool {
-	for _, r := range s.reasons {
-		if s.reason.Value() == r {
-			return true
-		}
-	}
-	return s.reason.Value() == ""
+	return s.reason.Value() == "" || slices.Contains(s.reasons, s.reason.Value())
 }
 
 func (s *refundScreen) request() reversal.Request {
@@ -216,6 +221,14 @@ func (s *refundScreen) View() string {
 	t, st := s.d.t, s.d.Styles
 	v := s.view
 	field := func(label catalog.Key, value string) string { return st.Label.Render(t(label)) + " " + value }
+	// The focused field is marked with the cursor glyph, whatever the colours.
+	focused := func(label catalog.Key, on bool, value string) string {
+		if on {
+			return st.Label.Render(cursorGlyph+" "+t(label)) + " " + value
+		}
+		return field(label, value)
+	}
+	hint := func(text string) string { return st.Label.Render("") + " " + text }
 	var lines []string
 	if s.confirming {
 		lines = []string{
@@ -226,42 +239,57 @@ func (s *refundScreen) View() string {
 			field(catalog.FieldTerminal, s.d.Terminal.UDID),
 			field(catalog.FieldReason, strings.TrimSpace(s.reason.Value())),
 		}
-		if hint := s.smallHint(); hint != "" {
-			lines = append(lines, st.Warn.Render(hint))
+		if small := s.smallHint(); small != "" {
+			lines = append(lines, st.Warn.Render(small))
 		}
 		lines = append(lines, "", st.Warn.Render(t(catalog.ConfirmSend)))
 	} else {
 		lines = []string{
 			st.Title.Render(t(catalog.TitleRefund, v.SysSN)),
-			field(catalog.ColPaidWith, payName(v.PayType)+" · "+amount(v.Amount, v.Currency)+" · "+t(catalog.FieldLeft)+" "+amount(v.Remaining(), v.Currency)),
+			field(catalog.ColPaidWith, payName(v.PayType)+" · "+amount(v.Amount, v.Currency)),
+			field(catalog.FieldLeft, amount(v.Remaining(), v.Currency)),
 			"",
-			field(catalog.ColAmount, s.amount.View()+" "+v.Currency),
 		}
-		if s.problem != "" {
-			lines = append(lines, st.Label.Render("")+" "+st.Bad.Render("✗ "+s.problem))
-		} else {
-			lines = append(lines, st.Label.Render("")+" "+st.Muted.Render(t(catalog.AmountHint, v.Currency, amount(v.Remaining(), v.Currency))))
-			if hint := s.smallHint(); hint != "" {
-				lines = append(lines, st.Label.Render("")+" "+st.Warn.Render(hint))
+		amountText := s.amount.View() + " " + v.Currency
+		if s.possible.FullOnly {
+			amountText = s.amount.Value() + " " + v.Currency
+		}
+		lines = append(lines, focused(catalog.ColAmount, s.focus == 0, amountText))
+		switch {
+		case s.possible.FullOnly:
+			lines = append(lines, hint(st.Warn.Render(t(catalog.CardToday))))
+		case s.problem != "":
+			lines = append(lines, hint(st.Bad.Render("✗ "+s.problem)))
+		default:
+			lines = append(lines, hint(st.Muted.Render(t(catalog.AmountHint, v.Currency, amount(v.Remaining(), v.Currency)))))
+			if small := s.smallHint(); small != "" {
+				lines = append(lines, hint(st.Warn.Render(small)))
 			}
 		}
 		checked := s.checked
 		if checked == "" {
 			checked = t(catalog.CheckingQFPay)
 		}
-		lines = append(lines, st.Label.Render("")+" "+st.Muted.Render(checked))
-		if s.possible.FullOnly {
-			lines = append(lines, st.Label.Render("")+" "+st.Warn.Render(t(catalog.CardToday)))
-		}
-		lines = append(lines, field(catalog.FieldReason, s.reason.View()), st.Label.Render("")+" "+st.Muted.Render(t(catalog.ReasonHint)))
+		lines = append(lines, hint(st.Muted.Render(checked)),
+			focused(catalog.FieldReason, s.focus == 1, s.reason.View()), hint(st.Muted.Render(t(catalog.ReasonHint))))
 	}
 	if s.notice != "" {
 		lines = append(lines, "", st.Bad.Render("✗ "+s.notice))
 	}
-	for i, l := range lines {
-		lines[i] = truncate(l, s.width)
+	var out []string
+	for _, l := range lines {
+		out = append(out, strings.Split(wrap(l, s.width), "\n")...)
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(out, "\n")
+}
+
+// smallHint warns when the amount is 2.00 or less in a 2-decimal currency: QFPay's pages advise
+// amounts above 200 minor units so that its risk control does not stop them.
+func (s *refundScreen) smallHint() string {
+	if s.problem != "" || s.currency.Exponent != 2 || s.minor > 200 {
+		return ""
+	}
+	return s.d.t(catalog.SmallAmount, amount(200, s.currency.Code))
 }
 
 func (s *refundScreen) ShortHelp() []key.Binding {

@@ -16,22 +16,27 @@ type column struct {
 	right bool // align right (amounts)
 }
 
-// rowList is a scrolling list of table rows. Rows are laid out into plain lines once, when they
-// change; a keystroke only moves the cursor and View joins the visible lines, styling the
-// selected one. (bubbles/table re-renders every visible cell on each move.)
+// cursorGlyph marks the selected row whatever the colours (NO_COLOR, a monochrome terminal).
+const cursorGlyph = "›"
+
+// rowList is a scrolling list of table rows. Only the visible rows are laid out into lines, and
+// only when they change or come into view: a keystroke moves the cursor, a new page of rows or a
+// changed row lays out nothing that is not on the screen. (bubbles/table re-renders every visible
+// cell on each move.)
 type rowList struct {
 	cols     []column
-	lines    []string
+	cells    [][]string // every row's cells
+	lines    []string   // laid out; "" where not laid out yet
 	header   string
 	cursor   int
 	offset   int
 	height   int
 	selected lipgloss.Style
 	head     lipgloss.Style
-	keys     keyMap
+	keys     navKeys
 }
 
-func newRowList(st Styles, keys keyMap) rowList {
+func newRowList(st Styles, keys navKeys) rowList {
 	return rowList{selected: st.Selected, head: st.Muted.Bold(true), keys: keys, height: 5}
 }
 
@@ -45,23 +50,49 @@ func fill(cols []column, width int, last column) []column {
 	return append(cols, last)
 }
 
-// setColumns lays the header out; call setRows afterwards.
+// setColumns lays the header out and forgets the laid-out rows.
 func (l *rowList) setColumns(cols []column) {
 	l.cols = cols
-	cells := make([]string, len(cols))
+	titles := make([]string, len(cols))
 	for i, c := range cols {
-		cells[i] = c.title
+		titles[i] = c.title
 	}
-	l.header = l.layout(cells)
+	l.header = l.layout(titles)
+	clear(l.lines)
+	l.layoutVisible()
 }
 
-// setRows lays every row out into a line.
+// setRows replaces every row.
 func (l *rowList) setRows(rows [][]string) {
+	l.cells = rows
 	l.lines = make([]string, len(rows))
-	for i, r := range rows {
-		l.lines[i] = l.layout(r)
-	}
 	l.setCursor(l.cursor)
+}
+
+// appendRows adds rows at the end (an older page of sales).
+func (l *rowList) appendRows(rows [][]string) {
+	l.cells = append(l.cells, rows...)
+	l.lines = append(l.lines, make([]string, len(rows))...)
+	l.layoutVisible()
+}
+
+// setRow replaces one row.
+func (l *rowList) setRow(i int, cells []string) {
+	if i < 0 || i >= len(l.cells) {
+		return
+	}
+	l.cells[i], l.lines[i] = cells, ""
+	l.layoutVisible()
+}
+
+// layoutVisible lays out the rows on the screen that are not laid out yet.
+func (l *rowList) layoutVisible() {
+	end := min(l.offset+l.height, len(l.cells))
+	for i := l.offset; i < end; i++ {
+		if l.lines[i] == "" {
+			l.lines[i] = l.layout(l.cells[i])
+		}
+	}
 }
 
 func (l *rowList) layout(cells []string) string {
@@ -96,19 +127,20 @@ func (l *rowList) setHeight(h int) {
 
 // setCursor moves the selection, keeping it visible.
 func (l *rowList) setCursor(i int) {
-	l.cursor = min(max(i, 0), max(len(l.lines)-1, 0))
+	l.cursor = min(max(i, 0), max(len(l.cells)-1, 0))
 	if l.cursor < l.offset {
 		l.offset = l.cursor
 	}
 	if l.cursor >= l.offset+l.height {
 		l.offset = l.cursor - l.height + 1
 	}
-	l.offset = max(min(l.offset, len(l.lines)-l.height), 0)
+	l.offset = max(min(l.offset, len(l.cells)-l.height), 0)
+	l.layoutVisible()
 }
 
 // index is the selected row, or -1 when there are none.
 func (l *rowList) index() int {
-	if len(l.lines) == 0 {
+	if len(l.cells) == 0 {
 		return -1
 	}
 	return l.cursor
@@ -137,10 +169,14 @@ func (l *rowList) View() string {
 	end := min(l.offset+l.height, len(l.lines))
 	for i := l.offset; i < end; i++ {
 		b.WriteByte('\n')
+		line := l.lines[i]
+		if line == "" { // not laid out (cannot happen after layoutVisible; kept safe)
+			line = l.layout(l.cells[i])
+		}
 		if i == l.cursor {
-			b.WriteString(l.selected.Render(l.lines[i]))
+			b.WriteString(l.selected.Render(cursorGlyph + line[1:]))
 		} else {
-			b.WriteString(l.lines[i])
+			b.WriteString(line)
 		}
 	}
 	return b.String()

@@ -16,7 +16,7 @@ import (
 // saleScreen shows one sale, what can be done with it and why, and its refunds and cancels.
 type saleScreen struct {
 	d       *Deps
-	keys    keyMap
+	keys    saleKeys
 	syssn   string
 	view    storage.SaleView
 	loaded  bool
@@ -33,7 +33,7 @@ type saleActions struct {
 }
 
 func newSaleScreen(d *Deps) *saleScreen {
-	return &saleScreen{d: d, keys: defaultKeyMap(d.t), width: 80, height: 16}
+	return &saleScreen{d: d, keys: newSaleKeys(d.t), width: 80, height: 16}
 }
 
 // open resets the screen for a sale and loads it.
@@ -130,10 +130,20 @@ func (s *saleScreen) View() string {
 		field(catalog.ColPaidWith, fmt.Sprintf("%s (%s)", payName(v.PayType), v.PayType)),
 		field(catalog.ColTime, v.Time.In(s.d.Terminal.Location).Format("2006-01-02 15:04:05")),
 		field(catalog.ColOrder, v.OutTradeNo),
-		field(catalog.ColStatus, s.d.saleStatus(v)),
 	}
+	if v.GoodsName != "" {
+		lines = append(lines, field(catalog.FieldGoods, v.GoodsName))
+	}
+	if v.Cashier != "" {
+		lines = append(lines, field(catalog.FieldSoldBy, v.Cashier))
+	}
+	lines = append(lines, field(catalog.ColStatus, s.d.saleStatus(v)))
 	if v.Refunded > 0 {
-		lines = append(lines, field(catalog.FieldRefunded, amount(v.Refunded, v.Currency)))
+		refunded := amount(v.Refunded, v.Currency)
+		if v.Elsewhere > 0 {
+			refunded += " " + t(catalog.OfWhichElsewhere, amount(v.Elsewhere, v.Currency))
+		}
+		lines = append(lines, field(catalog.FieldRefunded, refunded))
 	}
 	if v.Status() == storage.PaymentPaid && !v.Cancelled {
 		lines = append(lines, field(catalog.FieldLeft, amount(v.Remaining(), v.Currency)))
@@ -144,15 +154,22 @@ func (s *saleScreen) View() string {
 		if !s.actions.refund && !s.actions.cancel {
 			style = st.Warn
 		}
-		lines = append(lines, style.Render("• "+l))
+		lines = append(lines, strings.Split(wrap(style.Render("• "+l), s.width), "\n")...)
 	}
 	lines = append(lines, "", st.Muted.Render(t(catalog.History)))
 	if len(v.Reversals) == 0 {
 		lines = append(lines, st.Muted.Render(t(catalog.HistoryNone)))
 	}
 	for _, r := range v.Reversals {
-		lines = append(lines, t(catalog.HistoryRow, r.Created.In(s.d.Terminal.Location).Format("01-02 15:04"),
-			s.d.kind(r.Kind), amount(r.Amount, r.Currency), s.d.stateWord(r)))
+		row := t(catalog.HistoryRow, r.Created.In(s.d.Terminal.Location).Format("01-02 15:04"),
+			s.d.kind(r.Kind), amount(r.Amount, r.Currency), s.d.stateWord(r))
+		if r.Reason != "" {
+			row += " · " + r.Reason
+		}
+		lines = append(lines, row)
+		if r.SysSN != "" {
+			lines = append(lines, "  "+t(catalog.StatusRef, r.SysSN))
+		}
 	}
 	for i, l := range lines {
 		lines[i] = truncate(l, s.width)

@@ -3,12 +3,14 @@ package ui
 import (
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"golang.org/x/text/width"
 
+	"qfpos/qfpay/money"
 	"qfpos/storage"
 	"qfpos/ui/catalog"
 )
@@ -16,7 +18,7 @@ import (
 // salesScreen is the start screen: recent sales, newest first, with find-as-you-type.
 type salesScreen struct {
 	d       *Deps
-	keys    keyMap
+	keys    salesKeys
 	list    rowList
 	find    textinput.Model
 	finding bool // the find field has focus
@@ -24,17 +26,19 @@ type salesScreen struct {
 	next    storage.Cursor
 	loading bool
 	err     error
-	tag     int // drops results of older searches
+	tag     int  // drops results of older searches
+	openNow bool // enter came while a search was running: open its best match when it arrives
 	width   int
 	height  int
 }
 
 func newSalesScreen(d *Deps) *salesScreen {
-	s := &salesScreen{d: d, keys: defaultKeyMap(d.t), loading: true}
+	s := &salesScreen{d: d, keys: newSalesKeys(d.t), loading: true}
 	s.find = textinput.New()
 	s.find.Prompt = ""
 	s.find.CharLimit = 40
-	s.list = newRowList(d.Styles, s.keys)
+	s.find.Cursor.SetMode(cursor.CursorStatic) // a blinking cursor would wake the desk twice a second
+	s.list = newRowList(d.Styles, s.keys.navKeys)
 	s.SetSize(80, 16)
 	return s
 }
@@ -47,10 +51,21 @@ func (s *salesScreen) Init() tea.Cmd {
 func (s *salesScreen) Typing() bool { return s.finding }
 
 func (s *salesScreen) SetSize(w, h int) {
+	if w == s.width && h == s.height {
+		return
+	}
+	resized := w != s.width
 	s.width, s.height = w, h
-	s.list.setHeight(max(h-3, 3))
-	s.list.setColumns(s.columns())
-	s.list.setRows(s.rows())
+	s.list.setHeight(max(h-2-s.findLines(), 3))
+	if resized { // the cells depend on the columns' widths (the ends of long ids, short statuses)
+		s.list.setColumns(s.columns())
+		s.list.setRows(s.rows(s.sales))
+	}
+}
+
+// findLines is how many lines the find prompt takes at this width (it wraps, never cut).
+func (s *salesScreen) findLines() int {
+	return strings.Count(wrap(s.d.t(catalog.FindPrompt), s.width), "\n") + 1
 }
 
 // columns fit the table to the width; wider terminals show more of the names and ids.
@@ -63,16 +78,19 @@ func (s *salesScreen) columns() []column {
 		{title: t(catalog.ColSysSN), width: 6},
 		{title: t(catalog.ColOrder), width: 8},
 	}
-	if s.width >= 100 {
+	switch {
+	case s.width >= 100:
 		cols[1].width, cols[2].width, cols[3].width = 13, 14, 7
 		cols[4].width = min(12+(s.width-100)/3, 26)
+	case s.width < 70: // the order number gives way first
+		cols = cols[:4]
 	}
 	return fill(cols, s.width, column{title: t(catalog.ColStatus)})
 }
 
-func (s *salesScreen) rows() [][]string {
-	rows := make([][]string, len(s.sales))
-	for i, v := range s.sales {
+func (s *salesScreen) rows(vs []storage.SaleView) [][]string {
+	rows := make([][]string, len(vs))
+	for i, v := range vs {
 		rows[i] = s.row(v)
 	}
 	return rows
@@ -81,18 +99,24 @@ func (s *salesScreen) rows() [][]string {
 // row is one sale's cells: time, amount, pay method, the end of syssn, [order no.,] status.
 func (s *salesScreen) row(v storage.SaleView) []string {
 	cols := s.list.cols
-	order := v.OutTradeNo
-	if len(order) > cols[4].width {
-		order = short(order, cols[4].width-1)
-	}
-	return []string{
+	cells := []string{
 		v.Time.In(s.d.Terminal.Location).Format("01-02 15:04"),
 		amount(v.Amount, v.Currency),
 		payName(v.PayType),
 		short(v.SysSN, cols[3].width-1),
-		order,
-		s.d.saleStatus(v),
 	}
+	if len(cols) > 5 {
+		order := v.OutTradeNo
+		if len(order) > cols[4].width {
+			order = short(order, cols[4].width-1)
+		}
+		cells = append(cells, order)
+	}
+	status := s.d.saleStatus(v)
+	if v.State() == storage.SaleStatePartlyRefunded && len(status) > cols[len(cols)-1].width {
+		status = s.d.t(catalog.StatePartlyShort, money.Text(v.Remaining(), v.Currency)) // what is left matters most
+	}
+	return append(cells, status)
 }
 
 func (s *salesScreen) selected() (storage.SaleView, bool) {
@@ -112,6 +136,14 @@ func (s *salesScreen) searchCmd() tea.Cmd {
 		return loadRecent(s.d.Journal, s.tag, storage.Cursor{}, s.d.Terminal.RecentDays, false)
 	}
 	return searchSales(s.d.Journal, s.tag, q, s.d.Terminal.Currency, s.d.Terminal.RecentDays)
+}
+
+// reload reads the first page again (new sales from the POS, say), unless the cashier is typing.
+func (s *salesScreen) reload() tea.Cmd {
+	if s.finding {
+		return nil
+	}
+	return s.searchCmd()
 }
 
 func (s *salesScreen) Update(msg tea.Msg) tea.Cmd {
@@ -135,17 +167,37 @@ func (s *salesScreen) loaded(m salesMsg) tea.Cmd {
 	if m.err != nil {
 		return nil
 	}
+	s.next = m.next
 	if m.append {
 		s.sales = append(s.sales, m.sales...)
-	} else {
-		s.sales = m.sales
+		s.list.appendRows(s.rows(m.sales))
+		return nil
 	}
-	s.next = m.next
-	if !m.append {
-		s.list.setCursor(0)
+	s.sales = m.sales
+	s.list.setCursor(0)
+	s.list.setRows(s.rows(m.sales))
+	if s.openNow {
+		s.openNow = false
+		if i := s.bestMatch(); i >= 0 {
+			return msgCmd(openSaleMsg{syssn: s.sales[i].SysSN})
+		}
 	}
-	s.list.setRows(s.rows())
 	return nil
+}
+
+// bestMatch is the sale a scanned reference names: the one whose syssn or out_trade_no is what
+// was typed, else the first result.
+func (s *salesScreen) bestMatch() int {
+	q := strings.TrimSpace(s.find.Value())
+	for i, v := range s.sales {
+		if v.SysSN == q || v.OutTradeNo == q {
+			return i
+		}
+	}
+	if len(s.sales) > 0 {
+		return 0
+	}
+	return -1
 }
 
 // patch replaces a sale whose state changed.
@@ -156,25 +208,36 @@ func (s *salesScreen) patch(m saleMsg) {
 	for i := range s.sales {
 		if s.sales[i].SysSN == m.view.SysSN {
 			s.sales[i] = m.view
-			s.list.lines[i] = s.list.layout(s.row(m.view))
+			s.list.setRow(i, s.row(m.view))
 			return
 		}
 	}
 }
 
+// blur takes the focus from the find line (its results stay): commands work again.
+func (s *salesScreen) blur() {
+	s.finding = false
+	s.find.Blur()
+	s.refreshKeys()
+}
+
 func (s *salesScreen) key(k tea.KeyMsg) tea.Cmd {
 	switch {
-	case s.finding && key.Matches(k, s.keys.Clear):
-		s.finding = false
-		s.find.Blur()
+	case key.Matches(k, s.keys.Clear) && (s.finding || s.find.Value() != ""):
+		s.blur()
 		s.find.SetValue("")
 		return s.searchCmd()
 	case key.Matches(k, s.keys.Open):
+		if s.finding && s.loading {
+			s.openNow = true // a scanner's enter: open what the scan finds
+			return nil
+		}
 		if v, ok := s.selected(); ok {
 			return msgCmd(openSaleMsg{syssn: v.SysSN})
 		}
 		return nil
-	case s.navigation(k):
+	case key.Matches(k, s.keys.Up, s.keys.Down, s.keys.PageUp, s.keys.PageDown):
+		s.blur()
 		s.list.move(k)
 		return s.maybeMore()
 	case s.finding:
@@ -193,6 +256,7 @@ func (s *salesScreen) key(k tea.KeyMsg) tea.Cmd {
 		return s.searchCmd()
 	case key.Matches(k, s.keys.Find):
 		s.finding = true
+		s.find.SetValue("")
 		return s.find.Focus()
 	case key.Matches(k, s.keys.Refund):
 		if v, ok := s.selected(); ok && s.d.Desk.Rules().For(v).Refund {
@@ -211,17 +275,9 @@ func startsAmount(k tea.KeyMsg) bool {
 	return k.Type == tea.KeyRunes && len(r) == 1 && (r[0] >= '0' && r[0] <= '9' || r[0] == '.')
 }
 
-// navigation reports whether a key moves the selection (j and k are letters while finding).
-func (s *salesScreen) navigation(k tea.KeyMsg) bool {
-	if s.finding && (k.String() == "j" || k.String() == "k") {
-		return false
-	}
-	return key.Matches(k, s.keys.Up, s.keys.Down, s.keys.PageUp, s.keys.PageDown)
-}
-
 // maybeMore pages older sales in when the cursor nears the end of what is loaded.
 func (s *salesScreen) maybeMore() tea.Cmd {
-	if s.finding || s.loading || s.next.IsZero() || s.list.index() < len(s.sales)-5 {
+	if s.find.Value() != "" || s.loading || s.next.IsZero() || s.list.index() < len(s.sales)-5 {
 		return nil
 	}
 	s.loading = true
@@ -234,9 +290,11 @@ func (s *salesScreen) View() string {
 	var find string
 	switch {
 	case s.finding:
-		find = t(catalog.FindingBy, s.find.View())
+		find = cursorGlyph + " " + t(catalog.FindingBy, s.find.View())
+	case s.find.Value() != "":
+		find = t(catalog.FindingBy, s.find.Value())
 	default:
-		find = st.Muted.Render(t(catalog.FindPrompt))
+		find = st.Muted.Render(wrap(t(catalog.FindPrompt), s.width))
 	}
 	var body string
 	switch {
@@ -245,28 +303,41 @@ func (s *salesScreen) View() string {
 	case len(s.sales) == 0 && s.loading:
 		body = st.Muted.Render(t(catalog.Loading))
 	case len(s.sales) == 0 && s.find.Value() != "":
-		body = t(catalog.NoMatch, s.find.Value())
+		body = wrap(t(catalog.NoMatch, s.find.Value()), s.width)
 	case len(s.sales) == 0:
-		body = t(catalog.NoSales, s.d.Terminal.RecentDays)
+		body = wrap(t(catalog.NoSales, s.d.Terminal.RecentDays), s.width)
 	default:
 		body = s.list.View()
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, title, truncate(find, s.width), body)
+	if n := s.findLines() - strings.Count(find, "\n") - 1; n > 0 {
+		find += strings.Repeat("\n", n) // the list stays where it is whether or not a search is typed
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, title, find, body)
 }
 
-// refreshKeys enables the keys that apply now.
+// refreshKeys enables the keys that apply now: while the find line has focus only the keys that
+// are not printable work.
 func (s *salesScreen) refreshKeys() {
 	v, ok := s.selected()
-	s.keys.Refund.SetEnabled(ok && s.d.Desk.Rules().For(v).Refund)
-	s.keys.Open.SetEnabled(ok)
-	s.keys.Clear.SetEnabled(s.finding)
+	s.keys.Refund.SetEnabled(!s.finding && ok && s.d.Desk.Rules().For(v).Refund)
+	s.keys.Open.SetEnabled(ok || s.finding)
+	s.keys.Clear.SetEnabled(s.finding || s.find.Value() != "")
 	s.keys.Find.SetEnabled(!s.finding)
 	s.keys.Digits.SetEnabled(!s.finding)
 	s.keys.Today.SetEnabled(!s.finding)
+	// j and k are letters while finding: only the arrows move then.
+	if s.finding {
+		s.keys.Up.SetKeys("up")
+		s.keys.Down.SetKeys("down")
+	} else {
+		s.keys.Up.SetKeys("up", "k")
+		s.keys.Down.SetKeys("down", "j")
+	}
+	s.list.keys = s.keys.navKeys
 }
 
 func (s *salesScreen) ShortHelp() []key.Binding {
-	return []key.Binding{s.keys.Up, s.keys.Down, s.keys.Open, s.keys.Refund, s.keys.Digits, s.keys.Find, s.keys.Clear, s.keys.Today}
+	return []key.Binding{s.keys.Open, s.keys.Refund, s.keys.Digits, s.keys.Find, s.keys.Clear, s.keys.Today, s.keys.Up, s.keys.Down}
 }
 
 func (s *salesScreen) FullHelp() [][]key.Binding {

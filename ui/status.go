@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/spinner"
-	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"qfpos/reversal"
 	"qfpos/storage"
@@ -17,12 +17,21 @@ import (
 // fadeAfter is how long a finished operation stays in the status pane.
 const fadeAfter = time.Minute
 
-// statusPane lists the operations in flight or just finished, live.
+// maxStatusLines is the most the status pane takes of the screen.
+const maxStatusLines = 9
+
+// spinFrames turn while something is in flight (and only then: an idle desk does no work).
+var spinFrames = spinner.Line.Frames
+
+// spinEvery is how often the spinner turns.
+var spinEvery = spinner.Line.FPS
+
+// statusPane lists the refunds and cancels in flight or just finished, live.
 type statusPane struct {
-	d       *Deps
-	ops     map[uint64]*opRow
-	spinner spinner.Model
-	width   int
+	d     *Deps
+	ops   map[uint64]*opRow
+	frame int
+	width int
 }
 
 type opRow struct {
@@ -31,8 +40,7 @@ type opRow struct {
 }
 
 func newStatusPane(d *Deps) *statusPane {
-	sp := spinner.New(spinner.WithSpinner(spinner.Line))
-	return &statusPane{d: d, ops: map[uint64]*opRow{}, spinner: sp, width: 80}
+	return &statusPane{d: d, ops: map[uint64]*opRow{}, width: 80}
 }
 
 // load adds operations found unfinished at start (they appear at once).
@@ -60,13 +68,16 @@ func (p *statusPane) apply(u reversal.Update, now time.Time) {
 	}
 }
 
-// prune drops finished rows that have been shown long enough.
-func (p *statusPane) prune(now time.Time) {
+// prune drops finished rows that have been shown long enough; it reports whether it dropped any.
+func (p *statusPane) prune(now time.Time) bool {
+	dropped := false
 	for id, row := range p.ops {
 		if !row.finished.IsZero() && now.Sub(row.finished) >= fadeAfter {
 			delete(p.ops, id)
+			dropped = true
 		}
 	}
+	return dropped
 }
 
 // dismiss drops every finished row.
@@ -91,30 +102,11 @@ func (p *statusPane) inFlight() int {
 
 func (p *statusPane) finishedCount() int { return len(p.ops) - p.inFlight() }
 
-func (p *statusPane) spin(msg spinner.TickMsg) tea.Cmd {
-	var cmd tea.Cmd
-	p.spinner, cmd = p.spinner.Update(msg)
-	return cmd
-}
-
-// height is how many lines View will take (0 when there is nothing to show).
-func (p *statusPane) height() int {
+// lines is the pane as it shows at now: a title, then each operation newest first (its QFPay
+// reference, or why it failed, on lines of their own), at most maxStatusLines with "+N more".
+func (p *statusPane) lines(now time.Time) []string {
 	if len(p.ops) == 0 {
-		return 0
-	}
-	n := 1
-	for _, row := range p.ops {
-		n++
-		if row.r.State == storage.StateFailed || row.r.State == storage.StateUnknown {
-			n++
-		}
-	}
-	return min(n, 9)
-}
-
-func (p *statusPane) View(now time.Time) string {
-	if len(p.ops) == 0 {
-		return ""
+		return nil
 	}
 	t, st := p.d.t, p.d.Styles
 	rows := make([]*opRow, 0, len(p.ops))
@@ -122,57 +114,79 @@ func (p *statusPane) View(now time.Time) string {
 		rows = append(rows, row)
 	}
 	slices.SortFunc(rows, func(a, b *opRow) int { return cmp.Compare(b.r.ID, a.r.ID) })
-	lines := []string{st.Title.Render(t(catalog.TitleStatus))}
-	for _, row := range rows {
-		r := row.r
-		var sym string
-		switch r.State {
-		case storage.StateSucceeded:
-			sym = st.OK.Render("✓")
-		case storage.StateFailed:
-			sym = st.Bad.Render("✗")
-		case storage.StateUnknown:
-			sym = st.Warn.Render("?")
-		default:
-			sym = p.spinner.View()
-		}
-		head := []string{sym + " " + p.d.kind(r.Kind) + " " + amount(r.Amount, r.Currency) + " " + short(r.SaleSysSN, 6)}
-		var detail string
-		switch r.State {
-		case storage.StateFailed:
-			detail = "  " + p.d.sentence(r)
-			head = append(head, t(catalog.WordFailed))
-		case storage.StateUnknown:
-			detail = "  " + p.d.sentence(r)
-			head = append(head, t(catalog.WordUnknown))
-		default:
-			head = append(head, p.d.sentence(r))
-		}
-		if r.Attempts > 0 {
-			head = append(head, t(catalog.StatusAttempt, r.Attempts))
-		}
-		if !r.State.Finished() && !r.NextCheck.IsZero() && r.NextCheck.After(now) {
-			head = append(head, t(catalog.StatusNext, clock(r.NextCheck.Sub(now))))
-		}
-		end := now
-		if r.State.Finished() {
-			end = r.Finished
-		}
-		head = append(head, t(catalog.StatusElapsed, clock(end.Sub(r.Created))))
-		if r.SysSN != "" {
-			head = append(head, t(catalog.StatusRef, r.SysSN))
-		}
-		lines = append(lines, truncate(strings.Join(head, " · "), p.width))
-		if detail != "" {
-			style := st.Bad
-			if r.State == storage.StateUnknown {
-				style = st.Warn
-			}
-			lines = append(lines, truncate(style.Render(detail), p.width))
-		}
+	blocks := make([][]string, len(rows))
+	total := 1
+	for i, row := range rows {
+		blocks[i] = p.block(row.r, now)
+		total += len(blocks[i])
 	}
-	if len(lines) > 9 {
-		lines = lines[:9]
+	out := []string{st.Title.Render(t(catalog.TitleStatus))}
+	for i, b := range blocks {
+		if total > maxStatusLines && len(out)+len(b) > maxStatusLines-1 {
+			return append(out, st.Muted.Render(t(catalog.StatusMore, len(rows)-i)))
+		}
+		out = append(out, b...)
 	}
-	return strings.Join(lines, "\n")
+	return out
 }
+
+// block is one operation's lines.
+func (p *statusPane) block(r storage.Reversal, now time.Time) []string {
+	t, st := p.d.t, p.d.Styles
+	var sym string
+	switch r.State {
+	case storage.StateSucceeded:
+		sym = st.OK.Render("✓")
+	case storage.StateFailed:
+		sym = st.Bad.Render("✗")
+	case storage.StateUnknown:
+		sym = st.Warn.Render("?")
+	default:
+		sym = spinFrames[p.frame%len(spinFrames)]
+	}
+	head := []string{sym + " " + p.d.kind(r.Kind) + " " + amount(r.Amount, r.Currency) + " " + short(r.SaleSysSN, 6),
+		p.d.stateText(r)}
+	var times []string
+	if !r.State.Finished() && !r.NextCheck.IsZero() && r.NextCheck.After(now) {
+		times = append(times, t(catalog.StatusNext, clock(r.NextCheck.Sub(now))))
+	}
+	end := now
+	if r.State.Finished() {
+		end = r.Finished
+	}
+	times = append(times, t(catalog.StatusElapsed, clock(end.Sub(r.Created))))
+	if r.Attempts > 1 {
+		times = append(times, t(catalog.StatusAttempt, r.Attempts))
+	}
+	// The countdown and the time elapsed are never cut: on a narrow screen they take a line.
+	var out []string
+	if line := strings.Join(append(head, times...), " · "); lipgloss.Width(line) <= p.width {
+		out = []string{line}
+	} else {
+		out = []string{truncate(strings.Join(head, " · "), p.width), truncate("  "+strings.Join(times, " · "), p.width)}
+	}
+	var detail string
+	style := st.Pane
+	switch r.State {
+	case storage.StateFailed:
+		exp, next := p.d.Printer.Code(r.RespCD, r.RespErr)
+		detail, style = exp+" "+next, st.Bad
+	case storage.StateUnknown:
+		detail, style = t(catalog.StatusUnknown), st.Warn
+	case storage.StateSucceeded:
+		if r.SysSN != "" {
+			detail = t(catalog.StatusRef, r.SysSN)
+		}
+	}
+	if detail != "" {
+		for _, l := range strings.Split(wrap(detail, p.width-2), "\n") {
+			out = append(out, "  "+style.Render(l))
+		}
+	}
+	return out
+}
+
+// height is how many lines View takes at now (0 when there is nothing to show).
+func (p *statusPane) height(now time.Time) int { return len(p.lines(now)) }
+
+func (p *statusPane) View(now time.Time) string { return strings.Join(p.lines(now), "\n") }

@@ -20,7 +20,7 @@ import (
 // filters, totals with breakdowns, the timeline of one, a re-check, and the whole-store view.
 type todayScreen struct {
 	d       *Deps
-	keys    keyMap
+	keys    todayKeys
 	day     time.Time
 	store   bool
 	report  report.Report
@@ -32,6 +32,7 @@ type todayScreen struct {
 	list    rowList
 	opened  *storage.Reversal // the timeline being shown
 	openRow report.ReportRow
+	scroll  int // the timeline's first event line shown
 	notice  string
 	width   int
 	height  int
@@ -55,19 +56,10 @@ type timelineMsg struct {
 }
 
 func newTodayScreen(d *Deps) *todayScreen {
-	s := &todayScreen{d: d, keys: defaultKeyMap(d.t)}
-	s.keys.Refund.SetKeys("s")
-	s.keys.Refund.SetHelp("s", d.t(catalog.HelpStateF))
-	s.keys.Cancel.SetKeys("k")
-	s.keys.Cancel.SetHelp("k", d.t(catalog.HelpKindF))
-	s.keys.Find.SetKeys("p")
-	s.keys.Find.SetHelp("p", d.t(catalog.HelpPayF))
-	s.keys.Today.SetKeys("a")
-	s.keys.Today.SetHelp("a", d.t(catalog.HelpCashierF))
-	s.keys.Dismiss.SetKeys("S")
-	s.keys.Dismiss.SetHelp("S", d.t(catalog.HelpStore))
-	s.list = newRowList(d.Styles, s.keys)
+	s := &todayScreen{d: d, keys: newTodayKeys(d.t)}
+	s.list = newRowList(d.Styles, s.keys.navKeys)
 	s.SetSize(80, 16)
+	s.refreshKeys()
 	return s
 }
 
@@ -103,18 +95,35 @@ func (s *todayScreen) open(t time.Time) tea.Cmd {
 func (s *todayScreen) Typing() bool { return false }
 
 func (s *todayScreen) SetSize(w, h int) {
+	if w == s.width && h == s.height {
+		return
+	}
+	resized := w != s.width
 	s.width, s.height = w, h
-	s.list.setHeight(max(h-6, 3))
-	s.list.setColumns(s.columns())
-	s.list.setRows(s.rows())
+	s.sums = s.totals()
+	s.list.setHeight(s.listHeight())
+	if resized {
+		s.list.setColumns(s.columns())
+		s.list.setRows(s.rows())
+	}
+}
+
+// listHeight is what the title, the filters, the notice and the totals leave for the rows.
+func (s *todayScreen) listHeight() int {
+	return max(s.height-4-len(s.sums), 3)
 }
 
 func (s *todayScreen) columns() []column {
 	t := s.d.t
+	if s.width < 80 { // the state in full; the pay method takes what is left
+		return fill([]column{{title: t(catalog.ColTime), width: 8}, {title: t(catalog.ColKind), width: 6},
+			{title: t(catalog.ColAmount), width: 12, right: true}, {title: t(catalog.ColState), width: 17}},
+			s.width, column{title: t(catalog.ColPaidWith)})
+	}
 	cols := []column{
 		{title: t(catalog.ColTime), width: 8}, {title: t(catalog.ColKind), width: 6},
 		{title: t(catalog.ColAmount), width: 13, right: true}, {title: t(catalog.ColPaidWith), width: 12},
-		{title: t(catalog.ColState), width: 13}, {title: t(catalog.ColCashier), width: 8},
+		{title: t(catalog.ColState), width: 17}, {title: t(catalog.ColCashier), width: 8},
 	}
 	if s.width >= 120 {
 		cols = slices.Insert(cols, 2, column{title: t(catalog.ColEndpoint), width: 8})
@@ -126,7 +135,7 @@ func (s *todayScreen) columns() []column {
 
 func (s *todayScreen) rows() [][]string {
 	rows := make([][]string, len(s.shown))
-	wide := len(s.list.cols) > 7
+	wide, narrow := len(s.list.cols) > 7, len(s.list.cols) == 5
 	for i, r := range s.shown {
 		tm := "--:--:--"
 		if !r.Time.IsZero() {
@@ -137,6 +146,10 @@ func (s *todayScreen) rows() [][]string {
 			state += " *"
 		}
 		row := []string{tm, s.d.kind(storage.Kind(r.Kind))}
+		if narrow {
+			rows[i] = append(row, amount(r.Amount, r.Currency), state, r.PayMethod)
+			continue
+		}
 		if wide {
 			row = append(row, r.Endpoint)
 		}
@@ -149,8 +162,13 @@ func (s *todayScreen) rows() [][]string {
 	return rows
 }
 
-// applyFilters recomputes the shown rows.
+// applyFilters recomputes the shown rows, keeping the cursor on the same operation when the
+// list re-sorts.
 func (s *todayScreen) applyFilters() {
+	var keep report.ReportRow
+	if i := s.list.index(); i >= 0 && i < len(s.shown) {
+		keep = s.shown[i]
+	}
 	f := s.filters
 	s.shown = s.shown[:0]
 	for _, r := range s.report.Rows {
@@ -159,8 +177,23 @@ func (s *todayScreen) applyFilters() {
 			s.shown = append(s.shown, r)
 		}
 	}
-	s.list.setRows(s.rows())
 	s.sums = s.totals()
+	s.list.setHeight(s.listHeight())
+	s.list.setRows(s.rows())
+	for i, r := range s.shown {
+		if sameOperation(r, keep) {
+			s.list.setCursor(i)
+			break
+		}
+	}
+}
+
+// sameOperation reports whether two rows are one refund or cancel.
+func sameOperation(a, b report.ReportRow) bool {
+	if a.ID != 0 || b.ID != 0 {
+		return a.ID == b.ID
+	}
+	return a.QFPaySysSN != "" && a.QFPaySysSN == b.QFPaySysSN
 }
 
 // stateGroup folds the unfinished states together for the filter.
@@ -186,6 +219,7 @@ func (s *todayScreen) cycle(current string, value func(report.ReportRow) string)
 }
 
 func (s *todayScreen) Update(msg tea.Msg) tea.Cmd {
+	defer s.refreshKeys()
 	switch msg := msg.(type) {
 	case reportMsg:
 		if !sameDate(msg.day, s.day) || msg.store != s.store {
@@ -223,19 +257,19 @@ func (s *todayScreen) listKey(k tea.KeyMsg) tea.Cmd {
 		return s.open(s.day.AddDate(0, 0, -1))
 	case key.Matches(k, s.keys.NextDay):
 		return s.open(s.day.AddDate(0, 0, 1))
-	case key.Matches(k, s.keys.Refund): // s: state
+	case key.Matches(k, s.keys.State):
 		s.filters.state = s.cycle(s.filters.state, func(r report.ReportRow) string { return stateGroup(r.State) })
 		s.applyFilters()
-	case key.Matches(k, s.keys.Cancel): // k: kind
+	case key.Matches(k, s.keys.Kind):
 		s.filters.kind = s.cycle(s.filters.kind, func(r report.ReportRow) string { return r.Kind })
 		s.applyFilters()
-	case key.Matches(k, s.keys.Find): // p: pay method
+	case key.Matches(k, s.keys.Pay):
 		s.filters.payMethod = s.cycle(s.filters.payMethod, func(r report.ReportRow) string { return r.PayMethod })
 		s.applyFilters()
-	case key.Matches(k, s.keys.Today): // a: cashier
+	case key.Matches(k, s.keys.Cashier):
 		s.filters.cashier = s.cycle(s.filters.cashier, func(r report.ReportRow) string { return r.Cashier })
 		s.applyFilters()
-	case key.Matches(k, s.keys.Dismiss): // S: whole store
+	case key.Matches(k, s.keys.Store):
 		s.store = !s.store
 		return s.open(s.day)
 	case key.Matches(k, s.keys.Open):
@@ -243,7 +277,7 @@ func (s *todayScreen) listKey(k tea.KeyMsg) tea.Cmd {
 		if i < 0 {
 			return nil
 		}
-		s.openRow = s.shown[i]
+		s.openRow, s.scroll = s.shown[i], 0
 		if s.openRow.ID == 0 {
 			return nil
 		}
@@ -255,14 +289,33 @@ func (s *todayScreen) listKey(k tea.KeyMsg) tea.Cmd {
 }
 
 func (s *todayScreen) timelineKey(k tea.KeyMsg) tea.Cmd {
+	page := max(s.height-10, 1)
 	switch {
 	case key.Matches(k, s.keys.Back):
-		s.opened, s.openRow, s.notice = nil, report.ReportRow{}, ""
+		s.opened, s.openRow, s.notice, s.scroll = nil, report.ReportRow{}, "", 0
 	case key.Matches(k, s.keys.Recheck) && s.opened != nil && !s.opened.State.Finished():
 		s.notice = s.d.t(catalog.RecheckAsked)
 		return recheck(s.d.Desk, s.opened.ID)
+	case key.Matches(k, s.keys.Up):
+		s.scroll = max(s.scroll-1, 0)
+	case key.Matches(k, s.keys.Down):
+		s.scroll++
+	case key.Matches(k, s.keys.PageUp):
+		s.scroll = max(s.scroll-page, 0)
+	case key.Matches(k, s.keys.PageDown):
+		s.scroll += page
 	}
 	return nil
+}
+
+// refreshKeys enables the keys of the list or of the timeline, whichever shows.
+func (s *todayScreen) refreshKeys() {
+	timeline := s.opened != nil || s.openRow.ID == 0 && s.openRow.QFPaySysSN != ""
+	for _, b := range []*key.Binding{&s.keys.Open, &s.keys.PrevDay, &s.keys.NextDay, &s.keys.State, &s.keys.Kind,
+		&s.keys.Pay, &s.keys.Cashier, &s.keys.Store} {
+		b.SetEnabled(!timeline)
+	}
+	s.keys.Recheck.SetEnabled(s.opened != nil && !s.opened.State.Finished())
 }
 
 // totals are one line per currency and its breakdowns.
@@ -305,7 +358,11 @@ func (s *todayScreen) totals() []string {
 			out = append(out, "  "+s.d.t(p.k, strings.Join(items, "; ")))
 		}
 	}
-	return out
+	var wrapped []string
+	for _, l := range out {
+		wrapped = append(wrapped, strings.Split(wrapIndent(l, s.width, 4), "\n")...)
+	}
+	return wrapped
 }
 
 func (s *todayScreen) filterLine() string {
@@ -360,20 +417,26 @@ func (s *todayScreen) View() string {
 	return strings.Join(lines, "\n")
 }
 
-// timelineView shows one operation and what happened to it.
+// timelineView shows one operation and what happened to it. Its head stays; the events scroll
+// (↑↓, PgUp/PgDn) and follow the operation live.
 func (s *todayScreen) timelineView() string {
 	t, st := s.d.t, s.d.Styles
 	row := s.openRow
-	lines := []string{st.Title.Render(t(catalog.TimelineTitle, s.d.kind(storage.Kind(row.Kind)), amount(row.Amount, row.Currency), row.OutTradeNo))}
 	field := func(label catalog.Key, value string) string { return st.Label.Render(t(label)) + " " + value }
-	lines = append(lines, field(catalog.ColSysSN, row.SaleSysSN), field(catalog.ColPaidWith, row.PayMethod),
-		field(catalog.ColState, s.d.stateWord(storage.Reversal{State: storage.State(row.State)})),
-		field(catalog.FieldRef, row.QFPaySysSN), field(catalog.FieldTerminal, row.UDID), "")
+	head := []string{st.Title.Render(t(catalog.TimelineTitle, s.d.kind(storage.Kind(row.Kind)), amount(row.Amount, row.Currency), row.OutTradeNo)),
+		field(catalog.ColSysSN, row.SaleSysSN), field(catalog.ColPaidWith, row.PayMethod)}
+	state := storage.Reversal{State: storage.State(row.State)}
+	ref := row.QFPaySysSN
+	if s.opened != nil {
+		state, ref = *s.opened, s.opened.SysSN
+	}
+	head = append(head, field(catalog.ColState, s.d.stateWord(state)), field(catalog.FieldRef, ref), field(catalog.FieldTerminal, row.UDID), "")
+	var body []string
 	if s.opened == nil {
-		lines = append(lines, st.Warn.Render(t(catalog.NoTimeline)))
+		body = append(body, st.Warn.Render(t(catalog.NoTimeline)))
 	} else {
 		r := *s.opened
-		lines = append(lines, st.Muted.Render(t(catalog.EventsTitle)))
+		head = append(head, st.Muted.Render(t(catalog.EventsTitle)))
 		for _, e := range r.Events {
 			text := e.At.In(s.d.Terminal.Location).Format("15:04:05") + "  " + s.eventWord(e.Type)
 			if e.Attempt > 0 {
@@ -385,20 +448,22 @@ func (s *todayScreen) timelineView() string {
 			if e.Message != "" {
 				text += " · " + e.Message
 			}
-			lines = append(lines, text)
+			body = append(body, strings.Split(wrap(text, s.width), "\n")...)
 		}
 		if r.State == storage.StateFailed || !r.State.Finished() {
-			lines = append(lines, "", s.d.sentence(r))
+			body = append(body, "")
+			body = append(body, strings.Split(wrap(s.d.sentence(r), s.width), "\n")...)
 		}
 	}
 	if s.notice != "" {
-		lines = append(lines, "", st.Warn.Render(s.notice))
+		body = append(body, "", st.Warn.Render(s.notice))
 	}
+	room := max(s.height-len(head), 1)
+	first := min(s.scroll, max(len(body)-room, 0))
+	body = body[first:min(first+room, len(body))]
+	lines := append(head, body...)
 	for i, l := range lines {
 		lines[i] = truncate(l, s.width)
-	}
-	if len(lines) > s.height {
-		lines = append(lines[:4], lines[len(lines)-(s.height-4):]...) // keep the title and the latest events
 	}
 	return strings.Join(lines, "\n")
 }
@@ -419,14 +484,10 @@ func sameDate(a, b time.Time) bool {
 }
 
 func (s *todayScreen) ShortHelp() []key.Binding {
-	if s.opened != nil {
-		s.keys.Recheck.SetEnabled(!s.opened.State.Finished())
-		return []key.Binding{s.keys.Recheck, s.keys.Back}
+	if s.opened != nil || s.openRow.ID == 0 && s.openRow.QFPaySysSN != "" {
+		return []key.Binding{s.keys.Recheck, s.keys.Up, s.keys.Down, s.keys.Back}
 	}
-	if s.openRow.ID == 0 && s.openRow.QFPaySysSN != "" {
-		return []key.Binding{s.keys.Back}
-	}
-	return []key.Binding{s.keys.Open, s.keys.PrevDay, s.keys.NextDay, s.keys.Refund, s.keys.Cancel, s.keys.Find, s.keys.Today, s.keys.Dismiss, s.keys.Back}
+	return []key.Binding{s.keys.Open, s.keys.PrevDay, s.keys.NextDay, s.keys.State, s.keys.Kind, s.keys.Pay, s.keys.Cashier, s.keys.Store, s.keys.Back}
 }
 
 func (s *todayScreen) FullHelp() [][]key.Binding {

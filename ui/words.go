@@ -23,6 +23,9 @@ func amount(minor int64, currency string) string { return money.TextCode(minor, 
 func (d *Deps) saleStatus(v storage.SaleView) string {
 	switch v.State() {
 	case storage.SaleStateInProgress:
+		if v.Open != nil && v.Open.Kind == storage.KindCancel {
+			return d.t(catalog.StateCancelBusy)
+		}
 		return d.t(catalog.StateBusy)
 	case storage.SaleStateCancelled:
 		return d.t(catalog.StateCancel)
@@ -50,15 +53,30 @@ func (d *Deps) kind(k storage.Kind) string {
 func (d *Deps) stateWord(r storage.Reversal) string {
 	switch r.State {
 	case storage.StateSucceeded:
-		return "✓ " + d.t(catalog.WordSucceeded)
+		return "✓ " + d.t(catalog.StatusSucceeded)
 	case storage.StateFailed:
 		return "✗ " + d.t(catalog.WordFailed)
 	case storage.StateUnknown:
 		return "? " + d.t(catalog.WordUnknown)
 	case storage.StatePending:
-		return "… " + d.t(catalog.WordPending)
+		return "… " + d.t(catalog.StatusSending)
 	}
 	return "… " + d.t(catalog.WordInProgress)
+}
+
+// stateText is a reversal's state in words, one capitalisation for all of them.
+func (d *Deps) stateText(r storage.Reversal) string {
+	switch r.State {
+	case storage.StatePending, storage.StateSent:
+		return d.t(catalog.StatusSending)
+	case storage.StateProcessing:
+		return d.t(catalog.StatusWaiting)
+	case storage.StateSucceeded:
+		return d.t(catalog.StatusSucceeded)
+	case storage.StateFailed:
+		return d.t(catalog.WordFailed)
+	}
+	return d.t(catalog.WordUnknown)
 }
 
 // sentence says in words what is happening to an operation and what to do.

@@ -15,19 +15,33 @@ const (
 	QFPayDown          Key = "QFPay unreachable"
 	QFPayNotYet        Key = "QFPay not contacted yet"
 	UnsignedReplies    Key = "unsigned replies"
+	QuitAsk            Key = "Quit? (y/n)"
+	TooSmall           Key = "Enlarge the window to at least %d×%d."
+	PendingOnQuit      Key = "%d refund(s) or cancel(s) still pending: they resume next time qfpos starts, or run qfpos resume."
+	NeedsTerminal      Key = "the desk needs a terminal; without one use qfpos refund, cancel, resume, pending, sales or report"
+	StateCancelBusy    Key = "cancel in progress"
+	StatePartlyShort   Key = "%s left"
+	StatusMore         Key = "+%d more"
+	CancelByReversal   Key = "QFPay cancels %s orders by reversing them."
+	CancelByClose      Key = "QFPay cancels %s orders by closing them."
+	FieldGoods         Key = "Sold"
+	FieldSoldBy        Key = "Sold by"
+	OfWhichElsewhere   Key = "(%s of it at other tills)"
+	HelpPageUp         Key = "page up"
+	HelpPageDown       Key = "page down"
 	Loading            Key = "Loading…"
 	JournalError       Key = "Could not read the journal: %s"
-	QuitInFlight       Key = "%d refund(s) or cancel(s) still in flight. They resume next time qfpos starts. Quit? (y/n)"
+	QuitInFlight       Key = "%d refund(s) or cancel(s) still in flight. They resume next time qfpos starts."
 	TitleSales         Key = "Recent sales — last %d days"
 	TitleSale          Key = "Sale %s"
 	TitleRefund        Key = "Refund sale %s"
 	TitleConfirmRefund Key = "Send this refund?"
 	TitleCancel        Key = "Cancel sale %s?"
 	TitleToday         Key = "Refunds and cancels on %s"
-	TitleStatus        Key = "In flight"
+	TitleStatus        Key = "Refunds and cancels"
 
 	// Sales list.
-	FindPrompt    Key = "Find: type an amount (12.50) or the last digits of a reference; / to search by pay method"
+	FindPrompt    Key = "Find: an amount like 12.50, or the last 3+ digits of a reference · / by pay method"
 	FindingBy     Key = "Find: %s"
 	ColTime       Key = "Time"
 	ColAmount     Key = "Amount"
@@ -36,14 +50,14 @@ const (
 	ColOrder      Key = "Order"
 	ColStatus     Key = "Status"
 	NoSales       Key = "No sales in the last %d days. Record them with qfpos sales add or qfpos sales import."
-	NoMatch       Key = "No sales match %q."
+	NoMatch       Key = "No sales match %q. Amounts must be exact (12.50); references need their last 3 or more digits."
 	StatePaid     Key = "paid"
 	StateUnpaid   Key = "unpaid"
 	StateFailedPy Key = "payment failed"
 	StatePartly   Key = "part refunded, %s left"
 	StateRefunded Key = "refunded"
 	StateCancel   Key = "cancelled"
-	StateBusy     Key = "reversal in progress"
+	StateBusy     Key = "refund in progress"
 
 	// Sale screen.
 	FieldRef        Key = "QFPay ref."
@@ -51,7 +65,6 @@ const (
 	FieldLeft       Key = "Left to refund"
 	FieldTerminal   Key = "Terminal"
 	FieldReason     Key = "Reason"
-	FieldEndpoint   Key = "Sent to"
 	CanRefund       Key = "Refund: up to %s can be refunded."
 	CardToday       Key = "Card paid today: a refund today is a void and must be the full amount."
 	CanCancel       Key = "Unpaid %s order: cancel closes it. Normally nothing is charged; qfpos confirms with QFPay."
@@ -73,13 +86,11 @@ const (
 	ReasonOther     Key = "Other"
 	ReasonHint      Key = "←/→ choose a reason, or type your own"
 	AmountHint      Key = "Amount in %s; at most %s"
-	BadAmount       Key = "Enter an amount like %s."
+	BadAmount       Key = "%v — enter an amount like %s."
 	TooMuch         Key = "At most %s can be refunded."
 	NotPositive     Key = "The amount must be more than zero."
 	FullOnly        Key = "Card paid today: refund the full amount, %s."
 	ConfirmSend     Key = "Enter sends it; Esc goes back to change it."
-	CancelEndpoint  Key = "QFPay cancels %s orders through %s."
-	CancelGuess     Key = "QFPay lists no cancel endpoint for %s: qfpos tries /trade/v1/close, then /trade/v1/reversal."
 	NothingCharged  Key = "Normally nothing is charged; qfpos confirms with QFPay."
 	CancelUnlisted  Key = "QFPay lists no cancel for %s: qfpos tries close first, then reversal."
 	SmallAmount     Key = "QFPay advises refunds above %s: smaller ones may be stopped by its risk control."
@@ -149,11 +160,9 @@ const (
 	HelpPayF       Key = "pay method filter"
 	HelpCashierF   Key = "cashier filter"
 	HelpStore      Key = "whole store"
-	WordSucceeded  Key = "succeeded"
-	WordFailed     Key = "failed"
-	WordUnknown    Key = "unknown"
-	WordInProgress Key = "in progress"
-	WordPending    Key = "sending"
+	WordFailed     Key = "Failed"
+	WordUnknown    Key = "Outcome unknown"
+	WordInProgress Key = "In progress"
 	HelpUp         Key = "up"
 	HelpDown       Key = "down"
 	HelpOpen       Key = "open"
@@ -179,20 +188,20 @@ const (
 
 var messages = []Key{
 	Demo, EnvSandbox, EnvLiveTest, EnvProduction, EnvCustom, HeaderTerminal, HeaderCashier, HeaderNoCashier,
-	QFPayOK, QFPayDown, QFPayNotYet, UnsignedReplies, Loading, JournalError, QuitInFlight, TitleSales, TitleSale, TitleRefund,
+	QFPayOK, QFPayDown, QFPayNotYet, UnsignedReplies, QuitAsk, TooSmall, PendingOnQuit, NeedsTerminal, StateCancelBusy, StatePartlyShort,
+	StatusMore, CancelByReversal, CancelByClose, FieldGoods, FieldSoldBy, OfWhichElsewhere, HelpPageUp, HelpPageDown, Loading, JournalError, QuitInFlight, TitleSales, TitleSale, TitleRefund,
 	TitleConfirmRefund, TitleCancel, TitleToday, TitleStatus, FindPrompt, FindingBy, ColTime, ColAmount,
 	ColPaidWith, ColSysSN, ColOrder, ColStatus, NoSales, NoMatch, StatePaid, StateUnpaid,
 	StateFailedPy, StatePartly, StateRefunded, StateCancel, StateBusy,
-	FieldRef, FieldRefunded, FieldLeft, FieldTerminal, FieldReason, FieldEndpoint,
+	FieldRef, FieldRefunded, FieldLeft, FieldTerminal, FieldReason,
 	CanRefund, CardToday, CanCancel, RefundBusy, CancelBusy, NothingLeft, AlreadyCancel,
 	PaymentFailed, PaidNoCancel, UnpaidNoRefund, History, HistoryNone, HistoryRow, EventsTitle, ReasonDamaged,
 	ReasonWrong, ReasonMind, ReasonPrice, ReasonOther, ReasonHint, AmountHint, BadAmount, TooMuch, NotPositive,
-	FullOnly, ConfirmSend, CancelEndpoint, CancelGuess, NothingCharged, CancelUnlisted, SmallAmount, CheckingQFPay,
+	FullOnly, ConfirmSend, NothingCharged, CancelUnlisted, SmallAmount, CheckingQFPay,
 	CheckedQFPay, CheckedNothing, LocalFigure, ErrInFlight, ErrOverRefund, ErrNotPaid,
 	ErrCompleted, ErrCancelled, ErrNothingLeft, ErrFullToday, ErrStart, Started, KindRefund, KindCancel,
 	StatusSending, StatusWaiting, StatusSucceeded, StatusFailed, StatusUnknown, StatusAttempt, StatusNext,
-	StatusElapsed, StatusRef, TodayNone, ColKind, ColState, ColCashier, WordSucceeded, WordFailed, WordUnknown, WordInProgress, WordPending,
-	HelpUp, HelpDown, HelpOpen, HelpFind, HelpClear, HelpToday, HelpRefund, HelpCancel, HelpBack, HelpQuit,
+	StatusElapsed, StatusRef, TodayNone, ColKind, ColState, ColCashier, WordFailed, WordUnknown, WordInProgress, HelpUp, HelpDown, HelpOpen, HelpFind, HelpClear, HelpToday, HelpRefund, HelpCancel, HelpBack, HelpQuit,
 	HelpHelp, HelpNextField, HelpReason, HelpContinue, HelpSend, HelpDismiss, HelpPrevDay, HelpNextDay,
 	HelpRecheck, HelpMore, HelpDigits,
 	TotalsLine, ByPayMethod, ByCashier, ByTerminal, BreakdownItem, BreakdownDone, BreakdownOpen, BreakdownFail, StoreView, TerminalView, NotJournaled, Showing, FilterAll, FilterState, FilterKind, FilterPay, FilterCashier, ColEndpoint, ColApprover, RecheckAsked, TimelineTitle, NoTimeline, SyncedSales, SyncFailed, EvIntent, EvSent, EvResend, EvReply, EvQuery, EvState, EvNote, HelpStateF, HelpKindF, HelpPayF, HelpCashierF, HelpStore,
