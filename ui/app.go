@@ -131,6 +131,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (a *App) route(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && msg.Paste {
+			msg.Paste = false // a pasted character is the same key typed
+		}
 		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 {
 			return a.burst(msg)
 		}
@@ -211,7 +214,7 @@ func (a *App) route(msg tea.Msg) tea.Cmd {
 func (a *App) burst(msg tea.KeyMsg) tea.Cmd {
 	var cmds []tea.Cmd
 	for _, r := range msg.Runes {
-		cmds = append(cmds, a.route(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt, Paste: msg.Paste}))
+		cmds = append(cmds, a.route(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
 		a.settle()
 	}
 	return tea.Batch(cmds...)

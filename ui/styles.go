@@ -28,11 +28,13 @@ func NewStyles(r *lipgloss.Renderer) Styles {
 	green := lipgloss.AdaptiveColor{Light: "#006400", Dark: "#5fd75f"}
 	red := lipgloss.AdaptiveColor{Light: "#a40000", Dark: "#ff5f5f"}
 	amber := lipgloss.AdaptiveColor{Light: "#875f00", Dark: "#ffaf00"}
+	// Badges are light text on the darker light-mode colours and dark text on the brighter dark-mode ones.
+	onBadge := lipgloss.AdaptiveColor{Light: "#ffffff", Dark: "#000000"}
 	return Styles{
 		Header:    r.NewStyle().Foreground(fg).Bold(true),
-		Badge:     r.NewStyle().Foreground(lipgloss.Color("#000000")).Background(amber).Bold(true).Padding(0, 1),
-		BadgeLive: r.NewStyle().Foreground(lipgloss.Color("#ffffff")).Background(red).Bold(true).Padding(0, 1),
-		BadgeDemo: r.NewStyle().Foreground(lipgloss.Color("#000000")).Background(green).Bold(true).Padding(0, 1),
+		Badge:     r.NewStyle().Foreground(onBadge).Background(amber).Bold(true).Padding(0, 1),
+		BadgeLive: r.NewStyle().Foreground(onBadge).Background(red).Bold(true).Padding(0, 1),
+		BadgeDemo: r.NewStyle().Foreground(onBadge).Background(green).Bold(true).Padding(0, 1),
 		Title:     r.NewStyle().Foreground(accent).Bold(true),
 		Muted:     r.NewStyle().Foreground(muted),
 		Selected:  r.NewStyle().Foreground(fg).Reverse(true),

@@ -1,0 +1,297 @@
+package ui
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"qfpos/reversal"
+	"qfpos/storage"
+)
+
+// Issue 13: a desk a cashier can trust at a glance.
+
+// TestKeyBurstsAreSingleKeys: a scanner (or a paste) sends the digits of a reference and Enter in
+// one write; the digits are typed and Enter opens that sale, not the top one.
+func TestKeyBurstsAreSingleKeys(t *testing.T) {
+	for _, paste := range []bool{false, true} {
+		a := newTestApp(sampleJournal(), &fakeDesk{}, 100, 30)
+		send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("01003"), Paste: paste})
+		if a.sales.find.Value() != "01003" || len(a.sales.sales) != 1 {
+			t.Fatalf("paste=%v: find %q, %d sales", paste, a.sales.find.Value(), len(a.sales.sales))
+		}
+		keys(a, "enter")
+		if a.active() != a.sale || !strings.HasSuffix(a.sale.syssn, "01003") {
+			t.Fatalf("paste=%v: enter opened %q", paste, a.sale.syssn)
+		}
+	}
+	// Enter arriving while the search still runs opens what the search finds.
+	a := newTestApp(sampleJournal(), &fakeDesk{}, 100, 30)
+	a.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("1004")}) // its search has not come back
+	_, cmd := a.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	if a.active() != a.sales || cmd != nil {
+		t.Fatal("enter opened a sale before the search came back")
+	}
+	send(a, searchSales(a.d.Journal, a.sales.tag, "1004", a.d.Terminal.Currency, 7)())
+	if a.active() != a.sale || !strings.HasSuffix(a.sale.syssn, "1004") {
+		t.Fatalf("opened %q", a.sale.syssn)
+	}
+}
+
+// TestOneKeyMapPerScreen: while a field has focus the letters are typed and the help shows only
+// the keys that are not; the find line gives up focus on the arrows and on return from a sale.
+func TestOneKeyMapPerScreen(t *testing.T) {
+	a := newTestApp(sampleJournal(), &fakeDesk{}, 140, 30)
+	if h := a.helpView(); !strings.Contains(h, "q quit") || !strings.Contains(h, "? help") || !strings.Contains(h, "r refund") {
+		t.Fatalf("help without a field: %s", h)
+	}
+	keys(a, "/", "x", "?", "q", "t", "r")
+	if a.asking || a.active() != a.sales || a.sales.find.Value() != "x?qtr" {
+		t.Fatalf("typed into the find line: %q (asking %v)", a.sales.find.Value(), a.asking)
+	}
+	for _, gone := range []string{"quit", "help", "refund", "today", "find by pay method"} {
+		if h := a.helpView(); strings.Contains(h, gone) {
+			t.Errorf("help while typing shows %q: %s", gone, h)
+		}
+	}
+	keys(a, "esc", "1", "down") // a find, then an arrow: the focus goes, the results stay
+	if a.sales.finding || a.sales.find.Value() != "1" {
+		t.Fatalf("after down: finding %v, %q", a.sales.finding, a.sales.find.Value())
+	}
+	keys(a, "1", "enter") // a digit starts a new find; enter opens; esc comes back unfocused
+	keys(a, "esc")
+	if a.active() != a.sales || a.sales.finding {
+		t.Fatalf("after returning from the sale: finding %v", a.sales.finding)
+	}
+	keys(a, "t")
+	if a.active() != a.today {
+		t.Fatal("t was typed instead of opening the review")
+	}
+	a.help.ShowAll = true
+	if h := a.helpView(); strings.Contains(h, "k up") || !strings.Contains(h, "kind filter") {
+		t.Fatalf("review help: %s", h)
+	}
+	// In the refund form only enter, tab, ←/→ and esc show.
+	a = newTestApp(sampleJournal(), &fakeDesk{}, 140, 30)
+	keys(a, "r")
+	if h := a.helpView(); strings.Contains(h, "quit") || strings.Contains(h, "help") || !strings.Contains(h, "enter continue") {
+		t.Fatalf("refund form help: %s", h)
+	}
+}
+
+// TestCustomReasonReplacesThePreset: typing a reason of one's own replaces the preset.
+func TestCustomReasonReplacesThePreset(t *testing.T) {
+	a := newTestApp(sampleJournal(), &fakeDesk{}, 100, 30)
+	keys(a, "r", "tab")
+	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("Torn box")})
+	if got := a.refund.reason.Value(); got != "Torn box" {
+		t.Fatalf("reason %q", got)
+	}
+	keys(a, "right") // not a preset: ←/→ move the cursor, they do not replace it
+	if got := a.refund.reason.Value(); got != "Torn box" {
+		t.Fatalf("reason after → %q", got)
+	}
+}
+
+// TestTooSmallAsksForMore: below 60×20 the desk asks for a larger window.
+func TestTooSmallAsksForMore(t *testing.T) {
+	a := newTestApp(sampleJournal(), &fakeDesk{}, 50, 15)
+	if v := a.View(); !strings.Contains(v, "Enlarge the window to at least 60×20.") {
+		t.Fatalf("%q", v)
+	}
+	send(a, tea.WindowSizeMsg{Width: 60, Height: 20})
+	if v := a.View(); strings.Contains(v, "Enlarge") || !strings.Contains(v, "Recent sales") {
+		t.Fatalf("%q", v)
+	}
+}
+
+// TestQuitWithWorkInFlight: the question's (y/n) has a line of its own; after quitting the
+// desk knows how many operations were in flight (qfpos prints it after the screen closes).
+func TestQuitWithWorkInFlight(t *testing.T) {
+	j := sampleJournal()
+	j.reversals = []storage.Reversal{{ID: 1, Kind: storage.KindRefund, Amount: 100, Currency: "HKD", State: storage.StateProcessing,
+		SaleSysSN: "20261121000100020000001001", Created: fixedAt}}
+	a := newTestApp(j, &fakeDesk{}, 80, 24)
+	keys(a, "q")
+	lines := strings.Split(a.View(), "\n")
+	if !a.asking || strings.TrimSpace(lines[len(lines)-1]) != "Quit? (y/n)" {
+		t.Fatalf("last line %q", lines[len(lines)-1])
+	}
+	_, cmd := a.Update(keyMsg("y"))
+	if cmd == nil || a.InFlight() != 1 {
+		t.Fatalf("quit: %v, in flight %d", cmd, a.InFlight())
+	}
+}
+
+// TestNoticesClearWhenTheirStateChanges: "Refund of X started." goes when that refund moves on.
+func TestNoticesClearWhenTheirStateChanges(t *testing.T) {
+	r := storage.Reversal{ID: 7, Kind: storage.KindRefund, Amount: 1000, Currency: "HKD", State: storage.StateSent,
+		SaleSysSN: "20261121000100020000001004", Created: fixedAt, Updated: fixedAt}
+	a := newTestApp(sampleJournal(), &fakeDesk{result: r}, 100, 30)
+	keys(a, "down", "down", "down", "r", "ctrl+u", "1", "0", "enter", "enter")
+	if !strings.Contains(a.View(), "Refund of 10.00 HKD started.") {
+		t.Fatalf("no notice:\n%s", a.View())
+	}
+	other := r
+	other.ID = 8
+	send(a, updateMsg(reversal.Update{Reversal: other}))
+	if !strings.Contains(a.View(), "started.") {
+		t.Fatal("another operation's update cleared the notice")
+	}
+	r.State, r.Updated = storage.StateProcessing, fixedAt.Add(time.Second)
+	send(a, updateMsg(reversal.Update{Reversal: r}))
+	if strings.Contains(a.View(), "started.") {
+		t.Fatalf("the notice outlived its state:\n%s", a.View())
+	}
+}
+
+// TestTimelineScrollsAndFollows: the events scroll under a head that stays, and a new event of
+// the operation shows without leaving the screen.
+func TestTimelineScrollsAndFollows(t *testing.T) {
+	j := managerJournal()
+	for i := range 30 {
+		j.reversals[2].Events = append(j.reversals[2].Events, storage.Event{At: fixedAt.Add(time.Duration(i) * time.Second),
+			Type: storage.EventQuery, State: storage.StateUnknown, Message: "check " + strconv.Itoa(i)})
+	}
+	a := newTestApp(j, &fakeDesk{}, 100, 24)
+	keys(a, "t", "enter")
+	v := a.View()
+	if !strings.Contains(v, "Refund 7.00 HKD — RF_3") || !strings.Contains(v, "journaled") || strings.Contains(v, "check 29") {
+		t.Fatalf("top of the timeline:\n%s", v)
+	}
+	keys(a, "pgdown", "pgdown", "pgdown", "pgdown")
+	v = a.View()
+	if !strings.Contains(v, "Refund 7.00 HKD — RF_3") || !strings.Contains(v, "check 29") || strings.Contains(v, "journaled") {
+		t.Fatalf("scrolled:\n%s", v)
+	}
+	keys(a, "up")
+	if !strings.Contains(a.View(), "Refund 7.00 HKD — RF_3") {
+		t.Fatal("the head scrolled away")
+	}
+	j.mu.Lock()
+	j.reversals[2].Events = append(j.reversals[2].Events, storage.Event{At: fixedAt.Add(time.Minute), Type: storage.EventQuery,
+		State: storage.StateSucceeded, Code: "0000", Message: "QFPay confirms it is done"})
+	j.reversals[2].State = storage.StateSucceeded
+	j.mu.Unlock()
+	send(a, updateMsg(reversal.Update{Reversal: j.reversals[2]}))
+	keys(a, "pgdown", "pgdown")
+	if v := a.View(); !strings.Contains(v, "QFPay confirms it is done") || !strings.Contains(v, "✓ Succeeded") {
+		t.Fatalf("live update:\n%s", v)
+	}
+}
+
+// TestContrast: every foreground on its background reaches 4.5:1 in both the light and the dark
+// variant (WCAG AA).
+func TestContrast(t *testing.T) {
+	st := reflectStyles(NewStyles(lipgloss.NewRenderer(nil, termenv.WithProfile(termenv.TrueColor))))
+	for _, dark := range []bool{false, true} {
+		bg := "#ffffff"
+		if dark {
+			bg = "#000000"
+		}
+		for name, s := range st {
+			fg, back := colorOf(s.GetForeground(), dark), colorOf(s.GetBackground(), dark)
+			if back == "" {
+				back = bg
+			}
+			if fg == "" {
+				continue
+			}
+			if r := contrast(fg, back); r < 4.5 {
+				t.Errorf("%s (dark %v): %s on %s is %.2f:1", name, dark, fg, back, r)
+			}
+		}
+	}
+}
+
+func colorOf(c lipgloss.TerminalColor, dark bool) string {
+	switch c := c.(type) {
+	case lipgloss.Color:
+		return string(c)
+	case lipgloss.AdaptiveColor:
+		if dark {
+			return c.Dark
+		}
+		return c.Light
+	}
+	return ""
+}
+
+func luminance(hex string) float64 {
+	v, _ := strconv.ParseUint(strings.TrimPrefix(hex, "#"), 16, 32)
+	lin := func(c uint64) float64 {
+		s := float64(c) / 255
+		if s <= 0.03928 {
+			return s / 12.92
+		}
+		return math.Pow((s+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(v>>16&0xff) + 0.7152*lin(v>>8&0xff) + 0.0722*lin(v&0xff)
+}
+
+func contrast(a, b string) float64 {
+	la, lb := luminance(a), luminance(b)
+	return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+}
+
+func reflectStyles(s Styles) map[string]lipgloss.Style {
+	return map[string]lipgloss.Style{"Header": s.Header, "Badge": s.Badge, "BadgeLive": s.BadgeLive, "BadgeDemo": s.BadgeDemo,
+		"Title": s.Title, "Muted": s.Muted, "Selected": s.Selected, "OK": s.OK, "Bad": s.Bad, "Warn": s.Warn, "Pane": s.Pane,
+		"Label": s.Label, "Input": s.Input}
+}
+
+// TestIdleIsIdle: with nothing in flight, 60 seconds bring at most 60 messages (the clock), no
+// spinner; with something in flight the spinner turns, and stops when it ends.
+func TestIdleIsIdle(t *testing.T) {
+	var scheduled []time.Duration
+	d := testDeps(sampleJournal(), &fakeDesk{})
+	var pending []tea.Msg
+	d.Tick = func(after time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+		scheduled = append(scheduled, after)
+		pending = append(pending, fn(fixedAt))
+		return nil
+	}
+	a := New(d)
+	send(a, tea.WindowSizeMsg{Width: 100, Height: 30})
+	init := a.Init()
+	_ = init // the first reads and the first clock tick
+	send(a, a.sales.Init()())
+	send(a, loadUnfinished(d.Journal)())
+	messages := 0
+	var clock time.Duration
+	for clock < time.Minute && len(pending) > 0 {
+		msg := pending[0]
+		pending = pending[1:]
+		after := scheduled[0]
+		scheduled = scheduled[1:]
+		clock += after
+		messages++
+		send(a, msg)
+	}
+	if messages > 60 {
+		t.Fatalf("%d messages in a minute with nothing in flight", messages)
+	}
+	if clock < time.Minute {
+		t.Fatalf("the clock stopped after %v", clock)
+	}
+	if a.spinning {
+		t.Fatal("the spinner turns with nothing in flight")
+	}
+	r := storage.Reversal{ID: 1, Kind: storage.KindRefund, Amount: 100, Currency: "HKD", State: storage.StateSent, Created: fixedAt, Updated: fixedAt}
+	send(a, updateMsg(reversal.Update{Reversal: r}))
+	if !a.spinning {
+		t.Fatal("no spinner while a refund is in flight")
+	}
+	r.State, r.Updated, r.Finished = storage.StateSucceeded, fixedAt.Add(time.Second), fixedAt.Add(time.Second)
+	send(a, updateMsg(reversal.Update{Reversal: r}))
+	send(a, spinMsg{})
+	if a.spinning {
+		t.Fatal("the spinner turns on after the refund ended")
+	}
+}
