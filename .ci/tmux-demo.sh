@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Real-terminal check: run the built qfpos demo in tmux, refund the newest sale with keystrokes,
-# and wait for "Succeeded" on the screen. On failure, print what the screen showed.
+# Real-terminal check: run the built qfpos demo in tmux; scan a sale's reference (its digits and
+# Enter in one write, as a keyboard-wedge scanner types) and see that sale open; refund the newest
+# sale with keystrokes and wait for "Succeeded" on the screen. On failure, print what the screen
+# showed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,8 +33,33 @@ wait_for() { # text, seconds
   echo "ok: $1"
 }
 
+wait_for_line() { # regular expression for a whole line, seconds
+  local deadline=$((SECONDS + $2))
+  until screen | sed 's/ *$//' | grep -qE -- "$1"; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "FAIL: no line matching /$1/ within $2 s. The screen showed:"
+      screen
+      exit 1
+    fi
+    sleep 0.2
+  done
+  echo "ok: /$1/"
+}
+
 wait_for "DEMO — no real money" 20
 wait_for "WeChat Pay" 10
+
+# A scanned reference: the last five digits of the tenth sale listed (not the top one), then Enter,
+# arriving in one burst, open that sale.
+ref=$(screen | grep -oE '…[0-9]{5,}' | sed -n 10p | tr -d '…')
+if [ -z "$ref" ]; then echo "FAIL: no sale references on the screen:"; screen; exit 1; fi
+digits=${ref: -5}
+tmux send-keys -t "$session" "$digits" Enter
+wait_for_line "^Sale [0-9]*$digits\$" 5
+tmux send-keys -t "$session" Escape
+wait_for "Find: $digits" 5
+tmux send-keys -t "$session" Escape
+wait_for "Find: an amount like" 5
 tmux send-keys -t "$session" r
 wait_for "Refund sale" 5
 tmux send-keys -t "$session" Enter

@@ -68,6 +68,11 @@ func TestBuiltBinary(t *testing.T) {
 	if code, out, _ := run("completion", "bash"); code != 0 || !strings.Contains(out, "qfpos") {
 		t.Errorf("completion: %d", code)
 	}
+	// The desk without a terminal says so and names the headless commands.
+	if code, out, errOut := run("demo", "--journal", "demo.db"); code != ExitUsage || out != "" ||
+		!strings.Contains(errOut, "needs a terminal") || !strings.Contains(errOut, "qfpos refund") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("demo without a terminal: %d %q %q", code, out, errOut)
+	}
 	// A typo in --journal does not start an empty journal.
 	if code, _, errOut := run("pending", "--journal", "typo.db"); code != ExitUsage || !strings.Contains(errOut, "no journal at typo.db") {
 		t.Errorf("typo: %d %q", code, errOut)
