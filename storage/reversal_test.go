@@ -3,6 +3,7 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -115,6 +116,10 @@ func TestTransitionsAndEvents(t *testing.T) {
 	want := "[intent/pending sent/sent reply/processing query/unknown query/succeeded note/succeeded]"
 	if fmt.Sprint(types) != want {
 		t.Fatalf("events %v\nwant %s", types, want)
+	}
+	// The intent says the amount in the currency's units (1000 minor units of HKD are 10.00).
+	if !strings.Contains(full.Events[0].Message, "refund of 10.00 HKD") {
+		t.Fatalf("intent: %q", full.Events[0].Message)
 	}
 	if full.Events[1].Attempt != 1 || full.Events[2].Signature != "verified" || !full.Events[2].NextCheck.Equal(next) {
 		t.Fatalf("event details: %+v", full.Events[1:3])

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -293,5 +294,44 @@ func TestIdleIsIdle(t *testing.T) {
 	send(a, spinMsg{})
 	if a.spinning {
 		t.Fatal("the spinner turns on after the refund ended")
+	}
+}
+
+// TestViewChangesNothing: drawing any screen, any number of times, leaves the model as it was.
+func TestViewChangesNothing(t *testing.T) {
+	a := newTestApp(managerJournal(), &fakeDesk{}, 80, 24)
+	snapshot := func() string {
+		return fmt.Sprintf("%+v|%+v|%+v|%+v|%+v|%+v|%+v|%+v", *a, *a.sales, *a.sale, *a.refund, *a.cancel, *a.today, *a.status, a.help)
+	}
+	for _, step := range [][]string{nil, {"/", "w"}, {"esc", "enter"}, {"r"}, {"esc", "esc", "t"}, {"enter"}, {"pgdown"}} {
+		keys(a, step...)
+		before := snapshot()
+		first := a.View()
+		if second := a.View(); second != first {
+			t.Fatalf("after %v two draws differ", step)
+		}
+		if after := snapshot(); after != before {
+			t.Fatalf("after %v View changed the model:\n%s\n%s", step, before, after)
+		}
+	}
+}
+
+// TestReviewCursorStaysOnItsOperation: when an update re-sorts the review, the cursor stays on
+// the operation it was on, not on the row number.
+func TestReviewCursorStaysOnItsOperation(t *testing.T) {
+	j := managerJournal()
+	a := newTestApp(j, &fakeDesk{}, 120, 40)
+	keys(a, "t", "down", "down")
+	at := a.today.shown[a.today.list.index()]
+	if at.ID == 3 {
+		t.Fatal("the test needs the cursor off the unknown refund")
+	}
+	j.mu.Lock()
+	j.reversals[2].State, j.reversals[2].Finished = storage.StateSucceeded, fixedAt // the unknown one, first, is settled
+	r := j.reversals[2]
+	j.mu.Unlock()
+	send(a, updateMsg(reversal.Update{Reversal: r}))
+	if now := a.today.shown[a.today.list.index()]; now.ID != at.ID || a.today.shown[0].ID == 3 {
+		t.Fatalf("cursor on %d (was %d); first row %d", now.ID, at.ID, a.today.shown[0].ID)
 	}
 }
