@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"qfpos/cli/config"
+	"qfpos/cli/relay"
 	"qfpos/qfpay"
 	"qfpos/reversal"
 	"qfpos/storage"
@@ -26,6 +28,14 @@ type app struct {
 
 	configFlag, journalFlag string // the persistent flags
 
+	// files are the files named on the command line: this process's, or the caller's when the
+	// command runs for another qfpos.
+	files relay.Files
+	// owner: this command holds the journal and serves it (the desk, demo, serve); it never hands
+	// itself to another owner. owned: the command runs inside the owner for a caller, whose
+	// lifecycle loop already runs.
+	owner, owned bool
+
 	cfg     *config.Config
 	j       *storage.Journal
 	log     *slog.Logger
@@ -36,7 +46,7 @@ type app struct {
 }
 
 func newApp(ctx context.Context, stdout, stderr io.Writer, env func(string) string) *app {
-	return &app{ctx: ctx, stdout: stdout, stderr: stderr, env: env, now: time.Now}
+	return &app{ctx: ctx, stdout: stdout, stderr: stderr, env: env, now: time.Now, files: relay.Local{}}
 }
 
 // close releases what was opened, last first.
@@ -101,6 +111,11 @@ func (a *app) journal(mode journalMode) (*storage.Journal, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A qfpos that serves the journal runs the command; a dead one's socket is passed over.
+	conn, derr := relay.Dial(path)
+	if derr == nil {
+		return nil, a.heldBy(path, conn)
+	}
 	opts := []storage.Option{storage.WithLocation(c.Location), storage.WithQFPayZone(c.Zone)}
 	switch {
 	case mode == mustExist:
@@ -109,6 +124,15 @@ func (a *app) journal(mode journalMode) (*storage.Journal, error) {
 		opts = append(opts, storage.InExistingDir())
 	}
 	j, err := storage.Open(path, opts...)
+	if errors.Is(err, storage.ErrInUse) {
+		var ue *relay.UntrustedError
+		if errors.As(derr, &ue) {
+			return nil, failed(fmt.Errorf("journal %s is in use, and %w", path, ue))
+		}
+		if conn, derr := relay.Dial(path); derr == nil { // its owner has just started serving
+			return nil, a.heldBy(path, conn)
+		}
+	}
 	if err != nil {
 		return nil, journalError(err)
 	}

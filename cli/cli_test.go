@@ -181,14 +181,27 @@ func TestSalesCommands(t *testing.T) {
 // headless sets up an in-process sandbox on loopback, a journal with sales, and a config file.
 type headless struct {
 	sb    *qfpaytest.Sandbox
+	url   string // the sandbox's
+	dir   string // where the journal and the config are
 	cfg   string
 	sales map[string]qfpaytest.Txn
 }
 
 func newHeadless(t *testing.T, extraPoll string) headless {
 	t.Helper()
+	return newHeadlessAt(t, extraPoll, 0, time.Now().Add(-26*time.Hour))
+}
+
+// newHeadlessAt is newHeadless with the sandbox's seed (0: its own) and the sales' time given, so
+// that two setups built alike answer alike.
+func newHeadlessAt(t *testing.T, extraPoll string, seed uint64, paid time.Time) headless {
+	t.Helper()
 	dir := t.TempDir()
-	sb, err := qfpaytest.New(qfpaytest.WithMerchant(qfpaytest.TestMerchant), qfpaytest.WithSettle(qfpaytest.Settle{Queries: 1}))
+	opts := []qfpaytest.Option{qfpaytest.WithMerchant(qfpaytest.TestMerchant), qfpaytest.WithSettle(qfpaytest.Settle{Queries: 1})}
+	if seed != 0 {
+		opts = append(opts, qfpaytest.WithSeed(seed))
+	}
+	sb, err := qfpaytest.New(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,13 +211,17 @@ func newHeadless(t *testing.T, extraPoll string) headless {
 	}
 	t.Cleanup(func() { srv.Close() })
 	jpath := dir + "/journal.db"
-	h := headless{sb: sb, cfg: dir + "/qfpos.toml", sales: map[string]qfpaytest.Txn{}}
-	for name, p := range map[string]qfpaytest.Payment{
-		"paid":   {Amount: 5000, PayType: "800208"},
-		"unpaid": {Amount: 8800, PayType: "800101", RespCD: "1143"},
+	h := headless{sb: sb, url: srv.URL, dir: dir, cfg: dir + "/qfpos.toml", sales: map[string]qfpaytest.Txn{}}
+	for _, np := range []struct {
+		name string
+		p    qfpaytest.Payment
+	}{
+		{"paid", qfpaytest.Payment{Amount: 5000, PayType: "800208"}},
+		{"unpaid", qfpaytest.Payment{Amount: 8800, PayType: "800101", RespCD: "1143"}},
 	} {
+		name, p := np.name, np.p
 		p.AppCode = qfpaytest.TestMerchant.AppCode
-		p.Time = time.Now().Add(-26 * time.Hour)
+		p.Time = paid
 		tx, err := sb.AddPayment(p)
 		if err != nil {
 			t.Fatal(err)

@@ -8,11 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"qfpos/cli/config"
 	"qfpos/qfpay"
 	"qfpos/qfpay/money"
 	"qfpos/reversal/report"
@@ -23,32 +23,35 @@ import (
 
 // runDesk runs the refund desk on the configured gateway and journal.
 func (a *app) runDesk() error {
-	j, err := a.journal(mayCreate)
+	h, err := a.hold(ownerDesk)
 	if err != nil {
 		return err
 	}
-	d, err := a.lifecycle(j)
-	if err != nil {
-		return err
+	defer h.release()
+	if h.serveErr != nil {
+		a.logger().Warn("other qfpos commands cannot reach this desk", "err", h.serveErr)
 	}
 	cfg, _ := a.config()
-	log := a.logger()
-	dctx, cancel := context.WithCancel(a.ctx)
-	var wg sync.WaitGroup
-	wg.Go(func() { _ = d.Run(dctx) })
-	if cfg.Journal.BackupDir != "" {
-		b := backups{dir: cfg.Journal.BackupDir, keep: cfg.Journal.BackupKeep, now: a.now, loc: cfg.Location}
-		wg.Go(func() { b.run(dctx, j, log.Info) })
-	}
-	defer func() { cancel(); wg.Wait() }()
-	deps := ui.Deps{Journal: j, Desk: d, Terminal: a.terminal(),
-		Reports: report.Reporter{Journal: j, Gateway: a.client, UDID: a.udid}}
+	deps := ui.Deps{Journal: h.j, Desk: h.d, Terminal: a.terminal(),
+		Reports: report.Reporter{Journal: h.j, Gateway: a.client, UDID: a.udid}}
 	if cfg.Journal.SyncOnStart {
 		deps.Sync = func(ctx context.Context) (report.SyncResult, error) {
-			return report.SyncSales(ctx, j, a.client, time.Now(), 24*time.Hour, a.udid)
+			return report.SyncSales(ctx, h.j, a.client, time.Now(), 24*time.Hour, a.udid)
 		}
 	}
 	return a.showDesk(deps)
+}
+
+// useDemo makes the demo's journal, gateway and lifecycle this app's, with a configuration that
+// describes the demo terminal, so that commands run for other processes see the demo.
+func (a *app) useDemo(d *demo.Demo, log *slog.Logger) {
+	c := config.Default()
+	c.Location = d.Journal.Location()
+	c.QFPay.BaseURL = d.URL()
+	c.Terminal.UDID, c.Terminal.Cashier = d.UDID, d.Cashier
+	c.Journal.Path = d.Journal.Path()
+	a.cfg, a.j, a.client, a.desk, a.udid = &c, d.Journal, d.Client(), d.Desk, d.UDID
+	a.log = log
 }
 
 // showDesk runs the screens; after they close it says what is still in flight.
@@ -109,6 +112,13 @@ and yesterday. The journal is temporary (removed on exit) unless --journal names
 				return failed(err)
 			}
 			defer d.Close()
+			// A POS developer's commands (qfpos sales add --journal J…) run through the demo.
+			a.useDemo(d, log)
+			stop, err := a.serveJournal(ownerDemo)
+			if err != nil {
+				log.Warn("other qfpos commands cannot reach this demo", "err", err)
+			}
+			defer stop()
 			return a.showDesk(ui.Deps{Journal: d.Journal, Desk: d.Desk, Terminal: d.Terminal(), Reports: d.Reports()})
 		},
 	}

@@ -71,7 +71,7 @@ journal away and copy the backup in its place; then run qfpos resume.`,
 			if err != nil {
 				return err
 			}
-			n, err := j.Backup(args[0])
+			n, err := a.backupTo(j, args[0])
 			if err != nil {
 				return failed(err)
 			}
@@ -80,6 +80,37 @@ journal away and copy the backup in its place; then run qfpos resume.`,
 		},
 	})
 	return c
+}
+
+// backupTo writes a copy of the journal to the file name (the caller's file, when the command runs
+// for another qfpos).
+func (a *app) backupTo(j *storage.Journal, name string) (int64, error) {
+	if self, _ := filepath.Abs(j.Path()); a.files.Abs(name) == self {
+		return 0, fmt.Errorf("backup %s is the journal itself (name another file)", name)
+	}
+	f, err := a.files.Create(name)
+	if err != nil {
+		return 0, err
+	}
+	n, err := j.BackupTo(f)
+	if err != nil {
+		f.Discard()
+		return 0, err
+	}
+	return n, f.Commit()
+}
+
+// writeFile writes a whole file (the caller's, when the command runs for another qfpos).
+func (a *app) writeFile(name string, data []byte) error {
+	f, err := a.files.Create(name)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Discard()
+		return err
+	}
+	return f.Commit()
 }
 
 // backups writes the scheduled copies of [journal] backup_dir: one when the desk starts and one

@@ -12,6 +12,7 @@ var layer = map[string]int{
 	"qfpos":                       90,
 	"qfpos/cli":                   80,
 	"qfpos/cli/config":            70,
+	"qfpos/cli/relay":             70,
 	"qfpos/ui/demo":               70,
 	"qfpos/ui":                    60,
 	"qfpos/ui/catalog":            50,
@@ -32,6 +33,7 @@ var forbidden = map[string][]string{
 	"qfpos/qfpay":      {"go.etcd.io/bbolt"},
 	"qfpos/ui":         {"go.etcd.io/bbolt", "net/http", "qfpos/qfpay/qfpaytest"},
 	"qfpos/ui/catalog": {"qfpos/reversal", "qfpos/storage"},
+	"qfpos/cli/relay":  {"qfpos/reversal", "qfpos/storage", "qfpos/qfpay", "qfpos/ui", "go.etcd.io/bbolt", "net/http"},
 }
 
 // TestImportsRunOneWay checks every package's imports against the layers, and that the qfpos

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -74,7 +73,7 @@ fields and, per currency, all, by_pay_method, by_cashier, by_terminal, each
 				_, err := a.stdout.Write(buf.Bytes())
 				return err
 			}
-			if err := os.WriteFile(out, buf.Bytes(), 0o600); err != nil {
+			if err := a.writeFile(out, buf.Bytes()); err != nil {
 				return failed(err)
 			}
 			fmt.Fprintf(a.stderr, "wrote %d refund(s) and cancel(s) of %s to %s\n", len(rep.Rows), rep.Date, out)

@@ -44,7 +44,7 @@ func (a *app) runner(j *storage.Journal, w waitFlags) (runner, error) {
 	if w.wait == 0 {
 		w.wait = c.Policy().GiveUpAfter + time.Minute
 	}
-	return runner{desk: d, j: j, wait: w.wait, json: w.json, stdout: a.stdout, stderr: a.stderr}, nil
+	return runner{desk: d, j: j, wait: w.wait, json: w.json, stdout: a.stdout, stderr: a.stderr, owned: a.owned}, nil
 }
 
 // sale checks --wait and reads --syssn for refund and cancel: the sale must be in the journal.

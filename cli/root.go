@@ -65,16 +65,32 @@ func status(code int) error {
 }
 
 // Execute runs the command line and returns the exit status. ctx ends on Ctrl+C or SIGTERM.
+// When another qfpos holds the journal and serves it, the command runs there (see owner.go), with
+// the same output and exit status.
 func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	a := newApp(ctx, stdout, stderr, os.Getenv)
-	defer a.close()
+	code, held := execute(a, args)
+	a.close()
+	if held != nil {
+		return held.forward(ctx, args, stdout, stderr)
+	}
+	return code
+}
+
+// execute runs args on an app and prints the error line; it returns the heldError instead when the
+// journal is served by another qfpos.
+func execute(a *app, args []string) (int, *heldError) {
 	root := newRoot(a)
 	root.SetArgs(args)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
 	cmd, err := root.ExecuteC()
 	if err == nil {
-		return ExitOK
+		return ExitOK, nil
+	}
+	var held *heldError
+	if errors.As(err, &held) {
+		return 0, held
 	}
 	code, msg := ExitFailed, err.Error()
 	var ee *exitError
@@ -86,9 +102,9 @@ func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		msg = unknownCommand(root, args, msg)
 	}
 	if msg = oneLine(msg); msg != "" {
-		fmt.Fprintf(stderr, "%s: %s\n", cmd.CommandPath(), msg)
+		fmt.Fprintf(a.stderr, "%s: %s\n", cmd.CommandPath(), msg)
 	}
-	return code
+	return code, nil
 }
 
 // isUsage recognises cobra's own errors about what was typed (the flag errors come through
@@ -180,7 +196,7 @@ Exit status: 0 done, 1 failed, 2 usage, configuration or validation error (nothi
 	})
 	root.AddGroup(&cobra.Group{ID: "desk", Title: "The desk:"}, &cobra.Group{ID: "ops", Title: "Refunds and cancels:"},
 		&cobra.Group{ID: "sales", Title: "Sales and the journal:"}, &cobra.Group{ID: "manager", Title: "For managers:"})
-	root.AddCommand(demoCmd(a), sandboxCmd(a), refundCmd(a), cancelCmd(a), resumeCmd(a), pendingCmd(a),
+	root.AddCommand(demoCmd(a), serveCmd(a), sandboxCmd(a), refundCmd(a), cancelCmd(a), resumeCmd(a), pendingCmd(a),
 		salesCmd(a), journalCmd(a), reportCmd(a), reconcileCmd(a), docsCmd())
 	root.SetHelpCommandGroupID("desk")
 	root.SetCompletionCommandGroupID("desk")

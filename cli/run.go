@@ -119,23 +119,31 @@ type runner struct {
 	json   bool
 	stdout io.Writer
 	stderr io.Writer
+	owned  bool // the desk's loop already runs in this process (a command run for another qfpos)
 }
 
-// run starts the desk's loop and returns a function that stops it and waits.
+// run starts the desk's loop and returns a function that stops it and waits. Inside the owner the
+// loop already runs and goes on after the command: only the command's wait ends with ctx.
 func (c runner) run(ctx context.Context) (context.Context, func()) {
+	if c.owned {
+		return ctx, func() {}
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { _ = c.desk.Run(ctx) })
 	return ctx, func() { cancel(); wg.Wait() }
 }
 
-// printUpdates prints every update until the returned function is called.
-func (c runner) printUpdates() func() {
+// printUpdates prints the updates of the operations this command follows (mine says which: in
+// an owner, others' operations move too) until the returned function is called.
+func (c runner) printUpdates(mine func(storage.Reversal) bool) func() {
 	updates, unsubscribe := c.desk.Subscribe()
 	var printer sync.WaitGroup
 	printer.Go(func() {
 		for u := range updates {
-			fmt.Fprintln(c.stderr, progressLine(u, c.j.Location()))
+			if mine(u.Reversal) {
+				fmt.Fprintln(c.stderr, progressLine(u, c.j.Location()))
+			}
 		}
 	})
 	return func() { unsubscribe(); printer.Wait() }
@@ -150,7 +158,8 @@ func (c runner) one(ctx context.Context, req reversal.Request) error {
 	case <-ctx.Done():
 		return usage("interrupted before anything was sent")
 	}
-	done := c.printUpdates()
+	// One operation in flight per sale: the sale and the kind name the one this command starts.
+	done := c.printUpdates(func(r storage.Reversal) bool { return r.SaleSysSN == req.SaleSysSN && r.Kind == req.Kind })
 	r, err := c.desk.Start(dctx, req)
 	if err != nil {
 		done()
@@ -198,7 +207,11 @@ func (c runner) resume(ctx context.Context) error {
 		return nil
 	}
 	fmt.Fprintf(c.stderr, "resuming %d unfinished operation(s)\n", len(open))
-	done := c.printUpdates()
+	ids := map[uint64]bool{}
+	for _, o := range open {
+		ids[o.ID] = true
+	}
+	done := c.printUpdates(func(r storage.Reversal) bool { return ids[r.ID] })
 	dctx, stop := c.run(ctx)
 	deadline := time.After(c.wait)
 	ticker := time.NewTicker(50 * time.Millisecond)

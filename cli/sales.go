@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -115,7 +114,7 @@ the same file again changes nothing.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			name := args[0]
-			f, err := os.Open(name)
+			f, err := a.files.Open(name)
 			if err != nil {
 				return usage("%v", err)
 			}

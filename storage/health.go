@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -246,12 +247,7 @@ func (j *Journal) Backup(path string) (int64, error) {
 		return 0, fmt.Errorf("cannot write backup %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name())
-	var n int64
-	err = j.view(func(tx *bolt.Tx) error {
-		var werr error
-		n, werr = tx.WriteTo(tmp)
-		return werr
-	})
+	n, err := j.BackupTo(tmp)
 	if err == nil {
 		err = tmp.Sync()
 	}
@@ -272,6 +268,18 @@ func (j *Journal) Backup(path string) (int64, error) {
 		return 0, fmt.Errorf("cannot write backup %s: %w", path, err)
 	}
 	return n, nil
+}
+
+// BackupTo writes a consistent copy of the journal to w (one read transaction: the journal keeps
+// working meanwhile) and returns its size.
+func (j *Journal) BackupTo(w io.Writer) (int64, error) {
+	var n int64
+	err := j.view(func(tx *bolt.Tx) error {
+		var werr error
+		n, werr = tx.WriteTo(w)
+		return werr
+	})
+	return n, err
 }
 
 // panicOnFault makes a fault on an unexpected address (a damaged page that points outside the

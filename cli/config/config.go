@@ -63,11 +63,12 @@ type Config struct {
 		Currency string `toml:"currency"`
 	} `toml:"terminal"`
 	Journal struct {
-		Path        string `toml:"path"`
-		RecentDays  int    `toml:"recent_days"`
-		SyncOnStart bool   `toml:"sync_on_start"`
-		BackupDir   string `toml:"backup_dir"`
-		BackupKeep  int    `toml:"backup_keep"`
+		Path        string   `toml:"path"`
+		RecentDays  int      `toml:"recent_days"`
+		SyncOnStart bool     `toml:"sync_on_start"`
+		SyncEvery   Duration `toml:"sync_every"`
+		BackupDir   string   `toml:"backup_dir"`
+		BackupKeep  int      `toml:"backup_keep"`
 	} `toml:"journal"`
 	Poll struct {
 		First        Duration `toml:"first"`
@@ -360,6 +361,12 @@ func (c *Config) validate(src []byte) error {
 	c.Terminal.Currency = cur.Code
 	if c.Journal.RecentDays < 1 {
 		return bad("journal", "recent_days", "must be 1 or more")
+	}
+	if c.Journal.SyncEvery.Duration < 0 {
+		return bad("journal", "sync_every", "must not be negative (0 turns it off)")
+	}
+	if c.Journal.SyncEvery.Duration > 0 && c.Journal.SyncEvery.Duration < time.Minute {
+		return bad("journal", "sync_every", "must be at least 1m (each round queries QFPay)")
 	}
 	if c.Journal.BackupKeep < 1 {
 		return bad("journal", "backup_keep", "must be 1 or more")

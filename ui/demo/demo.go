@@ -211,6 +211,12 @@ func (d *Demo) seed(ctx context.Context, o Options, appCode string) error {
 	return nil
 }
 
+// Client is the demo's QFPay client, on its embedded sandbox.
+func (d *Demo) Client() *qfpay.Client { return d.client }
+
+// URL is the embedded sandbox's address (loopback).
+func (d *Demo) URL() string { return d.server.URL }
+
 // Terminal describes the demo till for the screens.
 func (d *Demo) Terminal() ui.Terminal {
 	return ui.Terminal{UDID: d.UDID, Cashier: d.Cashier, Environment: ui.EnvDemo, Gateway: d.server.URL,

@@ -1,0 +1,211 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"qfpos/cli/relay"
+	"qfpos/qfpay/qfpaytest"
+)
+
+// startServe runs qfpos serve on a configuration until the test ends, and waits until it serves.
+func startServe(t *testing.T, cfg string) (stop func() (int, string)) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var errOut syncBuffer
+	done := make(chan int, 1)
+	go func() { done <- Execute(ctx, []string{"serve", "--config", cfg}, io.Discard, &errOut) }()
+	waitFor(t, &errOut, "other qfpos commands run through")
+	var code int
+	stopped := false
+	stop = func() (int, string) {
+		if !stopped {
+			stopped = true
+			cancel()
+			code = <-done
+		}
+		return code, errOut.String()
+	}
+	t.Cleanup(func() { stop() })
+	return stop
+}
+
+// run is one command's stdout, stderr and exit status.
+type run struct {
+	code        int
+	out, errOut string
+}
+
+func runIn(t *testing.T, dir string, args ...string) run {
+	t.Helper()
+	t.Chdir(dir)
+	code, out, errOut := runCmd(t, args...)
+	return run{code, out, errOut}
+}
+
+// TestForwardedCommandsMatchDirect runs every command that works through the owner twice: once
+// directly on a journal nobody holds, once on a twin journal held by qfpos serve. Before anything
+// changes, the same journal gives byte-identical output either way. Then the twins go through the
+// same commands; what necessarily differs between two setups (their directories, the sandboxes'
+// ports, the clock, the random part of out_trade_no) is masked, and the rest must be identical.
+func TestForwardedCommandsMatchDirect(t *testing.T) {
+	paid := time.Now().Add(-26 * time.Hour).Truncate(time.Second)
+	direct := newHeadlessAt(t, "", 7, paid)
+	held := newHeadlessAt(t, "", 7, paid)
+	if direct.sales["paid"].SysSN != held.sales["paid"].SysSN {
+		t.Fatal("the twin sandboxes differ")
+	}
+	work := map[string]string{direct.cfg: t.TempDir(), held.cfg: t.TempDir()} // each one's working directory
+	for _, dir := range work {
+		csv := "syssn,out_trade_no,txamt,txcurrcd,pay_type,txdtm,respcd\n" +
+			"20261121000100020000000002,POS_2,880,HKD,800101,2026-11-21 10:05:00,0000\n" +
+			"20261121000100020000000003,POS_3,-5,HKD,800101,2026-11-21 10:06:00,0000\n"
+		if err := os.WriteFile(filepath.Join(dir, "sales.csv"), []byte(csv), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	readOnly := [][]string{{"pending"}, {"pending", "--json"}, {"sales", "list"}, {"sales", "list", "--format", "json"},
+		{"report", "--date", "today"}, {"journal", "check"}, {"sales", "import", "missing.csv"}, {"refund", "--syssn", "nope"}}
+
+	// The same journal, unheld and then held: byte for byte.
+	before := map[string]run{}
+	for _, args := range readOnly {
+		before[strings.Join(args, " ")] = runIn(t, work[held.cfg], append(args, "--config", held.cfg)...)
+	}
+	stop := startServe(t, held.cfg)
+	for _, args := range readOnly {
+		got := runIn(t, work[held.cfg], append(args, "--config", held.cfg)...)
+		if want := before[strings.Join(args, " ")]; got != want {
+			t.Errorf("%v through the owner:\n got %+v\nwant %+v", args, got, want)
+		}
+	}
+
+	// The twins, step by step.
+	mask := func(h headless, s string) string {
+		s = strings.ReplaceAll(s, work[h.cfg], "WORK")
+		s = strings.ReplaceAll(s, h.dir, "DIR")
+		s = strings.ReplaceAll(s, h.url, "URL")
+		s = regexp.MustCompile(`([A-Z]+)\d{14}_[0-9a-f]{16}`).ReplaceAllString(s, "${1}_OTN")
+		s = regexp.MustCompile(`\d{4}-\d\d-\d\d`).ReplaceAllString(s, "DATE")
+		s = regexp.MustCompile(`\d\d:\d\d:\d\d`).ReplaceAllString(s, "TIME")
+		return s
+	}
+	steps := [][]string{
+		{"sales", "add", "--syssn", "20261121000100020000000009", "--amount", "12.50", "--pay-type", "800208", "--txdtm", "2026-11-21 10:00:00"},
+		{"sales", "import", "sales.csv"},
+		{"refund", "--syssn", direct.sales["paid"].SysSN, "--amount", "12.50", "--reason", "damaged"},
+		{"refund", "--syssn", direct.sales["paid"].SysSN, "--amount", "1.234"},
+		{"refund", "--syssn", direct.sales["paid"].SysSN, "--amount", "99"},
+		{"cancel", "--syssn", direct.sales["unpaid"].SysSN, "--json"},
+		{"pending"},
+		{"resume", "--wait", "5s"},
+		{"sales", "list"},
+		{"report", "--date", "today"},
+		{"report", "--date", "today", "--format", "csv", "--out", "day.csv"},
+		{"report", "--date", "today", "--out", "no/such/dir/day.txt"},
+		{"reconcile", "--date", "today"},
+		{"sales", "sync", "--since", "48h"},
+		{"journal", "backup", "copy.db"},
+		{"journal", "backup", filepath.Join(held.dir, "journal.db")},
+		{"journal", "check"},
+	}
+	for _, args := range steps {
+		d := runIn(t, work[direct.cfg], append(args, "--config", direct.cfg)...)
+		h := runIn(t, work[held.cfg], append(args, "--config", held.cfg)...)
+		if len(args) == 3 && strings.HasSuffix(args[2], "journal.db") {
+			d = runIn(t, work[direct.cfg], append([]string{"journal", "backup", filepath.Join(direct.dir, "journal.db")}, "--config", direct.cfg)...)
+		}
+		dm := run{d.code, mask(direct, d.out), mask(direct, d.errOut)}
+		hm := run{h.code, mask(held, h.out), mask(held, h.errOut)}
+		if dm != hm {
+			t.Errorf("%v:\n direct %+v\nthrough %+v", args, dm, hm)
+		}
+	}
+	for _, name := range []string{"day.csv", "copy.db"} {
+		d, errD := os.ReadFile(filepath.Join(work[direct.cfg], name))
+		h, errH := os.ReadFile(filepath.Join(work[held.cfg], name))
+		if errD != nil || errH != nil || len(h) == 0 {
+			t.Errorf("%s: %v %v", name, errD, errH)
+		}
+		if name == "day.csv" && mask(direct, string(d)) != mask(held, string(h)) {
+			t.Errorf("day.csv differs:\n%s\n%s", d, h)
+		}
+		if st, err := os.Stat(filepath.Join(work[held.cfg], name)); err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if code, errOut := stop(); code != 0 || !strings.Contains(errOut, "qfpos serve: stopped; 0 refund(s) or cancel(s) in flight") {
+		t.Fatalf("serve: %d %q", code, errOut)
+	}
+	// Every command ran in the owner (its log says so), none by waiting for the journal's lock;
+	// only the import of a missing file ended before it needed the journal.
+	logText, _ := os.ReadFile(filepath.Join(held.dir, "qfpos.log"))
+	if n := strings.Count(string(logText), "ran a command for another qfpos"); n != len(readOnly)+len(steps)-1 {
+		t.Errorf("the owner ran %d commands, not %d", n, len(readOnly)+len(steps)-1)
+	}
+	if _, err := os.Lstat(relay.SocketPath(filepath.Join(held.dir, "journal.db"))); !os.IsNotExist(err) {
+		t.Fatal("serve left its socket")
+	}
+}
+
+// TestInterruptedCallerLeavesTheOperationToTheOwner: Ctrl+C in a forwarded refund ends the
+// caller's wait (exit 3, "will resume"); the owner goes on and settles it.
+func TestInterruptedCallerLeavesTheOperationToTheOwner(t *testing.T) {
+	h := newHeadless(t, "")
+	h.sb.ScriptAmount(100, qfpaytest.Script{NeverSettle: true, Times: 1})
+	startServe(t, h.cfg)
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- Execute(ctx, []string{"refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1"}, &out, &errOut)
+	}()
+	waitFor(t, &errOut, "waiting for QFPay")
+	cancel()
+	if code := <-done; code != ExitUnknown || !strings.Contains(errOut.String(), "will resume (run qfpos resume)") {
+		t.Fatalf("exit %d\n%s", code, errOut.String())
+	}
+	h.sb.SettleStuck()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		code, out, _ := runCmd(t, "pending", "--config", h.cfg)
+		if code == 0 && strings.Contains(out, "no unfinished") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the owner did not settle the refund: %q", out)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestOwnersSayWhoHoldsTheJournal: the desk (or another serve) does not start on a journal that
+// qfpos serve holds; it says who holds it and how to stop it. A command that does not run through
+// an owner is refused by it.
+func TestOwnersSayWhoHoldsTheJournal(t *testing.T) {
+	h := newHeadless(t, "")
+	startServe(t, h.cfg)
+	for _, args := range [][]string{{"--config", h.cfg}, {"serve", "--config", h.cfg}} {
+		code, _, errOut := runCmd(t, args...)
+		want := fmt.Sprintf("is held by qfpos serve (pid %d): stop it first (systemctl stop qfpos, or kill %d)", os.Getpid(), os.Getpid())
+		if code != ExitFailed || !strings.Contains(errOut, want) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%v: %d %q", args, code, errOut)
+		}
+	}
+	c, err := relay.Dial(filepath.Join(h.dir, "journal.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errOut strings.Builder
+	if code, err := c.Run(context.Background(), []string{"demo"}, io.Discard, &errOut); err != nil || code != ExitUsage ||
+		!strings.Contains(errOut.String(), "does not run through") {
+		t.Fatalf("demo through the owner: %d %v %q", code, err, errOut.String())
+	}
+}
