@@ -53,5 +53,13 @@ func (j *Journal) update(fn func(*bolt.Tx) error) (err error) {
 	}
 	defer j.guard(&err)
 	defer panicOnFault()()
-	return j.db.Update(fn)
+	if err = j.db.Update(fn); err == nil {
+		j.writes.Add(1)
+	}
+	return err
 }
+
+// Version changes each time something is written to the journal through this Journal (this
+// process's writes, and those of the commands it runs for others): a screen compares it to know
+// whether to read again.
+func (j *Journal) Version() uint64 { return j.writes.Load() }

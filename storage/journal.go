@@ -57,10 +57,11 @@ type Journal struct {
 	now     func() time.Time
 	loc     *time.Location
 	qfpay   *time.Location
-	broken  atomic.Bool // a damaged page or value was met: no more writes
-	forDemo bool        // opened by qfpos demo
-	demo    bool        // the journal is a demo's
-	unclean bool        // the last shutdown was not clean (the journal was checked whole)
+	broken  atomic.Bool   // a damaged page or value was met: no more writes
+	writes  atomic.Uint64 // write transactions committed (Version)
+	forDemo bool          // opened by qfpos demo
+	demo    bool          // the journal is a demo's
+	unclean bool          // the last shutdown was not clean (the journal was checked whole)
 }
 
 // Option configures Open.

@@ -56,10 +56,14 @@ type App struct {
 	notice   notice
 	asking   bool // asking whether to quit with operations in flight
 	spinning bool // a spinner frame is scheduled (only while something is in flight)
-	quitting int  // operations in flight when the cashier quit
-	width    int
-	height   int
-	body     int // lines left for the active screen, computed by layout
+	// seen is the journal's version the sales list was read at; salesStale: it has changed since
+	// (a sale the POS added), and the list is read again as soon as the cashier is not typing.
+	seen       uint64
+	salesStale bool
+	quitting   int // operations in flight when the cashier quit
+	width      int
+	height     int
+	body       int // lines left for the active screen, computed by layout
 }
 
 // New builds the program's model. It does nothing slow: the first reads run from Init.
@@ -173,7 +177,10 @@ func (a *App) route(msg tea.Msg) tea.Cmd {
 	case tickMsg:
 		a.now = a.d.Now()
 		a.status.prune(a.now)
-		return a.clockTick()
+		return tea.Batch(a.clockTick(), a.refreshSales(), checkJournal(a.d.Journal, a.seen))
+	case journalChangedMsg:
+		a.seen, a.salesStale = msg.version, true
+		return a.refreshSales()
 	case spinMsg:
 		return a.onSpin()
 	case openSaleMsg:
@@ -250,6 +257,16 @@ func (a *App) globalKey(k tea.KeyMsg) (tea.Cmd, bool) {
 func (a *App) quit() tea.Cmd {
 	a.quitting = a.status.inFlight()
 	return tea.Quit
+}
+
+// refreshSales reads the sales list again if the journal changed, unless the cashier is typing a
+// search (then at the next tick after they stop).
+func (a *App) refreshSales() tea.Cmd {
+	if !a.salesStale || a.sales.finding {
+		return nil
+	}
+	a.salesStale = false
+	return a.sales.refresh()
 }
 
 // onSynced says how the start-up sync went and shows the new sales.

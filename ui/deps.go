@@ -25,6 +25,9 @@ type Journal interface {
 	Reversal(id uint64) (storage.Reversal, error)
 	ReversalsOn(t time.Time) ([]storage.Reversal, error)
 	Unfinished() ([]storage.Reversal, error)
+	// Version changes whenever something is written to the journal (a sale the POS added through
+	// this process, say); the desk reads again when it has.
+	Version() uint64
 }
 
 // Desk starts refunds and cancels and reports their progress (*reversal.Desk).

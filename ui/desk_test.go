@@ -335,3 +335,32 @@ func TestReviewCursorStaysOnItsOperation(t *testing.T) {
 		t.Fatalf("cursor on %d (was %d); first row %d", now.ID, at.ID, a.today.shown[0].ID)
 	}
 }
+
+// TestSalesFromThePOSAppear: a sale the POS adds (through this process) shows at the next tick
+// of the clock, with the cursor still on the sale it was on; while the cashier types a search
+// the list is left alone until they stop.
+func TestSalesFromThePOSAppear(t *testing.T) {
+	j := sampleJournal()
+	a := newTestApp(j, &fakeDesk{}, 100, 30)
+	keys(a, "down", "down") // on …1003
+	send(a, tickMsg(fixedAt))
+	j.add(view("20261121000100020000001009", 990, "800208", "0000", fixedAt, 0))
+	send(a, tickMsg(fixedAt.Add(time.Second)))
+	if v := a.View(); !strings.Contains(v, "…001009") {
+		t.Fatalf("the new sale is not listed:\n%s", v)
+	}
+	if s, _ := a.sales.selected(); !strings.HasSuffix(s.SysSN, "1003") {
+		t.Fatalf("the cursor moved to %s", s.SysSN)
+	}
+	keys(a, "/", "w") // typing a search: the list waits
+	j.add(view("20261121000100020000001010", 770, "800208", "0000", fixedAt, 0))
+	send(a, tickMsg(fixedAt.Add(2*time.Second)))
+	if strings.Contains(a.View(), "…001010") || a.sales.find.Value() != "w" {
+		t.Fatalf("the list changed under the cashier's search:\n%s", a.View())
+	}
+	keys(a, "ctrl+u", "esc") // the search is given up: the next tick reads again
+	send(a, tickMsg(fixedAt.Add(3*time.Second)))
+	if !strings.Contains(a.View(), "…001010") {
+		t.Fatalf("the new sale is not listed after the search:\n%s", a.View())
+	}
+}

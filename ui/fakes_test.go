@@ -32,6 +32,21 @@ type fakeJournal struct {
 	sales     []storage.SaleView // newest first
 	reversals []storage.Reversal
 	err       error
+	version   uint64
+}
+
+// add records a sale as the POS would, newest first.
+func (f *fakeJournal) add(v storage.SaleView) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sales = append([]storage.SaleView{v}, f.sales...)
+	f.version++
+}
+
+func (f *fakeJournal) Version() uint64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.version
 }
 
 func (f *fakeJournal) RecentSales(after storage.Cursor, limit, days int) (storage.SalesPage, error) {

@@ -52,7 +52,19 @@ type (
 	}
 	tickMsg time.Time
 	spinMsg struct{}
+	// journalChangedMsg: something was written to the journal since the desk last looked.
+	journalChangedMsg struct{ version uint64 }
 )
+
+// checkJournal reports a journal written since version (nothing when it was not).
+func checkJournal(j Journal, version uint64) tea.Cmd {
+	return func() tea.Msg {
+		if v := j.Version(); v != version {
+			return journalChangedMsg{version: v}
+		}
+		return nil
+	}
+}
 
 // Navigation asked for by screens.
 type (

@@ -26,8 +26,9 @@ type salesScreen struct {
 	next    storage.Cursor
 	loading bool
 	err     error
-	tag     int  // drops results of older searches
-	openNow bool // enter came while a search was running: open its best match when it arrives
+	tag     int    // drops results of older searches
+	openNow bool   // enter came while a search was running: open its best match when it arrives
+	keep    string // the sale the cursor stays on when the list is read again (refresh)
 	width   int
 	height  int
 }
@@ -130,6 +131,7 @@ func (s *salesScreen) selected() (storage.SaleView, bool) {
 // searchCmd starts a search for what is in the find field, or reloads recent sales.
 func (s *salesScreen) searchCmd() tea.Cmd {
 	s.tag++
+	s.keep = ""
 	s.loading = true
 	q := strings.TrimSpace(s.find.Value())
 	if q == "" {
@@ -144,6 +146,18 @@ func (s *salesScreen) reload() tea.Cmd {
 		return nil
 	}
 	return s.searchCmd()
+}
+
+// refresh is reload that keeps the cursor on the sale it was on.
+func (s *salesScreen) refresh() tea.Cmd {
+	cmd := s.reload()
+	if cmd != nil {
+		s.keep = ""
+		if v, ok := s.selected(); ok {
+			s.keep = v.SysSN
+		}
+	}
+	return cmd
 }
 
 func (s *salesScreen) Update(msg tea.Msg) tea.Cmd {
@@ -174,8 +188,14 @@ func (s *salesScreen) loaded(m salesMsg) tea.Cmd {
 		return nil
 	}
 	s.sales = m.sales
-	s.list.setCursor(0)
 	s.list.setRows(s.rows(m.sales))
+	s.list.setCursor(0)
+	for i, v := range s.sales {
+		if s.keep != "" && v.SysSN == s.keep {
+			s.list.setCursor(i)
+		}
+	}
+	s.keep = ""
 	if s.openNow {
 		s.openNow = false
 		if i := s.bestMatch(); i >= 0 {
