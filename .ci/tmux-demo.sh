@@ -6,45 +6,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v tmux >/dev/null; then
-  echo "installing tmux"
-  (apt-get update -qq && apt-get install -y -qq tmux) >/dev/null
-fi
-
 work=$(mktemp -d)
 session="qfpos-ci-$$"
 cleanup() { tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
+. .ci/tmux-lib.sh
 
 go build -o "$work/qfpos" .
 tmux new-session -d -s "$session" -x 100 -y 30 "TERM=xterm-256color $work/qfpos demo --journal $work/journal.db; sleep 30"
-
-screen() { tmux capture-pane -p -t "$session"; }
-wait_for() { # text, seconds
-  local deadline=$((SECONDS + $2))
-  until screen | grep -qF -- "$1"; do
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "FAIL: \"$1\" did not appear within $2 s. The screen showed:"
-      screen
-      exit 1
-    fi
-    sleep 0.2
-  done
-  echo "ok: $1"
-}
-
-wait_for_line() { # regular expression for a whole line, seconds
-  local deadline=$((SECONDS + $2))
-  until screen | sed 's/ *$//' | grep -qE -- "$1"; do
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "FAIL: no line matching /$1/ within $2 s. The screen showed:"
-      screen
-      exit 1
-    fi
-    sleep 0.2
-  done
-  echo "ok: /$1/"
-}
 
 wait_for "DEMO — no real money" 20
 wait_for "WeChat Pay" 10
@@ -52,7 +21,7 @@ wait_for "WeChat Pay" 10
 # A scanned reference: the last five digits of the tenth sale listed (not the top one), then Enter,
 # arriving in one burst, open that sale.
 ref=$(screen | grep -oE '…[0-9]{5,}' | sed -n 10p | tr -d '…')
-if [ -z "$ref" ]; then echo "FAIL: no sale references on the screen:"; screen; exit 1; fi
+[ -n "$ref" ] || fail "no sale references on the screen"
 digits=${ref: -5}
 tmux send-keys -t "$session" "$digits" Enter
 wait_for_line "^Sale [0-9]*$digits\$" 5

@@ -7,11 +7,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v tmux >/dev/null; then
-  echo "installing tmux"
-  (apt-get update -qq && apt-get install -y -qq tmux) >/dev/null
-fi
-
 work=$(mktemp -d)
 session="qfpos-owner-$$"
 pids=()
@@ -21,20 +16,11 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+. .ci/tmux-lib.sh
 
 go build -o "$work/qfpos" .
 q="$work/qfpos"
 
-screen() { tmux capture-pane -p -t "$session"; }
-fail() { echo "FAIL: $*"; echo "The screen showed:"; screen || true; exit 1; }
-wait_for() { # text, seconds
-  local deadline=$((SECONDS + $2))
-  until screen | grep -qF -- "$1"; do
-    [ "$SECONDS" -lt "$deadline" ] || fail "\"$1\" did not appear within $2 s"
-    sleep 0.1
-  done
-  echo "ok: $1"
-}
 wait_file() { # file, text, seconds
   local deadline=$((SECONDS + $3))
   until grep -qF -- "$2" "$1" 2>/dev/null; do

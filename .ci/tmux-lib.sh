@@ -1,0 +1,28 @@
+# Shared by the real-terminal checks: tmux (installed if missing) and waiting for the screen.
+# The caller sets $session.
+
+if ! command -v tmux >/dev/null; then
+  echo "installing tmux"
+  (apt-get update -qq && apt-get install -y -qq tmux) >/dev/null
+fi
+
+screen() { tmux capture-pane -p -t "$session"; }
+fail() { echo "FAIL: $*"; echo "The screen showed:"; screen || true; exit 1; }
+
+wait_for() { # text, seconds
+  local deadline=$((SECONDS + $2))
+  until screen | grep -qF -- "$1"; do
+    [ "$SECONDS" -lt "$deadline" ] || fail "\"$1\" did not appear within $2 s"
+    sleep 0.1
+  done
+  echo "ok: $1"
+}
+
+wait_for_line() { # regular expression for a whole line, seconds
+  local deadline=$((SECONDS + $2))
+  until screen | sed 's/ *$//' | grep -qE -- "$1"; do
+    [ "$SECONDS" -lt "$deadline" ] || fail "no line matching /$1/ within $2 s"
+    sleep 0.1
+  done
+  echo "ok: /$1/"
+}
