@@ -213,6 +213,15 @@ func (c runner) resume(ctx context.Context) error {
 	}
 	done := c.printUpdates(func(r storage.Reversal) bool { return ids[r.ID] })
 	dctx, stop := c.run(ctx)
+	if c.owned {
+		// The owner's loop drives them on its schedule; resume asks for a check now, as a fresh
+		// process would make at its start.
+		for _, o := range open {
+			if err := c.desk.Recheck(o.ID); err != nil {
+				fmt.Fprintf(c.stderr, "cannot ask for a check of %s now: %v\n", o.OutTradeNo, err)
+			}
+		}
+	}
 	deadline := time.After(c.wait)
 	ticker := time.NewTicker(50 * time.Millisecond)
 	defer ticker.Stop()

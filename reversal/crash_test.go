@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -23,7 +24,16 @@ import (
 // sale, none was lost, and every operation is final. QFPOS_LONG=1 runs 200 cycles (CI's long
 // mode); -short runs a few. The random moments come from a seed that is printed;
 // QFPOS_CRASH_SEED=N replays a run.
-func TestCrashRefundProcess(t *testing.T) {
+func TestCrashRefundProcess(t *testing.T) { crashRefunds(t, false) }
+
+// TestCrashRefundThroughOwner is the same with `qfpos serve` holding the journal: every refund
+// and resume runs through it, and each kill hits either the command (which loses nothing: the
+// owner goes on) or the owner itself (which loses nothing it acknowledged: every refund a command
+// reported as succeeded is succeeded in the journal and at QFPay); a killed owner is started again
+// and resumes. QFPOS_LONG=1 runs 100 cycles.
+func TestCrashRefundThroughOwner(t *testing.T) { crashRefunds(t, true) }
+
+func crashRefunds(t *testing.T, throughOwner bool) {
 	seed := uint64(time.Now().UnixNano())
 	if s := os.Getenv("QFPOS_CRASH_SEED"); s != "" {
 		n, err := strconv.ParseUint(s, 10, 64)
@@ -40,10 +50,14 @@ func TestCrashRefundProcess(t *testing.T) {
 	})
 	cycles := 25
 	switch {
+	case os.Getenv("QFPOS_LONG") != "" && throughOwner:
+		cycles = 60
 	case os.Getenv("QFPOS_LONG") != "":
 		cycles = 200
 	case testing.Short():
 		cycles = 6
+	case throughOwner:
+		cycles = 10
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "qfpos")
@@ -139,35 +153,68 @@ resend_after = "400ms"
 	}
 
 	rng := rand.New(rand.NewPCG(seed, 1))
-	killed := 0
+	var owner *exec.Cmd
+	if throughOwner {
+		owner = startOwner(t, bin, cfg, env)
+		t.Cleanup(func() { _ = owner.Process.Signal(syscall.SIGTERM); _ = owner.Wait() })
+	}
+	refundLine := regexp.MustCompile(`\(([A-Za-z0-9_]+)\): succeeded`)
+	var acknowledged []string // refunds a command reported as succeeded
+	killed, ownersKilled := 0, 0
 	for cycle := range cycles {
 		syssn := sales[rng.IntN(len(sales))]
 		amount := fmt.Sprintf("%d.%02d", 1+rng.IntN(5), rng.IntN(100))
 		cmd := exec.Command(bin, "refund", "--config", cfg, "--syssn", syssn, "--amount", amount)
 		cmd.Env = env
+		var stdout strings.Builder
+		cmd.Stdout = &stdout
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
+		killAfter := time.After(time.Duration(rng.IntN(250)) * time.Millisecond)
+		if cycle%4 == 3 {
+			killAfter = nil // one refund in four runs to its end: its result is acknowledged
+		}
 		select {
-		case <-done:
-		case <-time.After(time.Duration(rng.IntN(250)) * time.Millisecond):
-			_ = cmd.Process.Signal(syscall.SIGKILL)
-			<-done
+		case err := <-done:
+			if m := refundLine.FindStringSubmatch(stdout.String()); err == nil && m != nil {
+				acknowledged = append(acknowledged, m[1])
+			}
+		case <-killAfter:
+			if throughOwner && killed%2 == 1 { // the kills alternate between the command and the owner
+				_ = owner.Process.Signal(syscall.SIGKILL)
+				_ = owner.Wait()
+				<-done // the command learns that its owner is gone
+				ownersKilled++
+				owner = startOwner(t, bin, cfg, env)
+			} else {
+				_ = cmd.Process.Signal(syscall.SIGKILL)
+				<-done
+			}
 			killed++
 		}
 		if code, out := run("resume", "--wait", "60s"); code != 0 && code != 1 { // succeeded or failed: nothing left unknown
 			t.Fatalf("cycle %d: resume exited %d:\n%s", cycle, code, out)
 		}
 	}
-	if killed == 0 {
-		t.Fatal("no refund was killed")
+	if killed == 0 || len(acknowledged) == 0 {
+		t.Fatalf("%d refunds killed, %d ran to their end: the run proves nothing", killed, len(acknowledged))
 	}
 
 	// Everything is final, and the journal and the sandbox agree.
 	if code, out := run("pending", "--json"); code != 0 || strings.TrimSpace(out) != "" {
 		t.Fatalf("pending after the last resume (%d):\n%s", code, out)
+	}
+	if throughOwner {
+		if ownersKilled == 0 {
+			t.Fatal("the owner was never killed")
+		}
+		_ = owner.Process.Signal(syscall.SIGTERM)
+		if err := owner.Wait(); err != nil {
+			t.Fatalf("qfpos serve on SIGTERM: %v", err)
+		}
 	}
 	_ = gw.Process.Signal(os.Interrupt)
 	_ = gw.Wait()
@@ -202,6 +249,11 @@ resend_after = "400ms"
 			succeeded++
 		}
 	}
+	for _, otn := range acknowledged {
+		if r, ok, _ := j.ReversalByOutTradeNo(otn); !ok || r.State != storage.StateSucceeded {
+			t.Fatalf("refund %s was reported succeeded but the journal has %+v", otn, r)
+		}
+	}
 	for _, syssn := range sales {
 		v, _, _ := j.Sale(syssn)
 		done, processing := final.Refunded(syssn)
@@ -214,8 +266,38 @@ resend_after = "400ms"
 			}
 		}
 	}
-	t.Logf("%d cycles, %d kills, %d refunds succeeded", cycles, killed, succeeded)
+	t.Logf("%d cycles, %d kills (%d of the owner), %d refunds succeeded, %d acknowledged", cycles, killed, ownersKilled, succeeded, len(acknowledged))
 	if succeeded == 0 {
 		t.Fatal("no refund succeeded")
 	}
+}
+
+// startOwner starts qfpos serve on the configuration and waits until it serves the journal.
+func startOwner(t *testing.T, bin, cfg string, env []string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(bin, "serve", "--config", cfg)
+	cmd.Env = env
+	errOut, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ready := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(errOut)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "other qfpos commands run through") {
+				ready <- true
+			}
+		}
+		close(ready)
+	}()
+	select {
+	case ok := <-ready:
+		if !ok {
+			t.Fatal("qfpos serve stopped before it served the journal")
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("qfpos serve did not start within 30 s")
+	}
+	return cmd
 }
