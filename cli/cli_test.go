@@ -54,7 +54,7 @@ func TestMain(m *testing.M) {
 }
 
 // waitFor waits (10 s at most) until a command has written want.
-func waitFor(t *testing.T, b *syncBuffer, want string) {
+func waitFor(t testing.TB, b *syncBuffer, want string) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(b.String(), want) {
@@ -65,7 +65,7 @@ func waitFor(t *testing.T, b *syncBuffer, want string) {
 	}
 }
 
-func runCmd(t *testing.T, args ...string) (int, string, string) {
+func runCmd(t testing.TB, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut syncBuffer
 	code := Execute(context.Background(), args, &out, &errOut)
@@ -194,7 +194,7 @@ func newHeadless(t *testing.T, extraPoll string) headless {
 
 // newHeadlessAt is newHeadless with the sandbox's seed (0: its own) and the sales' time given, so
 // that two setups built alike answer alike.
-func newHeadlessAt(t *testing.T, extraPoll string, seed uint64, paid time.Time) headless {
+func newHeadlessAt(t testing.TB, extraPoll string, seed uint64, paid time.Time) headless {
 	t.Helper()
 	dir := t.TempDir()
 	opts := []qfpaytest.Option{qfpaytest.WithMerchant(qfpaytest.TestMerchant), qfpaytest.WithSettle(qfpaytest.Settle{Queries: 1})}

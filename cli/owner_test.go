@@ -16,7 +16,7 @@ import (
 )
 
 // startServe runs qfpos serve on a configuration until the test ends, and waits until it serves.
-func startServe(t *testing.T, cfg string) (stop func() (int, string)) {
+func startServe(t testing.TB, cfg string) (stop func() (int, string)) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var errOut syncBuffer
@@ -208,4 +208,50 @@ func TestOwnersSayWhoHoldsTheJournal(t *testing.T) {
 		!strings.Contains(errOut.String(), "does not run through") {
 		t.Fatalf("demo through the owner: %d %v %q", code, err, errOut.String())
 	}
+}
+
+// TestForwardedSalesAddIsOneCommit: a sale the POS adds through the owner costs the journal one
+// write transaction, as it does directly.
+func TestForwardedSalesAddIsOneCommit(t *testing.T) {
+	h := newHeadless(t, "")
+	a := newApp(context.Background(), io.Discard, io.Discard, os.Getenv)
+	a.configFlag = h.cfg
+	held, err := a.hold(ownerServe)
+	if err != nil || held.serveErr != nil {
+		t.Fatal(err, held.serveErr)
+	}
+	defer a.close()
+	defer held.release()
+	<-held.d.Ready()
+	before := held.j.Version()
+	code, out, errOut := runCmd(t, "sales", "add", "--config", h.cfg, "--syssn", "20261121000100020000000077", "--amount", "3.30",
+		"--pay-type", "800208", "--txdtm", "2026-11-21 10:00:00")
+	if code != 0 || !strings.Contains(out, "20261121000100020000000077") {
+		t.Fatalf("%d %q %q", code, out, errOut)
+	}
+	if n := held.j.Version() - before; n != 1 {
+		t.Fatalf("a forwarded sales add made %d journal commits", n)
+	}
+}
+
+// BenchmarkPendingJSON: qfpos pending --json on an unheld journal (it opens the journal) and
+// through an owner that holds it (a connection and a command run in the owner).
+func BenchmarkPendingJSON(b *testing.B) {
+	h := newHeadlessAt(b, "", 0, time.Now().Add(-26*time.Hour))
+	args := []string{"pending", "--json", "--config", h.cfg}
+	b.Run("direct", func(b *testing.B) {
+		for b.Loop() {
+			if code := Execute(context.Background(), args, io.Discard, io.Discard); code != 0 {
+				b.Fatal(code)
+			}
+		}
+	})
+	b.Run("through-owner", func(b *testing.B) {
+		startServe(b, h.cfg)
+		for b.Loop() {
+			if code := Execute(context.Background(), args, io.Discard, io.Discard); code != 0 {
+				b.Fatal(code)
+			}
+		}
+	})
 }
