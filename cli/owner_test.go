@@ -255,3 +255,24 @@ func BenchmarkPendingJSON(b *testing.B) {
 		}
 	})
 }
+
+// TestUntrustedSocketIsNeverUsed: a socket with wider permissions than 0600 is not used; with the
+// journal held, the command says so in one line and changes nothing.
+func TestUntrustedSocketIsNeverUsed(t *testing.T) {
+	h := newHeadless(t, "")
+	startServe(t, h.cfg)
+	sock := relay.SocketPath(filepath.Join(h.dir, "journal.db"))
+	if err := os.Chmod(sock, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCmd(t, "sales", "add", "--config", h.cfg, "--syssn", "20261121000100020000000078", "--amount", "1",
+		"--pay-type", "800208", "--txdtm", "2026-11-21 10:00:00")
+	if code != ExitFailed || out != "" || strings.Count(errOut, "\n") != 1 ||
+		!strings.Contains(errOut, "is in use, and socket "+sock+" has mode 0666 (want 0600): not trusted") {
+		t.Fatalf("%d %q %q", code, out, errOut)
+	}
+	os.Chmod(sock, 0o600)
+	if code, out, _ := runCmd(t, "sales", "list", "--config", h.cfg); code != 0 || strings.Contains(out, "0000000078") {
+		t.Fatalf("the refused sale was added: %q", out)
+	}
+}
