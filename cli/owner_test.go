@@ -276,3 +276,77 @@ func TestUntrustedSocketIsNeverUsed(t *testing.T) {
 		t.Fatalf("the refused sale was added: %q", out)
 	}
 }
+
+// TestServeSyncsAndBacksUp: qfpos serve runs sync_on_start (a payment QFPay holds for this
+// terminal shows in the journal) and writes the configured backup at start; its periodic sync
+// pulls what arrives later.
+func TestServeSyncsAndBacksUp(t *testing.T) {
+	h := newHeadless(t, "")
+	tx, err := h.sb.AddPayment(qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: 4200, PayType: "800208",
+		Time: time.Now().Add(-2 * time.Hour), UDID: "POS-09"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _ := os.ReadFile(h.cfg)
+	backups := filepath.Join(h.dir, "backups")
+	text = []byte(strings.Replace(string(text), "[journal]\n", fmt.Sprintf("[journal]\nsync_on_start = true\nbackup_dir = %q\n", backups), 1))
+	if err := os.WriteFile(h.cfg, text, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	startServe(t, h.cfg)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, out, _ := runCmd(t, "sales", "list", "--config", h.cfg)
+		if strings.Contains(out, tx.SysSN) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("sync_on_start did not bring %s:\n%s", tx.SysSN, out)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for {
+		if entries, _ := os.ReadDir(backups); len(entries) == 1 && strings.HasPrefix(entries[0].Name(), "journal-") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no backup at start")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestSyncLoopPullsPeriodically: the periodic sync of qfpos serve pulls a payment that reaches
+// QFPay after the start.
+func TestSyncLoopPullsPeriodically(t *testing.T) {
+	h := newHeadless(t, "")
+	a := newApp(context.Background(), io.Discard, io.Discard, os.Getenv)
+	a.configFlag = h.cfg
+	defer a.close()
+	j, err := a.journal(mustExist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.gateway(j); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { a.syncLoop(ctx, false, 20*time.Millisecond); close(done) }()
+	defer func() { cancel(); <-done }()
+	tx, err := h.sb.AddPayment(qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: 4300, PayType: "800208",
+		Time: time.Now().Add(-time.Hour), UDID: "POS-09"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, ok, _ := j.Sale(tx.SysSN); ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the periodic sync did not pull the new payment")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
