@@ -141,7 +141,7 @@ func (d *Desk) nextCheck(r storage.Reversal) (storage.State, time.Time) {
 		if since >= d.p.RecheckFor {
 			return storage.StateUnknown, time.Time{} // checked again on the next start
 		}
-		return storage.StateUnknown, now.Add(d.p.RecheckEvery)
+		return storage.StateUnknown, d.onTick(now.Add(d.p.RecheckEvery))
 	}
 	d.mu.Lock()
 	slow := d.slow[r.ID]
@@ -149,7 +149,22 @@ func (d *Desk) nextCheck(r storage.Reversal) (storage.State, time.Time) {
 		d.slow[r.ID] = slow + 1
 	}
 	d.mu.Unlock()
-	return storage.StateProcessing, now.Add(d.p.backoff(since, slow, d.rnd()))
+	return storage.StateProcessing, d.onTick(now.Add(d.p.backoff(since, slow, d.rnd())))
+}
+
+// onTick moves a planned check to the desk's shared tick, the next multiple of the poll interval:
+// the checks of every operation in flight fall on the same instants and go out together, one
+// query (a few when the ids fill more than one list) a tick, however many are in flight. Only
+// the first check after a send keeps its own time, so a new refund queries nothing else.
+func (d *Desk) onTick(t time.Time) time.Time {
+	g := d.p.Interval
+	if g <= 0 {
+		return t
+	}
+	if a := t.Truncate(g); a.Before(t) {
+		return a.Add(g)
+	}
+	return t.Truncate(g)
 }
 
 func (d *Desk) queryFailed(r storage.Reversal, err error) {

@@ -103,13 +103,19 @@ func TestProcessingFiveTimesThenDone(t *testing.T) {
 	if got := reversaltest.Trail(full); got != want {
 		t.Fatalf("events:\n%s\nwant\n%s", got, want)
 	}
-	// The schedule: first query 2 s after the send, then every 3 s.
+	// The schedule: first query 2 s after the send, then on the desk's shared 3 s tick: the next
+	// tick at least 3 s later, then every 3 s.
 	var gaps []time.Duration
 	for i := 3; i < len(full.Events); i++ {
 		gaps = append(gaps, full.Events[i].At.Sub(full.Events[i-1].At))
 	}
-	if gaps[0] != 2*time.Second || gaps[1] != 3*time.Second {
+	if gaps[0] != 2*time.Second || gaps[1] < 3*time.Second || gaps[1] >= 6*time.Second || gaps[2] != 3*time.Second {
 		t.Fatalf("gaps %v", gaps)
+	}
+	for _, e := range full.Events[5:] {
+		if !e.At.Equal(e.At.Truncate(3 * time.Second)) {
+			t.Fatalf("query at %v, off the tick", e.At)
+		}
 	}
 }
 

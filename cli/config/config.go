@@ -50,6 +50,7 @@ type Config struct {
 		MchID                   string            `toml:"mchid"`
 		SignType                string            `toml:"sign_type"`
 		Timeout                 Duration          `toml:"timeout"`
+		RateLimit               int               `toml:"rate_limit"`
 		CloseMethod             string            `toml:"close_method"`
 		StrictResponseSignature bool              `toml:"strict_response_signature"`
 		AllowInsecureHTTP       bool              `toml:"allow_insecure_http"`
@@ -96,6 +97,7 @@ func Default() Config {
 	c.QFPay.BaseURL = "sandbox"
 	c.QFPay.SignType = "MD5"
 	c.QFPay.Timeout = Duration{15 * time.Second}
+	c.QFPay.RateLimit = qfpay.DefaultRatePerMinute
 	c.QFPay.CloseMethod = "GET"
 	c.QFPay.Zone = "+08:00"
 	c.Zone = qfpay.HongKongZone
@@ -362,6 +364,9 @@ func (c *Config) validate(src []byte) error {
 	if c.Journal.RecentDays < 1 {
 		return bad("journal", "recent_days", "must be 1 or more")
 	}
+	if c.QFPay.RateLimit < 1 || c.QFPay.RateLimit > 400 {
+		return bad("qfpay", "rate_limit", "must be 1 to 400 requests a minute (QFPay's limit per merchant, shared by its terminals)")
+	}
 	if c.Journal.SyncEvery.Duration < 0 {
 		return bad("journal", "sync_every", "must not be negative (0 turns it off)")
 	}
@@ -425,6 +430,6 @@ func (c Config) ClientOptions(udid string) []qfpay.Option {
 		qfpay.WithTimeout(c.QFPay.Timeout.Duration), qfpay.WithCloseMethod(c.QFPay.CloseMethod),
 		qfpay.WithStrictResponseSignature(c.QFPay.StrictResponseSignature), qfpay.WithZone(c.Zone),
 		qfpay.WithInsecureHTTP(c.QFPay.AllowInsecureHTTP),
-		qfpay.WithUDID(udid),
+		qfpay.WithUDID(udid), qfpay.WithRateLimit(c.QFPay.RateLimit, qfpay.DefaultBurst),
 	}
 }
