@@ -268,14 +268,19 @@ func (d *Desk) Start(ctx context.Context, req Request) (storage.Reversal, error)
 	if in.OutTradeNo, err = newOutTradeNo(prefix, now, d.ids); err != nil {
 		return storage.Reversal{}, err
 	}
-	r, err := d.j.Create(in)
+	// The intent and "sent" in one commit, then the request (a crash in between leaves it sent:
+	// a query settles it, as for any lost reply).
+	sent := sending(in.Kind, in.Amount, v.Currency, in.Endpoint, false)
+	r, err := d.j.CreateAndSend(in, sent)
 	if err != nil {
 		return storage.Reversal{}, err
 	}
-	d.publish(r, storage.Event{At: r.Created, Type: storage.EventIntent, State: r.State, Message: note}, ReachNone)
-	// Send it here unless Run's loop, which sends every pending operation it sees, got to it first.
+	d.publish(storage.Reversal{ID: r.ID, Kind: r.Kind, Endpoint: r.Endpoint, OutTradeNo: r.OutTradeNo, SaleSysSN: r.SaleSysSN,
+		Amount: r.Amount, Currency: r.Currency, State: storage.StatePending, Created: r.Created, Updated: r.Created, UDID: r.UDID,
+		Cashier: r.Cashier, Reason: r.Reason}, storage.Event{At: r.Created, Type: storage.EventIntent, State: storage.StatePending, Message: note}, ReachNone)
+	d.publish(r, storage.Event{At: r.Updated, Type: sent.Event.Type, State: r.State, Attempt: r.Attempts, Message: sent.Event.Message}, ReachNone)
 	if len(d.claim([]storage.Reversal{r})) == 1 {
-		r = d.send(ctx, r)
+		r = d.deliver(ctx, r)
 		d.release(r)
 	}
 	d.poke()

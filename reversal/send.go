@@ -32,21 +32,31 @@ func (d *Desk) transition(r storage.Reversal, c storage.Change, reach Reach) (st
 	return nr, true
 }
 
+// sending is the change that says an operation's request is leaving: state sent, one more attempt.
+func sending(kind storage.Kind, amount int64, currency, endpoint string, resend bool) storage.Change {
+	typ := storage.EventSent
+	if resend {
+		typ = storage.EventResend
+	}
+	return storage.Change{State: storage.StateSent, Attempt: true,
+		Event: storage.Event{Type: typ, Message: fmt.Sprintf("%s %s to /trade/v1/%s", kind, money.TextCode(amount, currency), endpoint)}}
+}
+
 // send journals that a request is leaving (state sent, one more attempt), sends it — the first
 // time or an identical resend — and journals what the reply means.
 func (d *Desk) send(ctx context.Context, r storage.Reversal) storage.Reversal {
 	if ctx.Err() != nil {
 		return r
 	}
-	typ := storage.EventSent
-	if r.Attempts > 0 {
-		typ = storage.EventResend
-	}
-	r, ok := d.transition(r, storage.Change{State: storage.StateSent, Attempt: true,
-		Event: storage.Event{Type: typ, Message: fmt.Sprintf("%s %s to /trade/v1/%s", r.Kind, money.TextCode(r.Amount, r.Currency), r.Endpoint)}}, ReachNone)
+	r, ok := d.transition(r, sending(r.Kind, r.Amount, r.Currency, r.Endpoint, r.Attempts > 0), ReachNone)
 	if !ok {
 		return r
 	}
+	return d.deliver(ctx, r)
+}
+
+// deliver sends the request of an operation journaled as sent and journals what the reply means.
+func (d *Desk) deliver(ctx context.Context, r storage.Reversal) storage.Reversal {
 	cctx, cancel := context.WithTimeout(ctx, d.p.RequestTimeout)
 	reply, err := d.call(cctx, r)
 	cancel()

@@ -105,3 +105,23 @@ func TestNewRefundQueriesOnlyItself(t *testing.T) {
 		t.Fatalf("the new refund's first check asked for %q (its syssn %s)", queries, r.SysSN)
 	}
 }
+
+// TestRefundCommits: a refund costs the journal at most three commits — the intent with "sent",
+// the reply, the outcome — and two when QFPay's first reply is final.
+func TestRefundCommits(t *testing.T) {
+	for _, c := range []struct {
+		settle qfpaytest.Settle
+		want   uint64
+	}{{qfpaytest.Settle{Queries: 1}, 3}, {qfpaytest.Settle{}, 2}} {
+		h := reversaltest.New(t, reversaltest.Setup{Sandbox: []qfpaytest.Option{qfpaytest.WithSettle(c.settle)}})
+		h.Run()
+		s := h.Sale(10_000, "800208", "0000")
+		before := h.Journal.Version()
+		if r := h.Refund(s, 100); r.State != storage.StateSucceeded {
+			t.Fatalf("%+v: %s", c.settle, r.State)
+		}
+		if n := h.Journal.Version() - before; n != c.want {
+			t.Errorf("settled after %d queries: %d commits, want %d", c.settle.Queries, n, c.want)
+		}
+	}
+}

@@ -141,6 +141,23 @@ func (j *Journal) Create(in Intent) (Reversal, error) {
 	return r, err
 }
 
+// CreateAndSend journals an intent, as Create does, and in the same commit the change that says
+// its request is leaving (state sent, the first attempt): one commit before the request goes, so
+// the intent and its out_trade_no are on disk before anything leaves the terminal.
+func (j *Journal) CreateAndSend(in Intent, sent Change) (Reversal, error) {
+	var r Reversal
+	err := j.update(func(tx *bolt.Tx) error {
+		now := j.now()
+		created, err := createTx(tx, in, now)
+		if err != nil {
+			return err
+		}
+		r, err = transitionTx(tx, created.ID, sent, now)
+		return err
+	})
+	return r, err
+}
+
 func createTx(tx *bolt.Tx, in Intent, now time.Time) (Reversal, error) {
 	s, ok, err := saleTx(tx, in.SaleSysSN)
 	if err != nil {
