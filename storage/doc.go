@@ -6,7 +6,7 @@
 // the sale, cancels only for sales that did not complete, refunds only for paid sales, and a
 // finished reversal never changes.
 //
-// Bucket tree (schema 3). Time keys are big-endian Unix nanoseconds followed by a big-endian
+// Bucket tree (schema 4). Time keys are big-endian Unix nanoseconds followed by a big-endian
 // sequence number, so that byte order is time order.
 //
 //	meta/
@@ -23,6 +23,8 @@
 //	    <amount 8><sale key>   empty
 //	sales_qfpay/               (schema 3)
 //	    <syssn>                Remote (JSON): QFPay's cancel flag and the refunds QFPay holds
+//	sales_paytype/             (schema 4)
+//	    <pay_type> 0x00 <sale key>  empty
 //	reversals/
 //	    <id 8>                 Reversal (JSON, without events)
 //	reversals_sale/

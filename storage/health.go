@@ -151,6 +151,9 @@ func (j *Journal) Verify() Health {
 		if version >= 3 {
 			want = append(want, bSalesQFPay)
 		}
+		if version >= 4 {
+			want = append(want, bSalesPayType)
+		}
 		for _, name := range want {
 			if tx.Bucket(name) == nil {
 				problem("bucket %s is missing", name)
@@ -171,6 +174,14 @@ func (j *Journal) Verify() Health {
 			_ = tx.Bucket(idx).ForEach(func(k, v []byte) error {
 				if sales.Get(v) == nil {
 					problem("index %s entry %q points to no sale", idx, reversed(string(k)))
+				}
+				return nil
+			})
+		}
+		if b := tx.Bucket(bSalesPayType); b != nil {
+			_ = b.ForEach(func(k, _ []byte) error {
+				if payType, saleKey, ok := bytes.Cut(k, []byte{0}); !ok || sales.Get(saleKey) == nil {
+					problem("index %s entry for pay type %q points to no sale", bSalesPayType, payType)
 				}
 				return nil
 			})

@@ -15,7 +15,7 @@ import (
 )
 
 // SchemaVersion is the journal layout this qfpos writes.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 const magic = "qfpos-journal"
 
@@ -32,13 +32,15 @@ var (
 	bReversalsOTN  = []byte("reversals_otn")
 	bEvents        = []byte("events")
 	bSalesQFPay    = []byte("sales_qfpay")
+	bSalesPayType  = []byte("sales_paytype")
 
 	kMagic   = []byte("magic")
 	kVersion = []byte("version")
 	kUDID    = []byte("udid")
 )
 
-// bucketsV1 are the buckets of schema 1; schema 2 added sales_amount, schema 3 sales_qfpay.
+// bucketsV1 are the buckets of schema 1; schema 2 added sales_amount, schema 3 sales_qfpay,
+// schema 4 sales_paytype.
 var bucketsV1 = [][]byte{bMeta, bSales, bSalesSysSN, bSalesOTN, bReversals, bReversalsSale,
 	bReversalsDay, bReversalsOpen, bReversalsOTN, bEvents}
 
@@ -46,6 +48,7 @@ var bucketsV1 = [][]byte{bMeta, bSales, bSalesSysSN, bSalesOTN, bReversals, bRev
 var migrations = map[uint64]func(tx *bolt.Tx) error{
 	1: migrateAddAmountIndex,
 	2: func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bSalesQFPay); return err },
+	3: migrateAddPayTypeIndex,
 }
 
 // Journal is an open journal file. It is safe for concurrent use.
@@ -225,7 +228,7 @@ func (j *Journal) prepare(existed bool) error {
 	}
 	return j.update(func(tx *bolt.Tx) error {
 		if version == 0 {
-			for _, name := range append(bucketsV1, bSalesAmount, bSalesQFPay) {
+			for _, name := range append(bucketsV1, bSalesAmount, bSalesQFPay, bSalesPayType) {
 				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 					return err
 				}
@@ -259,7 +262,17 @@ func putVersion(tx *bolt.Tx, v uint64) error {
 
 // migrateAddAmountIndex builds the schema-2 index of sales by amount.
 func migrateAddAmountIndex(tx *bolt.Tx) error {
-	idx, err := tx.CreateBucketIfNotExists(bSalesAmount)
+	return buildSaleIndex(tx, bSalesAmount, func(s Sale, key []byte) []byte { return amountKey(s.Amount, key) })
+}
+
+// migrateAddPayTypeIndex builds the schema-4 index of sales by pay type.
+func migrateAddPayTypeIndex(tx *bolt.Tx) error {
+	return buildSaleIndex(tx, bSalesPayType, func(s Sale, key []byte) []byte { return payTypeKey(s.PayType, key) })
+}
+
+// buildSaleIndex creates an index bucket with an empty-valued entry per sale.
+func buildSaleIndex(tx *bolt.Tx, name []byte, entry func(s Sale, saleKey []byte) []byte) error {
+	idx, err := tx.CreateBucketIfNotExists(name)
 	if err != nil {
 		return err
 	}
@@ -268,7 +281,7 @@ func migrateAddAmountIndex(tx *bolt.Tx) error {
 		if err != nil {
 			return err
 		}
-		return idx.Put(amountKey(s.Amount, k), nil)
+		return idx.Put(entry(s, k), nil)
 	})
 }
 

@@ -156,7 +156,8 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	}
 }
 
-// TestMigrateFromSchema1 builds a schema-1 journal (no amount index, no QFPay records) and opens it.
+// TestMigrateFromSchema1 builds a schema-1 journal (no amount index, no QFPay records, no index by
+// pay type) and opens it.
 func TestMigrateFromSchema1(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal.db")
 	j, err := Open(path, WithLocation(hk))
@@ -179,6 +180,9 @@ func TestMigrateFromSchema1(t *testing.T) {
 		if err := tx.DeleteBucket(bSalesQFPay); err != nil {
 			return err
 		}
+		if err := tx.DeleteBucket(bSalesPayType); err != nil {
+			return err
+		}
 		return putVersion(tx, 1)
 	}); err != nil {
 		t.Fatal(err)
@@ -196,6 +200,10 @@ func TestMigrateFromSchema1(t *testing.T) {
 	}
 	if _, err := j.UpdateRemote(got[0].SysSN, RemoteUpdate{Cancel: CancelPartlyRefunded}); err != nil {
 		t.Fatalf("schema 3's QFPay records after migration: %v", err)
+	}
+	byType, err := j.SalesByPayType(func(pt string) bool { return pt == sale(0, 0, at).PayType }, 3650, 10)
+	if err != nil || len(byType) != 5 {
+		t.Fatalf("schema 4's index by pay type after migration: %v %d", err, len(byType))
 	}
 	if err := j.Check(); err != nil {
 		t.Fatal(err)

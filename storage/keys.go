@@ -22,6 +22,14 @@ func amountKey(amount int64, saleKey []byte) []byte {
 	return append(k, saleKey...)
 }
 
+// payTypeKey is a sales_paytype key: the pay type, 0x00, the sale key (so that one pay type's
+// sales sort by time).
+func payTypeKey(payType string, saleKey []byte) []byte {
+	k := make([]byte, 0, len(payType)+1+len(saleKey))
+	k = append(append(k, payType...), 0)
+	return append(k, saleKey...)
+}
+
 // reversed returns s's bytes back to front, so that a trailing-digits search is a prefix seek.
 func reversed(s string) []byte {
 	b := make([]byte, len(s))

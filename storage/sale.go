@@ -219,6 +219,7 @@ func (j *Journal) putSaleTx(tx *bolt.Tx, s Sale) (PutResult, error) {
 	}
 	s.Time = t
 	sales, bySysSN, byOTN, byAmount := tx.Bucket(bSales), tx.Bucket(bSalesSysSN), tx.Bucket(bSalesOTN), tx.Bucket(bSalesAmount)
+	byPayType := tx.Bucket(bSalesPayType)
 	if s.OutTradeNo != "" {
 		if k := byOTN.Get(reversed(s.OutTradeNo)); k != nil {
 			other, err := decodeSale(sales.Get(k))
@@ -255,6 +256,9 @@ func (j *Journal) putSaleTx(tx *bolt.Tx, s Sale) (PutResult, error) {
 		if err := byAmount.Delete(amountKey(old.Amount, oldKey)); err != nil {
 			return 0, err
 		}
+		if err := byPayType.Delete(payTypeKey(old.PayType, oldKey)); err != nil {
+			return 0, err
+		}
 		if old.OutTradeNo != "" {
 			if err := byOTN.Delete(reversed(old.OutTradeNo)); err != nil {
 				return 0, err
@@ -281,6 +285,9 @@ func (j *Journal) putSaleTx(tx *bolt.Tx, s Sale) (PutResult, error) {
 		if err := byOTN.Put(reversed(s.OutTradeNo), key); err != nil {
 			return 0, err
 		}
+	}
+	if err := byPayType.Put(payTypeKey(s.PayType, key), nil); err != nil {
+		return 0, err
 	}
 	return res, byAmount.Put(amountKey(s.Amount, key), nil)
 }
@@ -517,6 +524,66 @@ func (j *Journal) SalesByAmount(amount int64, limit int) ([]SaleView, error) {
 	return out, err
 }
 
+// SalesByPayType returns up to limit sales newer than days days ago whose pay type match accepts,
+// newest first. It reads the index of sales by pay type: its cost follows the pay types in the
+// journal and limit, not the number of sales.
+func (j *Journal) SalesByPayType(match func(payType string) bool, days, limit int) ([]SaleView, error) {
+	if days <= 0 {
+		days = 7
+	}
+	from := timeKey(j.now().AddDate(0, 0, -days), 0)
+	var out []SaleView
+	err := j.view(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bSalesPayType).Cursor()
+		var keys [][]byte
+		// Jump from one pay type to the next; walk a matching one back from its newest sale.
+		for k, _ := c.First(); k != nil; {
+			payType, _, _ := bytes.Cut(k, []byte{0})
+			payType = bytes.Clone(payType)
+			next := append(bytes.Clone(payType), 1)
+			if match(string(payType)) {
+				prefix := append(bytes.Clone(payType), 0)
+				last, _ := c.Seek(next)
+				if last == nil {
+					last, _ = c.Last()
+				} else {
+					last, _ = c.Prev()
+				}
+				n := 0
+				for ; last != nil && bytes.HasPrefix(last, prefix) && n < limit; last, _ = c.Prev() {
+					saleKey := last[len(prefix):]
+					if bytes.Compare(saleKey, from) < 0 {
+						break
+					}
+					keys = append(keys, bytes.Clone(saleKey))
+					n++
+				}
+			}
+			k, _ = c.Seek(next)
+		}
+		var err error
+		out, err = newestViews(tx, keys, limit)
+		return err
+	})
+	return out, err
+}
+
+// newestViews reads the sales at keys (sale keys, any order, maybe repeated), newest first, at
+// most limit.
+func newestViews(tx *bolt.Tx, keys [][]byte, limit int) ([]SaleView, error) {
+	slices.SortFunc(keys, func(a, b []byte) int { return bytes.Compare(b, a) })
+	keys = slices.CompactFunc(keys, bytes.Equal)
+	out := make([]SaleView, 0, min(limit, len(keys)))
+	for _, k := range keys[:min(limit, len(keys))] {
+		sv, err := viewAt(tx, k)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sv)
+	}
+	return out, nil
+}
+
 // SalesByDigits returns up to limit sales whose syssn or out_trade_no ends with the digits (or
 // any characters) given, newest first.
 func (j *Journal) SalesByDigits(tail string, limit int) ([]SaleView, error) {
@@ -533,16 +600,9 @@ func (j *Journal) SalesByDigits(tail string, limit int) ([]SaleView, error) {
 				keys = append(keys, v)
 			}
 		}
-		slices.SortFunc(keys, func(a, b []byte) int { return bytes.Compare(b, a) })
-		keys = slices.CompactFunc(keys, bytes.Equal)
-		for _, k := range keys[:min(limit, len(keys))] {
-			sv, err := viewAt(tx, k)
-			if err != nil {
-				return err
-			}
-			out = append(out, sv)
-		}
-		return nil
+		var err error
+		out, err = newestViews(tx, keys, limit)
+		return err
 	})
 	return out, err
 }

@@ -162,3 +162,52 @@ func TestSaleViewStatus(t *testing.T) {
 		t.Fatalf("amount change: %v", err)
 	}
 }
+
+// TestSalesByPayType reads the index by pay type: newest first across the pay types that match,
+// within the window, at most limit, following a sale whose record changed.
+func TestSalesByPayType(t *testing.T) {
+	clk := newClock()
+	j := openTest(t, clk)
+	types := []string{"800208", "800101", "802808", "800201"}
+	for i := range 40 {
+		s := sale(i, 1000, clk.t.Add(-time.Duration(i)*6*time.Hour)) // 10 days back
+		s.PayType = types[i%4]
+		mustPut(t, j, s)
+	}
+	wechat := func(pt string) bool { return pt == "800208" || pt == "800201" }
+	got, err := j.SalesByPayType(wechat, 7, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 15 { // i = 0, 2, 4, … 28: within 7 days (the last one exactly 7 days old), every other sale
+		t.Fatalf("%d sales", len(got))
+	}
+	for i, v := range got {
+		if !wechat(v.PayType) || (i > 0 && v.Time.After(got[i-1].Time)) || clk.t.Sub(v.Time) > 7*24*time.Hour {
+			t.Fatalf("sale %d: %s at %v", i, v.PayType, v.Time)
+		}
+	}
+	if got, _ := j.SalesByPayType(wechat, 7, 3); len(got) != 3 || got[0].SysSN != sale(0, 0, clk.t).SysSN || got[2].SysSN != sale(4, 0, clk.t).SysSN {
+		t.Fatalf("limit 3: %v", got)
+	}
+	if got, _ := j.SalesByPayType(func(string) bool { return false }, 7, 10); len(got) != 0 {
+		t.Fatalf("no match: %d", len(got))
+	}
+	// A sale updated (paid later) is found once, under its pay type.
+	s := sale(1, 1000, clk.t.Add(-6*time.Hour))
+	s.PayType, s.RespCD = "800101", "1143"
+	s2 := s
+	s2.SysSN, s2.OutTradeNo = "20261121009999999999999999", "POS_X"
+	mustPut(t, j, s2)
+	s2.RespCD = "0000"
+	mustPut(t, j, s2)
+	if got, _ := j.SalesByPayType(func(pt string) bool { return pt == "800101" }, 7, 100); len(got) != 8 {
+		t.Fatalf("800101 after an update: %d", len(got))
+	}
+	if err := j.Check(); err != nil {
+		t.Fatal(err)
+	}
+	if h := j.Verify(); !h.OK() {
+		t.Fatal(h)
+	}
+}

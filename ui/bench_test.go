@@ -84,6 +84,22 @@ func BenchmarkKeystroke(b *testing.B) {
 				a.Update(esc)
 			}
 		})
+		// A search by pay method that matches nothing (the worst case for a scan): the whole
+		// keystroke, its search and the view.
+		b.Run(fmt.Sprintf("sales=%dk/find-pay-method", n/1000), func(b *testing.B) {
+			a.Update(keyMsg("/"))
+			b.ReportAllocs()
+			for b.Loop() {
+				_, cmd := a.Update(keyMsg("v"))
+				a.Update(cmd())
+				_ = a.View()
+				_, cmd = a.Update(keyMsg("backspace"))
+				if cmd != nil {
+					a.Update(cmd())
+				}
+			}
+			a.Update(esc)
+		})
 		j.Close()
 	}
 }
@@ -111,6 +127,34 @@ func BenchmarkStartup(b *testing.B) {
 				}
 				_ = a.View()
 				j.Close()
+			}
+		})
+	}
+}
+
+// BenchmarkClockTick is one second of the header's clock (Update and View) with 50 and with 5,000
+// sales loaded in the list (a cashier who scrolled far back): the rows are laid out only when
+// they change and only where they show, so both cost the same.
+func BenchmarkClockTick(b *testing.B) {
+	for _, n := range []int{50, 5_000} {
+		j := &fakeJournal{}
+		for i := range n {
+			j.sales = append(j.sales, view(fmt.Sprintf("2026112100%016d", i), int64(100+i), "800208", "0000", fixedAt.Add(-time.Duration(i)*time.Minute), 0))
+		}
+		a := New(testDeps(j, &fakeDesk{}))
+		a.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+		for start := 0; start < n; start += pageSize { // the pages the cashier scrolled through
+			a.Update(salesMsg{tag: a.sales.tag, sales: j.sales[start:min(start+pageSize, n)], append: start > 0})
+		}
+		if len(a.sales.sales) != n {
+			b.Fatalf("%d rows loaded", len(a.sales.sales))
+		}
+		tick := tickMsg(fixedAt)
+		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				a.Update(tick)
+				_ = a.View()
 			}
 		})
 	}

@@ -21,6 +21,7 @@ type Journal interface {
 	RecentSales(after storage.Cursor, limit, days int) (storage.SalesPage, error)
 	SalesByAmount(amount int64, limit int) ([]storage.SaleView, error)
 	SalesByDigits(tail string, limit int) ([]storage.SaleView, error)
+	SalesByPayType(match func(payType string) bool, days, limit int) ([]storage.SaleView, error)
 	Sale(syssn string) (storage.SaleView, bool, error)
 	Reversal(id uint64) (storage.Reversal, error)
 	ReversalsOn(t time.Time) ([]storage.Reversal, error)

@@ -43,6 +43,18 @@ func (f *fakeJournal) add(v storage.SaleView) {
 	f.version++
 }
 
+func (f *fakeJournal) SalesByPayType(match func(string) bool, days, limit int) ([]storage.SaleView, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []storage.SaleView
+	for _, v := range f.sales {
+		if match(v.PayType) && len(out) < limit {
+			out = append(out, v)
+		}
+	}
+	return out, f.err
+}
+
 func (f *fakeJournal) Version() uint64 {
 	f.mu.Lock()
 	defer f.mu.Unlock()

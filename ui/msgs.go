@@ -89,6 +89,9 @@ func loadRecent(j Journal, tag int, after storage.Cursor, days int, appendPage b
 	}
 }
 
+// maxPayMethodResults bounds a search by pay method (the newest that many).
+const maxPayMethodResults = 200
+
 // searchSales finds sales for what the cashier typed: an amount and/or trailing digits, or
 // (with letters) a pay method within the recent window.
 func searchSales(j Journal, tag int, query string, cur money.Currency, days int) tea.Cmd {
@@ -106,22 +109,13 @@ func searchSales(j Journal, tag int, query string, cur money.Currency, days int)
 		}
 		if strings.IndexFunc(q, func(r rune) bool { return (r < '0' || r > '9') && r != '.' && r != ',' }) >= 0 {
 			lower := strings.ToLower(q)
-			for after := (storage.Cursor{}); len(out) < 200; {
-				page, err := j.RecentSales(after, 500, days)
-				if err != nil {
-					return salesMsg{tag: tag, err: err}
-				}
-				for _, v := range page.Sales {
-					if strings.Contains(strings.ToLower(paytype.Name(v.PayType)), lower) || strings.HasPrefix(v.PayType, q) {
-						add([]storage.SaleView{v})
-					}
-				}
-				if page.Next.IsZero() {
-					break
-				}
-				after = page.Next
+			vs, err := j.SalesByPayType(func(pt string) bool {
+				return strings.Contains(strings.ToLower(paytype.Name(pt)), lower) || strings.HasPrefix(pt, q)
+			}, days, maxPayMethodResults)
+			if err != nil {
+				return salesMsg{tag: tag, err: err}
 			}
-			return salesMsg{tag: tag, sales: out}
+			return salesMsg{tag: tag, sales: vs}
 		}
 		if minor, err := money.Parse(q, cur); err == nil && minor > 0 {
 			vs, err := j.SalesByAmount(minor, pageSize)
