@@ -83,7 +83,8 @@ func (a *app) terminal() ui.Terminal {
 		env = ui.EnvProduction
 	}
 	return ui.Terminal{UDID: a.udid, Cashier: cfg.Terminal.Cashier, Environment: env, Gateway: cfg.QFPay.BaseURL,
-		Currency: money.MustLookup(cfg.Terminal.Currency), Location: cfg.Location, RecentDays: cfg.Journal.RecentDays}
+		Currency: money.MustLookup(cfg.Terminal.Currency), Location: cfg.Location, RecentDays: cfg.Journal.RecentDays,
+		Background: cfg.Terminal.Background}
 }
 
 func demoCmd(a *app) *cobra.Command {

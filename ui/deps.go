@@ -68,6 +68,7 @@ type Terminal struct {
 	Currency    money.Currency
 	Location    *time.Location
 	RecentDays  int
+	Background  string // "dark" or "light" as configured; "" asks the terminal (or COLORFGBG) once
 }
 
 // Deps is everything the program needs.

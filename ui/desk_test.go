@@ -364,3 +364,45 @@ func TestSalesFromThePOSAppear(t *testing.T) {
 		t.Fatalf("the new sale is not listed after the search:\n%s", a.View())
 	}
 }
+
+// TestBackgroundIsDecidedOnce: the configuration, else COLORFGBG, else one question to the
+// terminal.
+func TestBackgroundIsDecidedOnce(t *testing.T) {
+	for _, c := range []struct {
+		configured, colorfgbg string
+		answer, want, asked   bool
+	}{
+		{"dark", "0;15", false, true, false},
+		{"light", "", true, false, false},
+		{"", "15;0", false, true, false},
+		{"", "0;default;15", true, false, false},
+		{"", "12;8", false, true, false},
+		{"", "", true, true, true},
+		{"", "garbage", false, false, true},
+		{"auto", "7;99", true, true, true},
+	} {
+		asked := 0
+		got := darkBackground(c.configured, c.colorfgbg, func() bool { asked++; return c.answer })
+		if got != c.want || (asked == 1) != c.asked || asked > 1 {
+			t.Errorf("%+v: dark %v, asked %d times", c, got, asked)
+		}
+	}
+}
+
+func TestParseBackgroundReply(t *testing.T) {
+	for reply, want := range map[string][2]bool{
+		"\x1b]11;rgb:0000/0000/0000\x07\x1b[12;1R":  {true, true},
+		"\x1b]11;rgb:ffff/ffff/ffff\x1b\\\x1b[1;1R": {false, true},
+		"\x1b]11;rgb:fd/f6/e3\x07":                  {false, true}, // solarized light, two digits
+		"\x1b]11;rgb:2828/2c2c/3434\x07":            {true, true},
+		"\x1b[24;80R":                               {false, false}, // no OSC 11 support
+		"\x1b]11;rgb:zz/00/00\x07":                  {false, false},
+		"\x1b]11;rgb:ffff/ffff\x07":                 {false, false},
+		"\x1b]11;rgb:ffff/ffff/ffff":                {false, false}, // cut short
+	} {
+		dark, found := parseBackgroundReply([]byte(reply))
+		if dark != want[0] || found != want[1] {
+			t.Errorf("%q: dark %v found %v, want %v", reply, dark, found, want)
+		}
+	}
+}

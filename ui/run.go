@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -24,6 +26,40 @@ type Result struct {
 	InFlight int
 }
 
+// backgroundQueryTimeout bounds the wait for the terminal's answer about its background: a
+// terminal that answers neither question costs the first frame this, once (termenv waits 5 s for
+// each of two answers, and lipgloss asked twice).
+const backgroundQueryTimeout = 300 * time.Millisecond
+
+// darkBackground decides the terminal's background once: the configuration ([terminal]
+// background), else COLORFGBG, else the terminal's own answer (ask).
+func darkBackground(configured, colorfgbg string, ask func() bool) bool {
+	switch configured {
+	case "dark":
+		return true
+	case "light":
+		return false
+	}
+	if dark, ok := fromCOLORFGBG(colorfgbg); ok {
+		return dark
+	}
+	return ask()
+}
+
+// fromCOLORFGBG reads the background from COLORFGBG ("fg;bg" or "fg;default;bg"): colours 0–6 and
+// 8 of the 16-colour palette are dark, 7 and 9–15 light.
+func fromCOLORFGBG(v string) (dark, ok bool) {
+	parts := strings.Split(v, ";")
+	if len(parts) < 2 {
+		return false, false
+	}
+	bg, err := strconv.Atoi(parts[len(parts)-1])
+	if err != nil || bg < 0 || bg > 15 {
+		return false, false
+	}
+	return bg <= 6 || bg == 8, true
+}
+
 // Run shows the program on the terminal until the cashier quits or ctx ends. It settles the
 // terminal's background before the program takes the screen, and builds the styles from it.
 func Run(ctx context.Context, d Deps) (Result, error) {
@@ -34,7 +70,12 @@ func Run(ctx context.Context, d Deps) (Result, error) {
 		return Result{}, errors.Join(ErrNoTerminal, errors.New(d.Printer.T(catalog.NeedsTerminal)))
 	}
 	r := lipgloss.NewRenderer(os.Stdout)
-	r.SetHasDarkBackground(r.HasDarkBackground())
+	dark := darkBackground(d.Terminal.Background, os.Getenv("COLORFGBG"), func() bool {
+		dark, _ := askBackground(os.Stdin, os.Stdout, backgroundQueryTimeout)
+		return dark
+	})
+	r.SetHasDarkBackground(dark)
+	lipgloss.SetHasDarkBackground(dark) // the bubbles' own styles use the default renderer: no second question
 	d.Styles = NewStyles(r)
 	if d.Now == nil {
 		d.Now = time.Now

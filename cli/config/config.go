@@ -62,6 +62,8 @@ type Config struct {
 		Cashier  string `toml:"cashier"`
 		Timezone string `toml:"timezone"`
 		Currency string `toml:"currency"`
+		// Background is "auto" (COLORFGBG, else ask the terminal once), "dark" or "light".
+		Background string `toml:"background"`
 	} `toml:"terminal"`
 	Journal struct {
 		Path        string   `toml:"path"`
@@ -102,6 +104,7 @@ func Default() Config {
 	c.QFPay.Zone = "+08:00"
 	c.Zone = qfpay.HongKongZone
 	c.Terminal.Currency = "HKD"
+	c.Terminal.Background = "auto"
 	c.Journal.RecentDays = 7
 	c.Journal.BackupKeep = 7
 	p := reversal.DefaultPolicy()
@@ -363,6 +366,11 @@ func (c *Config) validate(src []byte) error {
 	c.Terminal.Currency = cur.Code
 	if c.Journal.RecentDays < 1 {
 		return bad("journal", "recent_days", "must be 1 or more")
+	}
+	switch c.Terminal.Background {
+	case "auto", "dark", "light":
+	default:
+		return bad("terminal", "background", "%q is not auto, dark or light", c.Terminal.Background)
 	}
 	if c.QFPay.RateLimit < 1 || c.QFPay.RateLimit > 400 {
 		return bad("qfpay", "rate_limit", "must be 1 to 400 requests a minute (QFPay's limit per merchant, shared by its terminals)")

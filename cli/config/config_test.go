@@ -120,6 +120,7 @@ func TestConfigErrorsNameFileLineAndKey(t *testing.T) {
 		{"[qfpay]\nbase_url = 3\n", ":2: qfpay.base_url: is a number; it must be text in quotes"},
 		{"[qfpay]\nbase_url = \"http://openapi-hk.qfapi.com\"\n", ":2: qfpay.base_url: base URL http://openapi-hk.qfapi.com is plain http"},
 		{"[qfpay]\nzone = \"Asia/Hong_Kong\"\n", ":2: qfpay.zone:"},
+		{"[terminal]\nbackground = \"black\"\n", `:2: terminal.background: "black" is not auto, dark or light`},
 		{"[qfpay]\nrate_limit = 500\n", ":2: qfpay.rate_limit: must be 1 to 400"},
 		{"[qfpay]\nrate_limit = 0\n", ":2: qfpay.rate_limit: must be 1 to 400"},
 		{"[journal]\nsync_every = \"-5m\"\n", ":2: journal.sync_every: must not be negative"},
