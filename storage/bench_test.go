@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -199,5 +200,69 @@ func BenchmarkStateTransition(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+	})
+}
+
+// importFile writes a CSV of n sales in time order (as an export from QFPay or a POS is), one
+// every 30 seconds up to fixtureNow, amounts and pay types varied, with random-looking syssns.
+func importFile(b *testing.B, n int) string {
+	b.Helper()
+	path := filepath.Join(b.TempDir(), fmt.Sprintf("sales-%d.csv", n))
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	w := bufio.NewWriter(f)
+	fmt.Fprintln(w, "syssn,out_trade_no,txamt,txcurrcd,pay_type,txdtm,respcd,udid")
+	types := []string{"800208", "800101", "802808", "800201", "805808"}
+	for i := range n {
+		at := fixtureNow.Add(-time.Duration(n-i) * 30 * time.Second)
+		fmt.Fprintf(w, "20261121%018d,POS_%d,%d,HKD,%s,%s,0000,POS-01\n", (uint64(i)*2654435761)%1e18, i, 100+(i*7919)%90_000,
+			types[i%len(types)], at.Format(TxDtmLayout))
+	}
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	return path
+}
+
+// BenchmarkImportCSV imports 100k sales (QFPOS_BENCH_BIG=1: 1M) into a new journal, as a store
+// moving to qfpos does, and reports the time per 10k rows, the journal's size and its free pages.
+func BenchmarkImportCSV(b *testing.B) {
+	n := 100_000
+	if os.Getenv("QFPOS_BENCH_BIG") != "" {
+		n = 1_000_000
+	}
+	csvPath := importFile(b, n)
+	b.Run(fmt.Sprintf("sales=%dk", n/1000), func(b *testing.B) {
+		var size, free int64
+		for b.Loop() {
+			b.StopTimer()
+			dir := b.TempDir()
+			j, err := Open(filepath.Join(dir, "journal.db"), WithLocation(hk), WithClock(func() time.Time { return fixtureNow }))
+			if err != nil {
+				b.Fatal(err)
+			}
+			f, err := os.Open(csvPath)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			res, err := j.ImportCSV(f)
+			b.StopTimer()
+			f.Close()
+			if err != nil || res.Added != n {
+				b.Fatal(err, res.Added, res.Refused[:min(3, len(res.Refused))])
+			}
+			free = int64(j.db.Stats().FreePageN)
+			j.Close()
+			st, _ := os.Stat(filepath.Join(dir, "journal.db"))
+			size = st.Size()
+			b.StartTimer()
+		}
+		b.ReportMetric(float64(b.Elapsed().Seconds())/float64(b.N)/float64(n/10_000), "s/10k-rows")
+		b.ReportMetric(float64(size)/1e6, "MB")
+		b.ReportMetric(float64(free), "free-pages")
 	})
 }

@@ -31,7 +31,7 @@ type ImportResult struct {
 }
 
 // importBatch is how many rows share one transaction.
-const importBatch = 2000
+const importBatch = 100_000
 
 // ImportCSV imports sales from CSV. Good rows are written (re-importing a file changes nothing);
 // each bad row is reported with its line number and the reason. The error is for problems with

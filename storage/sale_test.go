@@ -211,3 +211,39 @@ func TestSalesByPayType(t *testing.T) {
 		t.Fatal(h)
 	}
 }
+
+// TestPutSalesBatchMeetsItself: a batch that adds a sale and then updates it, or reuses its
+// out_trade_no, gets the same answers as one sale at a time, and leaves no stale index entry.
+func TestPutSalesBatchMeetsItself(t *testing.T) {
+	clk := newClock()
+	j := openTest(t, clk)
+	a := sale(1, 1000, clk.t.Add(-time.Hour))
+	a.RespCD = "1143"
+	dupOTN := sale(2, 2000, clk.t.Add(-50*time.Minute))
+	dupOTN.OutTradeNo = a.OutTradeNo
+	paid := a
+	paid.RespCD, paid.Amount, paid.PayType = "0000", 1500, "800101"
+	c := sale(3, 3000, clk.t.Add(-40*time.Minute))
+	results, errs, err := j.PutSales([]Sale{a, dupOTN, paid, c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if results[0] != SaleAdded || errs[1] == nil || !errors.Is(errs[1], ErrDuplicate) || results[2] != SaleUpdated || results[3] != SaleAdded {
+		t.Fatalf("results %v, errors %v", results, errs)
+	}
+	if got, _ := j.SalesByAmount(1000, 10); len(got) != 0 {
+		t.Fatalf("a stale amount entry: %v", got)
+	}
+	if got, _ := j.SalesByAmount(1500, 10); len(got) != 1 || got[0].RespCD != "0000" {
+		t.Fatalf("by the new amount: %v", got)
+	}
+	if got, _ := j.SalesByPayType(func(pt string) bool { return pt == "800208" }, 7, 10); len(got) != 1 || got[0].SysSN != c.SysSN {
+		t.Fatalf("a stale pay type entry: %v", got)
+	}
+	if got, _ := j.SalesByDigits(a.OutTradeNo, 10); len(got) != 1 || got[0].Amount != 1500 {
+		t.Fatalf("by out_trade_no: %v", got)
+	}
+	if h := j.Verify(); !h.OK() || h.Sales != 2 {
+		t.Fatalf("%+v", h)
+	}
+}
