@@ -266,3 +266,93 @@ func BenchmarkImportCSV(b *testing.B) {
 		b.ReportMetric(float64(free), "free-pages")
 	})
 }
+
+// BenchmarkFreelist compares bbolt's freelist choices on an imported journal of 100k sales
+// (QFPOS_BENCH_BIG=1: 1M): the file's size after 2,000 single-sale commits, then the time to open
+// it and one sale's commit (the freelist is written with each commit unless NoFreelistSync;
+// without it, every open rebuilds it by reading every page).
+func BenchmarkFreelist(b *testing.B) {
+	n := 100_000
+	if os.Getenv("QFPOS_BENCH_BIG") != "" {
+		n = 1_000_000
+	}
+	src := filepath.Join(b.TempDir(), "imported.db")
+	j, err := Open(src, WithLocation(hk), WithClock(func() time.Time { return fixtureNow }))
+	if err != nil {
+		b.Fatal(err)
+	}
+	f, err := os.Open(importFile(b, n))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := j.ImportCSV(f); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	j.Close()
+	for _, c := range []struct {
+		name  string
+		tweak func(*bolt.Options)
+	}{
+		{"array-synced", nil},
+		{"hashmap-synced", func(o *bolt.Options) { o.FreelistType = bolt.FreelistMapType }},
+		{"hashmap-unsynced", func(o *bolt.Options) { o.FreelistType, o.NoFreelistSync = bolt.FreelistMapType, true }},
+	} {
+		path := filepath.Join(b.TempDir(), c.name+".db")
+		if err := copyFile(src, path); err != nil {
+			b.Fatal(err)
+		}
+		if err := copyFile(src+".clean", path+".clean"); err != nil { // closed cleanly: no walk at open
+			b.Fatal(err)
+		}
+		open := func() *Journal {
+			j, err := Open(path, WithLocation(hk), WithClock(func() time.Time { return fixtureNow }), func(j *Journal) { j.boltOptions = c.tweak })
+			if err != nil {
+				b.Fatal(err)
+			}
+			return j
+		}
+		b.Run(c.name+"/size", func(b *testing.B) {
+			j := open()
+			for i := range 2000 {
+				s := sale(2*n+i, 100, fixtureNow.Add(time.Duration(i)*time.Second))
+				s.SysSN = fmt.Sprintf("2026112300%016d", i)
+				mustPut(b, j, s)
+			}
+			j.Close()
+			st, _ := os.Stat(path)
+			for b.Loop() {
+			}
+			b.ReportMetric(float64(st.Size())/1e6, "MB")
+		})
+		b.Run(c.name+"/open", func(b *testing.B) {
+			for b.Loop() {
+				open().Close()
+			}
+		})
+		b.Run(c.name+"/commit", func(b *testing.B) {
+			j := open()
+			defer j.Close()
+			for i := range 200 { // warm the pages a day's commits touch
+				s := sale(3*n+i, 100, fixtureNow.Add(time.Duration(i)*time.Second))
+				s.SysSN = fmt.Sprintf("2026112400%016d", i)
+				mustPut(b, j, s)
+			}
+			i := 0
+			for b.Loop() {
+				s := sale(n+i, 100, fixtureNow.Add(time.Duration(i)*time.Second))
+				s.SysSN = fmt.Sprintf("2026112200%016d", i)
+				mustPut(b, j, s)
+				i++
+			}
+		})
+	}
+}
+
+func copyFile(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, 0o600)
+}

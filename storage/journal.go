@@ -62,9 +62,11 @@ type Journal struct {
 	qfpay   *time.Location
 	broken  atomic.Bool   // a damaged page or value was met: no more writes
 	writes  atomic.Uint64 // write transactions committed (Version)
-	forDemo bool          // opened by qfpos demo
-	demo    bool          // the journal is a demo's
-	unclean bool          // the last shutdown was not clean (the journal was checked whole)
+	// boltOptions changes bbolt's options (benchmarks compare freelists).
+	boltOptions func(*bolt.Options)
+	forDemo     bool // opened by qfpos demo
+	demo        bool // the journal is a demo's
+	unclean     bool // the last shutdown was not clean (the journal was checked whole)
 }
 
 // Option configures Open.
@@ -143,7 +145,7 @@ func Open(path string, opts ...Option) (*Journal, error) {
 			return nil, err
 		}
 	}
-	db, err := openBolt(path)
+	db, err := openBolt(path, j.boltOptions)
 	if err != nil {
 		return nil, err
 	}
@@ -178,14 +180,23 @@ func (j *Journal) safePrepare(existed bool) (err error) {
 
 // openBolt opens the file, turning bbolt's failures into messages that say what to do. bbolt
 // can panic on some damaged files; that is reported as damage too.
-func openBolt(path string) (db *bolt.DB, err error) {
+// boltOptions are the bbolt options of every journal. The freelist stays bbolt's default (an
+// array, synced with each commit): measured beside a hashmap freelist and beside not syncing it
+// (BenchmarkFreelist), see the README's Performance section for why.
+func boltOptions() *bolt.Options { return &bolt.Options{Timeout: LockTimeout} }
+
+func openBolt(path string, tweak func(*bolt.Options)) (db *bolt.DB, err error) {
 	defer panicOnFault()()
 	defer func() {
 		if r := recover(); r != nil {
 			db, err = nil, fmt.Errorf("journal %s is damaged or is not a qfpos journal (%v); move it away or pass another --journal", path, r)
 		}
 	}()
-	db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: LockTimeout})
+	opts := boltOptions()
+	if tweak != nil {
+		tweak(opts)
+	}
+	db, err = bolt.Open(path, 0o600, opts)
 	switch {
 	case err == nil:
 		return db, nil
