@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"qfpos/reversal"
+	"qfpos/storage"
 	"qfpos/ui/catalog"
 )
 
@@ -58,12 +59,14 @@ type App struct {
 	spinning bool // a spinner frame is scheduled (only while something is in flight)
 	// seen is the journal's version the sales list was read at; salesStale: it has changed since
 	// (a sale the POS added), and the list is read again as soon as the cashier is not typing.
-	seen       uint64
-	salesStale bool
-	quitting   int // operations in flight when the cashier quit
-	width      int
-	height     int
-	body       int // lines left for the active screen, computed by layout
+	seen         uint64
+	salesStale   bool
+	preloaded    bool      // the first reads came before the program started
+	afterPreload []tea.Cmd // what their results asked for, started by Init
+	quitting     int       // operations in flight when the cashier quit
+	width        int
+	height       int
+	body         int // lines left for the active screen, computed by layout
 }
 
 // New builds the program's model. It does nothing slow: the first reads run from Init.
@@ -87,10 +90,30 @@ func New(d Deps) *App {
 	return a
 }
 
-// Init starts the first reads, the update stream, the clock, and the sales sync when it is
-// configured. The spinner starts only when something is in flight.
+// firstReads are the reads the desk shows first (the first page of sales, what is in flight),
+// done before the program starts so that they overlap the question about the background.
+func firstReads(d Deps) []tea.Msg {
+	return []tea.Msg{loadRecent(d.Journal, 0, storage.Cursor{}, d.Terminal.RecentDays, false)(), loadUnfinished(d.Journal)()}
+}
+
+// preload takes the first reads' results; Init then does not read them again, and starts what
+// they asked for (the spinner, when something is in flight).
+func (a *App) preload(msgs ...tea.Msg) {
+	for _, m := range msgs {
+		_, cmd := a.Update(m)
+		a.afterPreload = append(a.afterPreload, cmd)
+	}
+	a.preloaded = len(msgs) > 0
+}
+
+// Init starts the first reads (unless they were preloaded), the update stream, the clock, and the
+// sales sync when it is configured. The spinner starts only when something is in flight.
 func (a *App) Init() tea.Cmd {
-	cmds := []tea.Cmd{a.sales.Init(), loadUnfinished(a.d.Journal), waitForUpdate(a.updates), a.clockTick()}
+	cmds := []tea.Cmd{waitForUpdate(a.updates), a.clockTick()}
+	if !a.preloaded {
+		cmds = append(cmds, a.sales.Init(), loadUnfinished(a.d.Journal))
+	}
+	cmds = append(cmds, a.afterPreload...)
 	if a.d.Sync != nil {
 		cmds = append(cmds, syncSales(a.d.Sync))
 	}

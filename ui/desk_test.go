@@ -406,3 +406,50 @@ func TestParseBackgroundReply(t *testing.T) {
 		}
 	}
 }
+
+// TestPreloadedFirstReads: the first page and what is in flight, read while the terminal is asked
+// about its background, show at once; Init does not read them again and starts the spinner when
+// something is in flight.
+func TestPreloadedFirstReads(t *testing.T) {
+	j := sampleJournal()
+	j.reversals = []storage.Reversal{{ID: 1, Kind: storage.KindRefund, Amount: 100, Currency: "HKD", State: storage.StateProcessing,
+		SaleSysSN: "20261121000100020000001001", Created: fixedAt}}
+	d := testDeps(j, &fakeDesk{})
+	d.Tick = func(_ time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+		return func() tea.Msg { return fn(fixedAt) }
+	}
+	a := New(d)
+	a.preload(firstReads(d)...)
+	a.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	if v := a.View(); !strings.Contains(v, "…001003") || !strings.Contains(v, "Refund 1.00 HKD") {
+		t.Fatalf("not preloaded:\n%s", v)
+	}
+	j.mu.Lock()
+	j.sales = nil // a second read would empty the list
+	j.mu.Unlock()
+	var spun bool
+	var run func(tea.Cmd)
+	run = func(cmd tea.Cmd) {
+		if cmd == nil {
+			return
+		}
+		switch m := cmd().(type) {
+		case tea.BatchMsg:
+			for _, c := range m {
+				run(c)
+			}
+		case spinMsg:
+			spun = true
+		case nil:
+		default:
+			a.Update(m) // one level: the clock's next tick is not followed
+		}
+	}
+	run(a.Init())
+	if !spun {
+		t.Error("the spinner did not start for the operation in flight")
+	}
+	if !strings.Contains(a.View(), "…001003") {
+		t.Fatalf("Init read the sales again:\n%s", a.View())
+	}
+}

@@ -70,10 +70,17 @@ func Run(ctx context.Context, d Deps) (Result, error) {
 		return Result{}, errors.Join(ErrNoTerminal, errors.New(d.Printer.T(catalog.NeedsTerminal)))
 	}
 	r := lipgloss.NewRenderer(os.Stdout)
-	dark := darkBackground(d.Terminal.Background, os.Getenv("COLORFGBG"), func() bool {
-		dark, _ := askBackground(os.Stdin, os.Stdout, backgroundQueryTimeout)
-		return dark
-	})
+	// The question to the terminal and the first reads of the journal go together: the first
+	// frame waits for the slower of the two, not for both.
+	darkc := make(chan bool, 1)
+	go func() {
+		darkc <- darkBackground(d.Terminal.Background, os.Getenv("COLORFGBG"), func() bool {
+			dark, _ := askBackground(os.Stdin, os.Stdout, backgroundQueryTimeout)
+			return dark
+		})
+	}()
+	first := firstReads(d)
+	dark := <-darkc
 	r.SetHasDarkBackground(dark)
 	lipgloss.SetHasDarkBackground(dark) // the bubbles' own styles use the default renderer: no second question
 	d.Styles = NewStyles(r)
@@ -81,6 +88,7 @@ func Run(ctx context.Context, d Deps) (Result, error) {
 		d.Now = time.Now
 	}
 	app := New(d)
+	app.preload(first...)
 	defer app.Close()
 	p := tea.NewProgram(app, tea.WithAltScreen(), tea.WithContext(ctx))
 	_, err := p.Run()
