@@ -18,8 +18,40 @@ import (
 type Key string
 
 // Translations maps a language to the translation of each key. English needs none (the key is
-// the English text). To add Traditional Chinese, add language.TraditionalChinese with its map.
-var Translations = map[language.Tag]map[Key]string{}
+// the English text). Traditional and Simplified Chinese are zh_hant.go and zh_hans.go.
+var Translations = map[language.Tag]map[Key]string{
+	language.TraditionalChinese: withCodes(zhHant, zhHantCodes),
+	language.SimplifiedChinese:  withCodes(zhHans, zhHansCodes),
+}
+
+// Languages are the catalog's languages, English first (the fallback).
+var Languages = []language.Tag{language.English, language.TraditionalChinese, language.SimplifiedChinese}
+
+var matcher = language.NewMatcher(Languages)
+
+// Match is the catalog's language nearest to tag (zh-HK and zh-TW: Traditional; zh-CN, zh-SG and
+// zh: Simplified; anything else: English).
+func Match(tag language.Tag) language.Tag {
+	_, i, conf := matcher.Match(tag)
+	if conf == language.No {
+		return language.English
+	}
+	return Languages[i]
+}
+
+// withCodes adds the translations of QFPay's code texts (keyed by code) to a language's messages.
+func withCodes(msgs map[Key]string, codes map[string][2]string) map[Key]string {
+	out := make(map[Key]string, len(msgs)+2*len(codes))
+	for k, v := range msgs {
+		out[k] = v
+	}
+	for code, t := range codes {
+		if en, ok := codeTexts[code]; ok {
+			out[en.Explanation], out[en.Next] = t[0], t[1]
+		}
+	}
+	return out
+}
 
 // Printer formats catalog messages in one language.
 type Printer struct{ p *message.Printer }

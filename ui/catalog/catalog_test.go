@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -47,15 +48,15 @@ func TestEveryKeyIsListed(t *testing.T) {
 
 func TestTranslationWorks(t *testing.T) {
 	// A translation is only data: register one and the printer uses it.
-	Translations[language.TraditionalChinese] = map[Key]string{QFPayOK: "QFPay 連線正常", TitleSale: "交易 %s"}
-	defer delete(Translations, language.TraditionalChinese)
-	if err := Check(Translations[language.TraditionalChinese]); err != nil {
+	Translations[language.Japanese] = map[Key]string{QFPayOK: "QFPay 接続中", TitleSale: "取引 %s"}
+	defer delete(Translations, language.Japanese)
+	if err := Check(Translations[language.Japanese]); err != nil {
 		t.Fatal(err)
 	}
 	builder = newBuilder()
 	defer func() { builder = newBuilder() }()
-	zh := New(language.TraditionalChinese)
-	if got := zh.T(TitleSale, "123"); got != "交易 123" {
+	zh := New(language.Japanese)
+	if got := zh.T(TitleSale, "123"); got != "取引 123" {
 		t.Fatalf("got %q", got)
 	}
 	if got := zh.T(QFPayDown); got != string(QFPayDown) {
@@ -114,6 +115,67 @@ func TestFinalCodesNeverSayTryLater(t *testing.T) {
 		w := codeTexts[code]
 		if qfpay.LookupCode(code, "").Class == qfpay.ClassFinal && strings.Contains(strings.ToLower(string(w.Explanation+" "+w.Next)), "try again later") {
 			t.Errorf("%s is final but says %q %q", code, w.Explanation, w.Next)
+		}
+	}
+}
+
+var verb = regexp.MustCompile(`%[-+# 0]*[0-9]*(\.[0-9]+)?[a-zA-Z%]`)
+
+// TestChineseCatalogsAreComplete: every key has a non-empty translation in both Chinese catalogs
+// with the same format verbs in the same order; every code has its words in both; two codes
+// that share English words share their translation; and the language a locale names is matched.
+func TestChineseCatalogsAreComplete(t *testing.T) {
+	for _, c := range []struct {
+		tag   language.Tag
+		msgs  map[Key]string
+		codes map[string][2]string
+	}{{language.TraditionalChinese, zhHant, zhHantCodes}, {language.SimplifiedChinese, zhHans, zhHansCodes}} {
+		all := Translations[c.tag]
+		for _, k := range All() {
+			v, ok := all[k]
+			if !ok || strings.TrimSpace(v) == "" {
+				t.Errorf("%s: %q has no translation", c.tag, k)
+				continue
+			}
+			if a, b := verb.FindAllString(string(k), -1), verb.FindAllString(v, -1); strings.Join(a, " ") != strings.Join(b, " ") {
+				t.Errorf("%s: %q has verbs %v, its translation %q has %v", c.tag, k, a, v, b)
+			}
+		}
+		if err := Check(c.msgs); err != nil {
+			t.Errorf("%s: %v", c.tag, err)
+		}
+		for code, en := range codeTexts {
+			tr, ok := c.codes[code]
+			if !ok || tr[0] == "" || tr[1] == "" {
+				t.Errorf("%s: code %s has no words", c.tag, code)
+				continue
+			}
+			for other, en2 := range codeTexts {
+				tr2 := c.codes[other]
+				if en.Explanation == en2.Explanation && tr[0] != tr2[0] || en.Next == en2.Next && tr[1] != tr2[1] {
+					t.Errorf("%s: codes %s and %s say the same in English but not here", c.tag, code, other)
+				}
+			}
+		}
+		if len(c.codes) != len(codeTexts) {
+			t.Errorf("%s: %d code texts for %d codes", c.tag, len(c.codes), len(codeTexts))
+		}
+		p := New(c.tag)
+		if got := p.T(StatusUnknown); got == string(StatusUnknown) {
+			t.Errorf("%s: the printer does not translate", c.tag)
+		}
+		if exp, _ := p.Code("1272", ""); !strings.Contains(exp, "QFPay") || exp == string(codeTexts["1272"].Explanation) {
+			t.Errorf("%s: code 1272 is %q", c.tag, exp)
+		}
+	}
+	if got := New(language.TraditionalChinese).T(StatusUnknown); got != "結果未明 — 仍在查詢，切勿重複退款。" {
+		t.Errorf("zh-Hant: %q", got)
+	}
+	for locale, want := range map[string]language.Tag{"zh-HK": language.TraditionalChinese, "zh-MO": language.TraditionalChinese,
+		"zh-TW": language.TraditionalChinese, "zh-CN": language.SimplifiedChinese, "zh-SG": language.SimplifiedChinese,
+		"zh": language.SimplifiedChinese, "en-GB": language.English, "fr-FR": language.English, "und": language.English} {
+		if got := Match(language.MustParse(locale)); got != want {
+			t.Errorf("%s matched %s, want %s", locale, got, want)
 		}
 	}
 }
