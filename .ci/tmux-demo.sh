@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Real-terminal check: run the built qfpos demo in tmux; scan a sale's reference (its digits and
 # Enter in one write, as a keyboard-wedge scanner types) and see that sale open; refund the newest
-# sale with keystrokes and wait for "Succeeded" on the screen. On failure, print what the screen
+# sale with keystrokes and wait for "Succeeded" on the screen; then one refund in Traditional
+# Chinese (from LANG) and one in Simplified (--lang) at 80×24. On failure, print what the screen
 # showed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,4 +38,24 @@ tmux send-keys -t "$session" Enter
 wait_for "Waiting for QFPay" 10
 wait_for "Succeeded" 60
 tmux send-keys -t "$session" q
+sleep 0.5
+tmux kill-session -t "$session" 2>/dev/null || true
+
+# One refund in each Chinese catalog at 80×24: Traditional from the locale (LANG=zh_HK.UTF-8),
+# Simplified from --lang.
+refund_in() { # how to start, list title, form title, confirmation, succeeded, journal
+  tmux new-session -d -s "$session" -x 80 -y 24 "TERM=xterm-256color $1 --journal $work/$6; sleep 30"
+  wait_for "$2" 20
+  tmux send-keys -t "$session" r
+  wait_for "$3" 5
+  tmux send-keys -t "$session" Enter
+  wait_for "$4" 5
+  tmux send-keys -t "$session" Enter
+  wait_for "$5" 60
+  tmux send-keys -t "$session" q
+  sleep 0.5
+  tmux kill-session -t "$session" 2>/dev/null || true
+}
+refund_in "LANG=zh_HK.UTF-8 LC_ALL= $work/qfpos demo" "最近交易 — 過去 7 日" "退款：交易" "確定發送這筆退款？" "已完成" hant.db
+refund_in "$work/qfpos demo --lang zh-Hans" "最近交易 — 过去 7 天" "退款：交易" "确定发送这笔退款？" "已完成" hans.db
 echo "tmux demo check passed"

@@ -15,6 +15,7 @@ import (
 	"qfpos/qfpay"
 	"qfpos/reversal"
 	"qfpos/storage"
+	"qfpos/ui/catalog"
 )
 
 // app is what the commands share, built on first use and closed once: the configuration, the
@@ -26,7 +27,7 @@ type app struct {
 	env            func(string) string
 	now            func() time.Time
 
-	configFlag, journalFlag string // the persistent flags
+	configFlag, journalFlag, langFlag string // the persistent flags
 
 	// files are the files named on the command line: this process's, or the caller's when the
 	// command runs for another qfpos.
@@ -68,6 +69,20 @@ func (a *app) config() (config.Config, error) {
 	}
 	a.cfg = &c
 	return c, nil
+}
+
+// printer is the message catalog in the cashier's language (--lang, else [terminal] language,
+// else the locale).
+func (a *app) printer() (*catalog.Printer, error) {
+	c, err := a.config()
+	if err != nil {
+		return nil, err
+	}
+	tag, err := c.Language(a.langFlag, a.env)
+	if err != nil {
+		return nil, flagError("lang", a.langFlag, err)
+	}
+	return catalog.New(tag), nil
 }
 
 // journalMode says whether a command may create the journal.

@@ -23,7 +23,8 @@ func TestBuiltBinary(t *testing.T) {
 	run := func(args ...string) (int, string, string) {
 		cmd := exec.Command(bin, args...)
 		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+dir+"/config", "XDG_DATA_HOME="+dir+"/data", "QFPAY_APP_CODE=", "QFPAY_CLIENT_KEY=")
+		cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+dir+"/config", "XDG_DATA_HOME="+dir+"/data", "QFPAY_APP_CODE=", "QFPAY_CLIENT_KEY=",
+			"LC_ALL=C.UTF-8")
 		var out, errOut bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errOut
 		err := cmd.Run()
@@ -72,6 +73,10 @@ func TestBuiltBinary(t *testing.T) {
 	if code, out, errOut := run("demo", "--journal", "demo.db"); code != ExitUsage || out != "" ||
 		!strings.Contains(errOut, "needs a terminal") || !strings.Contains(errOut, "qfpos refund") || strings.Count(errOut, "\n") != 1 {
 		t.Errorf("demo without a terminal: %d %q %q", code, out, errOut)
+	}
+	// In the cashier's language.
+	if code, _, errOut := run("demo", "--journal", "demo2.db", "--lang", "zh-Hant"); code != ExitUsage || !strings.Contains(errOut, "收銀台畫面需要終端機") {
+		t.Errorf("demo --lang zh-Hant without a terminal: %d %q", code, errOut)
 	}
 	// A typo in --journal does not start an empty journal.
 	if code, _, errOut := run("pending", "--journal", "typo.db"); code != ExitUsage || !strings.Contains(errOut, "no journal at typo.db") {

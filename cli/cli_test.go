@@ -46,6 +46,7 @@ func TestMain(m *testing.M) {
 	}
 	os.Setenv("XDG_CONFIG_HOME", dir+"/config")
 	os.Setenv("XDG_DATA_HOME", dir+"/data")
+	os.Setenv("LC_ALL", "C.UTF-8") // the cashier's text in English, whatever the machine's locale
 	os.Unsetenv("QFPAY_APP_CODE")
 	os.Unsetenv("QFPAY_CLIENT_KEY")
 	code := m.Run()
@@ -86,6 +87,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"sandbox", "--app-code", "ABC"}, "give both --app-code and --client-key"},
 		{[]string{"sandbox", "--mchid", "bad&id"}, "--mchid"},
 		{[]string{"sandbox", "extra"}, `unexpected argument "extra"`},
+		{[]string{"--lang", "klingon"}, `--lang klingon: "klingon" is not en, zh-Hant or zh-Hans`},
+		{[]string{"demo", "--lang", "fr"}, `--lang fr: "fr" is not en, zh-Hant or zh-Hans`},
 	}
 	for _, c := range cases {
 		code, _, stderr := runCmd(t, c.args...)

@@ -23,6 +23,10 @@ import (
 
 // runDesk runs the refund desk on the configured gateway and journal.
 func (a *app) runDesk() error {
+	lang, err := a.printer()
+	if err != nil {
+		return err
+	}
 	h, err := a.hold(ownerDesk)
 	if err != nil {
 		return err
@@ -32,7 +36,7 @@ func (a *app) runDesk() error {
 		a.logger().Warn("other qfpos commands cannot reach this desk", "err", h.serveErr)
 	}
 	cfg, _ := a.config()
-	deps := ui.Deps{Journal: h.j, Desk: h.d, Terminal: a.terminal(),
+	deps := ui.Deps{Journal: h.j, Desk: h.d, Terminal: a.terminal(), Printer: lang,
 		Reports: report.Reporter{Journal: h.j, Gateway: a.client, UDID: a.udid}}
 	if cfg.Journal.SyncOnStart {
 		deps.Sync = func(ctx context.Context) (report.SyncResult, error) {
@@ -65,7 +69,7 @@ func (a *app) showDesk(deps ui.Deps) error {
 		return failed(err)
 	}
 	if res.InFlight > 0 {
-		fmt.Fprintln(a.stderr, words.T(catalog.PendingOnQuit, res.InFlight))
+		fmt.Fprintln(a.stderr, deps.Printer.T(catalog.PendingOnQuit, res.InFlight))
 	}
 	return nil
 }
@@ -99,6 +103,14 @@ and yesterday. The journal is temporary (removed on exit) unless --journal names
   qfpos demo --journal /tmp/demo.db --seed 7`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// The demo reads no configuration: its language is --lang, else the locale's.
+			tag := config.LanguageFromLocale(a.env)
+			if a.langFlag != "" {
+				var err error
+				if tag, err = config.ParseLanguage(a.langFlag); err != nil {
+					return flagError("lang", a.langFlag, err)
+				}
+			}
 			logPath := filepath.Join(os.TempDir(), "qfpos-demo.log")
 			if a.journalFlag != "" {
 				logPath = filepath.Join(filepath.Dir(a.journalFlag), "qfpos-demo.log")
@@ -120,7 +132,7 @@ and yesterday. The journal is temporary (removed on exit) unless --journal names
 				log.Warn("other qfpos commands cannot reach this demo", "err", err)
 			}
 			defer stop()
-			return a.showDesk(ui.Deps{Journal: d.Journal, Desk: d.Desk, Terminal: d.Terminal(), Reports: d.Reports()})
+			return a.showDesk(ui.Deps{Journal: d.Journal, Desk: d.Desk, Terminal: d.Terminal(), Reports: d.Reports(), Printer: catalog.New(tag)})
 		},
 	}
 	c.Flags().Uint64Var(&seed, "seed", 1, "seed for the demo's sales and surprises")

@@ -191,6 +191,7 @@ Exit status: 0 done, 1 failed, 2 usage, configuration or validation error (nothi
 	root.SetVersionTemplate("qfpos {{.Version}}\n")
 	root.PersistentFlags().StringVar(&a.configFlag, "config", "", "configuration file (default ./qfpos.toml, else qfpos/config.toml in the user's config directory)")
 	root.PersistentFlags().StringVar(&a.journalFlag, "journal", "", "journal file (overrides [journal] path)")
+	root.PersistentFlags().StringVar(&a.langFlag, "lang", "", "language of the cashier's text: en, zh-Hant or zh-Hans (default [terminal] language, else the locale)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitUsage, err: fmt.Errorf("%v (qfpos help %s)", err, strings.TrimPrefix(c.CommandPath(), "qfpos "))}
 	})

@@ -64,6 +64,8 @@ type Config struct {
 		Currency string `toml:"currency"`
 		// Background is "auto" (COLORFGBG, else ask the terminal once), "dark" or "light".
 		Background string `toml:"background"`
+		// Language is "en", "zh-Hant" or "zh-Hans"; empty: from the locale (LC_ALL, LANG).
+		Language string `toml:"language"`
 	} `toml:"terminal"`
 	Journal struct {
 		Path        string   `toml:"path"`
@@ -366,6 +368,11 @@ func (c *Config) validate(src []byte) error {
 	c.Terminal.Currency = cur.Code
 	if c.Journal.RecentDays < 1 {
 		return bad("journal", "recent_days", "must be 1 or more")
+	}
+	if c.Terminal.Language != "" {
+		if _, err := ParseLanguage(c.Terminal.Language); err != nil {
+			return bad("terminal", "language", "%v", err)
+		}
 	}
 	switch c.Terminal.Background {
 	case "auto", "dark", "light":

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"golang.org/x/text/language"
 	"os"
 	"path/filepath"
 	"strings"
@@ -120,6 +121,7 @@ func TestConfigErrorsNameFileLineAndKey(t *testing.T) {
 		{"[qfpay]\nbase_url = 3\n", ":2: qfpay.base_url: is a number; it must be text in quotes"},
 		{"[qfpay]\nbase_url = \"http://openapi-hk.qfapi.com\"\n", ":2: qfpay.base_url: base URL http://openapi-hk.qfapi.com is plain http"},
 		{"[qfpay]\nzone = \"Asia/Hong_Kong\"\n", ":2: qfpay.zone:"},
+		{"[terminal]\nlanguage = \"fr\"\n", `:2: terminal.language: "fr" is not en, zh-Hant or zh-Hans`},
 		{"[terminal]\nbackground = \"black\"\n", `:2: terminal.background: "black" is not auto, dark or light`},
 		{"[qfpay]\nrate_limit = 500\n", ":2: qfpay.rate_limit: must be 1 to 400"},
 		{"[qfpay]\nrate_limit = 0\n", ":2: qfpay.rate_limit: must be 1 to 400"},
@@ -223,4 +225,41 @@ func FuzzConfig(f *testing.F) {
 			t.Fatalf("accepted an invalid config: %+v", c)
 		}
 	})
+}
+
+func TestLanguage(t *testing.T) {
+	env := func(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
+	for _, c := range []struct {
+		vars map[string]string
+		want language.Tag
+	}{
+		{map[string]string{"LANG": "zh_HK.UTF-8"}, language.TraditionalChinese},
+		{map[string]string{"LANG": "zh_MO.UTF-8"}, language.TraditionalChinese},
+		{map[string]string{"LANG": "zh_TW.UTF-8"}, language.TraditionalChinese},
+		{map[string]string{"LANG": "zh_CN.UTF-8"}, language.SimplifiedChinese},
+		{map[string]string{"LANG": "zh_SG.UTF-8"}, language.SimplifiedChinese},
+		{map[string]string{"LANG": "zh"}, language.SimplifiedChinese},
+		{map[string]string{"LANG": "C.UTF-8"}, language.English},
+		{map[string]string{"LANG": "POSIX"}, language.English},
+		{map[string]string{"LANG": "de_DE.UTF-8"}, language.English},
+		{map[string]string{"LANG": "garbage!!"}, language.English},
+		{map[string]string{}, language.English},
+		{map[string]string{"LC_ALL": "zh_CN.UTF-8", "LANG": "zh_HK.UTF-8"}, language.SimplifiedChinese},
+		{map[string]string{"LC_MESSAGES": "zh_HK.UTF-8", "LANG": "en_US.UTF-8"}, language.TraditionalChinese},
+	} {
+		if got := LanguageFromLocale(env(c.vars)); got != c.want {
+			t.Errorf("%v: %s, want %s", c.vars, got, c.want)
+		}
+	}
+	c := Default()
+	c.Terminal.Language = "zh-hans"
+	if tag, err := c.Language("", env(map[string]string{"LANG": "zh_HK.UTF-8"})); err != nil || tag != language.SimplifiedChinese {
+		t.Errorf("config: %s %v", tag, err)
+	}
+	if tag, err := c.Language("zh-Hant", env(nil)); err != nil || tag != language.TraditionalChinese {
+		t.Errorf("flag: %s %v", tag, err)
+	}
+	if _, err := c.Language("klingon", env(nil)); err == nil {
+		t.Error("a bad --lang accepted")
+	}
 }

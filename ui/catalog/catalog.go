@@ -1,6 +1,6 @@
-// Package catalog holds every cashier-facing string of qfpos, in English, as keys of one
-// golang.org/x/text message catalog. Adding Traditional or Simplified Chinese is adding
-// translations for these keys (see Translations); no screen changes.
+// Package catalog holds every cashier-facing string of qfpos as keys of one golang.org/x/text
+// message catalog: the English text is the key, and Traditional and Simplified Chinese are
+// translations of every key (see Translations); a language is added without changing a screen.
 package catalog
 
 import (
