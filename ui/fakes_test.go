@@ -221,8 +221,10 @@ func view(syssn string, amountMinor int64, payType, respcd string, at time.Time,
 }
 
 func sampleJournal() *fakeJournal {
+	first := view("20261121000100020000001001", 8800, "800208", "0000", fixedAt.Add(-5*time.Minute), 0)
+	first.GoodsName, first.Cashier = "菠蘿包 ×2, 港式奶茶", "陳小明" // wide characters on the sale screen
 	return &fakeJournal{sales: []storage.SaleView{
-		view("20261121000100020000001001", 8800, "800208", "0000", fixedAt.Add(-5*time.Minute), 0),
+		first,
 		view("20261121000100020000001002", 4500, "800101", "1143", fixedAt.Add(-20*time.Minute), 0),
 		view("20261121000100020000001003", 12800, "802808", "0000", fixedAt.Add(-90*time.Minute), 0),
 		view("20261121000100020000001004", 23800, "800108", "0000", fixedAt.Add(-26*time.Hour), 5000),

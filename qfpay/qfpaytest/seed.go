@@ -27,11 +27,11 @@ type seedKind struct {
 
 // The mix of a small Hong Kong shop's day: mostly wallets, some cards, a few QR orders left unpaid.
 var seedKinds = []seedKind{
-	{"800208", "0000", []string{"Milk tea", "Pineapple bun", "Lunch set A"}, 6},
+	{"800208", "0000", []string{"Milk tea", "菠蘿包", "叉燒飯套餐"}, 6},
 	{"801008", "0000", []string{"Coffee beans 250g", "Notebook"}, 3},
 	{"800108", "0000", []string{"Umbrella", "Phone case"}, 4},
-	{"800101", "0000", []string{"Gift card", "Tea set"}, 2},
-	{"800201", "0000", []string{"Dinner for two", "Birthday cake"}, 2},
+	{"800101", "0000", []string{"Gift card", "茶具套裝"}, 2},
+	{"800201", "0000", []string{"二人晚餐", "Birthday cake"}, 2},
 	{"805808", "0000", []string{"Snacks", "Magazine"}, 2},
 	{"802808", "0000", []string{"Headphones", "Desk lamp", "Running shoes"}, 3},
 	{"800101", "1143", []string{"Flowers (unpaid QR)"}, 1},

@@ -170,6 +170,9 @@ func (d *Demo) seedOrReuse(ctx context.Context, o Options, appCode string) error
 	return nil
 }
 
+// demoColleague is the other cashier of the demo's sales, with a Chinese name.
+const demoColleague = "陳小明"
+
 // seed fills the sandbox and the journal with the same sales, and refunds part of one.
 func (d *Demo) seed(ctx context.Context, o Options, appCode string) error {
 	now := o.Clock.Now()
@@ -183,9 +186,13 @@ func (d *Demo) seed(ctx context.Context, o Options, appCode string) error {
 		return err
 	}
 	var partly storage.Sale
-	for _, tx := range append(seeded, featured) {
+	for i, tx := range append(seeded, featured) {
+		cashier := d.Cashier
+		if i%3 == 1 {
+			cashier = demoColleague // the morning shift's sales
+		}
 		s := storage.Sale{SysSN: tx.SysSN, OutTradeNo: tx.OutTradeNo, Amount: tx.Amount, Currency: tx.Currency,
-			PayType: tx.PayType, TxDtm: tx.TxDtm, SysDtm: tx.TxDtm, RespCD: tx.RespCD, UDID: tx.UDID, Cashier: d.Cashier,
+			PayType: tx.PayType, TxDtm: tx.TxDtm, SysDtm: tx.TxDtm, RespCD: tx.RespCD, UDID: tx.UDID, Cashier: cashier,
 			GoodsName: tx.GoodsName, Source: storage.SourceSynced}
 		if _, err := d.Journal.PutSale(s); err != nil {
 			return err
