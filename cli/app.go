@@ -71,6 +71,22 @@ func (a *app) config() (config.Config, error) {
 	return c, nil
 }
 
+// deskPrinter is the desk's catalog: --lang, else the language the cashier last chose with L
+// (kept in the journal), else [terminal] language, else the locale.
+func (a *app) deskPrinter(j *storage.Journal) (*catalog.Printer, error) {
+	p, err := a.printer()
+	if err != nil || a.langFlag != "" {
+		return p, err
+	}
+	c, _ := a.config()
+	if lang, err := j.CashierLanguage(c.Terminal.Cashier); err == nil && lang != "" {
+		if tag, err := config.ParseLanguage(lang); err == nil {
+			return catalog.New(tag), nil
+		}
+	}
+	return p, nil
+}
+
 // printer is the message catalog in the cashier's language (--lang, else [terminal] language,
 // else the locale).
 func (a *app) printer() (*catalog.Printer, error) {

@@ -23,8 +23,7 @@ import (
 
 // runDesk runs the refund desk on the configured gateway and journal.
 func (a *app) runDesk() error {
-	lang, err := a.printer()
-	if err != nil {
+	if _, err := a.printer(); err != nil { // a wrong --lang or language changes nothing
 		return err
 	}
 	h, err := a.hold(ownerDesk)
@@ -32,11 +31,15 @@ func (a *app) runDesk() error {
 		return err
 	}
 	defer h.release()
+	lang, err := a.deskPrinter(h.j)
+	if err != nil {
+		return err
+	}
 	if h.serveErr != nil {
 		a.logger().Warn("other qfpos commands cannot reach this desk", "err", h.serveErr)
 	}
 	cfg, _ := a.config()
-	deps := ui.Deps{Journal: h.j, Desk: h.d, Terminal: a.terminal(), Printer: lang,
+	deps := ui.Deps{Journal: h.j, Desk: h.d, Terminal: a.terminal(), Printer: lang, Memory: h.j,
 		Reports: report.Reporter{Journal: h.j, Gateway: a.client, UDID: a.udid}}
 	if cfg.Journal.SyncOnStart {
 		deps.Sync = func(ctx context.Context) (report.SyncResult, error) {
@@ -132,7 +135,13 @@ and yesterday. The journal is temporary (removed on exit) unless --journal names
 				log.Warn("other qfpos commands cannot reach this demo", "err", err)
 			}
 			defer stop()
-			return a.showDesk(ui.Deps{Journal: d.Journal, Desk: d.Desk, Terminal: d.Terminal(), Reports: d.Reports(), Printer: catalog.New(tag)})
+			if remembered, err := d.Journal.CashierLanguage(d.Cashier); err == nil && remembered != "" && a.langFlag == "" {
+				if t, err := config.ParseLanguage(remembered); err == nil {
+					tag = t
+				}
+			}
+			return a.showDesk(ui.Deps{Journal: d.Journal, Desk: d.Desk, Terminal: d.Terminal(), Reports: d.Reports(),
+				Printer: catalog.New(tag), Memory: d.Journal})
 		},
 	}
 	c.Flags().Uint64Var(&seed, "seed", 1, "seed for the demo's sales and surprises")

@@ -350,3 +350,34 @@ func TestSyncLoopPullsPeriodically(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestDeskLanguageRemembered: the desk speaks --lang, else what the cashier last chose with L
+// (kept in the journal), else [terminal] language.
+func TestDeskLanguageRemembered(t *testing.T) {
+	h := newHeadless(t, "")
+	text, _ := os.ReadFile(h.cfg)
+	text = []byte(strings.Replace(string(text), "[terminal]\n", "[terminal]\ncashier = \"陳小明\"\nlanguage = \"zh-Hans\"\n", 1))
+	if err := os.WriteFile(h.cfg, text, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ flag, remembered, want string }{
+		{"", "", "zh-Hans"}, {"", "zh-Hant", "zh-Hant"}, {"en", "zh-Hant", "en"},
+	} {
+		a := newApp(context.Background(), io.Discard, io.Discard, os.Getenv)
+		a.configFlag, a.langFlag = h.cfg, c.flag
+		j, err := a.journal(mustExist)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.remembered != "" {
+			if err := j.SetCashierLanguage("陳小明", c.remembered); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p, err := a.deskPrinter(j)
+		if err != nil || p.Language().String() != c.want {
+			t.Errorf("%+v: %v %v", c, p.Language(), err)
+		}
+		a.close()
+	}
+}

@@ -13,6 +13,7 @@
 //	    magic                  "qfpos-journal"
 //	    version                schema version, uint64
 //	    udid                   the terminal id generated when none is configured
+//	    language/<cashier>     the language the cashier last chose in the desk
 //	sales/
 //	    <time 8><seq 8>        Sale (JSON); time is the parsed txdtm
 //	sales_syssn/

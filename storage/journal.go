@@ -341,6 +341,26 @@ func (j *Journal) TerminalUDID(gen func() string) (string, error) {
 	return udid, err
 }
 
+// languagePrefix starts the meta keys that remember a cashier's language.
+const languagePrefix = "language/"
+
+// CashierLanguage is the language a cashier last chose on this terminal ("" when none).
+func (j *Journal) CashierLanguage(cashier string) (string, error) {
+	var lang string
+	err := j.view(func(tx *bolt.Tx) error {
+		lang = string(tx.Bucket(bMeta).Get([]byte(languagePrefix + cashier)))
+		return nil
+	})
+	return lang, err
+}
+
+// SetCashierLanguage remembers a cashier's language.
+func (j *Journal) SetCashierLanguage(cashier, lang string) error {
+	return j.update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bMeta).Put([]byte(languagePrefix+cashier), []byte(lang))
+	})
+}
+
 // DefaultPath is the journal's default location: the user's data directory.
 func DefaultPath() (string, error) {
 	dir := os.Getenv("XDG_DATA_HOME")

@@ -322,3 +322,22 @@ func TestOpenModes(t *testing.T) {
 	}
 	j.Close()
 }
+
+func TestCashierLanguage(t *testing.T) {
+	j := openTest(t, nil)
+	if lang, err := j.CashierLanguage("陳小明"); err != nil || lang != "" {
+		t.Fatalf("%q %v", lang, err)
+	}
+	if err := j.SetCashierLanguage("陳小明", "zh-Hant"); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.SetCashierLanguage("amy", "en"); err != nil {
+		t.Fatal(err)
+	}
+	if lang, _ := j.CashierLanguage("陳小明"); lang != "zh-Hant" {
+		t.Fatalf("%q", lang)
+	}
+	if h := j.Verify(); !h.OK() {
+		t.Fatal(h)
+	}
+}

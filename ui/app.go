@@ -273,6 +273,8 @@ func (a *App) globalKey(k tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(k, a.keys.Dismiss):
 		a.status.dismiss()
 		return nil, true
+	case key.Matches(k, a.keys.Language):
+		return a.nextLanguage(), true
 	}
 	return nil, false
 }
@@ -363,6 +365,7 @@ func (a *App) settle() {
 	a.keys.Help.SetEnabled(!typing)
 	a.keys.Quit.SetEnabled(!typing)
 	a.keys.Dismiss.SetEnabled(!typing && a.status.finishedCount() > 0)
+	a.keys.Language.SetEnabled(!typing)
 	a.help.Width = a.width
 	a.status.width = a.width
 	body := a.height - 2 - a.status.height(a.now) - lipgloss.Height(a.footer())
@@ -390,7 +393,7 @@ func (a *App) helpView() string {
 	s := a.active()
 	global := []key.Binding{a.keys.Help, a.keys.Quit, a.keys.Dismiss}
 	if a.help.ShowAll {
-		return a.help.FullHelpView(append([][]key.Binding{global}, s.FullHelp()...))
+		return a.help.FullHelpView(append([][]key.Binding{append(global, a.keys.Language)}, s.FullHelp()...))
 	}
 	return a.help.ShortHelpView(append(global, s.ShortHelp()...))
 }

@@ -81,7 +81,9 @@ type Deps struct {
 	Terminal Terminal
 	Now      func() time.Time
 	Printer  *catalog.Printer
-	Styles   Styles
+	// Memory, when set, keeps the language a cashier picks with L.
+	Memory LanguageMemory
+	Styles Styles
 	// Tick schedules a message after a while (tea.Tick); tests deliver the clock's and the
 	// spinner's messages themselves.
 	Tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd

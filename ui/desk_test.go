@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -451,5 +452,65 @@ func TestPreloadedFirstReads(t *testing.T) {
 	}
 	if !strings.Contains(a.View(), "…001003") {
 		t.Fatalf("Init read the sales again:\n%s", a.View())
+	}
+}
+
+// languageMemory records what the desk asks to remember.
+type languageMemory struct {
+	mu     sync.Mutex
+	choice map[string]string
+}
+
+func (m *languageMemory) SetCashierLanguage(cashier, lang string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.choice[cashier] = lang
+	return nil
+}
+
+// TestLanguageKey: L switches every word at once — header, rows, help, the form's presets —
+// through Traditional and Simplified Chinese and back, and remembers it for the cashier; while a
+// field has focus, L is typed.
+func TestLanguageKey(t *testing.T) {
+	mem := &languageMemory{choice: map[string]string{}}
+	d := testDeps(managerJournal(), &fakeDesk{})
+	d.Memory = mem
+	a := New(d)
+	send(a, tea.WindowSizeMsg{Width: 100, Height: 30})
+	send(a, a.sales.Init()())
+	keys(a, "down", "down", "down", "r") // the refund form, its preset reason
+	keys(a, "esc")
+	keys(a, "L")
+	v := a.View()
+	for _, want := range []string{"終端 POS-01", "收銀員 amy", "已付款", "說明", "最近交易"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("zh-Hant lacks %q:\n%s", want, v)
+		}
+	}
+	if mem.choice["amy"] != "zh-Hant" {
+		t.Fatalf("remembered %v", mem.choice)
+	}
+	if s, _ := a.sales.selected(); !strings.HasSuffix(s.SysSN, "1004") {
+		t.Fatalf("the cursor moved to %s", s.SysSN)
+	}
+	keys(a, "r")
+	if got := a.refund.reason.Value(); got != "貨品損壞" {
+		t.Fatalf("preset reason %q", got)
+	}
+	keys(a, "esc", "t")
+	if v := a.View(); !strings.Contains(v, "退款及取消") {
+		t.Fatalf("review:\n%s", v)
+	}
+	keys(a, "esc", "L")
+	if v := a.View(); !strings.Contains(v, "终端 POS-01") || mem.choice["amy"] != "zh-Hans" {
+		t.Fatalf("zh-Hans (%v):\n%s", mem.choice, v)
+	}
+	keys(a, "L")
+	if v := a.View(); !strings.Contains(v, "Terminal POS-01") || !strings.Contains(v, "paid") || mem.choice["amy"] != "en" {
+		t.Fatalf("back to English (%v):\n%s", mem.choice, v)
+	}
+	keys(a, "/", "L")
+	if a.sales.find.Value() != "L" || a.d.Printer.Language().String() != "en" {
+		t.Fatalf("L while typing: find %q, language %s", a.sales.find.Value(), a.d.Printer.Language())
 	}
 }

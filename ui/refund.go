@@ -41,8 +41,7 @@ type refundScreen struct {
 
 func newRefundScreen(d *Deps) *refundScreen {
 	s := &refundScreen{d: d, keys: newFormKeys(d.t), width: 80, height: 16}
-	s.reasons = []string{d.t(catalog.ReasonDamaged), d.t(catalog.ReasonWrong), d.t(catalog.ReasonMind),
-		d.t(catalog.ReasonPrice), d.t(catalog.ReasonOther)}
+	s.reasons = presetReasons(d)
 	s.amount = textinput.New()
 	s.amount.Prompt = ""
 	s.amount.CharLimit = 20

@@ -54,7 +54,13 @@ func withCodes(msgs map[Key]string, codes map[string][2]string) map[Key]string {
 }
 
 // Printer formats catalog messages in one language.
-type Printer struct{ p *message.Printer }
+type Printer struct {
+	p   *message.Printer
+	tag language.Tag
+}
+
+// Language is the printer's language: one of Languages.
+func (p *Printer) Language() language.Tag { return p.tag }
 
 var builder = newBuilder()
 
@@ -73,7 +79,7 @@ func newBuilder() *catalog.Builder {
 
 // New returns a printer for the language (English when the catalog lacks it).
 func New(lang language.Tag) *Printer {
-	return &Printer{p: message.NewPrinter(lang, message.Catalog(builder))}
+	return &Printer{p: message.NewPrinter(lang, message.Catalog(builder)), tag: Match(lang)}
 }
 
 // T formats a message.

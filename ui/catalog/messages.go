@@ -184,6 +184,7 @@ const (
 	HelpRecheck    Key = "check now"
 	HelpMore       Key = "older sales"
 	HelpDigits     Key = "find by amount or digits"
+	HelpLanguage   Key = "language"
 )
 
 var messages = []Key{
@@ -203,6 +204,6 @@ var messages = []Key{
 	StatusSending, StatusWaiting, StatusSucceeded, StatusFailed, StatusUnknown, StatusAttempt, StatusNext,
 	StatusElapsed, StatusRef, TodayNone, ColKind, ColState, ColCashier, WordFailed, WordUnknown, WordInProgress, HelpUp, HelpDown, HelpOpen, HelpFind, HelpClear, HelpToday, HelpRefund, HelpCancel, HelpBack, HelpQuit,
 	HelpHelp, HelpNextField, HelpReason, HelpContinue, HelpSend, HelpDismiss, HelpPrevDay, HelpNextDay,
-	HelpRecheck, HelpMore, HelpDigits,
+	HelpRecheck, HelpMore, HelpDigits, HelpLanguage,
 	TotalsLine, ByPayMethod, ByCashier, ByTerminal, BreakdownItem, BreakdownDone, BreakdownOpen, BreakdownFail, StoreView, TerminalView, NotJournaled, Showing, FilterAll, FilterState, FilterKind, FilterPay, FilterCashier, ColEndpoint, ColApprover, RecheckAsked, TimelineTitle, NoTimeline, SyncedSales, SyncFailed, EvIntent, EvSent, EvResend, EvReply, EvQuery, EvState, EvNote, HelpStateF, HelpKindF, HelpPayF, HelpCashierF, HelpStore,
 }

@@ -181,6 +181,7 @@ var zhHans = map[Key]string{
 	HelpRecheck:    "立即查询",
 	HelpMore:       "较早交易",
 	HelpDigits:     "按金额或数字搜索",
+	HelpLanguage:   "语言",
 }
 
 // zhHansCodes are QFPay's codes in Simplified Chinese: what it means, what to do next.

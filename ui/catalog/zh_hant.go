@@ -181,6 +181,7 @@ var zhHant = map[Key]string{
 	HelpRecheck:    "立即查詢",
 	HelpMore:       "較早交易",
 	HelpDigits:     "按金額或數字搜尋",
+	HelpLanguage:   "語言",
 }
 
 // zhHantCodes are QFPay's codes in Traditional Chinese: what it means, what to do next.
