@@ -564,3 +564,21 @@ func TestSandboxWarnsOffLoopback(t *testing.T) {
 		}
 	}
 }
+
+// TestRefundInChinese: the command line's words for a cashier follow --lang; --json does not.
+func TestRefundInChinese(t *testing.T) {
+	h := newHeadless(t, "")
+	paid := h.sales["paid"].SysSN
+	code, out, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "1", "--lang", "zh-Hant")
+	if code != 0 || !strings.Contains(out, "退款 1.00 HKD，交易 "+paid) || !strings.Contains(out, "已完成（QFPay ") ||
+		!strings.Contains(errOut, "終端 POS-09") || !strings.Contains(errOut, "已發送（第 1 次）") {
+		t.Fatalf("%d %q %q", code, out, errOut)
+	}
+	code, out, _ = runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "1", "--lang", "zh-Hans", "--json")
+	if code != 0 || !strings.Contains(out, `"state":"succeeded"`) || strings.ContainsAny(out, "退款已") {
+		t.Fatalf("json: %q", out)
+	}
+	if code, out, _ := runCmd(t, "pending", "--config", h.cfg, "--lang", "zh-Hans"); code != 0 || out != "没有未完成的退款或撤销\n" {
+		t.Fatalf("pending: %q", out)
+	}
+}

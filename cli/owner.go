@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -117,7 +118,13 @@ func (a *app) serveJournal(command string) (stop func(), err error) {
 // output and files are the caller's; ctx ends when the caller interrupts or hangs up, which
 // stops the command's wait, never an operation it started.
 func (a *app) handle(ctx context.Context, s *relay.Session) int {
-	child := &app{ctx: ctx, stdout: s.Stdout, stderr: s.Stderr, env: a.env, now: a.now, files: s.Files, owned: true,
+	env := func(k string) string {
+		if slices.Contains(relay.LocaleVars, k) {
+			return s.Env[k] // the caller's language, not the owner's
+		}
+		return a.env(k)
+	}
+	child := &app{ctx: ctx, stdout: s.Stdout, stderr: s.Stderr, env: env, now: a.now, files: s.Files, owned: true,
 		cfg: a.cfg, j: a.j, log: a.logger(), client: a.client, udid: a.udid, desk: a.desk}
 	defer child.close()
 	if c, _, err := newRoot(child).Find(s.Args); err != nil || !forwardable[c.CommandPath()] {

@@ -71,7 +71,7 @@ func TestForwardedCommandsMatchDirect(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	readOnly := [][]string{{"pending"}, {"pending", "--json"}, {"sales", "list"}, {"sales", "list", "--format", "json"},
+	readOnly := [][]string{{"pending"}, {"pending", "--json"}, {"pending", "--lang", "zh-Hant"}, {"sales", "list"}, {"sales", "list", "--format", "json"},
 		{"report", "--date", "today"}, {"journal", "check"}, {"sales", "import", "missing.csv"}, {"refund", "--syssn", "nope"}}
 
 	// The same journal, unheld and then held: byte for byte.
@@ -103,6 +103,7 @@ func TestForwardedCommandsMatchDirect(t *testing.T) {
 		{"refund", "--syssn", direct.sales["paid"].SysSN, "--amount", "12.50", "--reason", "damaged"},
 		{"refund", "--syssn", direct.sales["paid"].SysSN, "--amount", "1.234"},
 		{"refund", "--syssn", direct.sales["paid"].SysSN, "--amount", "99"},
+		{"refund", "--syssn", direct.sales["paid"].SysSN, "--amount", "2", "--lang", "zh-Hans"},
 		{"cancel", "--syssn", direct.sales["unpaid"].SysSN, "--json"},
 		{"pending"},
 		{"resume", "--wait", "5s"},

@@ -10,6 +10,7 @@ import (
 	"qfpos/qfpay/money"
 	"qfpos/reversal"
 	"qfpos/storage"
+	"qfpos/ui/catalog"
 )
 
 // waitFlags are the flags of the commands that follow operations to their end.
@@ -44,7 +45,11 @@ func (a *app) runner(j *storage.Journal, w waitFlags) (runner, error) {
 	if w.wait == 0 {
 		w.wait = c.Policy().GiveUpAfter + time.Minute
 	}
-	return runner{desk: d, j: j, wait: w.wait, json: w.json, stdout: a.stdout, stderr: a.stderr, owned: a.owned}, nil
+	words, err := a.printer()
+	if err != nil {
+		return runner{}, err
+	}
+	return runner{desk: d, j: j, wait: w.wait, json: w.json, stdout: a.stdout, stderr: a.stderr, owned: a.owned, words: words}, nil
 }
 
 // sale checks --wait and reads --syssn for refund and cancel: the sale must be in the journal.
@@ -146,7 +151,7 @@ func (a *app) startOne(j *storage.Journal, req reversal.Request, w waitFlags) er
 	}
 	c, _ := a.config()
 	req.Cashier = c.Terminal.Cashier
-	fmt.Fprintf(a.stderr, "terminal %s, gateway %s\n", a.udid, c.QFPay.BaseURL)
+	fmt.Fprintln(a.stderr, r.words.T(catalog.CliTerminalGateway, a.udid, c.QFPay.BaseURL))
 	return r.one(a.ctx, req)
 }
 
@@ -190,7 +195,11 @@ func pendingCmd(a *app) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := writePending(a.stdout, j, asJSON); err != nil {
+			words, err := a.printer()
+			if err != nil {
+				return err
+			}
+			if err := writePending(a.stdout, words, j, asJSON); err != nil {
 				return failed(err)
 			}
 			return nil

@@ -18,8 +18,8 @@ import (
 	"qfpos/ui/catalog"
 )
 
-// words are the cashier-facing texts of the command line, from the message catalog.
-var words = catalog.New(language.English)
+// english are the catalog's texts for machine output (--json keeps English in every language).
+var english = catalog.New(language.English)
 
 // result is the final line of refund, cancel and resume, in its stable JSON shape (amounts in
 // minor units).
@@ -46,7 +46,7 @@ func resultOf(r storage.Reversal) result {
 		Attempts: r.Attempts, UDID: r.UDID}
 	switch r.State {
 	case storage.StateFailed:
-		res.Explanation, res.NextStep = words.Code(r.RespCD, r.RespErr)
+		res.Explanation, res.NextStep = english.Code(r.RespCD, r.RespErr)
 	case storage.StateUnknown, storage.StateSent, storage.StateProcessing, storage.StatePending:
 		res.Explanation, res.NextStep = "Outcome unknown — still checking.", "Do not refund again; run qfpos resume later."
 	}
@@ -64,35 +64,44 @@ func exitStatus(r storage.Reversal) int {
 	return ExitUnknown
 }
 
-// sentence says in one line what state an operation is in and what to do.
-func sentence(r storage.Reversal, loc *time.Location) string {
+// sentence says in one line, in the cashier's language, what state an operation is in and what
+// to do.
+func sentence(p *catalog.Printer, r storage.Reversal, loc *time.Location) string {
 	switch r.State {
 	case storage.StatePending:
-		return "journaled; sending"
+		return p.T(catalog.CliJournaled)
 	case storage.StateSent:
-		return fmt.Sprintf("sent (attempt %d); waiting for QFPay", r.Attempts)
+		return p.T(catalog.CliSent, r.Attempts)
 	case storage.StateProcessing:
 		if !r.NextCheck.IsZero() {
-			return "waiting for QFPay; next check at " + r.NextCheck.In(loc).Format("15:04:05")
+			return p.T(catalog.CliWaitingNext, r.NextCheck.In(loc).Format("15:04:05"))
 		}
-		return "waiting for QFPay"
+		return p.T(catalog.CliWaiting)
 	case storage.StateSucceeded:
 		if r.SysSN != "" {
-			return "succeeded (QFPay " + r.SysSN + ")"
+			return p.T(catalog.CliSucceededRef, r.SysSN)
 		}
-		return "succeeded"
+		return p.T(catalog.CliSucceeded)
 	case storage.StateFailed:
-		exp, next := words.Code(r.RespCD, r.RespErr)
-		return fmt.Sprintf("failed (%s): %s %s", r.RespCD, exp, next)
+		exp, next := p.Code(r.RespCD, r.RespErr)
+		return p.T(catalog.CliFailed, r.RespCD, exp, next)
 	case storage.StateUnknown:
-		return "Outcome unknown — still checking. Do not refund again."
+		return p.T(catalog.StatusUnknown)
 	}
 	return string(r.State)
 }
 
-func progressLine(u reversal.Update, loc *time.Location) string {
+// kindWord is a refund or a cancel in the cashier's language, as the command line writes it.
+func kindWord(p *catalog.Printer, k storage.Kind) string {
+	if k == storage.KindCancel {
+		return p.T(catalog.CliCancel)
+	}
+	return p.T(catalog.HelpRefund) // "refund"
+}
+
+func progressLine(p *catalog.Printer, u reversal.Update, loc *time.Location) string {
 	r, e := u.Reversal, u.Event
-	line := fmt.Sprintf("%s  %s %s %s  %s", e.At.In(loc).Format("15:04:05"), r.Kind, money.TextCode(r.Amount, r.Currency), r.OutTradeNo, sentence(r, loc))
+	line := fmt.Sprintf("%s  %s %s %s  %s", e.At.In(loc).Format("15:04:05"), kindWord(p, r.Kind), money.TextCode(r.Amount, r.Currency), r.OutTradeNo, sentence(p, r, loc))
 	if e.Type == storage.EventQuery || e.Type == storage.EventNote || e.Type == storage.EventIntent {
 		if e.Message != "" && r.State != storage.StateFailed && r.State != storage.StateUnknown {
 			line += " — " + e.Message
@@ -101,13 +110,13 @@ func progressLine(u reversal.Update, loc *time.Location) string {
 	return line
 }
 
-func writeResult(w io.Writer, r storage.Reversal, asJSON bool, loc *time.Location) {
+func writeResult(w io.Writer, p *catalog.Printer, r storage.Reversal, asJSON bool, loc *time.Location) {
 	if asJSON {
 		b, _ := json.Marshal(resultOf(r))
 		fmt.Fprintln(w, string(b))
 		return
 	}
-	fmt.Fprintf(w, "%s %s of sale %s (%s): %s\n", r.Kind, money.TextCode(r.Amount, r.Currency), r.SaleSysSN, r.OutTradeNo, sentence(r, loc))
+	fmt.Fprintln(w, p.T(catalog.CliResult, kindWord(p, r.Kind), money.TextCode(r.Amount, r.Currency), r.SaleSysSN, r.OutTradeNo, sentence(p, r, loc)))
 }
 
 // runner drives the lifecycle for the headless commands: it starts the desk's loop, prints each
@@ -119,7 +128,8 @@ type runner struct {
 	json   bool
 	stdout io.Writer
 	stderr io.Writer
-	owned  bool // the desk's loop already runs in this process (a command run for another qfpos)
+	owned  bool             // the desk's loop already runs in this process (a command run for another qfpos)
+	words  *catalog.Printer // the cashier's language
 }
 
 // run starts the desk's loop and returns a function that stops it and waits. Inside the owner the
@@ -142,7 +152,7 @@ func (c runner) printUpdates(mine func(storage.Reversal) bool) func() {
 	printer.Go(func() {
 		for u := range updates {
 			if mine(u.Reversal) {
-				fmt.Fprintln(c.stderr, progressLine(u, c.j.Location()))
+				fmt.Fprintln(c.stderr, progressLine(c.words, u, c.j.Location()))
 			}
 		}
 	})
@@ -173,9 +183,9 @@ func (c runner) one(ctx context.Context, req reversal.Request) error {
 	r, err = c.desk.Follow(fctx, r.ID, nil)
 	done()
 	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-		fmt.Fprintf(c.stderr, "interrupted: %s %s is journaled and will resume (run qfpos resume)\n", r.Kind, r.OutTradeNo)
+		fmt.Fprintln(c.stderr, c.words.T(catalog.CliInterrupted, kindWord(c.words, r.Kind), r.OutTradeNo))
 	}
-	writeResult(c.stdout, r, c.json, c.j.Location())
+	writeResult(c.stdout, c.words, r, c.json, c.j.Location())
 	return status(exitStatus(r))
 }
 
@@ -186,7 +196,7 @@ func (c runner) explain(err error) string {
 	if errors.As(err, &re) {
 		switch {
 		case errors.Is(err, storage.ErrInFlight) && re.Existing != nil:
-			return fmt.Sprintf("%s (%s %s is %s)", storage.ErrInFlight, re.Existing.Kind, re.Existing.OutTradeNo, sentence(*re.Existing, loc))
+			return fmt.Sprintf("%s (%s %s is %s)", storage.ErrInFlight, re.Existing.Kind, re.Existing.OutTradeNo, sentence(c.words, *re.Existing, loc))
 		case errors.Is(err, storage.ErrOverRefund):
 			v, _, _ := c.j.Sale(re.SaleSysSN)
 			return fmt.Sprintf("%s (%s left)", storage.ErrOverRefund, money.TextCode(re.Remaining, v.Currency))
@@ -203,10 +213,10 @@ func (c runner) resume(ctx context.Context) error {
 		return failed(err)
 	}
 	if len(open) == 0 {
-		fmt.Fprintln(c.stderr, "nothing to resume")
+		fmt.Fprintln(c.stderr, c.words.T(catalog.CliNothingToResume))
 		return nil
 	}
-	fmt.Fprintf(c.stderr, "resuming %d unfinished operation(s)\n", len(open))
+	fmt.Fprintln(c.stderr, c.words.T(catalog.CliResuming, len(open)))
 	ids := map[uint64]bool{}
 	for _, o := range open {
 		ids[o.ID] = true
@@ -246,7 +256,7 @@ wait:
 		if err != nil {
 			return failed(err)
 		}
-		writeResult(c.stdout, r, c.json, loc)
+		writeResult(c.stdout, c.words, r, c.json, loc)
 		switch s := exitStatus(r); {
 		case s == ExitUnknown:
 			code = ExitUnknown
@@ -255,7 +265,7 @@ wait:
 		}
 	}
 	if ctx.Err() != nil {
-		fmt.Fprintln(c.stderr, "interrupted: unfinished operations stay journaled and will resume")
+		fmt.Fprintln(c.stderr, c.words.T(catalog.CliResumeInterrupted))
 	}
 	return status(code)
 }
@@ -280,7 +290,7 @@ func allSettled(j *storage.Journal, ops []storage.Reversal) (bool, error) {
 }
 
 // writePending lists the unfinished operations.
-func writePending(w io.Writer, j *storage.Journal, asJSON bool) error {
+func writePending(w io.Writer, p *catalog.Printer, j *storage.Journal, asJSON bool) error {
 	open, err := j.Unfinished()
 	if err != nil {
 		return err
@@ -296,14 +306,14 @@ func writePending(w io.Writer, j *storage.Journal, asJSON bool) error {
 		return nil
 	}
 	if len(open) == 0 {
-		_, err := fmt.Fprintln(w, "no unfinished refunds or cancels")
+		_, err := fmt.Fprintln(w, p.T(catalog.CliNoPending))
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "id\tcreated\tkind\tsale\tamount\tout_trade_no\tattempts\tstate")
 	for _, r := range open {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", r.ID, r.Created.In(loc).Format("2006-01-02 15:04:05"), r.Kind,
-			r.SaleSysSN, money.TextCode(r.Amount, r.Currency), r.OutTradeNo, r.Attempts, sentence(r, loc))
+			r.SaleSysSN, money.TextCode(r.Amount, r.Currency), r.OutTradeNo, r.Attempts, sentence(p, r, loc))
 	}
 	return tw.Flush()
 }

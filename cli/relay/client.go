@@ -105,7 +105,13 @@ const interruptGrace = 5 * time.Second
 func (c *Conn) Run(ctx context.Context, args []string, stdout, stderr io.Writer) (int, error) {
 	defer c.Close()
 	dir, _ := os.Getwd()
-	if err := c.w.send(frame{T: tRun, Args: args, Dir: dir}); err != nil {
+	env := map[string]string{}
+	for _, k := range LocaleVars {
+		if v, ok := os.LookupEnv(k); ok {
+			env[k] = v
+		}
+	}
+	if err := c.w.send(frame{T: tRun, Args: args, Dir: dir, Env: env}); err != nil {
 		if f, rerr := c.w.recv(); rerr == nil && f.T == tRefused {
 			return 0, errors.New(f.Err) // refused before it read the request
 		}

@@ -52,20 +52,25 @@ const (
 
 // frame is one message on the socket, a JSON object per message.
 type frame struct {
-	T        string   `json:"t"`
-	ID       int      `json:"id,omitempty"`
-	Args     []string `json:"args,omitempty"`
-	Dir      string   `json:"dir,omitempty"`
-	Name     string   `json:"name,omitempty"`
-	Data     []byte   `json:"data,omitempty"`
-	Err      string   `json:"err,omitempty"`
-	NotExist bool     `json:"not_exist,omitempty"`
-	Code     int      `json:"code,omitempty"`
-	Owner    *Owner   `json:"owner,omitempty"`
+	T        string            `json:"t"`
+	ID       int               `json:"id,omitempty"`
+	Args     []string          `json:"args,omitempty"`
+	Dir      string            `json:"dir,omitempty"`
+	Env      map[string]string `json:"env,omitempty"`
+	Name     string            `json:"name,omitempty"`
+	Data     []byte            `json:"data,omitempty"`
+	Err      string            `json:"err,omitempty"`
+	NotExist bool              `json:"not_exist,omitempty"`
+	Code     int               `json:"code,omitempty"`
+	Owner    *Owner            `json:"owner,omitempty"`
 }
 
 // maxFrame bounds what one frame may carry; a bigger one is a broken peer.
 const maxFrame = 4 << 20
+
+// LocaleVars are the caller's environment the owner uses for its command: the cashier's language
+// is the caller's, not the owner's.
+var LocaleVars = []string{"LC_ALL", "LC_MESSAGES", "LANG"}
 
 // chunk is how much file data one frame carries.
 const chunk = 64 << 10

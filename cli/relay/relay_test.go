@@ -54,7 +54,12 @@ func TestSocketIsPrivate(t *testing.T) {
 }
 
 func TestRunCarriesOutputFilesAndStatus(t *testing.T) {
+	t.Setenv("LANG", "zh_HK.UTF-8")
 	_, journal := serve(t, func(ctx context.Context, s *Session) int {
+		if s.Env["LANG"] != "zh_HK.UTF-8" {
+			fmt.Fprintf(s.Stderr, "the caller's locale did not come: %v\n", s.Env)
+			return 9
+		}
 		fmt.Fprintf(s.Stdout, "args %q\n", s.Args)
 		in, err := s.Files.Open(s.Args[0])
 		if err != nil {

@@ -33,10 +33,11 @@ type Handler func(ctx context.Context, s *Session) int
 // Session is one caller's command as the owner sees it.
 type Session struct {
 	Args   []string
-	Dir    string    // the caller's working directory
-	Stdout io.Writer // to the caller's stdout
-	Stderr io.Writer // to the caller's stderr
-	Files  Files     // the caller's files
+	Dir    string            // the caller's working directory
+	Env    map[string]string // the caller's LocaleVars that are set
+	Stdout io.Writer         // to the caller's stdout
+	Stderr io.Writer         // to the caller's stderr
+	Files  Files             // the caller's files
 
 	w     *wire
 	mu    sync.Mutex
@@ -143,7 +144,7 @@ func (l *Listener) serveConn(c *net.UnixConn, h Handler) {
 	}
 	ctx, cancel := context.WithCancel(l.ctx)
 	defer cancel()
-	s := &Session{Args: first.Args, Dir: first.Dir, w: w, reply: map[int]chan frame{}}
+	s := &Session{Args: first.Args, Dir: first.Dir, Env: first.Env, w: w, reply: map[int]chan frame{}}
 	s.Stdout, s.Stderr = streamWriter{w, tStdout}, streamWriter{w, tStderr}
 	s.Files = remoteFiles{s}
 	go s.readLoop(cancel)

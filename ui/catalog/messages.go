@@ -185,6 +185,23 @@ const (
 	HelpMore       Key = "older sales"
 	HelpDigits     Key = "find by amount or digits"
 	HelpLanguage   Key = "language"
+
+	// The command line's words for a cashier (its machine outputs stay English).
+	CliCancel            Key = "cancel"
+	CliJournaled         Key = "journaled; sending"
+	CliSent              Key = "sent (attempt %d); waiting for QFPay"
+	CliWaitingNext       Key = "waiting for QFPay; next check at %s"
+	CliWaiting           Key = "waiting for QFPay"
+	CliSucceededRef      Key = "succeeded (QFPay %s)"
+	CliSucceeded         Key = "succeeded"
+	CliFailed            Key = "failed (%s): %s %s"
+	CliResult            Key = "%s %s of sale %s (%s): %s"
+	CliInterrupted       Key = "interrupted: %s %s is journaled and will resume (run qfpos resume)"
+	CliNothingToResume   Key = "nothing to resume"
+	CliResuming          Key = "resuming %d unfinished operation(s)"
+	CliResumeInterrupted Key = "interrupted: unfinished operations stay journaled and will resume"
+	CliTerminalGateway   Key = "terminal %s, gateway %s"
+	CliNoPending         Key = "no unfinished refunds or cancels"
 )
 
 var messages = []Key{
@@ -205,5 +222,7 @@ var messages = []Key{
 	StatusElapsed, StatusRef, TodayNone, ColKind, ColState, ColCashier, WordFailed, WordUnknown, WordInProgress, HelpUp, HelpDown, HelpOpen, HelpFind, HelpClear, HelpToday, HelpRefund, HelpCancel, HelpBack, HelpQuit,
 	HelpHelp, HelpNextField, HelpReason, HelpContinue, HelpSend, HelpDismiss, HelpPrevDay, HelpNextDay,
 	HelpRecheck, HelpMore, HelpDigits, HelpLanguage,
+	CliCancel, CliJournaled, CliSent, CliWaitingNext, CliWaiting, CliSucceededRef, CliSucceeded, CliFailed,
+	CliResult, CliInterrupted, CliNothingToResume, CliResuming, CliResumeInterrupted, CliTerminalGateway, CliNoPending,
 	TotalsLine, ByPayMethod, ByCashier, ByTerminal, BreakdownItem, BreakdownDone, BreakdownOpen, BreakdownFail, StoreView, TerminalView, NotJournaled, Showing, FilterAll, FilterState, FilterKind, FilterPay, FilterCashier, ColEndpoint, ColApprover, RecheckAsked, TimelineTitle, NoTimeline, SyncedSales, SyncFailed, EvIntent, EvSent, EvResend, EvReply, EvQuery, EvState, EvNote, HelpStateF, HelpKindF, HelpPayF, HelpCashierF, HelpStore,
 }
