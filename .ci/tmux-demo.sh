@@ -43,7 +43,7 @@ tmux kill-session -t "$session" 2>/dev/null || true
 
 # One refund in each Chinese catalog at 80×24: Traditional from the locale (LANG=zh_HK.UTF-8),
 # Simplified from --lang.
-refund_in() { # how to start, list title, form title, confirmation, succeeded, journal
+refund_in() { # how to start, list title, form title, confirmation, succeeded, journal, review title
   tmux new-session -d -s "$session" -x 80 -y 24 "TERM=xterm-256color $1 --journal $work/$6; sleep 30"
   wait_for "$2" 20
   tmux send-keys -t "$session" r
@@ -52,10 +52,12 @@ refund_in() { # how to start, list title, form title, confirmation, succeeded, j
   wait_for "$4" 5
   tmux send-keys -t "$session" Enter
   wait_for "$5" 60
-  tmux send-keys -t "$session" q
+  tmux send-keys -t "$session" t
+  wait_for "$7" 10
+  tmux send-keys -t "$session" Escape q
   sleep 0.5
   tmux kill-session -t "$session" 2>/dev/null || true
 }
-refund_in "LANG=zh_HK.UTF-8 LC_ALL= $work/qfpos demo" "最近交易 — 過去 7 日" "退款：交易" "確定發送這筆退款？" "已完成" hant.db
-refund_in "$work/qfpos demo --lang zh-Hans" "最近交易 — 过去 7 天" "退款：交易" "确定发送这笔退款？" "已完成" hans.db
+refund_in "LANG=zh_HK.UTF-8 LC_ALL= $work/qfpos demo" "最近交易 — 過去 7 日" "退款：交易" "確定發送這筆退款？" "已完成" hant.db "的退款及取消"
+refund_in "$work/qfpos demo --lang zh-Hans" "最近交易 — 过去 7 天" "退款：交易" "确定发送这笔退款？" "已完成" hans.db "的退款和撤销"
 echo "tmux demo check passed"
