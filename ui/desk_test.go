@@ -8,9 +8,11 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
 	"qfpos/reversal"
@@ -512,5 +514,21 @@ func TestLanguageKey(t *testing.T) {
 	keys(a, "/", "L")
 	if a.sales.find.Value() != "L" || a.d.Printer.Language().String() != "en" {
 		t.Fatalf("L while typing: find %q, language %s", a.sales.find.Value(), a.d.Printer.Language())
+	}
+}
+
+// TestTruncateKeepsWideCharactersWhole: a cut never splits a two-cell character, and wrapping
+// Chinese text (which has no spaces) still keeps every line within the width.
+func TestTruncateKeepsWideCharactersWhole(t *testing.T) {
+	for w := 3; w <= 12; w++ {
+		got := truncate("菠蘿包 ×2, 港式奶茶", w)
+		if n := ansi.StringWidth(got); n > w || strings.ContainsRune(got, utf8.RuneError) {
+			t.Errorf("width %d: %q is %d cells", w, got, n)
+		}
+	}
+	for _, line := range strings.Split(wrap("結果未明 — 仍在查詢，切勿重複退款。QFPay 已為此交易退了部分款項（可能在其他收銀台）。", 17), "\n") {
+		if n := ansi.StringWidth(line); n > 17 || strings.ContainsRune(line, utf8.RuneError) {
+			t.Errorf("wrapped line %q is %d cells", line, n)
+		}
 	}
 }
