@@ -18,6 +18,7 @@ import (
 	"qfpos/qfpay/qfpaytest"
 	"qfpos/reversal/report"
 	"qfpos/storage"
+	"qfpos/ui/catalog"
 )
 
 // syncBuffer is a bytes.Buffer safe to read while a command writes to it.
@@ -580,5 +581,33 @@ func TestRefundInChinese(t *testing.T) {
 	}
 	if code, out, _ := runCmd(t, "pending", "--config", h.cfg, "--lang", "zh-Hans"); code != 0 || out != "没有未完成的退款或撤销\n" {
 		t.Fatalf("pending: %q", out)
+	}
+}
+
+// TestReportTableInChinese: every word of the report's table is a key of the catalog, and
+// --lang turns the table into that language; CSV and JSON stay as they are.
+func TestReportTableInChinese(t *testing.T) {
+	all := map[catalog.Key]bool{}
+	for _, k := range catalog.All() {
+		all[k] = true
+	}
+	for _, s := range report.TableTexts {
+		if !all[catalog.Key(s)] {
+			t.Errorf("the report writes %q, which the catalog lacks", s)
+		}
+	}
+	h := newHeadless(t, "")
+	if code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1"); code != 0 {
+		t.Fatal(errOut)
+	}
+	code, out, _ := runCmd(t, "report", "--config", h.cfg, "--lang", "zh-Hant")
+	if code != 0 || !strings.Contains(out, "的退款及取消 — 終端 POS-09") || !strings.Contains(out, "HKD 合計：已退款 1（1.00 HKD）") ||
+		!strings.Contains(out, "按付款方式") {
+		t.Fatalf("%d\n%s", code, out)
+	}
+	_, csvZh, _ := runCmd(t, "report", "--config", h.cfg, "--lang", "zh-Hans", "--format", "csv")
+	_, csvEn, _ := runCmd(t, "report", "--config", h.cfg, "--format", "csv")
+	if csvZh != csvEn {
+		t.Fatalf("CSV changed with the language:\n%s\n%s", csvZh, csvEn)
 	}
 }

@@ -173,6 +173,17 @@ func TestInterruptedCallerLeavesTheOperationToTheOwner(t *testing.T) {
 	if code := <-done; code != ExitUnknown || !strings.Contains(errOut.String(), "will resume (run qfpos resume)") {
 		t.Fatalf("exit %d\n%s", code, errOut.String())
 	}
+	// The interrupt may have cut the first send short; then the owner sends it again after a
+	// query. Settle the refund once QFPay has it.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		if _, processing := h.sb.Refunded(h.sales["paid"].SysSN); processing > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the refund never reached QFPay")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	h.sb.SettleStuck()
 	deadline := time.Now().Add(10 * time.Second)
 	for {

@@ -10,6 +10,7 @@ import (
 
 	"qfpos/reversal/report"
 	"qfpos/storage"
+	"qfpos/ui/catalog"
 )
 
 func reportCmd(a *app) *cobra.Command {
@@ -66,7 +67,12 @@ fields and, per currency, all, by_pay_method, by_cashier, by_terminal, each
 			}
 			var buf bytes.Buffer
 			cfg, _ := a.config()
-			if err := report.WriteReport(&buf, rep, format, cfg.Location); err != nil {
+			words, err := a.printer()
+			if err != nil {
+				return err
+			}
+			t := func(english string, args ...any) string { return words.T(catalog.Key(english), args...) }
+			if err := report.WriteReportIn(&buf, rep, format, cfg.Location, t); err != nil {
 				return failed(err)
 			}
 			if out == "" {

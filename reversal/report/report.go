@@ -330,30 +330,69 @@ func WriteReport(w io.Writer, rep Report, format string, loc *time.Location) err
 		cw.Flush()
 		return cw.Error()
 	case "", "table":
-		return writeReportTable(w, rep, loc)
+		return writeReportTable(w, rep, loc, nil)
 	}
 	return fmt.Errorf("format %q is not table, csv or json", format)
 }
 
-func writeReportTable(w io.Writer, rep Report, loc *time.Location) error {
-	scope := "terminal " + rep.Terminal
-	if rep.Store {
-		scope = "whole store (QFPay's records merged with this terminal's journal)"
+// Words translates the table's words, each given by its English text (a key of the desk's message
+// catalog), into the cashier's language.
+type Words func(english string, args ...any) string
+
+// The table's words; TableTexts lists them for the catalog's test.
+const (
+	textTitle        = "Refunds and cancels on %s — %s"
+	textTerminal     = "terminal %s"
+	textStore        = "whole store (QFPay's records merged with this terminal's journal)"
+	textNote         = "NOTE: %s"
+	textColumns      = "time\tkind\tendpoint\tamount\tpay method\tstate\tcashier\tapprover\treason\tudid\tqfpay syssn\t"
+	textNotJournaled = "%s (not in this journal)"
+	textNone         = "(none)"
+	textTotals       = "Totals in %s: %s"
+	textByPayMethod  = "by pay method"
+	textByCashier    = "by cashier"
+	textByTerminal   = "by terminal"
+	textSums         = "refunded %d (%s), cancelled %d (%s), open or unknown %d (%s), failed %d (%s)"
+	textUnsigned     = "%d refund(s) or cancel(s) had replies from QFPay without a valid signature; set strict_response_signature = true to trust only signed replies"
+)
+
+// TableTexts are the English texts the table writes, for the catalog that translates them.
+var TableTexts = []string{textTitle, textTerminal, textStore, textNote, textColumns, textNotJournaled, textNone,
+	textTotals, textByPayMethod, textByCashier, textByTerminal, textSums, textUnsigned}
+
+func english(s string, args ...any) string { return fmt.Sprintf(s, args...) }
+
+// WriteReportIn is WriteReport with the table's words in a language (JSON and CSV, machine
+// outputs, stay as they are).
+func WriteReportIn(w io.Writer, rep Report, format string, loc *time.Location, t Words) error {
+	if format == "" || format == "table" {
+		return writeReportTable(w, rep, loc, t)
 	}
-	fmt.Fprintf(w, "Refunds and cancels on %s — %s\n", rep.Date, scope)
+	return WriteReport(w, rep, format, loc)
+}
+
+func writeReportTable(w io.Writer, rep Report, loc *time.Location, t Words) error {
+	if t == nil {
+		t = english
+	}
+	scope := t(textTerminal, rep.Terminal)
+	if rep.Store {
+		scope = t(textStore)
+	}
+	fmt.Fprintln(w, t(textTitle, rep.Date, scope))
 	if rep.Notice != "" {
-		fmt.Fprintf(w, "NOTE: %s\n", rep.Notice)
+		fmt.Fprintln(w, t(textNote, rep.Notice))
 	}
 	if rep.Unsigned > 0 {
-		fmt.Fprintf(w, "NOTE: %s\n", UnsignedNotice(rep.Unsigned))
+		fmt.Fprintln(w, t(textNote, t(textUnsigned, rep.Unsigned)))
 	}
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "time\tkind\tendpoint\tamount\tpay method\tstate\tcashier\tapprover\treason\tudid\tqfpay syssn\t")
+	fmt.Fprintln(tw, t(textColumns))
 	for _, r := range rep.Rows {
 		state := r.State
 		if !r.Journaled {
-			state += " (not in this journal)"
+			state = t(textNotJournaled, state)
 		}
 		tm := "-"
 		if !r.Time.IsZero() {
@@ -366,21 +405,21 @@ func writeReportTable(w io.Writer, rep Report, loc *time.Location) error {
 		return err
 	}
 	if len(rep.Rows) == 0 {
-		fmt.Fprintln(w, "(none)")
+		fmt.Fprintln(w, t(textNone))
 	}
-	for _, t := range rep.Totals {
-		fmt.Fprintf(w, "\nTotals in %s: %s\n", t.Currency, sumsText(t.All, t.Currency))
+	for _, tot := range rep.Totals {
+		fmt.Fprintf(w, "\n%s\n", t(textTotals, tot.Currency, sumsText(t, tot.All, tot.Currency)))
 		for _, part := range []struct {
 			title string
 			rows  []Breakdown
-		}{{"by pay method", t.ByPayMethod}, {"by cashier", t.ByCashier}, {"by terminal", t.ByTerminal}} {
-			fmt.Fprintf(w, "  %s:\n", part.title)
+		}{{textByPayMethod, tot.ByPayMethod}, {textByCashier, tot.ByCashier}, {textByTerminal, tot.ByTerminal}} {
+			fmt.Fprintf(w, "  %s:\n", t(part.title))
 			for _, b := range part.rows {
 				key := b.Key
 				if key == "" {
-					key = "(none)"
+					key = t(textNone)
 				}
-				fmt.Fprintf(w, "    %-24s %s\n", key, sumsText(b.Sums, t.Currency))
+				fmt.Fprintf(w, "    %-24s %s\n", key, sumsText(t, b.Sums, tot.Currency))
 			}
 		}
 	}
@@ -388,19 +427,11 @@ func writeReportTable(w io.Writer, rep Report, loc *time.Location) error {
 }
 
 // UnsignedNotice says that replies arrived unsigned and what a store can do about it.
-func UnsignedNotice(n int) string {
-	return fmt.Sprintf("%d refund(s) or cancel(s) had replies from QFPay without a valid signature; "+
-		"set strict_response_signature = true to trust only signed replies", n)
-}
+func UnsignedNotice(n int) string { return english(textUnsigned, n) }
 
-func sumsText(s Sums, cur string) string {
-	parts := []string{
-		fmt.Sprintf("refunded %d (%s)", s.Refunded.Count, money.TextCode(s.Refunded.Amount, cur)),
-		fmt.Sprintf("cancelled %d (%s)", s.Cancelled.Count, money.TextCode(s.Cancelled.Amount, cur)),
-		fmt.Sprintf("open or unknown %d (%s)", s.Open.Count, money.TextCode(s.Open.Amount, cur)),
-		fmt.Sprintf("failed %d (%s)", s.Failed.Count, money.TextCode(s.Failed.Amount, cur)),
-	}
-	return strings.Join(parts, ", ")
+func sumsText(t Words, s Sums, cur string) string {
+	return t(textSums, s.Refunded.Count, money.TextCode(s.Refunded.Amount, cur), s.Cancelled.Count, money.TextCode(s.Cancelled.Amount, cur),
+		s.Open.Count, money.TextCode(s.Open.Amount, cur), s.Failed.Count, money.TextCode(s.Failed.Amount, cur))
 }
 
 // ParseDay reads --date: YYYY-MM-DD, today or yesterday, in the terminal's zone.

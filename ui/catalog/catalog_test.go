@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -35,7 +36,8 @@ func TestEveryKeyIsListed(t *testing.T) {
 		for _, v := range vs.Values {
 			lit := v.(*ast.BasicLit).Value
 			n++
-			if !listed[Key(strings.Trim(lit, `"`))] {
+			text, err := strconv.Unquote(lit)
+			if err != nil || !listed[Key(text)] {
 				t.Errorf("%s is not in the messages list", lit)
 			}
 		}

@@ -202,6 +202,21 @@ const (
 	CliResumeInterrupted Key = "interrupted: unfinished operations stay journaled and will resume"
 	CliTerminalGateway   Key = "terminal %s, gateway %s"
 	CliNoPending         Key = "no unfinished refunds or cancels"
+
+	// qfpos report's table (reversal/report.TableTexts; a test in cli keeps the two the same).
+	RepTitle        Key = "Refunds and cancels on %s — %s"
+	RepTerminal     Key = "terminal %s"
+	RepStore        Key = "whole store (QFPay's records merged with this terminal's journal)"
+	RepNote         Key = "NOTE: %s"
+	RepColumns      Key = "time\tkind\tendpoint\tamount\tpay method\tstate\tcashier\tapprover\treason\tudid\tqfpay syssn\t"
+	RepNotJournaled Key = "%s (not in this journal)"
+	RepNone         Key = "(none)"
+	RepTotals       Key = "Totals in %s: %s"
+	RepByPayMethod  Key = "by pay method"
+	RepByCashier    Key = "by cashier"
+	RepByTerminal   Key = "by terminal"
+	RepSums         Key = "refunded %d (%s), cancelled %d (%s), open or unknown %d (%s), failed %d (%s)"
+	RepUnsigned     Key = "%d refund(s) or cancel(s) had replies from QFPay without a valid signature; set strict_response_signature = true to trust only signed replies"
 )
 
 var messages = []Key{
@@ -224,5 +239,7 @@ var messages = []Key{
 	HelpRecheck, HelpMore, HelpDigits, HelpLanguage,
 	CliCancel, CliJournaled, CliSent, CliWaitingNext, CliWaiting, CliSucceededRef, CliSucceeded, CliFailed,
 	CliResult, CliInterrupted, CliNothingToResume, CliResuming, CliResumeInterrupted, CliTerminalGateway, CliNoPending,
+	RepTitle, RepTerminal, RepStore, RepNote, RepColumns, RepNotJournaled, RepNone, RepTotals, RepByPayMethod, RepByCashier,
+	RepByTerminal, RepSums, RepUnsigned,
 	TotalsLine, ByPayMethod, ByCashier, ByTerminal, BreakdownItem, BreakdownDone, BreakdownOpen, BreakdownFail, StoreView, TerminalView, NotJournaled, Showing, FilterAll, FilterState, FilterKind, FilterPay, FilterCashier, ColEndpoint, ColApprover, RecheckAsked, TimelineTitle, NoTimeline, SyncedSales, SyncFailed, EvIntent, EvSent, EvResend, EvReply, EvQuery, EvState, EvNote, HelpStateF, HelpKindF, HelpPayF, HelpCashierF, HelpStore,
 }

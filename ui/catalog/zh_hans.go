@@ -197,6 +197,19 @@ var zhHans = map[Key]string{
 	CliResumeInterrupted: "已中断：未完成的项目仍有记录，稍后会继续处理",
 	CliTerminalGateway:   "终端 %s，网关 %s",
 	CliNoPending:         "没有未完成的退款或撤销",
+	RepTitle:             "%s 的退款和撤销 — %s",
+	RepTerminal:          "终端 %s",
+	RepStore:             "全店（QFPay 记录与本终端日志合并）",
+	RepNote:              "注意：%s",
+	RepColumns:           "时间\t类别\t接口\t金额\t支付方式\t状态\t收银员\t批准人\t原因\t终端\tQFPay 编号\t",
+	RepNotJournaled:      "%s（不在本日志）",
+	RepNone:              "（没有）",
+	RepTotals:            "%s 合计：%s",
+	RepByPayMethod:       "按支付方式",
+	RepByCashier:         "按收银员",
+	RepByTerminal:        "按终端",
+	RepSums:              "已退款 %d（%s），已撤销 %d（%s），处理中或未明 %d（%s），失败 %d（%s）",
+	RepUnsigned:          "%d 笔退款或撤销收到未经有效签名的 QFPay 回复；设置 strict_response_signature = true 便只接受已签名的回复",
 }
 
 // zhHansCodes are QFPay's codes in Simplified Chinese: what it means, what to do next.

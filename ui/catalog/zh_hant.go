@@ -197,6 +197,19 @@ var zhHant = map[Key]string{
 	CliResumeInterrupted: "已中斷：未完成的項目仍有記錄，稍後會繼續處理",
 	CliTerminalGateway:   "終端 %s，閘道 %s",
 	CliNoPending:         "沒有未完成的退款或取消",
+	RepTitle:             "%s 的退款及取消 — %s",
+	RepTerminal:          "終端 %s",
+	RepStore:             "全店（QFPay 紀錄與本終端日誌合併）",
+	RepNote:              "注意：%s",
+	RepColumns:           "時間\t類別\t介面\t金額\t付款方式\t狀態\t收銀員\t批准人\t原因\t終端\tQFPay 編號\t",
+	RepNotJournaled:      "%s（不在本日誌）",
+	RepNone:              "（沒有）",
+	RepTotals:            "%s 合計：%s",
+	RepByPayMethod:       "按付款方式",
+	RepByCashier:         "按收銀員",
+	RepByTerminal:        "按終端",
+	RepSums:              "已退款 %d（%s），已取消 %d（%s），處理中或未明 %d（%s），失敗 %d（%s）",
+	RepUnsigned:          "%d 宗退款或取消收到未經有效簽名的 QFPay 回覆；設定 strict_response_signature = true 便只接受已簽名的回覆",
 }
 
 // zhHantCodes are QFPay's codes in Traditional Chinese: what it means, what to do next.
