@@ -49,13 +49,13 @@ func (s *cancelScreen) View() string {
 	field := func(label catalog.Key, value string) string { return st.Label.Render(t(label)) + " " + value }
 	ep, listed := s.d.Desk.Rules().Route(v.PayType)
 	how := map[string]catalog.Key{"reversal": catalog.CancelByReversal, "close": catalog.CancelByClose}[ep]
-	why := t(how, payName(v.PayType))
+	why := t(how, s.d.pay(v.PayType))
 	if !listed {
-		why = t(catalog.CancelUnlisted, payName(v.PayType))
+		why = t(catalog.CancelUnlisted, s.d.pay(v.PayType))
 	}
 	lines := []string{
 		st.Title.Render(t(catalog.TitleCancel, v.SysSN)),
-		field(catalog.ColPaidWith, payName(v.PayType)+" ("+v.PayType+")"),
+		field(catalog.ColPaidWith, s.d.pay(v.PayType)+" ("+v.PayType+")"),
 		field(catalog.ColAmount, amount(v.Amount, v.Currency)),
 		field(catalog.ColStatus, s.d.saleStatus(v)),
 		field(catalog.FieldTerminal, s.d.Terminal.UDID),

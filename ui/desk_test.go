@@ -14,9 +14,11 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
+	"golang.org/x/text/language"
 
 	"qfpos/reversal"
 	"qfpos/storage"
+	"qfpos/ui/catalog"
 )
 
 // Issue 13: a desk a cashier can trust at a glance.
@@ -42,7 +44,7 @@ func TestKeyBurstsAreSingleKeys(t *testing.T) {
 	if a.active() != a.sales || cmd != nil {
 		t.Fatal("enter opened a sale before the search came back")
 	}
-	send(a, searchSales(a.d.Journal, a.sales.tag, "1004", a.d.Terminal.Currency, 7)())
+	send(a, searchSales(a.d.Journal, a.sales.tag, "1004", a.d.Terminal.Currency, 7, a.d.Printer)())
 	if a.active() != a.sale || !strings.HasSuffix(a.sale.syssn, "1004") {
 		t.Fatalf("opened %q", a.sale.syssn)
 	}
@@ -529,6 +531,25 @@ func TestTruncateKeepsWideCharactersWhole(t *testing.T) {
 	for _, line := range strings.Split(wrap("結果未明 — 仍在查詢，切勿重複退款。QFPay 已為此交易退了部分款項（可能在其他收銀台）。", 17), "\n") {
 		if n := ansi.StringWidth(line); n > 17 || strings.ContainsRune(line, utf8.RuneError) {
 			t.Errorf("wrapped line %q is %d cells", line, n)
+		}
+	}
+}
+
+// TestFindByChinesePayMethod: the find line matches a pay method's name in the cashier's language.
+func TestFindByChinesePayMethod(t *testing.T) {
+	d := testDeps(sampleJournal(), &fakeDesk{})
+	d.Printer = catalog.New(language.TraditionalChinese)
+	a := New(d)
+	send(a, tea.WindowSizeMsg{Width: 100, Height: 30})
+	send(a, a.sales.Init()())
+	keys(a, "/")
+	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("支付寶")})
+	if len(a.sales.sales) != 2 { // Alipay QR and Alipay
+		t.Fatalf("%d sales for 支付寶:\n%s", len(a.sales.sales), a.View())
+	}
+	for _, v := range a.sales.sales {
+		if !strings.HasPrefix(v.PayType, "8001") {
+			t.Fatalf("found %s", v.PayType)
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"qfpos/reversal"
 	"qfpos/reversal/report"
 	"qfpos/storage"
+	"qfpos/ui/catalog"
 )
 
 // Results of async work, each routed to its owner whatever screen is showing.
@@ -93,8 +94,9 @@ func loadRecent(j Journal, tag int, after storage.Cursor, days int, appendPage b
 const maxPayMethodResults = 200
 
 // searchSales finds sales for what the cashier typed: an amount and/or trailing digits, or
-// (with letters) a pay method within the recent window.
-func searchSales(j Journal, tag int, query string, cur money.Currency, days int) tea.Cmd {
+// (with letters) a pay method within the recent window, by its English name, its code or its name
+// in the cashier's language (微信).
+func searchSales(j Journal, tag int, query string, cur money.Currency, days int, words *catalog.Printer) tea.Cmd {
 	return func() tea.Msg {
 		q := strings.TrimSpace(width.Narrow.String(query)) // full-width digits, as an IME types them
 		var out []storage.SaleView
@@ -110,7 +112,8 @@ func searchSales(j Journal, tag int, query string, cur money.Currency, days int)
 		if strings.IndexFunc(q, func(r rune) bool { return (r < '0' || r > '9') && r != '.' && r != ',' }) >= 0 {
 			lower := strings.ToLower(q)
 			vs, err := j.SalesByPayType(func(pt string) bool {
-				return strings.Contains(strings.ToLower(paytype.Name(pt)), lower) || strings.HasPrefix(pt, q)
+				return strings.Contains(strings.ToLower(paytype.Name(pt)), lower) || strings.HasPrefix(pt, q) ||
+					strings.Contains(strings.ToLower(words.PayMethod(pt)), lower)
 			}, days, maxPayMethodResults)
 			if err != nil {
 				return salesMsg{tag: tag, err: err}

@@ -233,7 +233,7 @@ func (s *refundScreen) View() string {
 		lines = []string{
 			st.Title.Render(t(catalog.TitleConfirmRefund)),
 			field(catalog.ColSysSN, v.SysSN),
-			field(catalog.ColPaidWith, payName(v.PayType)+" · "+amount(v.Amount, v.Currency)),
+			field(catalog.ColPaidWith, s.d.pay(v.PayType)+" · "+amount(v.Amount, v.Currency)),
 			field(catalog.ColAmount, st.Header.Render(amount(s.minor, v.Currency))),
 			field(catalog.FieldTerminal, s.d.Terminal.UDID),
 			field(catalog.FieldReason, strings.TrimSpace(s.reason.Value())),
@@ -245,7 +245,7 @@ func (s *refundScreen) View() string {
 	} else {
 		lines = []string{
 			st.Title.Render(t(catalog.TitleRefund, v.SysSN)),
-			field(catalog.ColPaidWith, payName(v.PayType)+" · "+amount(v.Amount, v.Currency)),
+			field(catalog.ColPaidWith, s.d.pay(v.PayType)+" · "+amount(v.Amount, v.Currency)),
 			field(catalog.FieldLeft, amount(v.Remaining(), v.Currency)),
 			"",
 		}

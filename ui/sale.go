@@ -93,9 +93,9 @@ func (d *Deps) actionsFor(v storage.SaleView) saleActions {
 	case reversal.Cancelled:
 		add(catalog.AlreadyCancel)
 	case reversal.Cancellable:
-		add(catalog.CanCancel, payName(v.PayType))
+		add(catalog.CanCancel, d.pay(v.PayType))
 		if !p.Listed {
-			add(catalog.CancelUnlisted, payName(v.PayType))
+			add(catalog.CancelUnlisted, d.pay(v.PayType))
 		}
 		add(catalog.UnpaidNoRefund)
 	case reversal.PaymentFailed:
@@ -127,7 +127,7 @@ func (s *saleScreen) View() string {
 	}
 	lines := []string{title,
 		field(catalog.ColAmount, amount(v.Amount, v.Currency)),
-		field(catalog.ColPaidWith, fmt.Sprintf("%s (%s)", payName(v.PayType), v.PayType)),
+		field(catalog.ColPaidWith, fmt.Sprintf("%s (%s)", s.d.pay(v.PayType), v.PayType)),
 		field(catalog.ColTime, v.Time.In(s.d.Terminal.Location).Format("2006-01-02 15:04:05")),
 		field(catalog.ColOrder, v.OutTradeNo),
 	}

@@ -103,7 +103,7 @@ func (s *salesScreen) row(v storage.SaleView) []string {
 	cells := []string{
 		v.Time.In(s.d.Terminal.Location).Format("01-02 15:04"),
 		amount(v.Amount, v.Currency),
-		payName(v.PayType),
+		s.d.pay(v.PayType),
 		short(v.SysSN, cols[3].width-1),
 	}
 	if len(cols) > 5 {
@@ -137,7 +137,7 @@ func (s *salesScreen) searchCmd() tea.Cmd {
 	if q == "" {
 		return loadRecent(s.d.Journal, s.tag, storage.Cursor{}, s.d.Terminal.RecentDays, false)
 	}
-	return searchSales(s.d.Journal, s.tag, q, s.d.Terminal.Currency, s.d.Terminal.RecentDays)
+	return searchSales(s.d.Journal, s.tag, q, s.d.Terminal.Currency, s.d.Terminal.RecentDays, s.d.Printer)
 }
 
 // reload reads the first page again (new sales from the POS, say), unless the cashier is typing.

@@ -147,13 +147,13 @@ func (s *todayScreen) rows() [][]string {
 		}
 		row := []string{tm, s.d.kind(storage.Kind(r.Kind))}
 		if narrow {
-			rows[i] = append(row, amount(r.Amount, r.Currency), state, r.PayMethod)
+			rows[i] = append(row, amount(r.Amount, r.Currency), state, s.d.Printer.PayMethodNamed(r.PayMethod))
 			continue
 		}
 		if wide {
 			row = append(row, r.Endpoint)
 		}
-		row = append(row, amount(r.Amount, r.Currency), r.PayMethod, state, r.Cashier)
+		row = append(row, amount(r.Amount, r.Currency), s.d.Printer.PayMethodNamed(r.PayMethod), state, r.Cashier)
 		if wide {
 			row = append(row, r.Approver, r.UDID, short(r.QFPaySysSN, 10))
 		}
@@ -340,6 +340,9 @@ func (s *todayScreen) totals() []string {
 			var items []string
 			for _, b := range p.rows {
 				name := b.Key
+				if p.k == catalog.ByPayMethod {
+					name = s.d.Printer.PayMethodNamed(name)
+				}
 				if name == "" {
 					name = "—"
 				}
@@ -365,13 +368,35 @@ func (s *todayScreen) totals() []string {
 	return wrapped
 }
 
+// stateFilterWord and kindFilterWord say the filters' values in the cashier's language.
+func (s *todayScreen) stateFilterWord() string {
+	switch s.filters.state {
+	case "":
+		return ""
+	case "in-progress":
+		return s.d.t(catalog.WordInProgress)
+	}
+	return s.d.stateWord(storage.Reversal{State: storage.State(s.filters.state)})
+}
+
+func (s *todayScreen) kindFilterWord() string {
+	switch storage.Kind(s.filters.kind) {
+	case "":
+		return ""
+	case storage.KindCancel:
+		return s.d.t(catalog.CliCancel) // "cancel": lower case within the line
+	}
+	return s.d.t(catalog.HelpRefund) // "refund"
+}
+
 func (s *todayScreen) filterLine() string {
 	t := s.d.t
 	var parts []string
 	for _, f := range []struct {
 		k     catalog.Key
 		value string
-	}{{catalog.FilterState, s.filters.state}, {catalog.FilterKind, s.filters.kind}, {catalog.FilterPay, s.filters.payMethod}, {catalog.FilterCashier, s.filters.cashier}} {
+	}{{catalog.FilterState, s.stateFilterWord()}, {catalog.FilterKind, s.kindFilterWord()},
+		{catalog.FilterPay, s.d.Printer.PayMethodNamed(s.filters.payMethod)}, {catalog.FilterCashier, s.filters.cashier}} {
 		v := f.value
 		if v == "" {
 			v = t(catalog.FilterAll)

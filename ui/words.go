@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"qfpos/qfpay/money"
-	"qfpos/qfpay/paytype"
 	"qfpos/reversal"
 	"qfpos/storage"
 	"qfpos/ui/catalog"
@@ -95,8 +94,8 @@ func (d *Deps) sentence(r storage.Reversal) string {
 	return d.t(catalog.StatusUnknown)
 }
 
-// payName is the pay method's name.
-func payName(code string) string { return paytype.Name(code) }
+// pay is a pay method's name in the cashier's language.
+func (d *Deps) pay(code string) string { return d.Printer.PayMethod(code) }
 
 // short keeps the last n characters of an id.
 func short(id string, n int) string {

@@ -2,7 +2,10 @@
 // a sale of each kind is cancelled (decisions D2 and D3).
 package paytype
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Mode is how the customer paid.
 type Mode string
@@ -80,6 +83,16 @@ func Lookup(code string) Info {
 		info.Mode = CPM
 	}
 	return info
+}
+
+// Codes lists the pay types this table knows, in code order.
+func Codes() []string {
+	out := make([]string, 0, len(table))
+	for c := range table {
+		out = append(out, c)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Name is the pay method's short name.

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/language"
 
 	"qfpos/qfpay"
+	"qfpos/qfpay/paytype"
 )
 
 // TestEveryKeyIsListed parses messages.go: every Key constant must be in the messages list.
@@ -179,5 +180,36 @@ func TestChineseCatalogsAreComplete(t *testing.T) {
 		if got := Match(language.MustParse(locale)); got != want {
 			t.Errorf("%s matched %s, want %s", locale, got, want)
 		}
+	}
+}
+
+// TestPayMethodsInChinese: every pay type qfpos knows has a name in both Chinese catalogs; an
+// unknown one is named by its code; a report's English name is translated.
+func TestPayMethodsInChinese(t *testing.T) {
+	for _, tag := range []language.Tag{language.TraditionalChinese, language.SimplifiedChinese} {
+		for _, c := range paytype.Codes() {
+			if payMethods[tag][c] == "" {
+				t.Errorf("%s: pay type %s (%s) has no name", tag, c, paytype.Name(c))
+			}
+		}
+		if len(payMethods[tag]) != len(paytype.Codes()) {
+			t.Errorf("%s: %d names for %d pay types", tag, len(payMethods[tag]), len(paytype.Codes()))
+		}
+	}
+	hant, en := New(language.TraditionalChinese), New(language.English)
+	for _, c := range []struct {
+		p          *Printer
+		code, want string
+	}{{hant, "800208", "微信支付"}, {hant, "802001", "轉數快"}, {en, "800208", "WeChat Pay"}, {hant, "123456", "付款類別 123456"},
+		{en, "123456", "Pay type 123456"}} {
+		if got := c.p.PayMethod(c.code); got != c.want {
+			t.Errorf("%s %s: %q, want %q", c.p.Language(), c.code, got, c.want)
+		}
+	}
+	if got := hant.PayMethodNamed("Alipay HK QR"); got != "支付寶香港（二維碼）" {
+		t.Errorf("named: %q", got)
+	}
+	if got := hant.PayMethodNamed("Something else"); got != "Something else" {
+		t.Errorf("unknown name: %q", got)
 	}
 }

@@ -185,6 +185,7 @@ const (
 	HelpMore       Key = "older sales"
 	HelpDigits     Key = "find by amount or digits"
 	HelpLanguage   Key = "language"
+	PayTypeUnknown Key = "Pay type %s"
 
 	// The command line's words for a cashier (its machine outputs stay English).
 	CliCancel            Key = "cancel"
@@ -236,7 +237,7 @@ var messages = []Key{
 	StatusSending, StatusWaiting, StatusSucceeded, StatusFailed, StatusUnknown, StatusAttempt, StatusNext,
 	StatusElapsed, StatusRef, TodayNone, ColKind, ColState, ColCashier, WordFailed, WordUnknown, WordInProgress, HelpUp, HelpDown, HelpOpen, HelpFind, HelpClear, HelpToday, HelpRefund, HelpCancel, HelpBack, HelpQuit,
 	HelpHelp, HelpNextField, HelpReason, HelpContinue, HelpSend, HelpDismiss, HelpPrevDay, HelpNextDay,
-	HelpRecheck, HelpMore, HelpDigits, HelpLanguage,
+	HelpRecheck, HelpMore, HelpDigits, HelpLanguage, PayTypeUnknown,
 	CliCancel, CliJournaled, CliSent, CliWaitingNext, CliWaiting, CliSucceededRef, CliSucceeded, CliFailed,
 	CliResult, CliInterrupted, CliNothingToResume, CliResuming, CliResumeInterrupted, CliTerminalGateway, CliNoPending,
 	RepTitle, RepTerminal, RepStore, RepNote, RepColumns, RepNotJournaled, RepNone, RepTotals, RepByPayMethod, RepByCashier,

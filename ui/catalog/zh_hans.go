@@ -182,6 +182,7 @@ var zhHans = map[Key]string{
 	HelpMore:             "较早交易",
 	HelpDigits:           "按金额或数字搜索",
 	HelpLanguage:         "语言",
+	PayTypeUnknown:       "支付类型 %s",
 	CliCancel:            "撤销",
 	CliJournaled:         "已记录；发送中",
 	CliSent:              "已发送（第 %d 次）；等待 QFPay 回复",

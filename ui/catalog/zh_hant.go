@@ -182,6 +182,7 @@ var zhHant = map[Key]string{
 	HelpMore:             "較早交易",
 	HelpDigits:           "按金額或數字搜尋",
 	HelpLanguage:         "語言",
+	PayTypeUnknown:       "付款類別 %s",
 	CliCancel:            "取消",
 	CliJournaled:         "已記錄；發送中",
 	CliSent:              "已發送（第 %d 次）；等候 QFPay 回覆",
