@@ -582,6 +582,11 @@ func TestRefundInChinese(t *testing.T) {
 	if code, out, _ := runCmd(t, "pending", "--config", h.cfg, "--lang", "zh-Hans"); code != 0 || out != "没有未完成的退款或撤销\n" {
 		t.Fatalf("pending: %q", out)
 	}
+	// A refusal in the cashier's words; nothing sent.
+	code, _, errOut = runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "999", "--lang", "zh-Hant")
+	if code != ExitUsage || !strings.Contains(errOut, "退款 被拒絕，沒有發送任何請求：金額超出可退餘額（48.00 HKD）。") {
+		t.Fatalf("refusal: %d %q", code, errOut)
+	}
 }
 
 // TestReportTableInChinese: every word of the report's table is a key of the catalog, and

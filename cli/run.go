@@ -15,6 +15,7 @@ import (
 	"qfpos/qfpay/money"
 	"qfpos/reversal"
 	"qfpos/storage"
+	"qfpos/ui"
 	"qfpos/ui/catalog"
 )
 
@@ -176,7 +177,12 @@ func (c runner) one(ctx context.Context, req reversal.Request) error {
 		if errors.Is(err, storage.ErrDamaged) || ctx.Err() != nil {
 			return failed(fmt.Errorf("%s not sent: %w", req.Kind, err))
 		}
-		return usage("%s refused, nothing was sent: %s", req.Kind, c.explain(err))
+		why := c.explain(err)
+		if c.words.Language() != language.English { // the cashier's words; English keeps the details
+			v, _, _ := c.j.Sale(req.SaleSysSN)
+			why = ui.RefusalText(c.words, err, v.Currency)
+		}
+		return usage("%s", c.words.T(catalog.CliRefused, kindWord(c.words, req.Kind), why))
 	}
 	fctx, cancel := context.WithTimeout(dctx, c.wait)
 	defer cancel()

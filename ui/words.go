@@ -118,6 +118,12 @@ func clock(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d", m, s)
 }
 
+// RefusalText is a refusal from Desk.Start in a cashier's words, in the printer's language (the
+// command line uses it too).
+func RefusalText(p *catalog.Printer, err error, currency string) string {
+	return (&Deps{Printer: p}).startError(err, currency)
+}
+
 // startError turns a refusal from Desk.Start into one cashier line.
 func (d *Deps) startError(err error, currency string) string {
 	var re *storage.RuleError

@@ -198,6 +198,7 @@ var zhHans = map[Key]string{
 	CliResumeInterrupted: "已中断：未完成的项目仍有记录，稍后会继续处理",
 	CliTerminalGateway:   "终端 %s，网关 %s",
 	CliNoPending:         "没有未完成的退款或撤销",
+	CliRefused:           "%s 被拒绝，没有发送任何请求：%s",
 	RepTitle:             "%s 的退款和撤销 — %s",
 	RepTerminal:          "终端 %s",
 	RepStore:             "全店（QFPay 记录与本终端日志合并）",

@@ -198,6 +198,7 @@ var zhHant = map[Key]string{
 	CliResumeInterrupted: "已中斷：未完成的項目仍有記錄，稍後會繼續處理",
 	CliTerminalGateway:   "終端 %s，閘道 %s",
 	CliNoPending:         "沒有未完成的退款或取消",
+	CliRefused:           "%s 被拒絕，沒有發送任何請求：%s",
 	RepTitle:             "%s 的退款及取消 — %s",
 	RepTerminal:          "終端 %s",
 	RepStore:             "全店（QFPay 紀錄與本終端日誌合併）",
