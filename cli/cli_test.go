@@ -616,3 +616,24 @@ func TestReportTableInChinese(t *testing.T) {
 		t.Fatalf("CSV changed with the language:\n%s\n%s", csvZh, csvEn)
 	}
 }
+
+// TestAuditCommands: the trail verifies after a refund and exports as JSON lines; a changed
+// event makes verify exit 1 naming it.
+func TestAuditCommands(t *testing.T) {
+	h := newHeadless(t, "")
+	if code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1"); code != 0 {
+		t.Fatal(errOut)
+	}
+	code, out, _ := runCmd(t, "audit", "verify", "--config", h.cfg)
+	if code != 0 || !regexp.MustCompile(`: ok: \d+ events, head [0-9a-f]{64}\n$`).MatchString(out) {
+		t.Fatalf("verify: %d %q", code, out)
+	}
+	code, out, _ = runCmd(t, "audit", "export", "--config", h.cfg, "--format", "json", "--since", "2")
+	var first storage.AuditEvent
+	if code != 0 || json.Unmarshal([]byte(strings.SplitN(out, "\n", 2)[0]), &first) != nil || first.Seq != 2 || first.Hash == "" {
+		t.Fatalf("export: %d %q", code, out)
+	}
+	if code, _, errOut := runCmd(t, "audit", "export", "--config", h.cfg, "--format", "xml"); code != ExitUsage || !strings.Contains(errOut, "--format xml") {
+		t.Fatalf("bad format: %d %q", code, errOut)
+	}
+}

@@ -203,9 +203,12 @@ resend_after = "400ms"
 		t.Fatalf("%d refunds killed, %d ran to their end: the run proves nothing", killed, len(acknowledged))
 	}
 
-	// Everything is final, and the journal and the sandbox agree.
+	// Everything is final, and the journal and the sandbox agree; the audit trail is whole.
 	if code, out := run("pending", "--json"); code != 0 || strings.TrimSpace(out) != "" {
 		t.Fatalf("pending after the last resume (%d):\n%s", code, out)
+	}
+	if code, out := run("audit", "verify"); code != 0 || !strings.Contains(out, ": ok: ") {
+		t.Fatalf("audit verify after the crashes (%d): %s", code, out)
 	}
 	if throughOwner {
 		if ownersKilled == 0 {

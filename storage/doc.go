@@ -6,7 +6,7 @@
 // the sale, cancels only for sales that did not complete, refunds only for paid sales, and a
 // finished reversal never changes.
 //
-// Bucket tree (schema 4). Time keys are big-endian Unix nanoseconds followed by a big-endian
+// Bucket tree (schema 5). Time keys are big-endian Unix nanoseconds followed by a big-endian
 // sequence number, so that byte order is time order.
 //
 //	meta/
@@ -14,6 +14,7 @@
 //	    version                schema version, uint64
 //	    udid                   the terminal id generated when none is configured
 //	    language/<cashier>     the language the cashier last chose in the desk
+//	    audit_head             seq (8) and hash (32) of the audit trail's last event
 //	sales/
 //	    <time 8><seq 8>        Sale (JSON); time is the parsed txdtm
 //	sales_syssn/
@@ -26,6 +27,8 @@
 //	    <syssn>                Remote (JSON): QFPay's cancel flag and the refunds QFPay holds
 //	sales_paytype/             (schema 4)
 //	    <pay_type> 0x00 <sale key>  empty
+//	audit/                     (schema 5)
+//	    <seq 8>                AuditEvent (JSON): hash-chained, append-only (audit.go)
 //	reversals/
 //	    <id 8>                 Reversal (JSON, without events)
 //	reversals_sale/

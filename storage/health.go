@@ -154,6 +154,9 @@ func (j *Journal) Verify() Health {
 		if version >= 4 {
 			want = append(want, bSalesPayType)
 		}
+		if version >= 5 {
+			want = append(want, bAudit)
+		}
 		for _, name := range want {
 			if tx.Bucket(name) == nil {
 				problem("bucket %s is missing", name)

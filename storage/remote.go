@@ -138,5 +138,8 @@ func (j *Journal) updateRemoteTx(tx *bolt.Tx, syssn string, u RemoteUpdate) (Sal
 	if err := tx.Bucket(bSalesQFPay).Put([]byte(syssn), v); err != nil {
 		return SaleView{}, err
 	}
+	if err := appendAudit(tx, j.now(), AuditKindRecord, syssn, r); err != nil {
+		return SaleView{}, err
+	}
 	return viewTx(tx, s)
 }

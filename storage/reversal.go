@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -200,7 +201,7 @@ func createTx(tx *bolt.Tx, in Intent, now time.Time) (Reversal, error) {
 	if in.Note != "" {
 		msg += "; " + in.Note
 	}
-	return r, appendEvent(tx, id, Event{At: now, Type: EventIntent, State: StatePending, Message: msg})
+	return r, appendEvent(tx, r, Event{At: now, Type: EventIntent, State: StatePending, Message: msg})
 }
 
 func checkIntent(tx *bolt.Tx, v SaleView, in Intent) error {
@@ -261,7 +262,13 @@ func putReversal(tx *bolt.Tx, r Reversal) error {
 	return tx.Bucket(bReversals).Put(idKey(r.ID), v)
 }
 
-func appendEvent(tx *bolt.Tx, id uint64, e Event) error {
+// appendEvent appends an event of reversal r (as it stands after the event) to its history and to
+// the audit trail.
+func appendEvent(tx *bolt.Tx, r Reversal, e Event) error {
+	id := r.ID
+	if err := appendAudit(tx, e.At, AuditKindEvent, strconv.FormatUint(id, 10), auditedEvent{Reversal: r, Event: e}); err != nil {
+		return err
+	}
 	b := tx.Bucket(bEvents)
 	seq, err := b.NextSequence()
 	if err != nil {
@@ -351,7 +358,7 @@ func transitionTx(tx *bolt.Tx, id uint64, c Change, now time.Time) (Reversal, er
 	if c.Attempt && e.Attempt == 0 {
 		e.Attempt = r.Attempts
 	}
-	return r, appendEvent(tx, id, e)
+	return r, appendEvent(tx, r, e)
 }
 
 // Note appends an event to a reversal without changing it (finished ones too: the history is
@@ -366,7 +373,7 @@ func (j *Journal) Note(id uint64, e Event) error {
 			e.Type = EventNote
 		}
 		e.At, e.State = j.now(), r.State
-		return appendEvent(tx, id, e)
+		return appendEvent(tx, r, e)
 	})
 }
 

@@ -355,6 +355,9 @@ func (j *Journal) putSale(w *indexes, s Sale) (PutResult, error) {
 	if err := sales.Put(key, v); err != nil {
 		return 0, err
 	}
+	if err := appendAudit(tx, j.now(), AuditKindSale, s.SysSN, s); err != nil {
+		return 0, err
+	}
 	if err := w.put(bSalesSysSN, reversed(s.SysSN), key); err != nil {
 		return 0, err
 	}

@@ -1,0 +1,205 @@
+package storage
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// The audit trail (schema 5): every sale written, every event of a refund or cancel and every
+// record of QFPay's kept is also appended, in the same transaction, to the audit bucket as an
+// AuditEvent whose hash chains it to the one before. An event is never rewritten; changing,
+// removing or reordering one breaks the chain at that sequence number, which VerifyAudit names.
+
+// AuditEvent is one entry of the journal's hash-chained audit trail.
+type AuditEvent struct {
+	Seq     uint64          `json:"seq"`     // gap-free from 1
+	At      time.Time       `json:"at"`      // when the change was journaled
+	Kind    string          `json:"kind"`    // "sale", "event", "qfpay_record"
+	Subject string          `json:"subject"` // a sale's syssn, or a refund or cancel's id
+	Record  json.RawMessage `json:"record"`  // what was written
+	Prev    string          `json:"prev"`    // the previous event's hash, hex ("" for the first)
+	Hash    string          `json:"hash"`    // SHA-256 of Prev's bytes and the canonical encoding of the fields above
+}
+
+// Audit event kinds.
+const (
+	AuditKindSale   = "sale"         // a sale added or changed: the sale as written
+	AuditKindEvent  = "event"        // a refund or cancel's event, with the operation as it stood after it
+	AuditKindRecord = "qfpay_record" // what QFPay's records say of a sale (its cancel flag, its refunds)
+)
+
+// auditedEvent is the record of an AuditKindEvent.
+type auditedEvent struct {
+	Reversal Reversal `json:"reversal"`
+	Event    Event    `json:"event"`
+}
+
+var (
+	bAudit     = []byte("audit")
+	kAuditHead = []byte("audit_head") // meta: seq (8) and hash (32) of the last event
+)
+
+// auditBody is what the hash covers, in a fixed order: everything but the hash.
+type auditBody struct {
+	Seq     uint64          `json:"seq"`
+	At      string          `json:"at"`
+	Kind    string          `json:"kind"`
+	Subject string          `json:"subject"`
+	Record  json.RawMessage `json:"record"`
+	Prev    string          `json:"prev"`
+}
+
+// auditHash is SHA-256(previous hash ‖ canonical encoding of the event without its hash).
+func auditHash(e AuditEvent) (string, error) {
+	prev, err := hex.DecodeString(e.Prev)
+	if err != nil {
+		return "", fmt.Errorf("previous hash %q is not hex", e.Prev)
+	}
+	body, err := json.Marshal(auditBody{Seq: e.Seq, At: e.At.UTC().Format(time.RFC3339Nano), Kind: e.Kind,
+		Subject: e.Subject, Record: e.Record, Prev: e.Prev})
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	h.Write(prev)
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// appendAudit chains one event to the trail inside the transaction that makes the change.
+func appendAudit(tx *bolt.Tx, at time.Time, kind, subject string, record any) error {
+	b := tx.Bucket(bAudit)
+	if b == nil {
+		return nil // a journal being migrated: the trail starts once its bucket exists
+	}
+	raw, err := json.Marshal(record)
+	if err != nil {
+		return err
+	}
+	meta := tx.Bucket(bMeta)
+	var seq uint64
+	var prev string
+	if head := meta.Get(kAuditHead); len(head) == 8+sha256.Size {
+		seq = binary.BigEndian.Uint64(head[:8])
+		prev = hex.EncodeToString(head[8:])
+	}
+	e := AuditEvent{Seq: seq + 1, At: at, Kind: kind, Subject: subject, Record: raw, Prev: prev}
+	if e.Hash, err = auditHash(e); err != nil {
+		return err
+	}
+	v, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	b.FillPercent = appendFill // sequence keys are appended
+	if err := b.Put(idKey(e.Seq), v); err != nil {
+		return err
+	}
+	hash, _ := hex.DecodeString(e.Hash)
+	return meta.Put(kAuditHead, append(binary.BigEndian.AppendUint64(nil, e.Seq), hash...))
+}
+
+// AuditResult is what VerifyAudit found.
+type AuditResult struct {
+	Events uint64 // events that verified
+	Head   string // the last good event's hash
+	// BrokenAt is the first sequence number that does not verify (0: the chain is whole), and
+	// Problem says what is wrong there.
+	BrokenAt uint64
+	Problem  string
+}
+
+// OK reports whether the whole chain verified.
+func (r AuditResult) OK() bool { return r.BrokenAt == 0 }
+
+func (r AuditResult) String() string {
+	if r.OK() {
+		return fmt.Sprintf("ok: %d events, head %s", r.Events, r.Head)
+	}
+	return fmt.Sprintf("broken at event %d: %s (%d events before it verify)", r.BrokenAt, r.Problem, r.Events)
+}
+
+// VerifyAudit walks the audit trail from its first event: sequence numbers without gaps, each
+// event's previous hash the one before it, each hash recomputed, and the head kept in meta the
+// last event.
+func (j *Journal) VerifyAudit() (AuditResult, error) {
+	var res AuditResult
+	err := j.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bAudit)
+		if b == nil {
+			return nil
+		}
+		broken := func(seq uint64, format string, args ...any) error {
+			res.BrokenAt, res.Problem = seq, fmt.Sprintf(format, args...)
+			return nil
+		}
+		want, prev := uint64(1), ""
+		c := b.Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			if len(k) != 8 {
+				return broken(want, "a key that is not a sequence number")
+			}
+			if seq := binary.BigEndian.Uint64(k); seq != want {
+				return broken(want, "event %d is missing (the next one is %d)", want, seq)
+			}
+			var e AuditEvent
+			if err := json.Unmarshal(v, &e); err != nil {
+				return broken(want, "unreadable: %v", err)
+			}
+			if e.Seq != want {
+				return broken(want, "it says it is event %d", e.Seq)
+			}
+			if e.Prev != prev {
+				return broken(want, "it does not follow event %d", want-1)
+			}
+			if h, err := auditHash(e); err != nil || h != e.Hash {
+				return broken(want, "its content does not match its hash")
+			}
+			res.Events, res.Head, prev = want, e.Hash, e.Hash
+			want++
+		}
+		head := tx.Bucket(bMeta).Get(kAuditHead)
+		switch {
+		case res.Events == 0 && head == nil:
+		case len(head) != 8+sha256.Size:
+			return broken(want, "the trail's head record is missing")
+		case binary.BigEndian.Uint64(head[:8]) != res.Events || !bytes.Equal(head[8:], mustHex(res.Head)):
+			return broken(binary.BigEndian.Uint64(head[:8]), "the trail ends at event %d but its head says %d", res.Events, binary.BigEndian.Uint64(head[:8]))
+		}
+		return nil
+	})
+	return res, err
+}
+
+func mustHex(s string) []byte {
+	b, _ := hex.DecodeString(s)
+	return b
+}
+
+// AuditEvents calls fn with every audit event from since (a sequence number) on, in order.
+func (j *Journal) AuditEvents(since uint64, fn func(AuditEvent) error) error {
+	return j.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bAudit)
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		for k, v := c.Seek(idKey(max(since, 1))); k != nil; k, v = c.Next() {
+			var e AuditEvent
+			if err := json.Unmarshal(v, &e); err != nil {
+				return fmt.Errorf("audit event at %x: %w", k, err)
+			}
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,118 @@
+package storage
+
+import (
+	"bytes"
+	"path/filepath"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// auditJournal writes a few sales, a refund with its steps and a QFPay record, closes the journal
+// and returns its path.
+func auditJournal(t *testing.T) (string, uint64) {
+	t.Helper()
+	clk := newClock()
+	path := filepath.Join(t.TempDir(), "journal.db")
+	j, err := Open(path, WithClock(clk.now), WithLocation(hk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		mustPut(t, j, sale(i, 1000, clk.t.Add(-time.Duration(i)*time.Hour)))
+	}
+	r, err := j.CreateAndSend(refundIntent(sale(0, 0, clk.t), "RF_A", 500), Change{State: StateSent, Attempt: true, Event: Event{Type: EventSent}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.advance(time.Second)
+	if _, err := j.Transition(r.ID, Change{State: StateSucceeded, RespCD: "0000", SysSN: "R1", Event: Event{Type: EventReply, Code: "0000"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := j.UpdateRemote(sale(1, 0, clk.t).SysSN, RemoteUpdate{Cancel: CancelPartlyRefunded, Checked: clk.t}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := j.VerifyAudit()
+	if err != nil || !res.OK() {
+		t.Fatalf("%v %v", res, err)
+	}
+	j.Close()
+	return path, res.Events
+}
+
+// TestAuditChain: every change is chained (3 sales, the intent and "sent", the outcome, QFPay's
+// record), the chain verifies, and export gives the events in order.
+func TestAuditChain(t *testing.T) {
+	path, n := auditJournal(t)
+	if n != 7 {
+		t.Fatalf("%d audit events, want 7", n)
+	}
+	j, err := Open(path, WithLocation(hk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	var kinds []string
+	var last uint64
+	if err := j.AuditEvents(5, func(e AuditEvent) error {
+		if e.Seq != last+1 && last != 0 {
+			t.Errorf("export out of order at %d", e.Seq)
+		}
+		last = e.Seq
+		kinds = append(kinds, e.Kind)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(kinds) != 3 || kinds[0] != AuditKindEvent || kinds[2] != AuditKindRecord {
+		t.Fatalf("events from 5: %v", kinds)
+	}
+	if res, _ := j.VerifyAudit(); res.String() == "" || !res.OK() || len(res.Head) != 64 {
+		t.Fatalf("%v", res)
+	}
+}
+
+// TestAuditTampering: one byte changed, an event deleted, two swapped, the last one removed —
+// each is found at the first bad sequence number.
+func TestAuditTampering(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		tamper func(b *bolt.Bucket)
+		at     uint64
+	}{
+		{"one byte", func(b *bolt.Bucket) {
+			v := bytes.Clone(b.Get(idKey(3)))
+			v = bytes.Replace(v, []byte("1000"), []byte("9000"), 1)
+			_ = b.Put(idKey(3), v)
+		}, 3},
+		{"deleted", func(b *bolt.Bucket) { _ = b.Delete(idKey(4)) }, 4},
+		{"swapped", func(b *bolt.Bucket) {
+			v2, v5 := bytes.Clone(b.Get(idKey(2))), bytes.Clone(b.Get(idKey(5)))
+			_ = b.Put(idKey(2), v5)
+			_ = b.Put(idKey(5), v2)
+		}, 2},
+		{"last removed", func(b *bolt.Bucket) { _ = b.Delete(idKey(7)) }, 7},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path, _ := auditJournal(t)
+			db, err := bolt.Open(path, 0o600, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Update(func(tx *bolt.Tx) error { c.tamper(tx.Bucket(bAudit)); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			j, err := Open(path, WithLocation(hk))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer j.Close()
+			res, err := j.VerifyAudit()
+			if err != nil || res.OK() || res.BrokenAt != c.at {
+				t.Fatalf("%v (want broken at %d) %v", res, c.at, err)
+			}
+		})
+	}
+}
