@@ -39,7 +39,7 @@ func (a *app) runDesk() error {
 		a.logger().Warn("other qfpos commands cannot reach this desk", "err", h.serveErr)
 	}
 	cfg, _ := a.config()
-	deps := ui.Deps{Journal: h.j, Desk: h.d, Terminal: a.terminal(), Printer: lang, Memory: h.j,
+	deps := ui.Deps{Journal: h.j, Desk: h.d, Terminal: a.terminal(), Printer: lang, Memory: h.j, Audit: h.j,
 		Reports: report.Reporter{Journal: h.j, Gateway: a.client, UDID: a.udid}}
 	if cfg.Journal.SyncOnStart {
 		deps.Sync = func(ctx context.Context) (report.SyncResult, error) {
@@ -141,7 +141,7 @@ and yesterday. The journal is temporary (removed on exit) unless --journal names
 				}
 			}
 			return a.showDesk(ui.Deps{Journal: d.Journal, Desk: d.Desk, Terminal: d.Terminal(), Reports: d.Reports(),
-				Printer: catalog.New(tag), Memory: d.Journal})
+				Printer: catalog.New(tag), Memory: d.Journal, Audit: d.Journal})
 		},
 	}
 	c.Flags().Uint64Var(&seed, "seed", 1, "seed for the demo's sales and surprises")

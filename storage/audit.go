@@ -129,7 +129,13 @@ func (r AuditResult) String() string {
 // VerifyAudit walks the audit trail from its first event: sequence numbers without gaps, each
 // event's previous hash the one before it, each hash recomputed, and the head kept in meta the
 // last event.
-func (j *Journal) VerifyAudit() (AuditResult, error) {
+func (j *Journal) VerifyAudit() (AuditResult, error) { return j.verifyAudit(0) }
+
+// VerifyAuditTail is VerifyAudit over the last n events only (the desk's check at start), taking
+// the event before them as given.
+func (j *Journal) VerifyAuditTail(n uint64) (AuditResult, error) { return j.verifyAudit(n) }
+
+func (j *Journal) verifyAudit(tail uint64) (AuditResult, error) {
 	var res AuditResult
 	err := j.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bAudit)
@@ -141,8 +147,18 @@ func (j *Journal) VerifyAudit() (AuditResult, error) {
 			return nil
 		}
 		want, prev := uint64(1), ""
+		if head := tx.Bucket(bMeta).Get(kAuditHead); tail > 0 && len(head) == 8+sha256.Size {
+			if last := binary.BigEndian.Uint64(head[:8]); last > tail {
+				want = last - tail + 1
+				var before AuditEvent
+				if err := json.Unmarshal(b.Get(idKey(want-1)), &before); err != nil {
+					return broken(want-1, "unreadable: %v", err)
+				}
+				prev, res.Events = before.Hash, want-1
+			}
+		}
 		c := b.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
+		for k, v := c.Seek(idKey(want)); k != nil; k, v = c.Next() {
 			if len(k) != 8 {
 				return broken(want, "a key that is not a sequence number")
 			}

@@ -116,3 +116,23 @@ func TestAuditTampering(t *testing.T) {
 		})
 	}
 }
+
+func TestAuditTail(t *testing.T) {
+	path, n := auditJournal(t)
+	j, err := Open(path, WithLocation(hk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := j.VerifyAuditTail(3); err != nil || !res.OK() || res.Events != n {
+		t.Fatalf("%v %v", res, err)
+	}
+	j.Close()
+	db, _ := bolt.Open(path, 0o600, nil)
+	_ = db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bAudit).Delete(idKey(6)) })
+	db.Close()
+	j, _ = Open(path, WithLocation(hk))
+	defer j.Close()
+	if res, _ := j.VerifyAuditTail(3); res.OK() || res.BrokenAt != 6 {
+		t.Fatalf("tail after a deletion: %v", res)
+	}
+}

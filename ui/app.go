@@ -62,6 +62,7 @@ type App struct {
 	seen         uint64
 	salesStale   bool
 	preloaded    bool      // the first reads came before the program started
+	auditProblem string    // the audit trail did not verify at start: shown until the desk closes
 	afterPreload []tea.Cmd // what their results asked for, started by Init
 	quitting     int       // operations in flight when the cashier quit
 	width        int
@@ -112,6 +113,9 @@ func (a *App) Init() tea.Cmd {
 	cmds := []tea.Cmd{waitForUpdate(a.updates), a.clockTick()}
 	if !a.preloaded {
 		cmds = append(cmds, a.sales.Init(), loadUnfinished(a.d.Journal))
+	}
+	if a.d.Audit != nil {
+		cmds = append(cmds, checkAudit(a.d.Audit))
 	}
 	cmds = append(cmds, a.afterPreload...)
 	if a.d.Sync != nil {
@@ -201,6 +205,11 @@ func (a *App) route(msg tea.Msg) tea.Cmd {
 		a.now = a.d.Now()
 		a.status.prune(a.now)
 		return tea.Batch(a.clockTick(), a.refreshSales(), checkJournal(a.d.Journal, a.seen))
+	case auditMsg:
+		if !msg.res.OK() {
+			a.auditProblem = a.d.t(catalog.AuditBroken, msg.res.BrokenAt)
+		}
+		return nil
 	case journalChangedMsg:
 		a.seen, a.salesStale = msg.version, true
 		return a.refreshSales()
@@ -372,6 +381,9 @@ func (a *App) settle() {
 	if a.notice.text != "" {
 		body -= lipgloss.Height(wrap(a.notice.text, a.width))
 	}
+	if a.auditProblem != "" {
+		body -= lipgloss.Height(wrap(a.auditProblem, a.width))
+	}
 	a.body = max(body, 3)
 	for _, s := range []screen{a.sales, a.sale, a.refund, a.cancel, a.today} {
 		s.SetSize(a.width, a.body)
@@ -482,6 +494,9 @@ func (a *App) View() string {
 	}
 	if a.notice.text != "" {
 		parts = append(parts, a.d.Styles.Warn.Render(wrap(a.notice.text, a.width)))
+	}
+	if a.auditProblem != "" {
+		parts = append(parts, a.d.Styles.Bad.Render(wrap(a.auditProblem, a.width)))
 	}
 	parts = append(parts, a.footer())
 	out := strings.Split(strings.Join(parts, "\n"), "\n")

@@ -42,6 +42,14 @@ type Desk interface {
 	Rules() reversal.Rules
 }
 
+// Auditor verifies the journal's hash-chained audit trail (*storage.Journal).
+type Auditor interface {
+	VerifyAuditTail(n uint64) (storage.AuditResult, error)
+}
+
+// auditTail is how many of the trail's last events the desk checks at start.
+const auditTail = 1000
+
 // Reports makes a day's report (report.Reporter): this terminal's, or the whole store's.
 type Reports interface {
 	Report(ctx context.Context, day time.Time, store bool) (report.Report, error)
@@ -83,6 +91,8 @@ type Deps struct {
 	Printer  *catalog.Printer
 	// Memory, when set, keeps the language a cashier picks with L.
 	Memory LanguageMemory
+	// Audit, when set, is the journal's audit trail: the desk checks its tail at start.
+	Audit  Auditor
 	Styles Styles
 	// Tick schedules a message after a while (tea.Tick); tests deliver the clock's and the
 	// spinner's messages themselves.

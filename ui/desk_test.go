@@ -433,24 +433,7 @@ func TestPreloadedFirstReads(t *testing.T) {
 	j.sales = nil // a second read would empty the list
 	j.mu.Unlock()
 	var spun bool
-	var run func(tea.Cmd)
-	run = func(cmd tea.Cmd) {
-		if cmd == nil {
-			return
-		}
-		switch m := cmd().(type) {
-		case tea.BatchMsg:
-			for _, c := range m {
-				run(c)
-			}
-		case spinMsg:
-			spun = true
-		case nil:
-		default:
-			a.Update(m) // one level: the clock's next tick is not followed
-		}
-	}
-	run(a.Init())
+	runOneLevel(a, a.Init(), func(m tea.Msg) bool { _, isSpin := m.(spinMsg); spun = spun || isSpin; return !isSpin })
 	if !spun {
 		t.Error("the spinner did not start for the operation in flight")
 	}
@@ -550,6 +533,48 @@ func TestFindByChinesePayMethod(t *testing.T) {
 	for _, v := range a.sales.sales {
 		if !strings.HasPrefix(v.PayType, "8001") {
 			t.Fatalf("found %s", v.PayType)
+		}
+	}
+}
+
+// brokenTrail is an audit trail that does not verify at event 42.
+type brokenTrail struct{}
+
+func (brokenTrail) VerifyAuditTail(uint64) (storage.AuditResult, error) {
+	return storage.AuditResult{Events: 41, BrokenAt: 42, Problem: "its content does not match its hash"}, nil
+}
+
+// TestAuditBanner: a trail that does not verify at start is said on every screen until the desk
+// closes, within the window.
+func TestAuditBanner(t *testing.T) {
+	d := testDeps(sampleJournal(), &fakeDesk{})
+	d.Audit = brokenTrail{}
+	a := New(d)
+	send(a, tea.WindowSizeMsg{Width: 80, Height: 24})
+	runOneLevel(a, a.Init(), func(tea.Msg) bool { return true })
+	keys(a, "enter", "esc", "t")
+	v := a.View()
+	if !strings.Contains(v, "The audit trail does not verify at event 42") {
+		t.Fatalf("no banner:\n%s", v)
+	}
+	fits(t, v, 80, 24)
+}
+
+// runOneLevel runs a command (batches opened) and gives the app each message deliver accepts,
+// without running what those return (the clock's next tick is not followed).
+func runOneLevel(a *App, cmd tea.Cmd, deliver func(tea.Msg) bool) {
+	if cmd == nil {
+		return
+	}
+	switch m := cmd().(type) {
+	case tea.BatchMsg:
+		for _, c := range m {
+			runOneLevel(a, c, deliver)
+		}
+	case nil:
+	default:
+		if deliver(m) {
+			a.Update(m)
 		}
 	}
 }

@@ -55,7 +55,20 @@ type (
 	spinMsg struct{}
 	// journalChangedMsg: something was written to the journal since the desk last looked.
 	journalChangedMsg struct{ version uint64 }
+	// auditMsg is the check of the audit trail's tail at start.
+	auditMsg struct{ res storage.AuditResult }
 )
+
+// checkAudit verifies the tail of the audit trail.
+func checkAudit(a Auditor) tea.Cmd {
+	return func() tea.Msg {
+		res, err := a.VerifyAuditTail(auditTail)
+		if err != nil && res.OK() {
+			res.BrokenAt, res.Problem = res.Events+1, err.Error()
+		}
+		return auditMsg{res: res}
+	}
+}
 
 // checkJournal reports a journal written since version (nothing when it was not).
 func checkJournal(j Journal, version uint64) tea.Cmd {

@@ -186,6 +186,7 @@ const (
 	HelpDigits     Key = "find by amount or digits"
 	HelpLanguage   Key = "language"
 	PayTypeUnknown Key = "Pay type %s"
+	AuditBroken    Key = "⚠ The audit trail does not verify at event %d — tell the manager (qfpos audit verify)."
 
 	// The command line's words for a cashier (its machine outputs stay English).
 	CliCancel            Key = "cancel"
@@ -238,7 +239,7 @@ var messages = []Key{
 	StatusSending, StatusWaiting, StatusSucceeded, StatusFailed, StatusUnknown, StatusAttempt, StatusNext,
 	StatusElapsed, StatusRef, TodayNone, ColKind, ColState, ColCashier, WordFailed, WordUnknown, WordInProgress, HelpUp, HelpDown, HelpOpen, HelpFind, HelpClear, HelpToday, HelpRefund, HelpCancel, HelpBack, HelpQuit,
 	HelpHelp, HelpNextField, HelpReason, HelpContinue, HelpSend, HelpDismiss, HelpPrevDay, HelpNextDay,
-	HelpRecheck, HelpMore, HelpDigits, HelpLanguage, PayTypeUnknown,
+	HelpRecheck, HelpMore, HelpDigits, HelpLanguage, PayTypeUnknown, AuditBroken,
 	CliCancel, CliJournaled, CliSent, CliWaitingNext, CliWaiting, CliSucceededRef, CliSucceeded, CliFailed,
 	CliResult, CliInterrupted, CliNothingToResume, CliResuming, CliResumeInterrupted, CliTerminalGateway, CliNoPending, CliRefused,
 	RepTitle, RepTerminal, RepStore, RepNote, RepColumns, RepNotJournaled, RepNone, RepTotals, RepByPayMethod, RepByCashier,

@@ -183,6 +183,7 @@ var zhHans = map[Key]string{
 	HelpDigits:           "按金额或数字搜索",
 	HelpLanguage:         "语言",
 	PayTypeUnknown:       "支付类型 %s",
+	AuditBroken:          "⚠ 审计记录在第 %d 项无法核实 — 请通知经理（qfpos audit verify）。",
 	CliCancel:            "撤销",
 	CliJournaled:         "已记录；发送中",
 	CliSent:              "已发送（第 %d 次）；等待 QFPay 回复",

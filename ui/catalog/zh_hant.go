@@ -183,6 +183,7 @@ var zhHant = map[Key]string{
 	HelpDigits:           "按金額或數字搜尋",
 	HelpLanguage:         "語言",
 	PayTypeUnknown:       "付款類別 %s",
+	AuditBroken:          "⚠ 審計紀錄在第 %d 項無法核實 — 請通知經理（qfpos audit verify）。",
 	CliCancel:            "取消",
 	CliJournaled:         "已記錄；發送中",
 	CliSent:              "已發送（第 %d 次）；等候 QFPay 回覆",
