@@ -157,6 +157,9 @@ func (j *Journal) Verify() Health {
 		if version >= 5 {
 			want = append(want, bAudit)
 		}
+		if version >= 6 {
+			want = append(want, bStaff)
+		}
 		for _, name := range want {
 			if tx.Bucket(name) == nil {
 				problem("bucket %s is missing", name)
