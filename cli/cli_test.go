@@ -637,3 +637,65 @@ func TestAuditCommands(t *testing.T) {
 		t.Fatalf("bad format: %d %q", code, errOut)
 	}
 }
+
+// withStdin runs f with standard input holding text.
+func withStdin(t *testing.T, text string, f func()) {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { w.WriteString(text); w.Close() }()
+	old := os.Stdin
+	os.Stdin = r
+	defer func() { os.Stdin = old; r.Close() }()
+	f()
+}
+
+func TestStaffCommands(t *testing.T) {
+	h := newHeadless(t, "")
+	var code int
+	var out, errOut string
+	withStdin(t, "4321\n", func() {
+		code, out, errOut = runCmd(t, "staff", "add", "陳小明", "--role", "manager", "--pin-stdin", "--config", h.cfg)
+	})
+	if code != 0 || out != "added 陳小明 (manager)\n" {
+		t.Fatalf("add: %d %q %q", code, out, errOut)
+	}
+	for _, c := range []struct {
+		args    []string
+		stdin   string
+		code    int
+		errPart string
+	}{
+		{[]string{"staff", "add", "陳小明", "--role", "manager", "--pin-stdin"}, "4321\n", ExitUsage, "already on the staff"},
+		{[]string{"staff", "add", "amy", "--role", "boss", "--pin-stdin"}, "4321\n", ExitUsage, "--role boss: is not cashier or manager"},
+		{[]string{"staff", "add", "amy", "--pin-stdin"}, "12\n", ExitUsage, "a PIN is 4 to 12 digits"},
+		{[]string{"staff", "add", "amy"}, "", ExitUsage, "give the PIN with --pin-stdin"},
+		{[]string{"staff", "disable", "nobody"}, "", ExitUsage, "nobody is not on the staff"},
+	} {
+		withStdin(t, c.stdin, func() { code, _, errOut = runCmd(t, append(c.args, "--config", h.cfg)...) })
+		if code != c.code || !strings.Contains(errOut, c.errPart) {
+			t.Errorf("%v: %d %q", c.args, code, errOut)
+		}
+	}
+	withStdin(t, "1111\n", func() { code, _, errOut = runCmd(t, "staff", "add", "amy", "--pin-stdin", "--config", h.cfg) })
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	if code, _, errOut := runCmd(t, "staff", "disable", "amy", "--config", h.cfg); code != 0 {
+		t.Fatal(errOut)
+	}
+	if code, out, _ := runCmd(t, "staff", "list", "--config", h.cfg); code != 0 || out != "id      role     state\namy     cashier  disabled\n陳小明  manager  active\n" {
+		t.Fatalf("list: %q", out)
+	}
+	// Through the journal's owner, the PIN comes from the caller's standard input.
+	startServe(t, h.cfg)
+	withStdin(t, "2222\n", func() { code, out, errOut = runCmd(t, "staff", "pin", "陳小明", "--pin-stdin", "--config", h.cfg) })
+	if code != 0 || out != "PIN of 陳小明 changed\n" {
+		t.Fatalf("pin through the owner: %d %q %q", code, out, errOut)
+	}
+	if code, out, _ := runCmd(t, "audit", "verify", "--config", h.cfg); code != 0 || !strings.Contains(out, "ok:") {
+		t.Fatalf("audit: %q", out)
+	}
+}

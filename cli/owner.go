@@ -96,6 +96,7 @@ var forwardable = map[string]bool{
 	"qfpos refund": true, "qfpos cancel": true, "qfpos resume": true, "qfpos pending": true,
 	"qfpos report": true, "qfpos reconcile": true, "qfpos journal backup": true, "qfpos journal check": true,
 	"qfpos audit verify": true, "qfpos audit export": true,
+	"qfpos staff add": true, "qfpos staff list": true, "qfpos staff disable": true, "qfpos staff pin": true,
 }
 
 // serveJournal makes this process the journal's server until stop is called. Call it once the

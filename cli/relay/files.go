@@ -30,8 +30,13 @@ type NewFile interface {
 // Local is the process's own files.
 type Local struct{}
 
-// Open opens name.
-func (Local) Open(name string) (io.ReadCloser, error) { return os.Open(name) }
+// Open opens name; "-" is standard input (left open when the reader is closed).
+func (Local) Open(name string) (io.ReadCloser, error) {
+	if name == "-" {
+		return io.NopCloser(os.Stdin), nil
+	}
+	return os.Open(name)
+}
 
 // Abs makes name absolute against the working directory.
 func (Local) Abs(name string) string {
