@@ -264,7 +264,7 @@ func (a *app) lifecycle(j *storage.Journal) (*reversal.Desk, error) {
 		return nil, err
 	}
 	c, _ := a.config()
-	a.desk = reversal.New(j, client, reversal.WithPolicy(c.Policy()), reversal.WithUDID(a.udid),
+	a.desk = reversal.New(j, client, reversal.WithPolicy(c.Policy()), reversal.WithUDID(a.udid), reversal.WithLimits(c.Limits(nil, nil)),
 		reversal.WithCancelEndpoints(c.QFPay.CancelEndpoint), reversal.WithLogger(a.logger()))
 	return a.desk, nil
 }

@@ -699,3 +699,59 @@ func TestStaffCommands(t *testing.T) {
 		t.Fatalf("audit: %q", out)
 	}
 }
+
+// TestRefundApproval: a refund over a [refunds] limit is refused before anything is sent unless a
+// manager approves with the right PIN; a wrong PIN is refused (and counted); the approver is
+// journaled and reported.
+func TestRefundApproval(t *testing.T) {
+	h := newHeadless(t, "")
+	text, _ := os.ReadFile(h.cfg)
+	text = []byte(strings.Replace(string(text), "[terminal]\n", "[terminal]\ncashier = \"amy\"\n", 1) +
+		"[refunds]\napproval_over = \"10.00\"\ncashier_daily_limit = \"15.00\"\n")
+	if err := os.WriteFile(h.cfg, text, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var code int
+	var errOut string
+	withStdin(t, "7788\n", func() {
+		code, _, errOut = runCmd(t, "staff", "add", "mgr", "--role", "manager", "--pin-stdin", "--config", h.cfg)
+	})
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	paid := h.sales["paid"].SysSN
+	refunds := func() int {
+		n := 0
+		for _, req := range h.sb.Requests() {
+			if req.Endpoint == "refund" {
+				n++
+			}
+		}
+		return n
+	}
+	code, _, errOut = runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "12")
+	if code != ExitUsage || !strings.Contains(errOut, "a refund above 10.00 HKD needs a manager's approval") || refunds() != 0 {
+		t.Fatalf("over the limit: %d %q (%d sent)", code, errOut, refunds())
+	}
+	withStdin(t, "0000\n", func() {
+		code, _, errOut = runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "12", "--approver", "mgr", "--pin-stdin")
+	})
+	if code != ExitUsage || !strings.Contains(errOut, "approval by wrong PIN for mgr") || refunds() != 0 {
+		t.Fatalf("wrong PIN: %d %q", code, errOut)
+	}
+	withStdin(t, "7788\n", func() {
+		code, _, errOut = runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "12", "--approver", "mgr", "--pin-stdin")
+	})
+	if code != 0 || refunds() != 1 {
+		t.Fatalf("approved: %d %q", code, errOut)
+	}
+	// 12.00 refunded today: 5.00 more crosses the day's 15.00.
+	code, _, errOut = runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "5")
+	if code != ExitUsage || !strings.Contains(errOut, "amy's refunds today above 15.00 HKD") || refunds() != 1 {
+		t.Fatalf("daily limit: %d %q", code, errOut)
+	}
+	_, csv, _ := runCmd(t, "report", "--config", h.cfg, "--format", "csv")
+	if !strings.Contains(csv, ",amy,mgr,") {
+		t.Fatalf("the approver is not reported:\n%s", csv)
+	}
+}

@@ -76,7 +76,8 @@ func (a *app) sale(syssn string, w waitFlags) (*storage.Journal, storage.SaleVie
 }
 
 func refundCmd(a *app) *cobra.Command {
-	var syssn, amount, reason string
+	var syssn, amount, reason, approver string
+	var pinStdin bool
 	var w waitFlags
 	c := &cobra.Command{
 		Use:     "refund --syssn S [--amount 12.50] [--reason TEXT] [--json] [--wait 16m]",
@@ -95,6 +96,9 @@ tills count). Progress goes to stderr, the result to stdout. Exit status: 0 succ
 				return err
 			}
 			req := reversal.Request{Kind: storage.KindRefund, SaleSysSN: v.SysSN, Reason: reason}
+			if approver != "" && !pinStdin {
+				return usage("--approver needs the manager's PIN on standard input (--pin-stdin)")
+			}
 			if amount != "" {
 				cur, err := money.Lookup(v.Currency)
 				if err != nil {
@@ -107,12 +111,17 @@ tills count). Progress goes to stderr, the result to stdout. Exit status: 0 succ
 					return flagError("amount", amount, errors.New("must be more than zero"))
 				}
 			}
+			if err := a.approve(j, v, &req, approver, pinStdin); err != nil {
+				return err
+			}
 			return a.startOne(j, req, w)
 		},
 	}
 	c.Flags().StringVar(&syssn, "syssn", "", "QFPay's syssn of the sale (required)")
 	c.Flags().StringVar(&amount, "amount", "", "amount to refund, e.g. 12.50 (default: what is left to refund)")
 	c.Flags().StringVar(&reason, "reason", "", "why the customer is refunded")
+	c.Flags().StringVar(&approver, "approver", "", "the manager who approves a refund over the [refunds] limits (their PIN on stdin)")
+	c.Flags().BoolVar(&pinStdin, "pin-stdin", false, "read the approver's PIN from standard input")
 	w.add(c, "the result")
 	return c
 }
@@ -141,6 +150,43 @@ status as for refund.`,
 	c.Flags().StringVar(&syssn, "syssn", "", "QFPay's syssn of the sale (required)")
 	w.add(c, "the result")
 	return c
+}
+
+// approve applies the [refunds] limits: a refund that crosses one needs a manager's id and PIN,
+// else it is refused before anything is sent (exit 2, naming the rule). An approval is journaled
+// with the refund.
+func (a *app) approve(j *storage.Journal, v storage.SaleView, req *reversal.Request, approver string, pinStdin bool) error {
+	d, err := a.lifecycle(j)
+	if err != nil {
+		return err
+	}
+	c, _ := a.config()
+	amount := req.Amount
+	if amount == 0 {
+		amount = d.Rules().For(v).Default(v)
+	}
+	rule, err := d.Limits().NeedsApproval(v, amount, c.Terminal.Cashier)
+	if err != nil {
+		return failed(err)
+	}
+	if rule == "" && approver == "" {
+		return nil
+	}
+	if approver == "" {
+		return usage("refund refused, nothing was sent: %s needs a manager's approval (pass --approver ID and the PIN with --pin-stdin)", rule)
+	}
+	pin, err := a.readPIN(pinStdin, false)
+	if err != nil {
+		return err
+	}
+	if _, err := j.Approve(approver, pin); err != nil {
+		if errors.Is(err, storage.ErrNoSuchStaff) || errors.As(err, new(*storage.StaffError)) {
+			return usage("refund refused, nothing was sent: approval by %v", err)
+		}
+		return failed(err)
+	}
+	req.Approver = approver
+	return nil
 }
 
 // startOne starts one refund or cancel as this terminal's cashier and follows it.

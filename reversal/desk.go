@@ -70,6 +70,7 @@ type Desk struct {
 	j         *storage.Journal
 	gw        Gateway
 	p         Policy
+	limits    Limits // when a refund needs a manager's approval
 	clock     Clock
 	rnd       func() float64
 	ids       io.Reader
@@ -104,6 +105,10 @@ func WithRand(f func() float64) Option { return func(d *Desk) { d.rnd = f } }
 // WithIDSource sets where the random bits of out_trade_no come from (default crypto/rand).
 func WithIDSource(r io.Reader) Option { return func(d *Desk) { d.ids = r } }
 
+// WithLimits sets when a refund needs a manager's approval ([refunds]): Start refuses such a
+// refund without an approver (ApprovalError), before anything is journaled or sent.
+func WithLimits(l Limits) Option { return func(d *Desk) { d.limits = l } }
+
 // WithUDID records the terminal's udid on every operation.
 func WithUDID(udid string) Option { return func(d *Desk) { d.udid = udid } }
 
@@ -132,6 +137,18 @@ func New(j *storage.Journal, gw Gateway, opts ...Option) *Desk {
 	}
 	d.zone = gw.Zone()
 	return d
+}
+
+// Limits are the desk's approval rules, on its clock and journal.
+func (d *Desk) Limits() Limits {
+	l := d.limits
+	if l.Now == nil {
+		l.Now = d.clock.Now
+	}
+	if l.RefundsToday == nil {
+		l.RefundsToday = func(cashier string) (int64, error) { return RefundsToday(d.j, d.clock.Now())(cashier) }
+	}
+	return l
 }
 
 // Policy returns the desk's schedule.
@@ -257,6 +274,15 @@ func (d *Desk) Start(ctx context.Context, req Request) (storage.Reversal, error)
 			}
 			if err := p.CheckRefund(v, in.Amount); err != nil {
 				return storage.Reversal{}, err
+			}
+			if req.Approver == "" {
+				rule, err := d.Limits().NeedsApproval(v, in.Amount, req.Cashier)
+				if err != nil {
+					return storage.Reversal{}, err
+				}
+				if rule != "" {
+					return storage.Reversal{}, &ApprovalError{Rule: rule}
+				}
 			}
 		} // else the journal refuses it with the exact reason (in flight, not paid, cancelled)
 	case storage.KindCancel:

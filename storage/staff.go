@@ -86,8 +86,11 @@ type StaffError struct {
 }
 
 func (e *StaffError) Error() string {
-	if errors.Is(e.Err, ErrLockedOut) {
+	switch {
+	case errors.Is(e.Err, ErrLockedOut):
 		return fmt.Sprintf("%s is %v until %s", e.ID, e.Err, e.Until.Format("15:04"))
+	case errors.Is(e.Err, ErrWrongPIN):
+		return fmt.Sprintf("%v for %s", e.Err, e.ID)
 	}
 	return fmt.Sprintf("%s is %v", e.ID, e.Err)
 }

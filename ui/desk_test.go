@@ -578,3 +578,13 @@ func runOneLevel(a *App, cmd tea.Cmd, deliver func(tea.Msg) bool) {
 		}
 	}
 }
+
+// TestApprovalRefusedOnTheDesk: a refund over a limit is refused with the rule, nothing sent.
+func TestApprovalRefusedOnTheDesk(t *testing.T) {
+	desk := &fakeDesk{err: &reversal.ApprovalError{Rule: "a refund above 50.00 HKD"}}
+	a := newTestApp(sampleJournal(), desk, 100, 30)
+	keys(a, "r", "enter", "enter")
+	if v := a.View(); !strings.Contains(v, "This refund needs a manager's approval (a refund above 50.00 HKD)") {
+		t.Fatalf("%s", v)
+	}
+}

@@ -127,7 +127,10 @@ func RefusalText(p *catalog.Printer, err error, currency string) string {
 // startError turns a refusal from Desk.Start into one cashier line.
 func (d *Deps) startError(err error, currency string) string {
 	var re *storage.RuleError
+	var ae *reversal.ApprovalError
 	switch {
+	case errors.As(err, &ae):
+		return d.t(catalog.ErrApproval, ae.Rule)
 	case errors.Is(err, storage.ErrInFlight):
 		return d.t(catalog.ErrInFlight)
 	case errors.As(err, &re) && errors.Is(err, storage.ErrOverRefund):

@@ -14,6 +14,7 @@ import (
 	"reflect"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // time zones work on machines without a zoneinfo database
@@ -75,6 +76,17 @@ type Config struct {
 		BackupDir   string   `toml:"backup_dir"`
 		BackupKeep  int      `toml:"backup_keep"`
 	} `toml:"journal"`
+	Refunds struct {
+		// ApprovalOver: one refund above this amount (in the terminal's currency) needs a
+		// manager's approval; "" none.
+		ApprovalOver string `toml:"approval_over"`
+		// CashierDailyLimit: a cashier's refunds of the day above this in all need one.
+		CashierDailyLimit string `toml:"cashier_daily_limit"`
+		// MaxSaleAge: refunding a sale older than this ("90d", "720h") needs one.
+		MaxSaleAge string `toml:"max_sale_age"`
+		// ApprovalOtherCashier: refunding a sale another cashier made needs one.
+		ApprovalOtherCashier bool `toml:"approval_other_cashier"`
+	} `toml:"refunds"`
 	Poll struct {
 		First        Duration `toml:"first"`
 		Interval     Duration `toml:"interval"`
@@ -93,6 +105,8 @@ type Config struct {
 	Location *time.Location `toml:"-"`
 	// Zone is the merchant's QFPay zone, resolved from QFPay.Zone: times sent to QFPay are in it.
 	Zone *time.Location `toml:"-"`
+	// limits are the [refunds] table read (amounts in minor units).
+	limits reversal.Limits
 }
 
 // Default returns every setting at its default (config.example.toml shows the same).
@@ -366,6 +380,27 @@ func (c *Config) validate(src []byte) error {
 		return bad("terminal", "currency", "%v", err)
 	}
 	c.Terminal.Currency = cur.Code
+	c.limits = reversal.Limits{Currency: cur.Code, OtherCashier: c.Refunds.ApprovalOtherCashier, Location: loc}
+	for key, v := range map[string]struct {
+		text string
+		to   *int64
+	}{"approval_over": {c.Refunds.ApprovalOver, &c.limits.ApprovalOver}, "cashier_daily_limit": {c.Refunds.CashierDailyLimit, &c.limits.CashierDaily}} {
+		if v.text == "" {
+			continue
+		}
+		minor, err := money.Parse(v.text, cur)
+		if err != nil || minor <= 0 {
+			return bad("refunds", key, "%q is not an amount in %s like 500.00", v.text, cur.Code)
+		}
+		*v.to = minor
+	}
+	if age := c.Refunds.MaxSaleAge; age != "" {
+		d, err := parseAge(age)
+		if err != nil {
+			return bad("refunds", "max_sale_age", "%q is not an age like 90d or 720h", age)
+		}
+		c.limits.MaxSaleAge = d
+	}
 	if c.Journal.RecentDays < 1 {
 		return bad("journal", "recent_days", "must be 1 or more")
 	}
@@ -426,6 +461,34 @@ func lineOf(src []byte, table, key string) int {
 		}
 	}
 	return 0
+}
+
+// parseAge reads "90d" (days) or a Go duration ("720h"); it must be positive.
+func parseAge(s string) (time.Duration, error) {
+	var d time.Duration
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.Atoi(n)
+		if err != nil {
+			return 0, err
+		}
+		d = time.Duration(days) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, err
+		}
+	}
+	if d <= 0 {
+		return 0, errors.New("not positive")
+	}
+	return d, nil
+}
+
+// Limits are the [refunds] table's approval rules; now and refundsToday complete them.
+func (c Config) Limits(now func() time.Time, refundsToday func(cashier string) (int64, error)) reversal.Limits {
+	l := c.limits
+	l.Now, l.RefundsToday = now, refundsToday
+	return l
 }
 
 // Policy returns the polling policy the [poll] table describes.

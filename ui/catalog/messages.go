@@ -106,6 +106,7 @@ const (
 	ErrNothingLeft  Key = "Nothing is left to refund on this sale."
 	ErrFullToday    Key = "A card sale refunded on its own day must be refunded in full."
 	ErrStart        Key = "Could not start: %s"
+	ErrApproval     Key = "This refund needs a manager's approval (%s). The desk cannot take one yet: use qfpos refund --approver."
 	Started         Key = "%s of %s started."
 	KindRefund      Key = "Refund"
 	KindCancel      Key = "Cancel"
@@ -235,7 +236,7 @@ var messages = []Key{
 	ReasonWrong, ReasonMind, ReasonPrice, ReasonOther, ReasonHint, AmountHint, BadAmount, TooMuch, NotPositive,
 	FullOnly, ConfirmSend, NothingCharged, CancelUnlisted, SmallAmount, CheckingQFPay,
 	CheckedQFPay, CheckedNothing, LocalFigure, ErrInFlight, ErrOverRefund, ErrNotPaid,
-	ErrCompleted, ErrCancelled, ErrNothingLeft, ErrFullToday, ErrStart, Started, KindRefund, KindCancel,
+	ErrCompleted, ErrCancelled, ErrNothingLeft, ErrFullToday, ErrStart, ErrApproval, Started, KindRefund, KindCancel,
 	StatusSending, StatusWaiting, StatusSucceeded, StatusFailed, StatusUnknown, StatusAttempt, StatusNext,
 	StatusElapsed, StatusRef, TodayNone, ColKind, ColState, ColCashier, WordFailed, WordUnknown, WordInProgress, HelpUp, HelpDown, HelpOpen, HelpFind, HelpClear, HelpToday, HelpRefund, HelpCancel, HelpBack, HelpQuit,
 	HelpHelp, HelpNextField, HelpReason, HelpContinue, HelpSend, HelpDismiss, HelpPrevDay, HelpNextDay,

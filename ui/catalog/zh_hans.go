@@ -104,6 +104,7 @@ var zhHans = map[Key]string{
 	ErrNothingLeft:  "此交易已没有可退余额。",
 	ErrFullToday:    "银行卡交易在当天退款必须全额退款。",
 	ErrStart:        "无法开始：%s",
+	ErrApproval:     "这笔退款需要经理批准（%s）。收银台暂时无法批准：请用 qfpos refund --approver。",
 	Started:         "%s %s 已开始。",
 	KindRefund:      "退款",
 	KindCancel:      "撤销",

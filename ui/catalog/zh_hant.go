@@ -104,6 +104,7 @@ var zhHant = map[Key]string{
 	ErrNothingLeft:  "此交易已沒有可退餘額。",
 	ErrFullToday:    "信用卡交易在當日退款必須全數退款。",
 	ErrStart:        "無法開始：%s",
+	ErrApproval:     "這筆退款需要經理批准（%s）。收銀台暫時未能批准：請用 qfpos refund --approver。",
 	Started:         "%s %s 已開始。",
 	KindRefund:      "退款",
 	KindCancel:      "取消",

@@ -1,0 +1,81 @@
+package reversal
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"qfpos/qfpay/money"
+	"qfpos/storage"
+)
+
+// ErrNeedsApproval is wrapped by ApprovalError.
+var ErrNeedsApproval = errors.New("needs a manager's approval")
+
+// ApprovalError refuses a refund that crosses a limit and has no approver; Rule says which.
+type ApprovalError struct{ Rule string }
+
+func (e *ApprovalError) Error() string { return fmt.Sprintf("%s %v", e.Rule, ErrNeedsApproval) }
+func (e *ApprovalError) Unwrap() error { return ErrNeedsApproval }
+
+// Limits are the store's rules for when a refund needs a manager's approval ([refunds]).
+type Limits struct {
+	Currency     string        // of the amounts below
+	ApprovalOver int64         // one refund above this (minor units; 0: no limit)
+	CashierDaily int64         // a cashier's refunds today above this in all (0: no limit)
+	MaxSaleAge   time.Duration // refunding a sale older than this (0: no limit)
+	OtherCashier bool          // refunding a sale another cashier made
+	Location     *time.Location
+	Now          func() time.Time
+	RefundsToday func(cashier string) (int64, error) // what a cashier has refunded today (not failed)
+}
+
+// NeedsApproval says which rule, if any, asks for a manager's approval of refunding amount of the
+// sale by the cashier ("" when none does).
+func (l Limits) NeedsApproval(v storage.SaleView, amount int64, cashier string) (string, error) {
+	if l.Currency == "" || v.Currency == l.Currency {
+		if l.ApprovalOver > 0 && amount > l.ApprovalOver {
+			return fmt.Sprintf("a refund above %s", money.TextCode(l.ApprovalOver, l.Currency)), nil
+		}
+		if l.CashierDaily > 0 && l.RefundsToday != nil {
+			done, err := l.RefundsToday(cashier)
+			if err != nil {
+				return "", err
+			}
+			if done+amount > l.CashierDaily {
+				return fmt.Sprintf("%s's refunds today above %s", cashier, money.TextCode(l.CashierDaily, l.Currency)), nil
+			}
+		}
+	}
+	if l.MaxSaleAge > 0 && l.Now != nil && l.Now().Sub(v.Time) > l.MaxSaleAge {
+		return fmt.Sprintf("a sale older than %s", ageText(l.MaxSaleAge)), nil
+	}
+	if l.OtherCashier && v.Cashier != "" && cashier != "" && v.Cashier != cashier {
+		return fmt.Sprintf("a sale of another cashier (%s)", v.Cashier), nil
+	}
+	return "", nil
+}
+
+func ageText(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%d days", d/(24*time.Hour))
+	}
+	return d.String()
+}
+
+// RefundsToday sums a cashier's refunds journaled today in loc that did not fail.
+func RefundsToday(j *storage.Journal, now time.Time) func(cashier string) (int64, error) {
+	return func(cashier string) (int64, error) {
+		rs, err := j.ReversalsOn(now)
+		if err != nil {
+			return 0, err
+		}
+		var sum int64
+		for _, r := range rs {
+			if r.Kind == storage.KindRefund && r.Cashier == cashier && r.State != storage.StateFailed {
+				sum += r.Amount
+			}
+		}
+		return sum, nil
+	}
+}
