@@ -755,3 +755,41 @@ func TestRefundApproval(t *testing.T) {
 		t.Fatalf("the approver is not reported:\n%s", csv)
 	}
 }
+
+// TestCloseDay: a day closes once, numbered, with the audit head; the report of a closed day
+// names the close and what changed after it; the close is on the audit trail.
+func TestCloseDay(t *testing.T) {
+	h := newHeadless(t, "")
+	paid := h.sales["paid"].SysSN
+	if code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "1"); code != 0 {
+		t.Fatal(errOut)
+	}
+	day := refundDay(t, filepath.Join(h.dir, "journal.db")) // the refund's own day, whatever the clock says now
+	code, out, errOut := runCmd(t, "close-day", "--config", h.cfg, "--date", day)
+	if code != 0 || !regexp.MustCompile(`^closed \d{4}-\d\d-\d\d as close #1: 1 refund\(s\) and cancel\(s\); audit event \d+, head [0-9a-f]{64}\n$`).MatchString(out) {
+		t.Fatalf("close: %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut := runCmd(t, "close-day", "--config", h.cfg, "--date", day); code != ExitUsage || !strings.Contains(errOut, "already closed as close #1") {
+		t.Fatalf("second close: %d %q", code, errOut)
+	}
+	if code, out, _ := runCmd(t, "report", "--config", h.cfg, "--date", day); code != 0 || !strings.Contains(out, "NOTE: closed as #1 at ") || strings.Contains(out, "after close") {
+		t.Fatalf("report of the closed day:\n%s", out)
+	}
+	if code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "2"); code != 0 {
+		t.Fatal(errOut)
+	}
+	if _, out, _ := runCmd(t, "report", "--config", h.cfg, "--date", day); refundDay2(t, h, day) && !strings.Contains(out, "after close: refund 2.00 HKD RF") {
+		t.Fatalf("the late refund is not listed:\n%s", out)
+	}
+	if code, out, _ := runCmd(t, "audit", "export", "--config", h.cfg); code != 0 || !strings.Contains(out, "day_close") {
+		t.Fatalf("the close is not on the audit trail:\n%s", out)
+	}
+}
+
+// refundDay2 says whether the second refund was journaled on day (a run across midnight puts it
+// on the next one, where there is nothing to compare).
+func refundDay2(t *testing.T, h headless, day string) bool {
+	t.Helper()
+	code, out, _ := runCmd(t, "report", "--config", h.cfg, "--date", day, "--format", "csv")
+	return code == 0 && strings.Count(out, "\n") == 3
+}

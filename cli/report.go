@@ -3,11 +3,14 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"qfpos/qfpay/money"
 	"qfpos/reversal/report"
 	"qfpos/storage"
 	"qfpos/ui/catalog"
@@ -64,6 +67,9 @@ fields and, per currency, all, by_pay_method, by_cashier, by_terminal, each
 				if rep, err = report.LocalReport(j, day, udid); err != nil {
 					return failed(err)
 				}
+			}
+			if err := noteClose(j, &rep); err != nil {
+				return failed(err)
 			}
 			var buf bytes.Buffer
 			cfg, _ := a.config()
@@ -150,4 +156,87 @@ func (a *app) journalDay(date string) (*storage.Journal, time.Time, error) {
 		return nil, day, flagError("date", date, err)
 	}
 	return j, day, nil
+}
+
+// noteClose says in a report of a closed day which close it is and what changed after it: an
+// operation whose state is not the one the close recorded, or that the close did not have.
+func noteClose(j *storage.Journal, rep *report.Report) error {
+	dc, closed, err := j.DayClosed(rep.Date)
+	if err != nil || !closed {
+		return err
+	}
+	var then report.Report
+	if err := json.Unmarshal(dc.Report, &then); err != nil {
+		return fmt.Errorf("close #%d of %s: %w", dc.Number, dc.Day, err)
+	}
+	was := map[string]string{}
+	for _, r := range then.Rows {
+		was[rowKey(r)] = r.State
+	}
+	var after []string
+	for _, r := range rep.Rows {
+		if state, ok := was[rowKey(r)]; !ok || state != r.State {
+			after = append(after, fmt.Sprintf("%s %s %s now %s", r.Kind, money.TextCode(r.Amount, r.Currency), r.OutTradeNo, r.State))
+		}
+	}
+	note := fmt.Sprintf("closed as #%d at %s", dc.Number, dc.ClosedAt.In(j.Location()).Format("15:04:05"))
+	if len(after) > 0 {
+		note += "; after close: " + strings.Join(after, "; ")
+	}
+	if rep.Notice != "" {
+		note = rep.Notice + "; " + note
+	}
+	rep.Notice = note
+	return nil
+}
+
+// rowKey names a report row across reports: the journal's id, else QFPay's reference.
+func rowKey(r report.ReportRow) string {
+	if r.ID != 0 {
+		return fmt.Sprint(r.ID)
+	}
+	return "qfpay:" + r.QFPaySysSN
+}
+
+func closeDayCmd(a *app) *cobra.Command {
+	var date string
+	c := &cobra.Command{
+		Use:     "close-day [--date YYYY-MM-DD|today|yesterday]",
+		Short:   "Close a day (Z report): a numbered record, written once, of its refunds and cancels and the audit trail's head",
+		GroupID: "manager",
+		Long: `Writes the day's close once: a number (1, 2, 3… in the order days are closed), the day's report
+as it stands (every refund and cancel, totals per currency by pay method and cashier), and the
+audit trail's head at that moment; the close goes on the audit trail too. A day is closed once:
+a second close is refused (exit 2). qfpos report of a closed day names the close and lists what
+changed after it (an unknown outcome settled later, say).`,
+		Example: `  qfpos close-day --date yesterday`,
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			j, day, err := a.journalDay(date)
+			if err != nil {
+				return err
+			}
+			udid, err := a.terminalUDID(j)
+			if err != nil {
+				return err
+			}
+			rep, err := report.LocalReport(j, day, udid)
+			if err != nil {
+				return failed(err)
+			}
+			cfg, _ := a.config()
+			dc, err := j.CloseDay(rep.Date, cfg.Terminal.Cashier, rep)
+			if errors.Is(err, storage.ErrDayClosed) {
+				return usage("%v", err)
+			}
+			if err != nil {
+				return failed(err)
+			}
+			fmt.Fprintf(a.stdout, "closed %s as close #%d: %d refund(s) and cancel(s); audit event %d, head %s\n",
+				dc.Day, dc.Number, len(rep.Rows), dc.AuditSeq, dc.AuditHead)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&date, "date", "today", "YYYY-MM-DD, today or yesterday")
+	return c
 }

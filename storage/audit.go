@@ -30,10 +30,11 @@ type AuditEvent struct {
 
 // Audit event kinds.
 const (
-	AuditKindSale   = "sale"         // a sale added or changed: the sale as written
-	AuditKindEvent  = "event"        // a refund or cancel's event, with the operation as it stood after it
-	AuditKindRecord = "qfpay_record" // what QFPay's records say of a sale (its cancel flag, its refunds)
-	AuditKindStaff  = "staff"        // a person added, disabled, a PIN changed, a sign-in, a wrong PIN, a lockout
+	AuditKindSale     = "sale"         // a sale added or changed: the sale as written
+	AuditKindEvent    = "event"        // a refund or cancel's event, with the operation as it stood after it
+	AuditKindRecord   = "qfpay_record" // what QFPay's records say of a sale (its cancel flag, its refunds)
+	AuditKindStaff    = "staff"        // a person added, disabled, a PIN changed, a sign-in, a wrong PIN, a lockout
+	AuditKindDayClose = "day_close"    // a day closed: its report and the trail's head at that moment
 )
 
 // auditedEvent is the record of an AuditKindEvent.

@@ -6,7 +6,7 @@
 // the sale, cancels only for sales that did not complete, refunds only for paid sales, and a
 // finished reversal never changes.
 //
-// Bucket tree (schema 6). Time keys are big-endian Unix nanoseconds followed by a big-endian
+// Bucket tree (schema 7). Time keys are big-endian Unix nanoseconds followed by a big-endian
 // sequence number, so that byte order is time order.
 //
 //	meta/
@@ -31,6 +31,8 @@
 //	    <seq 8>                AuditEvent (JSON): hash-chained, append-only (audit.go)
 //	staff/                     (schema 6)
 //	    <id>                   the person: role, disabled, wrong PINs, lock, bcrypt hash of the PIN
+//	day_closes/                (schema 7)
+//	    <YYYY-MM-DD>           DayClose (JSON): number, the day's report, the audit head; written once
 //	reversals/
 //	    <id 8>                 Reversal (JSON, without events)
 //	reversals_sale/

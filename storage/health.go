@@ -160,6 +160,9 @@ func (j *Journal) Verify() Health {
 		if version >= 6 {
 			want = append(want, bStaff)
 		}
+		if version >= 7 {
+			want = append(want, bDayCloses)
+		}
 		for _, name := range want {
 			if tx.Bucket(name) == nil {
 				problem("bucket %s is missing", name)

@@ -15,7 +15,7 @@ import (
 )
 
 // SchemaVersion is the journal layout this qfpos writes.
-const SchemaVersion = 6
+const SchemaVersion = 7
 
 const magic = "qfpos-journal"
 
@@ -40,7 +40,7 @@ var (
 )
 
 // bucketsV1 are the buckets of schema 1; schema 2 added sales_amount, schema 3 sales_qfpay,
-// schema 4 sales_paytype, schema 5 audit, schema 6 staff.
+// schema 4 sales_paytype, schema 5 audit, schema 6 staff, schema 7 day_closes.
 var bucketsV1 = [][]byte{bMeta, bSales, bSalesSysSN, bSalesOTN, bReversals, bReversalsSale,
 	bReversalsDay, bReversalsOpen, bReversalsOTN, bEvents}
 
@@ -51,6 +51,7 @@ var migrations = map[uint64]func(tx *bolt.Tx) error{
 	3: migrateAddPayTypeIndex,
 	4: func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bAudit); return err },
 	5: func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bStaff); return err },
+	6: func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bDayCloses); return err },
 }
 
 // Journal is an open journal file. It is safe for concurrent use.
@@ -241,7 +242,7 @@ func (j *Journal) prepare(existed bool) error {
 	}
 	return j.update(func(tx *bolt.Tx) error {
 		if version == 0 {
-			for _, name := range append(bucketsV1, bSalesAmount, bSalesQFPay, bSalesPayType, bAudit, bStaff) {
+			for _, name := range append(bucketsV1, bSalesAmount, bSalesQFPay, bSalesPayType, bAudit, bStaff, bDayCloses) {
 				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 					return err
 				}
