@@ -32,7 +32,7 @@ CSV: one row per refund or cancel with the header
 time,kind,endpoint,state,amount,currency,pay_type,pay_method,cashier,approver,reason,udid,
 qfpay_syssn,sale_syssn,out_trade_no,respcd,journaled,unsigned.
 JSON: {date, terminal, store, notice, unsigned_replies, rows[], totals[]} with the same row
-fields and, per currency, all, by_pay_method, by_cashier, by_terminal, each
+fields and, per currency, all, by_pay_method, by_cashier, by_terminal, by_reason, each
 {refunded, cancelled, open, failed} of {count, amount}. CSV and JSON amounts are minor units.`,
 		Example: `  qfpos report --date yesterday --format csv --out refunds.csv
   qfpos report --store`,

@@ -85,6 +85,7 @@ type Totals struct {
 	ByPayMethod []Breakdown `json:"by_pay_method"`
 	ByCashier   []Breakdown `json:"by_cashier"`
 	ByTerminal  []Breakdown `json:"by_terminal"`
+	ByReason    []Breakdown `json:"by_reason"`
 }
 
 // Report is a day's refunds and cancels with their totals.
@@ -133,19 +134,19 @@ func (rep *Report) finish() {
 func TotalsOf(rows []ReportRow) []Totals {
 	byCur := map[string]*Totals{}
 	type keyed map[string]*Sums
-	methods, cashiers, terminals := map[string]keyed{}, map[string]keyed{}, map[string]keyed{}
+	methods, cashiers, terminals, reasons := map[string]keyed{}, map[string]keyed{}, map[string]keyed{}, map[string]keyed{}
 	for _, r := range rows {
 		t := byCur[r.Currency]
 		if t == nil {
 			t = &Totals{Currency: r.Currency}
 			byCur[r.Currency] = t
-			methods[r.Currency], cashiers[r.Currency], terminals[r.Currency] = keyed{}, keyed{}, keyed{}
+			methods[r.Currency], cashiers[r.Currency], terminals[r.Currency], reasons[r.Currency] = keyed{}, keyed{}, keyed{}, keyed{}
 		}
 		t.All.add(r)
 		for _, kv := range []struct {
 			m   keyed
 			key string
-		}{{methods[r.Currency], r.PayMethod}, {cashiers[r.Currency], r.Cashier}, {terminals[r.Currency], r.UDID}} {
+		}{{methods[r.Currency], r.PayMethod}, {cashiers[r.Currency], r.Cashier}, {terminals[r.Currency], r.UDID}, {reasons[r.Currency], r.Reason}} {
 			if kv.m[kv.key] == nil {
 				kv.m[kv.key] = &Sums{}
 			}
@@ -163,6 +164,7 @@ func TotalsOf(rows []ReportRow) []Totals {
 	out := make([]Totals, 0, len(byCur))
 	for cur, t := range byCur {
 		t.ByPayMethod, t.ByCashier, t.ByTerminal = flatten(methods[cur]), flatten(cashiers[cur]), flatten(terminals[cur])
+		t.ByReason = flatten(reasons[cur])
 		out = append(out, *t)
 	}
 	slices.SortFunc(out, func(a, b Totals) int { return cmp.Compare(a.Currency, b.Currency) })
@@ -352,13 +354,14 @@ const (
 	textByPayMethod  = "by pay method"
 	textByCashier    = "by cashier"
 	textByTerminal   = "by terminal"
+	textByReason     = "by reason"
 	textSums         = "refunded %d (%s), cancelled %d (%s), open or unknown %d (%s), failed %d (%s)"
 	textUnsigned     = "%d refund(s) or cancel(s) had replies from QFPay without a valid signature; set strict_response_signature = true to trust only signed replies"
 )
 
 // TableTexts are the English texts the table writes, for the catalog that translates them.
 var TableTexts = []string{textTitle, textTerminal, textStore, textNote, textColumns, textNotJournaled, textNone,
-	textTotals, textByPayMethod, textByCashier, textByTerminal, textSums, textUnsigned}
+	textTotals, textByPayMethod, textByCashier, textByTerminal, textByReason, textSums, textUnsigned}
 
 func english(s string, args ...any) string { return fmt.Sprintf(s, args...) }
 
@@ -412,7 +415,7 @@ func writeReportTable(w io.Writer, rep Report, loc *time.Location, t Words) erro
 		for _, part := range []struct {
 			title string
 			rows  []Breakdown
-		}{{textByPayMethod, tot.ByPayMethod}, {textByCashier, tot.ByCashier}, {textByTerminal, tot.ByTerminal}} {
+		}{{textByPayMethod, tot.ByPayMethod}, {textByCashier, tot.ByCashier}, {textByTerminal, tot.ByTerminal}, {textByReason, tot.ByReason}} {
 			fmt.Fprintf(w, "  %s:\n", t(part.title))
 			for _, b := range part.rows {
 				key := b.Key

@@ -212,6 +212,7 @@ var zhHans = map[Key]string{
 	RepByPayMethod:       "按支付方式",
 	RepByCashier:         "按收银员",
 	RepByTerminal:        "按终端",
+	RepByReason:          "按原因",
 	RepSums:              "已退款 %d（%s），已撤销 %d（%s），处理中或未明 %d（%s），失败 %d（%s）",
 	RepUnsigned:          "%d 笔退款或撤销收到未经有效签名的 QFPay 回复；设置 strict_response_signature = true 便只接受已签名的回复",
 }
