@@ -713,7 +713,7 @@ func TestRefundApproval(t *testing.T) {
 	}
 	var code int
 	var errOut string
-	withStdin(t, "7788\n", func() {
+	withStdin(t, "90817263\n", func() {
 		code, _, errOut = runCmd(t, "staff", "add", "mgr", "--role", "manager", "--pin-stdin", "--config", h.cfg)
 	})
 	if code != 0 {
@@ -739,7 +739,7 @@ func TestRefundApproval(t *testing.T) {
 	if code != ExitUsage || !strings.Contains(errOut, "approval by wrong PIN for mgr") || refunds() != 0 {
 		t.Fatalf("wrong PIN: %d %q", code, errOut)
 	}
-	withStdin(t, "7788\n", func() {
+	withStdin(t, "90817263\n", func() {
 		code, _, errOut = runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "12", "--approver", "mgr", "--pin-stdin")
 	})
 	if code != 0 || refunds() != 1 {
@@ -753,6 +753,17 @@ func TestRefundApproval(t *testing.T) {
 	_, csv, _ := runCmd(t, "report", "--config", h.cfg, "--format", "csv")
 	if !strings.Contains(csv, ",amy,mgr,") {
 		t.Fatalf("the approver is not reported:\n%s", csv)
+	}
+	// No PIN, and no hash of one, in the log, the reports or the audit export.
+	logText, _ := os.ReadFile(filepath.Join(h.dir, "qfpos.log"))
+	_, exported, _ := runCmd(t, "audit", "export", "--config", h.cfg, "--format", "json")
+	_, jsonReport, _ := runCmd(t, "report", "--config", h.cfg, "--format", "json")
+	for where, text := range map[string]string{"log": string(logText), "audit export": exported, "report": csv + jsonReport} {
+		for _, secret := range []string{"90817263", "$2a$", "pin_hash"} {
+			if strings.Contains(text, secret) {
+				t.Errorf("the %s holds %q", where, secret)
+			}
+		}
 	}
 }
 
