@@ -40,7 +40,24 @@ cancel and every record of QFPay's kept is chained to the one before by SHA-256.
 				return failed(err)
 			}
 			fmt.Fprintf(a.stdout, "audit trail of %s: %s\n", j.Path(), res)
-			if !res.OK() {
+			closes, err := j.DayCloses()
+			if err != nil {
+				return failed(err)
+			}
+			bad, signed := 0, 0
+			for _, dc := range closes {
+				if dc.Signature != "" {
+					signed++
+				}
+				if !dc.VerifySignature() {
+					bad++
+					fmt.Fprintf(a.stdout, "close #%d of %s: its signature does not verify\n", dc.Number, dc.Day)
+				}
+			}
+			if len(closes) > 0 {
+				fmt.Fprintf(a.stdout, "day closes: %d, %d signed, %d not verifying\n", len(closes), signed, bad)
+			}
+			if !res.OK() || bad > 0 {
 				return status(ExitFailed)
 			}
 			return nil

@@ -3,7 +3,10 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"go.etcd.io/bbolt"
 
 	"qfpos/qfpay"
 	"qfpos/qfpay/qfpaytest"
@@ -803,4 +808,48 @@ func refundDay2(t *testing.T, h headless, day string) bool {
 	t.Helper()
 	code, out, _ := runCmd(t, "report", "--config", h.cfg, "--date", day, "--format", "csv")
 	return code == 0 && strings.Count(out, "\n") == 3
+}
+
+// TestSignedDayClose: with [audit] signing_key_file a close is signed and audit verify checks it;
+// a close changed afterwards no longer verifies.
+func TestSignedDayClose(t *testing.T) {
+	h := newHeadless(t, "")
+	_, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(priv)
+	keyPath := filepath.Join(h.dir, "close.pem")
+	if err := os.WriteFile(keyPath, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	text, _ := os.ReadFile(h.cfg)
+	if err := os.WriteFile(h.cfg, append(text, fmt.Sprintf("[audit]\nsigning_key_file = %q\n", keyPath)...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCmd(t, "close-day", "--config", h.cfg, "--date", "2026-11-20")
+	if code != 0 || !strings.HasSuffix(out, "; signed\n") {
+		t.Fatalf("close: %d %q %q", code, out, errOut)
+	}
+	if code, out, _ := runCmd(t, "audit", "verify", "--config", h.cfg); code != 0 || !strings.Contains(out, "day closes: 1, 1 signed, 0 not verifying") {
+		t.Fatalf("verify: %d %q", code, out)
+	}
+	// Someone edits the close in the file: its signature no longer verifies.
+	db, err := bbolt.Open(filepath.Join(h.dir, "journal.db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket([]byte("day_closes"))
+		v := b.Get([]byte("2026-11-20"))
+		return b.Put([]byte("2026-11-20"), bytes.Replace(v, []byte(`"number":1`), []byte(`"number":7`), 1))
+	})
+	db.Close()
+	if code, out, _ := runCmd(t, "audit", "verify", "--config", h.cfg); code != ExitFailed || !strings.Contains(out, "its signature does not verify") {
+		t.Fatalf("after tampering: %d %q", code, out)
+	}
+	_ = os.Chmod(keyPath, 0o644)
+	if code, _, errOut := runCmd(t, "close-day", "--config", h.cfg, "--date", "2026-11-19"); code != ExitUsage || !strings.Contains(errOut, "chmod 600") {
+		t.Fatalf("a readable key: %d %q", code, errOut)
+	}
 }

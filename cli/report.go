@@ -225,15 +225,23 @@ changed after it (an unknown outcome settled later, say).`,
 				return failed(err)
 			}
 			cfg, _ := a.config()
-			dc, err := j.CloseDay(rep.Date, cfg.Terminal.Cashier, rep)
+			key, err := cfg.SigningKey()
+			if err != nil {
+				return usage("%v", err)
+			}
+			dc, err := j.CloseDay(rep.Date, cfg.Terminal.Cashier, rep, key)
 			if errors.Is(err, storage.ErrDayClosed) {
 				return usage("%v", err)
 			}
 			if err != nil {
 				return failed(err)
 			}
-			fmt.Fprintf(a.stdout, "closed %s as close #%d: %d refund(s) and cancel(s); audit event %d, head %s\n",
-				dc.Day, dc.Number, len(rep.Rows), dc.AuditSeq, dc.AuditHead)
+			signed := ""
+			if dc.Signature != "" {
+				signed = "; signed"
+			}
+			fmt.Fprintf(a.stdout, "closed %s as close #%d: %d refund(s) and cancel(s); audit event %d, head %s%s\n",
+				dc.Day, dc.Number, len(rep.Rows), dc.AuditSeq, dc.AuditHead, signed)
 			return nil
 		},
 	}

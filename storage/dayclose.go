@@ -1,12 +1,15 @@
 package storage
 
 import (
+	"cmp"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -25,6 +28,27 @@ type DayClose struct {
 	AuditSeq  uint64          `json:"audit_seq"`          // the audit trail's last event at closing
 	AuditHead string          `json:"audit_head"`         // and its hash
 	Report    json.RawMessage `json:"report"`             // the day's report as it stood
+	// Signature is an Ed25519 signature of the close (all the fields above, as JSON) by the key of
+	// [audit] signing_key_file, and PublicKey the key that verifies it (hex); empty when unsigned.
+	Signature string `json:"signature,omitempty"`
+	PublicKey string `json:"public_key,omitempty"`
+}
+
+// signedPart is what a close's signature covers.
+func (dc DayClose) signedPart() ([]byte, error) {
+	dc.Signature, dc.PublicKey = "", ""
+	return json.Marshal(dc)
+}
+
+// VerifySignature checks a signed close (true for an unsigned one: there is nothing to check).
+func (dc DayClose) VerifySignature() bool {
+	if dc.Signature == "" {
+		return true
+	}
+	pub, err1 := hex.DecodeString(dc.PublicKey)
+	sig, err2 := hex.DecodeString(dc.Signature)
+	msg, err3 := dc.signedPart()
+	return err1 == nil && err2 == nil && err3 == nil && len(pub) == ed25519.PublicKeySize && ed25519.Verify(pub, msg, sig)
 }
 
 // ErrDayClosed refuses a second close of a day.
@@ -32,8 +56,9 @@ var ErrDayClosed = errors.New("already closed")
 
 var bDayCloses = []byte("day_closes")
 
-// CloseDay writes the close of a day once: report is the day's report as it stands.
-func (j *Journal) CloseDay(day, by string, report any) (DayClose, error) {
+// CloseDay writes the close of a day once: report is the day's report as it stands; key, when
+// not nil, signs it.
+func (j *Journal) CloseDay(day, by string, report any, key ed25519.PrivateKey) (DayClose, error) {
 	raw, err := json.Marshal(report)
 	if err != nil {
 		return DayClose{}, err
@@ -57,6 +82,14 @@ func (j *Journal) CloseDay(day, by string, report any) (DayClose, error) {
 		if head := tx.Bucket(bMeta).Get(kAuditHead); len(head) == 8+sha256.Size {
 			dc.AuditSeq, dc.AuditHead = binary.BigEndian.Uint64(head[:8]), hex.EncodeToString(head[8:])
 		}
+		if key != nil {
+			msg, err := dc.signedPart()
+			if err != nil {
+				return err
+			}
+			dc.Signature = hex.EncodeToString(ed25519.Sign(key, msg))
+			dc.PublicKey = hex.EncodeToString(key.Public().(ed25519.PublicKey))
+		}
 		v, err := json.Marshal(dc)
 		if err != nil {
 			return err
@@ -67,6 +100,23 @@ func (j *Journal) CloseDay(day, by string, report any) (DayClose, error) {
 		return appendAudit(tx, dc.ClosedAt, AuditKindDayClose, day, dc)
 	})
 	return dc, err
+}
+
+// DayCloses lists every close, in the order they were written.
+func (j *Journal) DayCloses() ([]DayClose, error) {
+	var out []DayClose
+	err := j.view(func(tx *bolt.Tx) error {
+		return tx.Bucket(bDayCloses).ForEach(func(k, v []byte) error {
+			var dc DayClose
+			if err := json.Unmarshal(v, &dc); err != nil {
+				return fmt.Errorf("close of %s: %w", k, err)
+			}
+			out = append(out, dc)
+			return nil
+		})
+	})
+	slices.SortFunc(out, func(a, b DayClose) int { return cmp.Compare(a.Number, b.Number) })
+	return out, err
 }
 
 // DayClosed returns a day's close, if it was closed.

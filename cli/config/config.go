@@ -5,6 +5,9 @@ package config
 import (
 	"bufio"
 	"bytes"
+	"crypto/ed25519"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -87,6 +90,11 @@ type Config struct {
 		// ApprovalOtherCashier: refunding a sale another cashier made needs one.
 		ApprovalOtherCashier bool `toml:"approval_other_cashier"`
 	} `toml:"refunds"`
+	Audit struct {
+		// SigningKeyFile is an Ed25519 private key (PEM, PKCS #8: openssl genpkey -algorithm
+		// ed25519) that signs each day close; "" leaves closes unsigned.
+		SigningKeyFile string `toml:"signing_key_file"`
+	} `toml:"audit"`
 	Poll struct {
 		First        Duration `toml:"first"`
 		Interval     Duration `toml:"interval"`
@@ -461,6 +469,36 @@ func lineOf(src []byte, table, key string) int {
 		}
 	}
 	return 0
+}
+
+// SigningKey reads [audit] signing_key_file (nil when none is configured). The file must be
+// readable only by its owner.
+func (c Config) SigningKey() (ed25519.PrivateKey, error) {
+	path := c.Audit.SigningKeyFile
+	if path == "" {
+		return nil, nil
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("audit.signing_key_file %s: %v", path, err)
+	}
+	if runtime.GOOS != "windows" && st.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("audit.signing_key_file %s can be read by other users (mode %o): run chmod 600 %s", path, st.Mode().Perm(), path)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("audit.signing_key_file %s: %v", path, err)
+	}
+	block, _ := pem.Decode(b)
+	if block == nil || block.Type != "PRIVATE KEY" {
+		return nil, fmt.Errorf("audit.signing_key_file %s is not a PEM private key (make one with openssl genpkey -algorithm ed25519)", path)
+	}
+	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	key, ok := k.(ed25519.PrivateKey)
+	if err != nil || !ok {
+		return nil, fmt.Errorf("audit.signing_key_file %s is not an Ed25519 key (make one with openssl genpkey -algorithm ed25519)", path)
+	}
+	return key, nil
 }
 
 // parseAge reads "90d" (days) or a Go duration ("720h"); it must be positive.
