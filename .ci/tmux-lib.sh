@@ -11,7 +11,7 @@ fail() { echo "FAIL: $*"; echo "The screen showed:"; screen || true; exit 1; }
 
 wait_for() { # text, seconds
   local deadline=$((SECONDS + $2))
-  until screen | grep -qF -- "$1"; do
+  until screen | grep -F -- "$1" >/dev/null; do
     [ "$SECONDS" -lt "$deadline" ] || fail "\"$1\" did not appear within $2 s"
     sleep 0.1
   done
@@ -20,7 +20,7 @@ wait_for() { # text, seconds
 
 wait_for_line() { # regular expression for a whole line, seconds
   local deadline=$((SECONDS + $2))
-  until screen | sed 's/ *$//' | grep -qE -- "$1"; do
+  until screen | sed 's/ *$//' | grep -E -- "$1" >/dev/null; do
     [ "$SECONDS" -lt "$deadline" ] || fail "no line matching /$1/ within $2 s"
     sleep 0.1
   done

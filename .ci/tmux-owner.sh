@@ -37,12 +37,12 @@ pos_checks() { # flags... (--config C or --journal J)
     fail "sales add through the desk: $(cat "$work/add.out")"
   wait_for "…${syssn: -6}" 5
   local paid
-  paid=$("$q" sales list "$@" --format csv | awk -F, 'NR>1 && $7=="0000" && $5=="800208" && $1!="'"$syssn"'" {print $1; exit}')
+  paid=$("$q" sales list "$@" --format csv | awk -F, 'NR>1 && $7=="0000" && $5=="800208" && $1!="'"$syssn"'" && !found {print $1; found=1}')
   [ -n "$paid" ] || fail "no paid WeChat sale to refund"
   "$q" refund "$@" --syssn "$paid" --amount 1 >"$work/refund.out" 2>"$work/refund.err" &
   local refund=$!
   local deadline=$((SECONDS + 10))
-  until "$q" pending "$@" | grep -qF "$paid"; do
+  until "$q" pending "$@" | grep -F "$paid" >/dev/null; do
     kill -0 "$refund" 2>/dev/null || fail "the refund ended before qfpos pending listed it (the sandboxes settle after 2 s or more)"
     [ "$SECONDS" -lt "$deadline" ] || fail "qfpos pending did not list the refund in flight"
     sleep 0.05

@@ -39,7 +39,7 @@ func (a *app) runDesk() error {
 		a.logger().Warn("other qfpos commands cannot reach this desk", "err", h.serveErr)
 	}
 	cfg, _ := a.config()
-	deps := ui.Deps{Journal: h.j, Desk: h.d, Terminal: a.terminal(), Printer: lang, Memory: h.j, Audit: h.j,
+	deps := ui.Deps{Journal: h.j, Desk: h.d, Terminal: a.terminal(), Printer: lang, Memory: h.j, Audit: h.j, Staff: h.j, LockAfter: cfg.Terminal.LockAfter.Duration,
 		Reports: report.Reporter{Journal: h.j, Gateway: a.client, UDID: a.udid}}
 	if cfg.Journal.SyncOnStart {
 		deps.Sync = func(ctx context.Context) (report.SyncResult, error) {

@@ -61,7 +61,11 @@ type App struct {
 	// (a sale the POS added), and the list is read again as soon as the cashier is not typing.
 	seen         uint64
 	salesStale   bool
-	preloaded    bool      // the first reads came before the program started
+	preloaded    bool // the first reads came before the program started
+	signin       *signinScreen
+	hasStaff     bool      // the journal has staff: someone must sign in
+	locked       bool      // the sign-in covers every screen
+	lastKey      time.Time // for [terminal] lock_after
 	auditProblem string    // the audit trail did not verify at start: shown until the desk closes
 	afterPreload []tea.Cmd // what their results asked for, started by Init
 	quitting     int       // operations in flight when the cashier quit
@@ -80,7 +84,7 @@ func New(d Deps) *App {
 		d: dp, keys: newGlobalKeys(dp.t), help: help.New(),
 		sales: newSalesScreen(dp), sale: newSaleScreen(dp), refund: newRefundScreen(dp),
 		cancel: newCancelScreen(dp), today: newTodayScreen(dp), status: newStatusPane(dp),
-		stack: []screenID{salesID}, now: d.Now(), width: 80, height: 24,
+		stack: []screenID{salesID}, now: d.Now(), width: 80, height: 24, signin: newSigninScreen(dp),
 	}
 	a.help.Styles.ShortKey = dp.Styles.Header
 	a.help.Styles.ShortDesc = dp.Styles.Muted
@@ -94,7 +98,11 @@ func New(d Deps) *App {
 // firstReads are the reads the desk shows first (the first page of sales, what is in flight),
 // done before the program starts so that they overlap the question about the background.
 func firstReads(d Deps) []tea.Msg {
-	return []tea.Msg{loadRecent(d.Journal, 0, storage.Cursor{}, d.Terminal.RecentDays, false)(), loadUnfinished(d.Journal)()}
+	msgs := []tea.Msg{loadRecent(d.Journal, 0, storage.Cursor{}, d.Terminal.RecentDays, false)(), loadUnfinished(d.Journal)()}
+	if d.Staff != nil {
+		msgs = append(msgs, countStaff(d.Staff)()) // the first frame is already the sign-in
+	}
+	return msgs
 }
 
 // preload takes the first reads' results; Init then does not read them again, and starts what
@@ -117,6 +125,9 @@ func (a *App) Init() tea.Cmd {
 	if a.d.Audit != nil {
 		cmds = append(cmds, checkAudit(a.d.Audit))
 	}
+	if a.d.Staff != nil && !a.preloaded {
+		cmds = append(cmds, countStaff(a.d.Staff))
+	}
 	cmds = append(cmds, a.afterPreload...)
 	if a.d.Sync != nil {
 		cmds = append(cmds, syncSales(a.d.Sync))
@@ -132,6 +143,9 @@ func (a *App) InFlight() int { return a.quitting }
 func (a *App) Close() { a.stop() }
 
 func (a *App) active() screen {
+	if a.locked {
+		return a.signin
+	}
 	switch a.stack[len(a.stack)-1] {
 	case saleID:
 		return a.sale
@@ -162,6 +176,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (a *App) route(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
+		a.lastKey = a.d.Now()
 		if msg.Type == tea.KeyRunes && msg.Paste {
 			msg.Paste = false // a pasted character is the same key typed
 		}
@@ -204,7 +219,21 @@ func (a *App) route(msg tea.Msg) tea.Cmd {
 	case tickMsg:
 		a.now = a.d.Now()
 		a.status.prune(a.now)
+		a.lockIfIdle(a.now)
 		return tea.Batch(a.clockTick(), a.refreshSales(), checkJournal(a.d.Journal, a.seen))
+	case staffMsg:
+		a.hasStaff = msg.n > 0 || msg.err != nil // a staff list that cannot be read keeps the desk locked
+		if a.hasStaff {
+			a.lock()
+		}
+		return nil
+	case signedInMsg:
+		if msg.err != nil {
+			a.signin.refused(msg.err)
+			return nil
+		}
+		a.locked, a.d.Terminal.Cashier, a.lastKey = false, msg.p.ID, a.d.Now()
+		return nil
 	case auditMsg:
 		if !msg.res.OK() {
 			a.auditProblem = a.d.t(catalog.AuditBroken, msg.res.BrokenAt)
@@ -284,6 +313,9 @@ func (a *App) globalKey(k tea.KeyMsg) (tea.Cmd, bool) {
 		return nil, true
 	case key.Matches(k, a.keys.Language):
 		return a.nextLanguage(), true
+	case key.Matches(k, a.keys.Lock):
+		a.lock()
+		return nil, true
 	}
 	return nil, false
 }
@@ -375,6 +407,7 @@ func (a *App) settle() {
 	a.keys.Quit.SetEnabled(!typing)
 	a.keys.Dismiss.SetEnabled(!typing && a.status.finishedCount() > 0)
 	a.keys.Language.SetEnabled(!typing)
+	a.keys.Lock.SetEnabled(a.hasStaff && !a.locked)
 	a.help.Width = a.width
 	a.status.width = a.width
 	body := a.height - 2 - a.status.height(a.now) - lipgloss.Height(a.footer())

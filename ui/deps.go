@@ -92,8 +92,12 @@ type Deps struct {
 	// Memory, when set, keeps the language a cashier picks with L.
 	Memory LanguageMemory
 	// Audit, when set, is the journal's audit trail: the desk checks its tail at start.
-	Audit  Auditor
-	Styles Styles
+	Audit Auditor
+	// Staff, when set and not empty, makes the desk start locked: a cashier signs in; LockAfter
+	// without a key locks it again (0: never).
+	Staff     Staff
+	LockAfter time.Duration
+	Styles    Styles
 	// Tick schedules a message after a while (tea.Tick); tests deliver the clock's and the
 	// spinner's messages themselves.
 	Tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd

@@ -588,3 +588,94 @@ func TestApprovalRefusedOnTheDesk(t *testing.T) {
 		t.Fatalf("%s", v)
 	}
 }
+
+// fakeStaff is a staff of one cashier, amy, PIN 1234; five wrong PINs lock her.
+type fakeStaff struct {
+	mu    sync.Mutex
+	wrong int
+	none  bool
+}
+
+func (f *fakeStaff) Staff() ([]storage.Person, error) {
+	if f.none {
+		return nil, nil
+	}
+	return []storage.Person{{ID: "amy", Role: storage.RoleCashier}}, nil
+}
+
+func (f *fakeStaff) SignIn(id, pin string) (storage.Person, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case id != "amy":
+		return storage.Person{}, &storage.StaffError{ID: id, Err: storage.ErrNoSuchStaff}
+	case f.wrong >= 2:
+		return storage.Person{}, &storage.StaffError{ID: id, Err: storage.ErrLockedOut, Until: fixedAt.Add(15 * time.Minute)}
+	case pin != "1234":
+		f.wrong++
+		return storage.Person{}, &storage.StaffError{ID: id, Err: storage.ErrWrongPIN}
+	}
+	return storage.Person{ID: "amy", Role: storage.RoleCashier}, nil
+}
+
+// TestSignIn: with staff the desk starts locked; a cashier signs in with id and PIN and the
+// operations are theirs; Ctrl+L and lock_after lock it again; wrong PINs and a lock are said.
+func TestSignIn(t *testing.T) {
+	staff := &fakeStaff{}
+	now := fixedAt
+	d := testDeps(sampleJournal(), &fakeDesk{})
+	d.Staff, d.LockAfter = staff, 5*time.Minute
+	d.Terminal.Cashier = "" // the configured cashier does not count with staff
+	d.Now = func() time.Time { return now }
+	a := New(d)
+	a.preload(firstReads(d)...)
+	send(a, tea.WindowSizeMsg{Width: 80, Height: 24})
+	if v := a.View(); !strings.Contains(v, "Sign in") || !strings.Contains(v, "Staff id") || strings.Contains(v, "Recent sales") {
+		t.Fatalf("not locked at start:\n%s", v)
+	}
+	keys(a, "r", "q") // letters are typed, not commands
+	if a.active() != a.signin || a.signin.id.Value() != "rq" {
+		t.Fatalf("typed %q", a.signin.id.Value())
+	}
+	keys(a, "ctrl+u")
+	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("amy")})
+	keys(a, "enter", "9", "9", "9", "9", "enter")
+	if v := a.View(); !strings.Contains(v, "Wrong PIN for amy.") || strings.Contains(v, "9999") {
+		t.Fatalf("wrong PIN:\n%s", v)
+	}
+	keys(a, "1", "2", "3", "4", "enter")
+	if a.locked || a.d.Terminal.Cashier != "amy" || !strings.Contains(a.View(), "Cashier amy") {
+		t.Fatalf("signed in: locked %v, cashier %q", a.locked, a.d.Terminal.Cashier)
+	}
+	keys(a, "ctrl+l")
+	if !a.locked || a.d.Terminal.Cashier != "" || a.signin.id.Value() != "" {
+		t.Fatal("ctrl+l did not lock")
+	}
+	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("amy")})
+	keys(a, "tab")
+	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("1234")})
+	keys(a, "enter")
+	now = now.Add(4 * time.Minute)
+	send(a, tickMsg(now))
+	if a.locked {
+		t.Fatal("locked before lock_after")
+	}
+	now = now.Add(2 * time.Minute)
+	send(a, tickMsg(now))
+	if !a.locked {
+		t.Fatal("not locked after lock_after without a key")
+	}
+	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("amy")})
+	keys(a, "enter", "0", "0", "0", "0", "enter", "0", "0", "0", "0", "enter")
+	if v := a.View(); !strings.Contains(v, "amy is locked until 15:15 after too many wrong PINs") {
+		t.Fatalf("locked out:\n%s", v)
+	}
+	fits(t, a.View(), 80, 24)
+	// A journal without staff: the desk opens as before.
+	staff.none = true
+	b := New(d)
+	b.preload(firstReads(d)...)
+	if b.locked {
+		t.Fatal("locked without staff")
+	}
+}

@@ -19,7 +19,7 @@ func bind(help string, keys ...string) key.Binding {
 
 // globalKeys work on every screen.
 type globalKeys struct {
-	Help, Quit, ForceQuit, Dismiss, Language, Yes, No key.Binding
+	Help, Quit, ForceQuit, Dismiss, Language, Lock, Yes, No key.Binding
 }
 
 func newGlobalKeys(t tr) globalKeys {
@@ -29,6 +29,7 @@ func newGlobalKeys(t tr) globalKeys {
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c")),
 		Dismiss:   bind(t(catalog.HelpDismiss), "x"),
 		Language:  bind(t(catalog.HelpLanguage), "L"),
+		Lock:      bind(t(catalog.HelpLock), "ctrl+l"),
 		Yes:       key.NewBinding(key.WithKeys("y", "Y")),
 		No:        key.NewBinding(key.WithKeys("n", "N", "esc")),
 	}

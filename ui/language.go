@@ -40,6 +40,7 @@ func (a *App) relanguage() {
 	a.refund.relanguage()
 	a.cancel.keys = newFormKeys(a.d.t)
 	a.today.relanguage()
+	a.signin.relanguage()
 }
 
 func (s *salesScreen) relanguage() {

@@ -70,6 +70,8 @@ type Config struct {
 		Background string `toml:"background"`
 		// Language is "en", "zh-Hant" or "zh-Hans"; empty: from the locale (LC_ALL, LANG).
 		Language string `toml:"language"`
+		// LockAfter: with staff, the desk locks after this long without a key ("0s": never).
+		LockAfter Duration `toml:"lock_after"`
 	} `toml:"terminal"`
 	Journal struct {
 		Path        string   `toml:"path"`
@@ -129,6 +131,7 @@ func Default() Config {
 	c.Zone = qfpay.HongKongZone
 	c.Terminal.Currency = "HKD"
 	c.Terminal.Background = "auto"
+	c.Terminal.LockAfter = Duration{5 * time.Minute}
 	c.Journal.RecentDays = 7
 	c.Journal.BackupKeep = 7
 	p := reversal.DefaultPolicy()
@@ -424,6 +427,9 @@ func (c *Config) validate(src []byte) error {
 	}
 	if c.QFPay.RateLimit < 1 || c.QFPay.RateLimit > 400 {
 		return bad("qfpay", "rate_limit", "must be 1 to 400 requests a minute (QFPay's limit per merchant, shared by its terminals)")
+	}
+	if c.Terminal.LockAfter.Duration < 0 {
+		return bad("terminal", "lock_after", "must not be negative (0s: never)")
 	}
 	if c.Journal.SyncEvery.Duration < 0 {
 		return bad("journal", "sync_every", "must not be negative (0 turns it off)")

@@ -187,6 +187,15 @@ const (
 	HelpDigits     Key = "find by amount or digits"
 	HelpLanguage   Key = "language"
 	PayTypeUnknown Key = "Pay type %s"
+	SignInTitle    Key = "Sign in"
+	SignInID       Key = "Staff id"
+	SignInPIN      Key = "PIN"
+	SignInWrong    Key = "Wrong PIN for %s."
+	SignInLocked   Key = "%s is locked until %s after too many wrong PINs; a manager can set a new PIN."
+	SignInDisabled Key = "%s is disabled; ask a manager."
+	SignInUnknown  Key = "%s is not on the staff."
+	HelpSignIn     Key = "sign in"
+	HelpLock       Key = "lock"
 	AuditBroken    Key = "⚠ The audit trail does not verify at event %d — tell the manager (qfpos audit verify)."
 
 	// The command line's words for a cashier (its machine outputs stay English).
@@ -242,6 +251,7 @@ var messages = []Key{
 	StatusElapsed, StatusRef, TodayNone, ColKind, ColState, ColCashier, WordFailed, WordUnknown, WordInProgress, HelpUp, HelpDown, HelpOpen, HelpFind, HelpClear, HelpToday, HelpRefund, HelpCancel, HelpBack, HelpQuit,
 	HelpHelp, HelpNextField, HelpReason, HelpContinue, HelpSend, HelpDismiss, HelpPrevDay, HelpNextDay,
 	HelpRecheck, HelpMore, HelpDigits, HelpLanguage, PayTypeUnknown, AuditBroken,
+	SignInTitle, SignInID, SignInPIN, SignInWrong, SignInLocked, SignInDisabled, SignInUnknown, HelpSignIn, HelpLock,
 	CliCancel, CliJournaled, CliSent, CliWaitingNext, CliWaiting, CliSucceededRef, CliSucceeded, CliFailed,
 	CliResult, CliInterrupted, CliNothingToResume, CliResuming, CliResumeInterrupted, CliTerminalGateway, CliNoPending, CliRefused,
 	RepTitle, RepTerminal, RepStore, RepNote, RepColumns, RepNotJournaled, RepNone, RepTotals, RepByPayMethod, RepByCashier,

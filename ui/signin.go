@@ -1,0 +1,180 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"qfpos/storage"
+	"qfpos/ui/catalog"
+)
+
+// Staff are the people who may work the desk (*storage.Journal). With staff, the desk starts
+// locked: a cashier signs in with id and PIN; Ctrl+L and [terminal] lock_after lock it again.
+type Staff interface {
+	Staff() ([]storage.Person, error)
+	SignIn(id, pin string) (storage.Person, error)
+}
+
+// Messages of the sign-in.
+type (
+	staffMsg struct {
+		n   int
+		err error
+	}
+	signedInMsg struct {
+		p   storage.Person
+		err error
+	}
+)
+
+func countStaff(s Staff) tea.Cmd {
+	return func() tea.Msg {
+		people, err := s.Staff()
+		return staffMsg{n: len(people), err: err}
+	}
+}
+
+func signIn(s Staff, id, pin string) tea.Cmd {
+	return func() tea.Msg {
+		p, err := s.SignIn(id, pin)
+		return signedInMsg{p: p, err: err}
+	}
+}
+
+// signinScreen asks for a staff id and a PIN.
+type signinScreen struct {
+	d       *Deps
+	id, pin textinput.Model
+	focus   int // 0 the id, 1 the PIN
+	problem string
+	busy    bool
+	keys    struct{ Next, Send key.Binding }
+	width   int
+}
+
+func newSigninScreen(d *Deps) *signinScreen {
+	s := &signinScreen{d: d, width: 80}
+	s.id = textinput.New()
+	s.id.Prompt, s.id.CharLimit = "", 32
+	s.pin = textinput.New()
+	s.pin.Prompt, s.pin.CharLimit = "", 12
+	s.pin.EchoMode, s.pin.EchoCharacter = textinput.EchoPassword, '•'
+	s.id.Cursor.SetMode(cursor.CursorStatic)
+	s.pin.Cursor.SetMode(cursor.CursorStatic)
+	s.relanguage()
+	s.reset()
+	return s
+}
+
+func (s *signinScreen) relanguage() {
+	s.keys.Next = bind(s.d.t(catalog.HelpNextField), "tab")
+	s.keys.Send = bind(s.d.t(catalog.HelpSignIn), "enter")
+}
+
+// reset empties the fields (the desk locks).
+func (s *signinScreen) reset() {
+	s.id.SetValue("")
+	s.pin.SetValue("")
+	s.focus, s.busy = 0, false
+	s.id.Focus()
+	s.pin.Blur()
+}
+
+func (s *signinScreen) Typing() bool             { return true }
+func (s *signinScreen) SetSize(w, _ int)         { s.width = w }
+func (s *signinScreen) ShortHelp() []key.Binding { return []key.Binding{s.keys.Send, s.keys.Next} }
+func (s *signinScreen) FullHelp() [][]key.Binding {
+	return [][]key.Binding{s.ShortHelp()}
+}
+
+func (s *signinScreen) Update(msg tea.Msg) tea.Cmd {
+	k, ok := msg.(tea.KeyMsg)
+	if !ok || s.busy {
+		return nil
+	}
+	switch {
+	case k.Type == tea.KeyTab || k.Type == tea.KeyShiftTab || k.Type == tea.KeyEnter && s.focus == 0:
+		s.focus = 1 - s.focus
+		if s.focus == 1 {
+			s.id.Blur()
+			s.pin.Focus()
+		} else {
+			s.pin.Blur()
+			s.id.Focus()
+		}
+		return nil
+	case k.Type == tea.KeyEnter:
+		id, pin := strings.TrimSpace(s.id.Value()), s.pin.Value()
+		if id == "" || pin == "" {
+			return nil
+		}
+		s.busy, s.problem = true, ""
+		return signIn(s.d.Staff, id, pin)
+	}
+	var cmd tea.Cmd
+	if s.focus == 0 {
+		s.id, cmd = s.id.Update(msg)
+	} else {
+		s.pin, cmd = s.pin.Update(msg)
+	}
+	return cmd
+}
+
+// refused says why a sign-in failed, in the cashier's words, and empties the PIN.
+func (s *signinScreen) refused(err error) {
+	s.busy = false
+	s.pin.SetValue("")
+	var se *storage.StaffError
+	switch {
+	case errors.As(err, &se) && errors.Is(err, storage.ErrLockedOut):
+		s.problem = s.d.t(catalog.SignInLocked, se.ID, se.Until.In(s.d.Terminal.Location).Format("15:04"))
+	case errors.As(err, &se) && errors.Is(err, storage.ErrWrongPIN):
+		s.problem = s.d.t(catalog.SignInWrong, se.ID)
+	case errors.As(err, &se) && errors.Is(err, storage.ErrStaffDisabled):
+		s.problem = s.d.t(catalog.SignInDisabled, se.ID)
+	case errors.As(err, &se) && errors.Is(err, storage.ErrNoSuchStaff):
+		s.problem = s.d.t(catalog.SignInUnknown, se.ID)
+	default:
+		s.problem = s.d.t(catalog.JournalError, err)
+	}
+}
+
+func (s *signinScreen) View() string {
+	st, t := s.d.Styles, s.d.t
+	marker := func(i int) string {
+		if s.focus == i {
+			return "›"
+		}
+		return " "
+	}
+	lines := []string{st.Title.Render(t(catalog.SignInTitle)), "",
+		marker(0) + st.Label.Render(t(catalog.SignInID)) + " " + s.id.View(),
+		marker(1) + st.Label.Render(t(catalog.SignInPIN)) + " " + s.pin.View(), ""}
+	if s.problem != "" {
+		lines = append(lines, st.Bad.Render(wrap(s.problem, s.width)))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// lockIfIdle locks the desk after [terminal] lock_after without a key.
+func (a *App) lockIfIdle(now time.Time) {
+	if a.d.Staff == nil || !a.hasStaff || a.locked || a.d.LockAfter <= 0 || a.lastKey.IsZero() {
+		return
+	}
+	if now.Sub(a.lastKey) >= a.d.LockAfter {
+		a.lock()
+	}
+}
+
+// lock signs the cashier out: the sign-in screen covers every screen until someone signs in.
+func (a *App) lock() {
+	a.locked = true
+	a.d.Terminal.Cashier = ""
+	a.signin.reset()
+}
