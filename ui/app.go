@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 	"time"
 
@@ -227,6 +228,18 @@ func (a *App) route(msg tea.Msg) tea.Cmd {
 			a.lock()
 		}
 		return nil
+	case approvedMsg:
+		if a.refund.approval == nil {
+			return nil
+		}
+		if msg.err != nil {
+			a.refund.approval.refused(msg.err)
+			return nil
+		}
+		req := a.refund.request()
+		req.Approver = msg.p.ID
+		a.refund.approval = nil
+		return start(a.d.Desk, req, a.refund.view.Currency)
 	case signedInMsg:
 		if msg.err != nil {
 			a.signin.refused(msg.err)
@@ -363,6 +376,11 @@ func (a *App) onUpdate(u updateMsg) tea.Cmd {
 // onStarted shows a refusal where the cashier is, or goes back to the sales list: the status
 // pane follows the operation while the cashier keeps working.
 func (a *App) onStarted(m startedMsg) tea.Cmd {
+	var ae *reversal.ApprovalError
+	if errors.As(m.err, &ae) && a.hasStaff && a.d.Staff != nil && a.active() == a.refund {
+		a.refund.askApproval(ae.Rule) // a manager approves it here
+		return nil
+	}
 	if m.err != nil {
 		line := a.d.startError(m.err, m.currency)
 		a.refund.notice, a.cancel.notice = line, line

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strconv"
@@ -618,6 +619,16 @@ func (f *fakeStaff) SignIn(id, pin string) (storage.Person, error) {
 	return storage.Person{ID: "amy", Role: storage.RoleCashier}, nil
 }
 
+func (f *fakeStaff) Approve(id, pin string) (storage.Person, error) {
+	if id == "boss" && pin == "5678" {
+		return storage.Person{ID: "boss", Role: storage.RoleManager}, nil
+	}
+	if id == "amy" {
+		return storage.Person{}, &storage.StaffError{ID: id, Err: storage.ErrNotManager}
+	}
+	return storage.Person{}, &storage.StaffError{ID: id, Err: storage.ErrWrongPIN}
+}
+
 // TestSignIn: with staff the desk starts locked; a cashier signs in with id and PIN and the
 // operations are theirs; Ctrl+L and lock_after lock it again; wrong PINs and a lock are said.
 func TestSignIn(t *testing.T) {
@@ -677,5 +688,53 @@ func TestSignIn(t *testing.T) {
 	b.preload(firstReads(d)...)
 	if b.locked {
 		t.Fatal("locked without staff")
+	}
+}
+
+// approvalDesk refuses refunds over 50.00 without an approver and records what it starts.
+type approvalDesk struct {
+	fakeDesk
+	started []reversal.Request
+}
+
+func (d *approvalDesk) Start(_ context.Context, req reversal.Request) (storage.Reversal, error) {
+	if req.Amount > 5000 && req.Approver == "" {
+		return storage.Reversal{}, &reversal.ApprovalError{Rule: "a refund above 50.00 HKD"}
+	}
+	d.started = append(d.started, req)
+	return storage.Reversal{ID: 9, Kind: storage.KindRefund, Amount: req.Amount, Currency: "HKD", State: storage.StateSent,
+		SaleSysSN: req.SaleSysSN, Created: fixedAt, Approver: req.Approver}, nil
+}
+
+// TestApprovalOnTheDesk: a refund over a limit asks, on the confirmation, for a manager's id and
+// PIN; a cashier's or a wrong PIN is refused; the manager's sends it with the approver.
+func TestApprovalOnTheDesk(t *testing.T) {
+	desk := &approvalDesk{}
+	d := testDeps(sampleJournal(), desk)
+	d.Staff = &fakeStaff{}
+	a := New(d)
+	a.preload(firstReads(d)...)
+	send(a, tea.WindowSizeMsg{Width: 100, Height: 30})
+	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("amy")})
+	keys(a, "tab")
+	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("1234")})
+	keys(a, "enter", "r", "enter", "enter") // 88.00, over 50.00
+	if v := a.View(); !strings.Contains(v, "This refund needs a manager's approval (a refund above 50.00 HKD)") || len(desk.started) != 0 {
+		t.Fatalf("no approval asked:\n%s", v)
+	}
+	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("amy")})
+	keys(a, "tab")
+	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("1234")})
+	keys(a, "enter")
+	if v := a.View(); !strings.Contains(v, "amy is not a manager.") || len(desk.started) != 0 {
+		t.Fatalf("a cashier approved:\n%s", v)
+	}
+	keys(a, "shift+tab", "ctrl+u")
+	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("boss")})
+	keys(a, "tab")
+	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("5678")})
+	keys(a, "enter")
+	if len(desk.started) != 1 || desk.started[0].Approver != "boss" || desk.started[0].Cashier != "amy" {
+		t.Fatalf("started %+v", desk.started)
 	}
 }

@@ -19,24 +19,26 @@ import (
 // refundScreen is the refund form: amount (prefilled with what is left, checked as you type),
 // a reason, then a confirmation of exactly what will be sent.
 type refundScreen struct {
-	d          *Deps
-	keys       formKeys
-	view       storage.SaleView
-	currency   money.Currency
-	amount     textinput.Model
-	reason     textinput.Model
-	reasons    []string
-	reasonIdx  int
-	focus      int // 0 amount, 1 reason
-	confirming bool
-	minor      int64
-	problem    string            // why the amount cannot be sent, "" when it can
-	notice     string            // a refusal from the desk
-	checked    string            // what reading the sale at QFPay found ("" while it runs)
-	possible   reversal.Possible // what the desk's rules allow for the sale
-	edited     bool              // the cashier changed the amount
-	width      int
-	height     int
+	approval     *signinScreen // a manager approves a refund over a limit
+	approvalRule string
+	d            *Deps
+	keys         formKeys
+	view         storage.SaleView
+	currency     money.Currency
+	amount       textinput.Model
+	reason       textinput.Model
+	reasons      []string
+	reasonIdx    int
+	focus        int // 0 amount, 1 reason
+	confirming   bool
+	minor        int64
+	problem      string            // why the amount cannot be sent, "" when it can
+	notice       string            // a refusal from the desk
+	checked      string            // what reading the sale at QFPay found ("" while it runs)
+	possible     reversal.Possible // what the desk's rules allow for the sale
+	edited       bool              // the cashier changed the amount
+	width        int
+	height       int
 }
 
 func newRefundScreen(d *Deps) *refundScreen {
@@ -119,7 +121,16 @@ func (s *refundScreen) refreshed(m refreshedMsg) {
 	s.refreshKeys()
 }
 
-func (s *refundScreen) Typing() bool     { return !s.confirming }
+func (s *refundScreen) Typing() bool { return !s.confirming || s.approval != nil }
+
+// askApproval turns the confirmation into a manager's approval: their id and PIN.
+func (s *refundScreen) askApproval(rule string) {
+	f := newSigninScreen(s.d)
+	f.title = catalog.ApprovalTitle
+	f.submit = func(id, pin string) tea.Cmd { return approve(s.d.Staff, id, pin) }
+	f.SetSize(s.width, s.height)
+	s.approval, s.approvalRule = f, rule
+}
 func (s *refundScreen) SetSize(w, h int) { s.width, s.height = w, h }
 
 // validate checks the amount as typed: its format and the currency's exponent (saying why, in the
@@ -161,6 +172,13 @@ func (s *refundScreen) Update(msg tea.Msg) tea.Cmd {
 	k, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return nil
+	}
+	if s.approval != nil {
+		if k.Type == tea.KeyEsc {
+			s.approval = nil // back to the confirmation
+			return nil
+		}
+		return s.approval.Update(k)
 	}
 	if s.confirming {
 		switch {
@@ -229,6 +247,9 @@ func (s *refundScreen) View() string {
 	}
 	hint := func(text string) string { return st.Label.Render("") + " " + text }
 	var lines []string
+	if s.approval != nil {
+		return st.Warn.Render(wrap(t(catalog.ApprovalNeeded, s.approvalRule), s.width)) + "\n\n" + s.approval.View()
+	}
 	if s.confirming {
 		lines = []string{
 			st.Title.Render(t(catalog.TitleConfirmRefund)),

@@ -19,6 +19,8 @@ import (
 type Staff interface {
 	Staff() ([]storage.Person, error)
 	SignIn(id, pin string) (storage.Person, error)
+	// Approve is SignIn for a manager approving a refund over a limit.
+	Approve(id, pin string) (storage.Person, error)
 }
 
 // Messages of the sign-in.
@@ -31,7 +33,18 @@ type (
 		p   storage.Person
 		err error
 	}
+	approvedMsg struct {
+		p   storage.Person
+		err error
+	}
 )
+
+func approve(s Staff, id, pin string) tea.Cmd {
+	return func() tea.Msg {
+		p, err := s.Approve(id, pin)
+		return approvedMsg{p: p, err: err}
+	}
+}
 
 func countStaff(s Staff) tea.Cmd {
 	return func() tea.Msg {
@@ -47,9 +60,11 @@ func signIn(s Staff, id, pin string) tea.Cmd {
 	}
 }
 
-// signinScreen asks for a staff id and a PIN.
+// signinScreen asks for a staff id and a PIN: to sign in, or for a manager to approve a refund.
 type signinScreen struct {
 	d       *Deps
+	title   catalog.Key
+	submit  func(id, pin string) tea.Cmd
 	id, pin textinput.Model
 	focus   int // 0 the id, 1 the PIN
 	problem string
@@ -59,7 +74,8 @@ type signinScreen struct {
 }
 
 func newSigninScreen(d *Deps) *signinScreen {
-	s := &signinScreen{d: d, width: 80}
+	s := &signinScreen{d: d, width: 80, title: catalog.SignInTitle}
+	s.submit = func(id, pin string) tea.Cmd { return signIn(d.Staff, id, pin) }
 	s.id = textinput.New()
 	s.id.Prompt, s.id.CharLimit = "", 32
 	s.pin = textinput.New()
@@ -115,7 +131,7 @@ func (s *signinScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		s.busy, s.problem = true, ""
-		return signIn(s.d.Staff, id, pin)
+		return s.submit(id, pin)
 	}
 	var cmd tea.Cmd
 	if s.focus == 0 {
@@ -140,6 +156,8 @@ func (s *signinScreen) refused(err error) {
 		s.problem = s.d.t(catalog.SignInDisabled, se.ID)
 	case errors.As(err, &se) && errors.Is(err, storage.ErrNoSuchStaff):
 		s.problem = s.d.t(catalog.SignInUnknown, se.ID)
+	case errors.As(err, &se) && errors.Is(err, storage.ErrNotManager):
+		s.problem = s.d.t(catalog.ApprovalNotManager, se.ID)
 	default:
 		s.problem = s.d.t(catalog.JournalError, err)
 	}
@@ -153,7 +171,7 @@ func (s *signinScreen) View() string {
 		}
 		return " "
 	}
-	lines := []string{st.Title.Render(t(catalog.SignInTitle)), "",
+	lines := []string{st.Title.Render(t(s.title)), "",
 		marker(0) + st.Label.Render(t(catalog.SignInID)) + " " + s.id.View(),
 		marker(1) + st.Label.Render(t(catalog.SignInPIN)) + " " + s.pin.View(), ""}
 	if s.problem != "" {
