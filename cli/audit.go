@@ -44,14 +44,29 @@ cancel and every record of QFPay's kept is chained to the one before by SHA-256.
 			if err != nil {
 				return failed(err)
 			}
+			// Each close must be the one its audit event recorded (the chain covers the event).
+			recorded := map[string]string{}
+			if err := j.AuditEvents(1, func(e storage.AuditEvent) error {
+				if e.Kind == storage.AuditKindDayClose {
+					recorded[e.Subject] = string(e.Record)
+				}
+				return nil
+			}); err != nil {
+				return failed(err)
+			}
 			bad, signed := 0, 0
 			for _, dc := range closes {
 				if dc.Signature != "" {
 					signed++
 				}
-				if !dc.VerifySignature() {
+				now, _ := json.Marshal(dc)
+				switch {
+				case !dc.VerifySignature():
 					bad++
 					fmt.Fprintf(a.stdout, "close #%d of %s: its signature does not verify\n", dc.Number, dc.Day)
+				case recorded[dc.Day] != string(now):
+					bad++
+					fmt.Fprintf(a.stdout, "close #%d of %s: it is not the close the audit trail recorded\n", dc.Number, dc.Day)
 				}
 			}
 			if len(closes) > 0 {

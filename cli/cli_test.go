@@ -800,6 +800,23 @@ func TestCloseDay(t *testing.T) {
 	if code, out, _ := runCmd(t, "audit", "export", "--config", h.cfg); code != 0 || !strings.Contains(out, "day_close") {
 		t.Fatalf("the close is not on the audit trail:\n%s", out)
 	}
+	if code, out, _ := runCmd(t, "audit", "verify", "--config", h.cfg); code != 0 || !strings.Contains(out, "day closes: 1, 0 signed, 0 not verifying") {
+		t.Fatalf("verify: %d %q", code, out)
+	}
+	// An unsigned close changed afterwards is caught by the audit event that recorded it.
+	db, err := bbolt.Open(filepath.Join(h.dir, "journal.db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = db.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket([]byte("day_closes"))
+		v := b.Get([]byte(day))
+		return b.Put([]byte(day), bytes.Replace(v, []byte(`"count":1`), []byte(`"count":0`), 1))
+	})
+	db.Close()
+	if code, out, _ := runCmd(t, "audit", "verify", "--config", h.cfg); code != ExitFailed || !strings.Contains(out, "it is not the close the audit trail recorded") {
+		t.Fatalf("a changed close: %d %q", code, out)
+	}
 }
 
 // refundDay2 says whether the second refund was journaled on day (a run across midnight puts it
@@ -848,6 +865,7 @@ func TestSignedDayClose(t *testing.T) {
 	if code, out, _ := runCmd(t, "audit", "verify", "--config", h.cfg); code != ExitFailed || !strings.Contains(out, "its signature does not verify") {
 		t.Fatalf("after tampering: %d %q", code, out)
 	}
+
 	_ = os.Chmod(keyPath, 0o644)
 	if code, _, errOut := runCmd(t, "close-day", "--config", h.cfg, "--date", "2026-11-19"); code != ExitUsage || !strings.Contains(errOut, "chmod 600") {
 		t.Fatalf("a readable key: %d %q", code, errOut)
