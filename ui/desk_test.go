@@ -738,3 +738,28 @@ func TestApprovalOnTheDesk(t *testing.T) {
 		t.Fatalf("started %+v", desk.started)
 	}
 }
+
+// lockedStaff has bo locked after wrong PINs.
+type lockedStaff struct{ fakeStaff }
+
+func (l *lockedStaff) Staff() ([]storage.Person, error) {
+	return []storage.Person{{ID: "amy", Role: storage.RoleCashier}, {ID: "bo", Role: storage.RoleCashier, LockedUntil: fixedAt.Add(15 * time.Minute)}}, nil
+}
+
+// TestReviewShowsLockedStaff: the manager's review names who is locked after wrong PINs.
+func TestReviewShowsLockedStaff(t *testing.T) {
+	d := testDeps(managerJournal(), &fakeDesk{})
+	d.Staff = &lockedStaff{}
+	a := New(d)
+	a.preload(firstReads(d)...)
+	send(a, tea.WindowSizeMsg{Width: 100, Height: 30})
+	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("amy")})
+	keys(a, "tab")
+	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("1234")})
+	keys(a, "enter", "t")
+	v := a.View()
+	if !strings.Contains(v, "Locked after wrong PINs (until): bo 15:15") {
+		t.Fatalf("%s", v)
+	}
+	fits(t, v, 100, 30)
+}

@@ -39,6 +39,22 @@ type (
 	}
 )
 
+// staffLocksMsg lists the people locked after wrong PINs ("amy until 15:15").
+type staffLocksMsg struct{ locked []string }
+
+func loadStaffLocks(s Staff, now time.Time, loc *time.Location) tea.Cmd {
+	return func() tea.Msg {
+		people, _ := s.Staff()
+		var locked []string
+		for _, p := range people {
+			if now.Before(p.LockedUntil) {
+				locked = append(locked, p.ID+" "+p.LockedUntil.In(loc).Format("15:04"))
+			}
+		}
+		return staffLocksMsg{locked: locked}
+	}
+}
+
 func approve(s Staff, id, pin string) tea.Cmd {
 	return func() tea.Msg {
 		p, err := s.Approve(id, pin)

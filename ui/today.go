@@ -19,6 +19,7 @@ import (
 // todayScreen is the manager's review of a day's refunds and cancels: unknown and failed first,
 // filters, totals with breakdowns, the timeline of one, a re-check, and the whole-store view.
 type todayScreen struct {
+	locks   string // staff locked after wrong PINs, for the manager
 	d       *Deps
 	keys    todayKeys
 	day     time.Time
@@ -89,6 +90,9 @@ func recheck(d Desk, id uint64) tea.Cmd {
 // open shows the day that contains t.
 func (s *todayScreen) open(t time.Time) tea.Cmd {
 	s.day, s.loaded, s.opened, s.notice = t.In(s.d.Terminal.Location), false, nil, ""
+	if s.d.Staff != nil {
+		return tea.Batch(loadReport(s.d.Reports, s.day, s.store), loadStaffLocks(s.d.Staff, s.d.Now(), s.d.Terminal.Location))
+	}
 	return loadReport(s.d.Reports, s.day, s.store)
 }
 
@@ -110,7 +114,11 @@ func (s *todayScreen) SetSize(w, h int) {
 
 // listHeight is what the title, the filters, the notice and the totals leave for the rows.
 func (s *todayScreen) listHeight() int {
-	return max(s.height-4-len(s.sums), 3)
+	h := s.height - 4 - len(s.sums)
+	if s.locks != "" {
+		h--
+	}
+	return max(h, 3)
 }
 
 func (s *todayScreen) columns() []column {
@@ -221,6 +229,12 @@ func (s *todayScreen) cycle(current string, value func(report.ReportRow) string)
 func (s *todayScreen) Update(msg tea.Msg) tea.Cmd {
 	defer s.refreshKeys()
 	switch msg := msg.(type) {
+	case staffLocksMsg:
+		s.locks = ""
+		if len(msg.locked) > 0 {
+			s.locks = s.d.t(catalog.StaffLocked, strings.Join(msg.locked, ", "))
+		}
+		s.list.setHeight(s.listHeight())
 	case reportMsg:
 		if !sameDate(msg.day, s.day) || msg.store != s.store {
 			return nil
@@ -423,6 +437,9 @@ func (s *todayScreen) View() string {
 		return s.timelineView()
 	default:
 		lines = []string{title, st.Muted.Render(s.filterLine())}
+		if s.locks != "" {
+			lines = append(lines, st.Bad.Render(s.locks))
+		}
 		if s.notice != "" {
 			lines = append(lines, st.Warn.Render(s.notice))
 		}

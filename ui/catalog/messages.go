@@ -198,6 +198,7 @@ const (
 	ApprovalTitle      Key = "Manager's approval"
 	ApprovalNeeded     Key = "This refund needs a manager's approval (%s): the manager types their id and PIN. Esc goes back."
 	ApprovalNotManager Key = "%s is not a manager."
+	StaffLocked        Key = "Locked after wrong PINs (until): %s"
 	HelpLock           Key = "lock"
 	AuditBroken        Key = "⚠ The audit trail does not verify at event %d — tell the manager (qfpos audit verify)."
 
@@ -255,7 +256,7 @@ var messages = []Key{
 	HelpHelp, HelpNextField, HelpReason, HelpContinue, HelpSend, HelpDismiss, HelpPrevDay, HelpNextDay,
 	HelpRecheck, HelpMore, HelpDigits, HelpLanguage, PayTypeUnknown, AuditBroken,
 	SignInTitle, SignInID, SignInPIN, SignInWrong, SignInLocked, SignInDisabled, SignInUnknown, HelpSignIn, HelpLock,
-	ApprovalTitle, ApprovalNeeded, ApprovalNotManager,
+	ApprovalTitle, ApprovalNeeded, ApprovalNotManager, StaffLocked,
 	CliCancel, CliJournaled, CliSent, CliWaitingNext, CliWaiting, CliSucceededRef, CliSucceeded, CliFailed,
 	CliResult, CliInterrupted, CliNothingToResume, CliResuming, CliResumeInterrupted, CliTerminalGateway, CliNoPending, CliRefused,
 	RepTitle, RepTerminal, RepStore, RepNote, RepColumns, RepNotJournaled, RepNone, RepTotals, RepByPayMethod, RepByCashier,

@@ -196,6 +196,7 @@ var zhHans = map[Key]string{
 	ApprovalTitle:        "经理批准",
 	ApprovalNeeded:       "这笔退款需要经理批准（%s）：请经理输入员工编号和密码。按 Esc 返回。",
 	ApprovalNotManager:   "%s 不是经理。",
+	StaffLocked:          "因密码错误而锁定（至）：%s",
 	HelpLock:             "锁定",
 	CliCancel:            "撤销",
 	CliJournaled:         "已记录；发送中",

@@ -196,6 +196,7 @@ var zhHant = map[Key]string{
 	ApprovalTitle:        "經理批准",
 	ApprovalNeeded:       "這筆退款需要經理批准（%s）：請經理輸入員工編號及密碼。按 Esc 返回。",
 	ApprovalNotManager:   "%s 不是經理。",
+	StaffLocked:          "因密碼錯誤而鎖定（至）：%s",
 	HelpLock:             "鎖定",
 	CliCancel:            "取消",
 	CliJournaled:         "已記錄；發送中",
