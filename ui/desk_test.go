@@ -662,10 +662,7 @@ func TestSignIn(t *testing.T) {
 	if !a.locked || a.d.Terminal.Cashier != "" || a.signin.id.Value() != "" {
 		t.Fatal("ctrl+l did not lock")
 	}
-	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("amy")})
-	keys(a, "tab")
-	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("1234")})
-	keys(a, "enter")
+	signInAs(a, "amy", "1234")
 	now = now.Add(4 * time.Minute)
 	send(a, tickMsg(now))
 	if a.locked {
@@ -715,17 +712,12 @@ func TestApprovalOnTheDesk(t *testing.T) {
 	a := New(d)
 	a.preload(firstReads(d)...)
 	send(a, tea.WindowSizeMsg{Width: 100, Height: 30})
-	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("amy")})
-	keys(a, "tab")
-	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("1234")})
-	keys(a, "enter", "r", "enter", "enter") // 88.00, over 50.00
+	signInAs(a, "amy", "1234")
+	keys(a, "r", "enter", "enter") // 88.00, over 50.00
 	if v := a.View(); !strings.Contains(v, "This refund needs a manager's approval (a refund above 50.00 HKD)") || len(desk.started) != 0 {
 		t.Fatalf("no approval asked:\n%s", v)
 	}
-	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("amy")})
-	keys(a, "tab")
-	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("1234")})
-	keys(a, "enter")
+	signInAs(a, "amy", "1234")
 	if v := a.View(); !strings.Contains(v, "amy is not a manager.") || len(desk.started) != 0 {
 		t.Fatalf("a cashier approved:\n%s", v)
 	}
@@ -753,13 +745,19 @@ func TestReviewShowsLockedStaff(t *testing.T) {
 	a := New(d)
 	a.preload(firstReads(d)...)
 	send(a, tea.WindowSizeMsg{Width: 100, Height: 30})
-	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("amy")})
-	keys(a, "tab")
-	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("1234")})
-	keys(a, "enter", "t")
+	signInAs(a, "amy", "1234")
+	keys(a, "t")
 	v := a.View()
 	if !strings.Contains(v, "Locked after wrong PINs (until): bo 15:15") {
 		t.Fatalf("%s", v)
 	}
 	fits(t, v, 100, 30)
+}
+
+// signInAs types an id and a PIN into the sign-in (or approval) form and sends them.
+func signInAs(a *App, id, pin string) {
+	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(id)})
+	keys(a, "tab")
+	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(pin)})
+	keys(a, "enter")
 }
