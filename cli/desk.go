@@ -16,6 +16,7 @@ import (
 	"qfpos/qfpay"
 	"qfpos/qfpay/money"
 	"qfpos/reversal/report"
+	"qfpos/storage"
 	"qfpos/ui"
 	"qfpos/ui/catalog"
 	"qfpos/ui/demo"
@@ -40,7 +41,11 @@ func (a *app) runDesk() error {
 	}
 	cfg, _ := a.config()
 	deps := ui.Deps{Journal: h.j, Desk: h.d, Terminal: a.terminal(), Printer: lang, Memory: h.j, Audit: h.j, Staff: h.j, LockAfter: cfg.Terminal.LockAfter.Duration,
-		Reports: report.Reporter{Journal: h.j, Gateway: a.client, UDID: a.udid}}
+		Reports: report.Reporter{Journal: h.j, Gateway: a.client, UDID: a.udid},
+		CloseDay: func(day time.Time, by string) (storage.DayClose, error) {
+			dc, _, err := a.closeDay(h.j, day, by)
+			return dc, err
+		}}
 	if cfg.Journal.SyncOnStart {
 		deps.Sync = func(ctx context.Context) (report.SyncResult, error) {
 			return report.SyncSales(ctx, h.j, a.client, time.Now(), 24*time.Hour, a.udid)

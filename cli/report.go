@@ -198,6 +198,32 @@ func rowKey(r report.ReportRow) string {
 	return "qfpay:" + r.QFPaySysSN
 }
 
+// closeDay closes a day: its local report as it stands, signed when a key is configured. It
+// returns the close and how many refunds and cancels it holds.
+func (a *app) closeDay(j *storage.Journal, day time.Time, by string) (storage.DayClose, int, error) {
+	udid, err := a.terminalUDID(j)
+	if err != nil {
+		return storage.DayClose{}, 0, err
+	}
+	rep, err := report.LocalReport(j, day, udid)
+	if err != nil {
+		return storage.DayClose{}, 0, failed(err)
+	}
+	cfg, _ := a.config()
+	key, err := cfg.SigningKey()
+	if err != nil {
+		return storage.DayClose{}, 0, usage("%v", err)
+	}
+	dc, err := j.CloseDay(rep.Date, by, rep, key)
+	if errors.Is(err, storage.ErrDayClosed) {
+		return dc, 0, usage("%v", err)
+	}
+	if err != nil {
+		return dc, 0, failed(err)
+	}
+	return dc, len(rep.Rows), nil
+}
+
 func closeDayCmd(a *app) *cobra.Command {
 	var date string
 	c := &cobra.Command{
@@ -216,32 +242,17 @@ changed after it (an unknown outcome settled later, say).`,
 			if err != nil {
 				return err
 			}
-			udid, err := a.terminalUDID(j)
+			cfg, _ := a.config()
+			dc, rows, err := a.closeDay(j, day, cfg.Terminal.Cashier)
 			if err != nil {
 				return err
-			}
-			rep, err := report.LocalReport(j, day, udid)
-			if err != nil {
-				return failed(err)
-			}
-			cfg, _ := a.config()
-			key, err := cfg.SigningKey()
-			if err != nil {
-				return usage("%v", err)
-			}
-			dc, err := j.CloseDay(rep.Date, cfg.Terminal.Cashier, rep, key)
-			if errors.Is(err, storage.ErrDayClosed) {
-				return usage("%v", err)
-			}
-			if err != nil {
-				return failed(err)
 			}
 			signed := ""
 			if dc.Signature != "" {
 				signed = "; signed"
 			}
 			fmt.Fprintf(a.stdout, "closed %s as close #%d: %d refund(s) and cancel(s); audit event %d, head %s%s\n",
-				dc.Day, dc.Number, len(rep.Rows), dc.AuditSeq, dc.AuditHead, signed)
+				dc.Day, dc.Number, rows, dc.AuditSeq, dc.AuditHead, signed)
 			return nil
 		},
 	}

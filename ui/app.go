@@ -195,7 +195,7 @@ func (a *App) route(msg tea.Msg) tea.Cmd {
 	case saleMsg:
 		a.sales.Update(msg)
 		return a.sale.Update(msg)
-	case reportMsg, timelineMsg, staffLocksMsg:
+	case reportMsg, timelineMsg, staffLocksMsg, closedMsg:
 		return a.today.Update(msg)
 	case syncedMsg:
 		return a.onSynced(msg)
@@ -224,6 +224,7 @@ func (a *App) route(msg tea.Msg) tea.Cmd {
 		return tea.Batch(a.clockTick(), a.refreshSales(), checkJournal(a.d.Journal, a.seen))
 	case staffMsg:
 		a.hasStaff = msg.n > 0 || msg.err != nil // a staff list that cannot be read keeps the desk locked
+		a.d.staffed = a.hasStaff
 		if a.hasStaff {
 			a.lock()
 		}
@@ -245,7 +246,7 @@ func (a *App) route(msg tea.Msg) tea.Cmd {
 			a.signin.refused(msg.err)
 			return nil
 		}
-		a.locked, a.d.Terminal.Cashier, a.lastKey = false, msg.p.ID, a.d.Now()
+		a.locked, a.d.Terminal.Cashier, a.d.role, a.lastKey = false, msg.p.ID, msg.p.Role, a.d.Now()
 		return nil
 	case auditMsg:
 		if !msg.res.OK() {

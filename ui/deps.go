@@ -97,7 +97,13 @@ type Deps struct {
 	// without a key locks it again (0: never).
 	Staff     Staff
 	LockAfter time.Duration
-	Styles    Styles
+	// CloseDay, when set, closes a day (qfpos close-day) from the manager's review.
+	CloseDay func(day time.Time, by string) (storage.DayClose, error)
+
+	// Who is at the desk (set at sign-in): their role, and whether the journal has staff at all.
+	role    string
+	staffed bool
+	Styles  Styles
 	// Tick schedules a message after a while (tea.Tick); tests deliver the clock's and the
 	// spinner's messages themselves.
 	Tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd

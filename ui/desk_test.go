@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -760,4 +761,39 @@ func signInAs(a *App, id, pin string) {
 	keys(a, "tab")
 	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(pin)})
 	keys(a, "enter")
+}
+
+// TestCloseDayFromTheReview: Z in the review closes the day (a manager's work: a signed-in
+// cashier does not see it).
+func TestCloseDayFromTheReview(t *testing.T) {
+	var closed []string
+	d := testDeps(managerJournal(), &fakeDesk{})
+	d.CloseDay = func(day time.Time, by string) (storage.DayClose, error) {
+		closed = append(closed, day.Format("2006-01-02")+" by "+by)
+		if len(closed) > 1 {
+			return storage.DayClose{}, errors.New("day 2026-11-21 is already closed as close #3")
+		}
+		return storage.DayClose{Number: 3, Day: day.Format("2006-01-02")}, nil
+	}
+	a := New(d)
+	send(a, tea.WindowSizeMsg{Width: 100, Height: 30})
+	keys(a, "t", "Z")
+	if v := a.View(); len(closed) != 1 || closed[0] != "2026-11-21 by amy" || !strings.Contains(v, "2026-11-21 closed as close #3.") {
+		t.Fatalf("%v\n%s", closed, v)
+	}
+	keys(a, "Z")
+	if v := a.View(); !strings.Contains(v, "Could not close the day: day 2026-11-21 is already closed") {
+		t.Fatalf("%s", v)
+	}
+	// With staff, a cashier cannot.
+	d2 := testDeps(managerJournal(), &fakeDesk{})
+	d2.CloseDay, d2.Staff = d.CloseDay, &fakeStaff{}
+	b := New(d2)
+	b.preload(firstReads(d2)...)
+	send(b, tea.WindowSizeMsg{Width: 100, Height: 30})
+	signInAs(b, "amy", "1234")
+	keys(b, "t", "Z")
+	if len(closed) != 2 || strings.Contains(b.helpView(), "close the day") {
+		t.Fatalf("a cashier closed the day: %v", closed)
+	}
 }

@@ -209,6 +209,10 @@ func (a *App) lockIfIdle(now time.Time) {
 // lock signs the cashier out: the sign-in screen covers every screen until someone signs in.
 func (a *App) lock() {
 	a.locked = true
-	a.d.Terminal.Cashier = ""
+	a.d.Terminal.Cashier, a.d.role = "", ""
 	a.signin.reset()
 }
+
+// manager reports whether the person at the desk may do a manager's work: the signed-in person is
+// a manager, or the journal has no staff (the desk as before).
+func (d *Deps) manager() bool { return !d.staffed || d.role == storage.RoleManager }

@@ -64,6 +64,19 @@ func newTodayScreen(d *Deps) *todayScreen {
 	return s
 }
 
+// closedMsg is a day closed from the review.
+type closedMsg struct {
+	dc  storage.DayClose
+	err error
+}
+
+func closeDay(f func(time.Time, string) (storage.DayClose, error), day time.Time, by string) tea.Cmd {
+	return func() tea.Msg {
+		dc, err := f(day, by)
+		return closedMsg{dc: dc, err: err}
+	}
+}
+
 func loadReport(r Reports, day time.Time, store bool) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
@@ -229,6 +242,13 @@ func (s *todayScreen) cycle(current string, value func(report.ReportRow) string)
 func (s *todayScreen) Update(msg tea.Msg) tea.Cmd {
 	defer s.refreshKeys()
 	switch msg := msg.(type) {
+	case closedMsg:
+		if msg.err != nil {
+			s.notice = s.d.t(catalog.CloseFailed, msg.err)
+		} else {
+			s.notice = s.d.t(catalog.DayClosedAs, msg.dc.Day, msg.dc.Number)
+		}
+		s.list.setHeight(s.listHeight())
 	case staffLocksMsg:
 		s.locks = ""
 		if len(msg.locked) > 0 {
@@ -267,6 +287,8 @@ func (s *todayScreen) listKey(k tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(k, s.keys.Back):
 		return msgCmd(backMsg{})
+	case key.Matches(k, s.keys.CloseDay):
+		return closeDay(s.d.CloseDay, s.day, s.d.Terminal.Cashier)
 	case key.Matches(k, s.keys.PrevDay):
 		return s.open(s.day.AddDate(0, 0, -1))
 	case key.Matches(k, s.keys.NextDay):
@@ -330,6 +352,7 @@ func (s *todayScreen) refreshKeys() {
 		b.SetEnabled(!timeline)
 	}
 	s.keys.Recheck.SetEnabled(s.opened != nil && !s.opened.State.Finished())
+	s.keys.CloseDay.SetEnabled(!timeline && s.d.CloseDay != nil && s.d.manager() && !s.store)
 }
 
 // totals are one line per currency and its breakdowns.
@@ -529,7 +552,7 @@ func (s *todayScreen) ShortHelp() []key.Binding {
 	if s.opened != nil || s.openRow.ID == 0 && s.openRow.QFPaySysSN != "" {
 		return []key.Binding{s.keys.Recheck, s.keys.Up, s.keys.Down, s.keys.Back}
 	}
-	return []key.Binding{s.keys.Open, s.keys.PrevDay, s.keys.NextDay, s.keys.State, s.keys.Kind, s.keys.Pay, s.keys.Cashier, s.keys.Store, s.keys.Back}
+	return []key.Binding{s.keys.Open, s.keys.PrevDay, s.keys.NextDay, s.keys.State, s.keys.Kind, s.keys.Pay, s.keys.Cashier, s.keys.Store, s.keys.CloseDay, s.keys.Back}
 }
 
 func (s *todayScreen) FullHelp() [][]key.Binding {

@@ -199,6 +199,9 @@ const (
 	ApprovalNeeded     Key = "This refund needs a manager's approval (%s): the manager types their id and PIN. Esc goes back."
 	ApprovalNotManager Key = "%s is not a manager."
 	StaffLocked        Key = "Locked after wrong PINs (until): %s"
+	HelpCloseDay       Key = "close the day"
+	DayClosedAs        Key = "%s closed as close #%d."
+	CloseFailed        Key = "Could not close the day: %s"
 	HelpLock           Key = "lock"
 	AuditBroken        Key = "⚠ The audit trail does not verify at event %d — tell the manager (qfpos audit verify)."
 
@@ -256,7 +259,7 @@ var messages = []Key{
 	HelpHelp, HelpNextField, HelpReason, HelpContinue, HelpSend, HelpDismiss, HelpPrevDay, HelpNextDay,
 	HelpRecheck, HelpMore, HelpDigits, HelpLanguage, PayTypeUnknown, AuditBroken,
 	SignInTitle, SignInID, SignInPIN, SignInWrong, SignInLocked, SignInDisabled, SignInUnknown, HelpSignIn, HelpLock,
-	ApprovalTitle, ApprovalNeeded, ApprovalNotManager, StaffLocked,
+	ApprovalTitle, ApprovalNeeded, ApprovalNotManager, StaffLocked, HelpCloseDay, DayClosedAs, CloseFailed,
 	CliCancel, CliJournaled, CliSent, CliWaitingNext, CliWaiting, CliSucceededRef, CliSucceeded, CliFailed,
 	CliResult, CliInterrupted, CliNothingToResume, CliResuming, CliResumeInterrupted, CliTerminalGateway, CliNoPending, CliRefused,
 	RepTitle, RepTerminal, RepStore, RepNote, RepColumns, RepNotJournaled, RepNone, RepTotals, RepByPayMethod, RepByCashier,
