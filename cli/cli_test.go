@@ -325,17 +325,7 @@ func TestUnknownOutcomeAndResume(t *testing.T) {
 func TestInterruptedRefundIsResumable(t *testing.T) {
 	h := newHeadless(t, "")
 	h.sb.ScriptAmount(100, qfpaytest.Script{NeverSettle: true})
-	ctx, cancel := context.WithCancel(context.Background())
-	var out, errOut syncBuffer
-	done := make(chan int)
-	go func() {
-		done <- Execute(ctx, []string{"refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1"}, &out, &errOut)
-	}()
-	waitFor(t, &errOut, "waiting for QFPay")
-	cancel()
-	if code := <-done; code != ExitUnknown || !strings.Contains(errOut.String(), "will resume (run qfpos resume)") {
-		t.Fatalf("exit %d\n%s", code, errOut.String())
-	}
+	interruptRefund(t, h)
 	if code, out, _ := runCmd(t, "pending", "--config", h.cfg, "--json"); code != 0 || strings.Count(out, "\n") != 1 {
 		t.Fatalf("pending after the interrupt: %q", out)
 	}
@@ -804,16 +794,7 @@ func TestCloseDay(t *testing.T) {
 		t.Fatalf("verify: %d %q", code, out)
 	}
 	// An unsigned close changed afterwards is caught by the audit event that recorded it.
-	db, err := bbolt.Open(filepath.Join(h.dir, "journal.db"), 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = db.Update(func(tx *bbolt.Tx) error {
-		b := tx.Bucket([]byte("day_closes"))
-		v := b.Get([]byte(day))
-		return b.Put([]byte(day), bytes.Replace(v, []byte(`"count":1`), []byte(`"count":0`), 1))
-	})
-	db.Close()
+	editDayClose(t, h, day, `"count":1`, `"count":0`)
 	if code, out, _ := runCmd(t, "audit", "verify", "--config", h.cfg); code != ExitFailed || !strings.Contains(out, "it is not the close the audit trail recorded") {
 		t.Fatalf("a changed close: %d %q", code, out)
 	}
@@ -852,16 +833,7 @@ func TestSignedDayClose(t *testing.T) {
 		t.Fatalf("verify: %d %q", code, out)
 	}
 	// Someone edits the close in the file: its signature no longer verifies.
-	db, err := bbolt.Open(filepath.Join(h.dir, "journal.db"), 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = db.Update(func(tx *bbolt.Tx) error {
-		b := tx.Bucket([]byte("day_closes"))
-		v := b.Get([]byte("2026-11-20"))
-		return b.Put([]byte("2026-11-20"), bytes.Replace(v, []byte(`"number":1`), []byte(`"number":7`), 1))
-	})
-	db.Close()
+	editDayClose(t, h, "2026-11-20", `"number":1`, `"number":7`)
 	if code, out, _ := runCmd(t, "audit", "verify", "--config", h.cfg); code != ExitFailed || !strings.Contains(out, "its signature does not verify") {
 		t.Fatalf("after tampering: %d %q", code, out)
 	}
@@ -869,5 +841,38 @@ func TestSignedDayClose(t *testing.T) {
 	_ = os.Chmod(keyPath, 0o644)
 	if code, _, errOut := runCmd(t, "close-day", "--config", h.cfg, "--date", "2026-11-19"); code != ExitUsage || !strings.Contains(errOut, "chmod 600") {
 		t.Fatalf("a readable key: %d %q", code, errOut)
+	}
+}
+
+// interruptRefund starts a refund of 1.00 of the paid sale and presses Ctrl+C once it waits for
+// QFPay: the command ends "outcome unknown", saying it will resume.
+func interruptRefund(t *testing.T, h headless) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- Execute(ctx, []string{"refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1"}, &out, &errOut)
+	}()
+	waitFor(t, &errOut, "waiting for QFPay")
+	cancel()
+	if code := <-done; code != ExitUnknown || !strings.Contains(errOut.String(), "will resume (run qfpos resume)") {
+		t.Fatalf("exit %d\n%s", code, errOut.String())
+	}
+}
+
+// editDayClose changes a day's close in the journal file behind qfpos's back.
+func editDayClose(t *testing.T, h headless, day, from, to string) {
+	t.Helper()
+	db, err := bbolt.Open(filepath.Join(h.dir, "journal.db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket([]byte("day_closes"))
+		return b.Put([]byte(day), bytes.Replace(b.Get([]byte(day)), []byte(from), []byte(to), 1))
+	}); err != nil {
+		t.Fatal(err)
 	}
 }

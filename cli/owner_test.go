@@ -166,17 +166,7 @@ func TestInterruptedCallerLeavesTheOperationToTheOwner(t *testing.T) {
 	h := newHeadless(t, "")
 	h.sb.ScriptAmount(100, qfpaytest.Script{NeverSettle: true, Times: 1})
 	startServe(t, h.cfg)
-	ctx, cancel := context.WithCancel(context.Background())
-	var out, errOut syncBuffer
-	done := make(chan int)
-	go func() {
-		done <- Execute(ctx, []string{"refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1"}, &out, &errOut)
-	}()
-	waitFor(t, &errOut, "waiting for QFPay")
-	cancel()
-	if code := <-done; code != ExitUnknown || !strings.Contains(errOut.String(), "will resume (run qfpos resume)") {
-		t.Fatalf("exit %d\n%s", code, errOut.String())
-	}
+	interruptRefund(t, h)
 	// The interrupt may have cut the first send short; then the owner sends it again after a
 	// query. Settle the refund once QFPay has it.
 	for deadline := time.Now().Add(10 * time.Second); ; {
