@@ -9,6 +9,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -874,5 +875,61 @@ func editDayClose(t *testing.T, h headless, day, from, to string) {
 		return b.Put([]byte(day), bytes.Replace(b.Get([]byte(day)), []byte(from), []byte(to), 1))
 	}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestReceiptCommand: a refund's slip as text in the customer's language, and as ESC/POS to a
+// printer on the network (it gets exactly the bytes of the file); a printer that cannot be
+// reached is said and changes nothing.
+func TestReceiptCommand(t *testing.T) {
+	h := newHeadless(t, "")
+	text, _ := os.ReadFile(h.cfg)
+	_ = os.WriteFile(h.cfg, append(text, "[receipt]\nshop_name = \"Tea House\"\nqr = true\n"...), 0o600)
+	code, out, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1", "--json")
+	var res result
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil {
+		t.Fatalf("%d %q %q", code, out, errOut)
+	}
+	id := fmt.Sprint(res.ID)
+	if code, out, _ := runCmd(t, "receipt", "--config", h.cfg, "--op", id); code != 0 || !strings.Contains(out, "REFUND (credit note)") ||
+		!strings.Contains(out, res.QFPaySysSN) || !strings.Contains(out, "Tea House") {
+		t.Fatalf("text: %d\n%s", code, out)
+	}
+	if code, out, _ := runCmd(t, "receipt", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--lang", "zh-Hant"); code != 0 || !strings.Contains(out, "退款單") {
+		t.Fatalf("zh-Hant: %d\n%s", code, out)
+	}
+	file := filepath.Join(h.dir, "slip.bin")
+	if code, _, errOut := runCmd(t, "receipt", "--config", h.cfg, "--op", id, "--format", "escpos", "--out", file); code != 0 {
+		t.Fatal(errOut)
+	}
+	want, _ := os.ReadFile(file)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan []byte, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			got <- nil
+			return
+		}
+		b, _ := io.ReadAll(c)
+		got <- b
+	}()
+	if code, _, errOut := runCmd(t, "receipt", "--config", h.cfg, "--op", id, "--format", "escpos", "--printer", "tcp://"+ln.Addr().String()); code != 0 {
+		t.Fatal(errOut)
+	}
+	if b := <-got; !bytes.Equal(b, want) || len(b) == 0 {
+		t.Fatalf("the printer got %d bytes, the file has %d", len(b), len(want))
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nobody listens now
+	if code, _, errOut := runCmd(t, "receipt", "--config", h.cfg, "--op", id, "--format", "escpos", "--printer", "tcp://"+addr); code != ExitFailed ||
+		!strings.Contains(errOut, "printer not reachable") {
+		t.Fatalf("no printer: %d %q", code, errOut)
+	}
+	if code, _, errOut := runCmd(t, "receipt", "--config", h.cfg, "--op", "999"); code != ExitUsage || !strings.Contains(errOut, "--op 999: not in the journal") {
+		t.Fatalf("unknown op: %d %q", code, errOut)
 	}
 }

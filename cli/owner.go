@@ -95,7 +95,7 @@ var forwardable = map[string]bool{
 	"qfpos sales add": true, "qfpos sales import": true, "qfpos sales list": true, "qfpos sales sync": true,
 	"qfpos refund": true, "qfpos cancel": true, "qfpos resume": true, "qfpos pending": true,
 	"qfpos report": true, "qfpos reconcile": true, "qfpos journal backup": true, "qfpos journal check": true,
-	"qfpos audit verify": true, "qfpos audit export": true, "qfpos close-day": true,
+	"qfpos audit verify": true, "qfpos audit export": true, "qfpos close-day": true, "qfpos receipt": true,
 	"qfpos staff add": true, "qfpos staff list": true, "qfpos staff disable": true, "qfpos staff pin": true,
 }
 

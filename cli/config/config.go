@@ -92,6 +92,20 @@ type Config struct {
 		// ApprovalOtherCashier: refunding a sale another cashier made needs one.
 		ApprovalOtherCashier bool `toml:"approval_other_cashier"`
 	} `toml:"refunds"`
+	Receipt struct {
+		ShopName string `toml:"shop_name"`
+		Address  string `toml:"address"`
+		// Width is 32 (58 mm paper) or 48 (80 mm).
+		Width int `toml:"width"`
+		// Language of the slip ("" the desk's): the customer's.
+		Language string `toml:"language"`
+		// Encoding for the printer: "utf-8", "gb18030" or "big5".
+		Encoding string `toml:"encoding"`
+		// QR prints QFPay's reference as a QR code too.
+		QR bool `toml:"qr"`
+		// Printer: "tcp://HOST:9100", a device such as "/dev/usb/lp0", "file:PATH", or "" (none).
+		Printer string `toml:"printer"`
+	} `toml:"receipt"`
 	Audit struct {
 		// SigningKeyFile is an Ed25519 private key (PEM, PKCS #8: openssl genpkey -algorithm
 		// ed25519) that signs each day close; "" leaves closes unsigned.
@@ -132,6 +146,7 @@ func Default() Config {
 	c.Terminal.Currency = "HKD"
 	c.Terminal.Background = "auto"
 	c.Terminal.LockAfter = Duration{5 * time.Minute}
+	c.Receipt.Width, c.Receipt.Encoding = 32, "utf-8"
 	c.Journal.RecentDays = 7
 	c.Journal.BackupKeep = 7
 	p := reversal.DefaultPolicy()
@@ -427,6 +442,19 @@ func (c *Config) validate(src []byte) error {
 	}
 	if c.QFPay.RateLimit < 1 || c.QFPay.RateLimit > 400 {
 		return bad("qfpay", "rate_limit", "must be 1 to 400 requests a minute (QFPay's limit per merchant, shared by its terminals)")
+	}
+	if c.Receipt.Width != 32 && c.Receipt.Width != 48 {
+		return bad("receipt", "width", "must be 32 (58 mm paper) or 48 (80 mm)")
+	}
+	if c.Receipt.Language != "" {
+		if _, err := ParseLanguage(c.Receipt.Language); err != nil {
+			return bad("receipt", "language", "%v", err)
+		}
+	}
+	switch strings.ToLower(c.Receipt.Encoding) {
+	case "utf-8", "gb18030", "big5":
+	default:
+		return bad("receipt", "encoding", "%q is not utf-8, gb18030 or big5", c.Receipt.Encoding)
 	}
 	if c.Terminal.LockAfter.Duration < 0 {
 		return bad("terminal", "lock_after", "must not be negative (0s: never)")

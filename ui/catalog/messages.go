@@ -202,6 +202,9 @@ const (
 	HelpCloseDay       Key = "close the day"
 	DayClosedAs        Key = "%s closed as close #%d."
 	CloseFailed        Key = "Could not close the day: %s"
+	SlipRefunded       Key = "REFUND (credit note)"
+	SlipCancelled      Key = "SALE CANCELLED"
+	SlipFailed         Key = "NOT REFUNDED"
 	HelpLock           Key = "lock"
 	AuditBroken        Key = "⚠ The audit trail does not verify at event %d — tell the manager (qfpos audit verify)."
 
@@ -259,7 +262,7 @@ var messages = []Key{
 	HelpHelp, HelpNextField, HelpReason, HelpContinue, HelpSend, HelpDismiss, HelpPrevDay, HelpNextDay,
 	HelpRecheck, HelpMore, HelpDigits, HelpLanguage, PayTypeUnknown, AuditBroken,
 	SignInTitle, SignInID, SignInPIN, SignInWrong, SignInLocked, SignInDisabled, SignInUnknown, HelpSignIn, HelpLock,
-	ApprovalTitle, ApprovalNeeded, ApprovalNotManager, StaffLocked, HelpCloseDay, DayClosedAs, CloseFailed,
+	ApprovalTitle, ApprovalNeeded, ApprovalNotManager, StaffLocked, HelpCloseDay, DayClosedAs, CloseFailed, SlipRefunded, SlipCancelled, SlipFailed,
 	CliCancel, CliJournaled, CliSent, CliWaitingNext, CliWaiting, CliSucceededRef, CliSucceeded, CliFailed,
 	CliResult, CliInterrupted, CliNothingToResume, CliResuming, CliResumeInterrupted, CliTerminalGateway, CliNoPending, CliRefused,
 	RepTitle, RepTerminal, RepStore, RepNote, RepColumns, RepNotJournaled, RepNone, RepTotals, RepByPayMethod, RepByCashier,

@@ -1,0 +1,170 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"qfpos/cli/config"
+	"qfpos/storage"
+	"qfpos/ui/catalog"
+	"qfpos/ui/receipt"
+	"qfpos/ui/receipt/escpos"
+)
+
+// printTimeout bounds sending a slip to a printer.
+const printTimeout = 5 * time.Second
+
+func receiptCmd(a *app) *cobra.Command {
+	var id uint64
+	var syssn, format, lang, out, printer string
+	c := &cobra.Command{
+		Use:     "receipt --op ID | --syssn S [--format text|escpos] [--lang L] [--out FILE | --printer URL]",
+		Short:   "Print a refund's or cancel's slip for the customer: text, or ESC/POS for a receipt printer",
+		GroupID: "ops",
+		Long: `Prints the slip of a refund or cancel (--op, its id in the journal; or --syssn, the sale's latest):
+the shop ([receipt] shop_name, address), terminal, cashier, approver, time, amount, what is left
+to refund, pay method, the sale's references and QFPay's reference of the refund — what the
+customer shows their bank or wallet. An unknown outcome's slip says so and never calls it a
+refund. Text by default on standard output; --format escpos for a receipt printer, sent with
+--printer (tcp://HOST:9100, a device, file:PATH) or [receipt] printer. A printer that cannot be
+reached changes nothing: print the slip again at any time.`,
+		Example: `  qfpos receipt --op 42
+  qfpos receipt --syssn 20261121000100020000001001 --format escpos --printer tcp://192.168.1.50:9100 --lang zh-Hant`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if format != "text" && format != "escpos" {
+				return flagError("format", format, errors.New("is not text or escpos"))
+			}
+			j, err := a.journal(mustExist)
+			if err != nil {
+				return err
+			}
+			slip, err := a.slip(j, id, syssn, lang)
+			if err != nil {
+				return err
+			}
+			cfg, _ := a.config()
+			if printer == "" && out == "" && format == "escpos" {
+				printer = cfg.Receipt.Printer
+			}
+			var b []byte
+			if format == "text" {
+				b = []byte(slip.Text(cfg.Receipt.Width))
+			} else {
+				enc, _ := escpos.ParseEncoding(cfg.Receipt.Encoding)
+				if b, err = slip.ESCPOS(cfg.Receipt.Width, enc, cfg.Receipt.QR); err != nil {
+					return failed(err)
+				}
+			}
+			switch {
+			case printer != "":
+				if err := sendToPrinter(printer, b); err != nil {
+					return failed(fmt.Errorf("printer not reachable (%v); nothing changed — print the slip again", err))
+				}
+				fmt.Fprintf(a.stderr, "slip of %s %s sent to %s\n", slip.Op.Kind, slip.Op.OutTradeNo, printer)
+				return nil
+			case out != "":
+				if err := a.writeFile(out, b); err != nil {
+					return failed(err)
+				}
+				return nil
+			}
+			_, err = a.stdout.Write(b)
+			return err
+		},
+	}
+	c.Flags().Uint64Var(&id, "op", 0, "the refund's or cancel's id in the journal (qfpos report shows it)")
+	c.Flags().StringVar(&syssn, "syssn", "", "the sale's syssn: its latest refund or cancel")
+	c.Flags().StringVar(&format, "format", "text", "text or escpos")
+	c.Flags().StringVar(&lang, "lang", "", "the slip's language (default [receipt] language, else the desk's)")
+	c.Flags().StringVar(&out, "out", "", "write the slip to this file")
+	c.Flags().StringVar(&printer, "printer", "", "send it to a printer: tcp://HOST:9100, a device, or file:PATH")
+	return c
+}
+
+// slip builds the slip of an operation in the customer's language.
+func (a *app) slip(j *storage.Journal, id uint64, syssn, lang string) (receipt.Slip, error) {
+	var op storage.Reversal
+	switch {
+	case id != 0:
+		r, err := j.Reversal(id)
+		if err != nil {
+			return receipt.Slip{}, flagError("op", fmt.Sprint(id), errors.New("not in the journal"))
+		}
+		op = r
+	case syssn != "":
+		v, ok, err := j.Sale(syssn)
+		if err != nil {
+			return receipt.Slip{}, failed(err)
+		}
+		if !ok || len(v.Reversals) == 0 {
+			return receipt.Slip{}, flagError("syssn", syssn, errors.New("has no refund or cancel in the journal"))
+		}
+		op = v.Reversals[len(v.Reversals)-1]
+	default:
+		return receipt.Slip{}, usage("name the operation: --op ID or --syssn S")
+	}
+	v, _, err := j.Sale(op.SaleSysSN)
+	if err != nil {
+		return receipt.Slip{}, failed(err)
+	}
+	cfg, _ := a.config()
+	words, err := a.printer()
+	if err != nil {
+		return receipt.Slip{}, err
+	}
+	for _, l := range []string{lang, cfg.Receipt.Language} {
+		if l == "" {
+			continue
+		}
+		tag, err := config.ParseLanguage(l)
+		if err != nil {
+			return receipt.Slip{}, flagError("lang", l, err)
+		}
+		words = catalog.New(tag)
+		break
+	}
+	udid, err := a.terminalUDID(j)
+	if err != nil {
+		return receipt.Slip{}, err
+	}
+	return receipt.Slip{Shop: receipt.Shop{Name: cfg.Receipt.ShopName, Address: cfg.Receipt.Address}, UDID: udid, Op: op,
+		Sale: v, Loc: j.Location(), Words: words}, nil
+}
+
+// sendToPrinter writes a slip to tcp://HOST:PORT (with a timeout), file:PATH, or a device path.
+func sendToPrinter(target string, b []byte) error {
+	switch {
+	case strings.HasPrefix(target, "tcp://"):
+		u, err := url.Parse(target)
+		if err != nil || u.Host == "" {
+			return fmt.Errorf("%q is not tcp://HOST:PORT", target)
+		}
+		conn, err := net.DialTimeout("tcp", u.Host, printTimeout)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		_ = conn.SetDeadline(time.Now().Add(printTimeout))
+		_, err = conn.Write(b)
+		return err
+	case strings.HasPrefix(target, "file:"):
+		return os.WriteFile(strings.TrimPrefix(target, "file:"), b, 0o600)
+	case strings.HasPrefix(target, "/dev/"):
+		f, err := os.OpenFile(target, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, err = f.Write(b)
+		return err
+	}
+	return fmt.Errorf("%q is not tcp://HOST:PORT, a /dev/ device or file:PATH", target)
+}
