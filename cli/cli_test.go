@@ -933,3 +933,22 @@ func TestReceiptCommand(t *testing.T) {
 		t.Fatalf("unknown op: %d %q", code, errOut)
 	}
 }
+
+// TestRefundPrint: refund --print sends the slip to [receipt] printer once the outcome is known;
+// without a printer configured it is a usage error before anything is sent.
+func TestRefundPrint(t *testing.T) {
+	h := newHeadless(t, "")
+	if code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1", "--print"); code != ExitUsage ||
+		!strings.Contains(errOut, "--print needs [receipt] printer") {
+		t.Fatalf("no printer: %d %q", code, errOut)
+	}
+	slip := filepath.Join(h.dir, "printer.bin")
+	text, _ := os.ReadFile(h.cfg)
+	_ = os.WriteFile(h.cfg, append(text, fmt.Sprintf("[receipt]\nprinter = %q\n", "file:"+slip)...), 0o600)
+	if code, out, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1", "--print"); code != 0 {
+		t.Fatalf("%d %q %q", code, out, errOut)
+	}
+	if b, err := os.ReadFile(slip); err != nil || !bytes.Contains(b, []byte("REFUND (credit note)")) {
+		t.Fatalf("the printer got %q (%v)", b, err)
+	}
+}

@@ -46,6 +46,9 @@ func (a *app) runDesk() error {
 			dc, _, err := a.closeDay(h.j, day, by)
 			return dc, err
 		}}
+	if cfg.Receipt.Printer != "" {
+		deps.PrintSlip = func(id uint64) error { return a.printSlip(h.j, id) }
+	}
 	if cfg.Journal.SyncOnStart {
 		deps.Sync = func(ctx context.Context) (report.SyncResult, error) {
 			return report.SyncSales(ctx, h.j, a.client, time.Now(), 24*time.Hour, a.udid)

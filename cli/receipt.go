@@ -89,6 +89,24 @@ reached changes nothing: print the slip again at any time.`,
 	return c
 }
 
+// printSlip sends an operation's slip to [receipt] printer as ESC/POS.
+func (a *app) printSlip(j *storage.Journal, id uint64) error {
+	slip, err := a.slip(j, id, "", "")
+	if err != nil {
+		return err
+	}
+	cfg, _ := a.config()
+	enc, _ := escpos.ParseEncoding(cfg.Receipt.Encoding)
+	b, err := slip.ESCPOS(cfg.Receipt.Width, enc, cfg.Receipt.QR)
+	if err != nil {
+		return err
+	}
+	if err := sendToPrinter(cfg.Receipt.Printer, b); err != nil {
+		return fmt.Errorf("printer not reachable (%v)", err)
+	}
+	return nil
+}
+
 // slip builds the slip of an operation in the customer's language.
 func (a *app) slip(j *storage.Journal, id uint64, syssn, lang string) (receipt.Slip, error) {
 	var op storage.Reversal

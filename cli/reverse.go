@@ -15,13 +15,17 @@ import (
 
 // waitFlags are the flags of the commands that follow operations to their end.
 type waitFlags struct {
-	json bool
-	wait time.Duration
+	json  bool
+	wait  time.Duration
+	print bool // refund and cancel: print the customer's slip once the outcome is known
 }
 
 func (w *waitFlags) add(c *cobra.Command, what string) {
 	c.Flags().BoolVar(&w.json, "json", false, "print "+what+" as one JSON line")
 	c.Flags().DurationVar(&w.wait, "wait", 0, "how long to follow the outcome (default: [poll] give_up_after + 1m)")
+	if what == "the result" {
+		c.Flags().BoolVar(&w.print, "print", false, "print the customer's slip on [receipt] printer afterwards")
+	}
 }
 
 // check refuses a negative --wait before anything else is looked at.
@@ -197,6 +201,16 @@ func (a *app) startOne(j *storage.Journal, req reversal.Request, w waitFlags) er
 	}
 	c, _ := a.config()
 	req.Cashier = c.Terminal.Cashier
+	if w.print {
+		if c.Receipt.Printer == "" {
+			return usage("--print needs [receipt] printer (or use qfpos receipt --out FILE)")
+		}
+		r.after = func(op storage.Reversal) {
+			if err := a.printSlip(j, op.ID); err != nil {
+				fmt.Fprintf(a.stderr, "slip not printed: %v — print it with qfpos receipt --op %d\n", err, op.ID)
+			}
+		}
+	}
 	fmt.Fprintln(a.stderr, r.words.T(catalog.CliTerminalGateway, a.udid, c.QFPay.BaseURL))
 	return r.one(a.ctx, req)
 }

@@ -129,8 +129,9 @@ type runner struct {
 	json   bool
 	stdout io.Writer
 	stderr io.Writer
-	owned  bool             // the desk's loop already runs in this process (a command run for another qfpos)
-	words  *catalog.Printer // the cashier's language
+	owned  bool                   // the desk's loop already runs in this process (a command run for another qfpos)
+	words  *catalog.Printer       // the cashier's language
+	after  func(storage.Reversal) // called with the operation once it is followed (--print)
 }
 
 // run starts the desk's loop and returns a function that stops it and waits. Inside the owner the
@@ -192,6 +193,9 @@ func (c runner) one(ctx context.Context, req reversal.Request) error {
 		fmt.Fprintln(c.stderr, c.words.T(catalog.CliInterrupted, kindWord(c.words, r.Kind), r.OutTradeNo))
 	}
 	writeResult(c.stdout, c.words, r, c.json, c.j.Location())
+	if c.after != nil {
+		c.after(r)
+	}
 	return status(exitStatus(r))
 }
 

@@ -195,7 +195,7 @@ func (a *App) route(msg tea.Msg) tea.Cmd {
 	case saleMsg:
 		a.sales.Update(msg)
 		return a.sale.Update(msg)
-	case reportMsg, timelineMsg, staffLocksMsg, closedMsg:
+	case reportMsg, timelineMsg, staffLocksMsg, closedMsg, printedMsg:
 		return a.today.Update(msg)
 	case syncedMsg:
 		return a.onSynced(msg)

@@ -797,3 +797,29 @@ func TestCloseDayFromTheReview(t *testing.T) {
 		t.Fatalf("a cashier closed the day: %v", closed)
 	}
 }
+
+// TestPrintFromTheTimeline: p on an operation's timeline prints its slip; a printer that cannot
+// be reached is said, and p prints again.
+func TestPrintFromTheTimeline(t *testing.T) {
+	var printed []uint64
+	down := true
+	d := testDeps(managerJournal(), &fakeDesk{})
+	d.PrintSlip = func(id uint64) error {
+		printed = append(printed, id)
+		if down {
+			return errors.New("dial tcp: connection refused")
+		}
+		return nil
+	}
+	a := New(d)
+	send(a, tea.WindowSizeMsg{Width: 100, Height: 30})
+	keys(a, "t", "enter", "p")
+	if v := a.View(); len(printed) != 1 || !strings.Contains(v, "Printer not reachable — press p to print again.") {
+		t.Fatalf("%v\n%s", printed, v)
+	}
+	down = false
+	keys(a, "p")
+	if v := a.View(); len(printed) != 2 || printed[1] != printed[0] || !strings.Contains(v, "Slip printed.") {
+		t.Fatalf("%v\n%s", printed, v)
+	}
+}

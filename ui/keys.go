@@ -108,7 +108,7 @@ func newFormKeys(t tr) formKeys {
 // todayKeys are the review's: k is the kind filter there, so it does not also move up.
 type todayKeys struct {
 	navKeys
-	Open, PrevDay, NextDay, State, Kind, Pay, Cashier, Store, Recheck, Back, CloseDay key.Binding
+	Open, PrevDay, NextDay, State, Kind, Pay, Cashier, Store, Recheck, Back, CloseDay, Print key.Binding
 }
 
 func newTodayKeys(t tr) todayKeys {
@@ -126,6 +126,7 @@ func newTodayKeys(t tr) todayKeys {
 		Back:    bind(t(catalog.HelpBack), "esc"),
 		// Z closes the day (a Z report).
 		CloseDay: bind(t(catalog.HelpCloseDay), "Z"),
+		Print:    bind(t(catalog.HelpPrint), "p"),
 	}
 	k.PrevDay.SetHelp("←", t(catalog.HelpPrevDay))
 	k.NextDay.SetHelp("→", t(catalog.HelpNextDay))

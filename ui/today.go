@@ -64,6 +64,15 @@ func newTodayScreen(d *Deps) *todayScreen {
 	return s
 }
 
+// printedMsg is a slip sent to the printer.
+type printedMsg struct{ err error }
+
+func printSlip(f func(uint64) error, id uint64) tea.Cmd {
+	return func() tea.Msg {
+		return printedMsg{err: f(id)}
+	}
+}
+
 // closedMsg is a day closed from the review.
 type closedMsg struct {
 	dc  storage.DayClose
@@ -242,6 +251,12 @@ func (s *todayScreen) cycle(current string, value func(report.ReportRow) string)
 func (s *todayScreen) Update(msg tea.Msg) tea.Cmd {
 	defer s.refreshKeys()
 	switch msg := msg.(type) {
+	case printedMsg:
+		if msg.err != nil {
+			s.notice = s.d.t(catalog.PrinterDown)
+		} else {
+			s.notice = s.d.t(catalog.SlipPrinted)
+		}
 	case closedMsg:
 		if msg.err != nil {
 			s.notice = s.d.t(catalog.CloseFailed, msg.err)
@@ -332,6 +347,8 @@ func (s *todayScreen) timelineKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, s.keys.Recheck) && s.opened != nil && !s.opened.State.Finished():
 		s.notice = s.d.t(catalog.RecheckAsked)
 		return recheck(s.d.Desk, s.opened.ID)
+	case key.Matches(k, s.keys.Print) && s.opened != nil && s.d.PrintSlip != nil:
+		return printSlip(s.d.PrintSlip, s.opened.ID)
 	case key.Matches(k, s.keys.Up):
 		s.scroll = max(s.scroll-1, 0)
 	case key.Matches(k, s.keys.Down):
@@ -352,6 +369,7 @@ func (s *todayScreen) refreshKeys() {
 		b.SetEnabled(!timeline)
 	}
 	s.keys.Recheck.SetEnabled(s.opened != nil && !s.opened.State.Finished())
+	s.keys.Print.SetEnabled(s.opened != nil && s.d.PrintSlip != nil)
 	s.keys.CloseDay.SetEnabled(!timeline && s.d.CloseDay != nil && s.d.manager() && !s.store)
 }
 
@@ -550,7 +568,7 @@ func sameDate(a, b time.Time) bool {
 
 func (s *todayScreen) ShortHelp() []key.Binding {
 	if s.opened != nil || s.openRow.ID == 0 && s.openRow.QFPaySysSN != "" {
-		return []key.Binding{s.keys.Recheck, s.keys.Up, s.keys.Down, s.keys.Back}
+		return []key.Binding{s.keys.Recheck, s.keys.Print, s.keys.Up, s.keys.Down, s.keys.Back}
 	}
 	return []key.Binding{s.keys.Open, s.keys.PrevDay, s.keys.NextDay, s.keys.State, s.keys.Kind, s.keys.Pay, s.keys.Cashier, s.keys.Store, s.keys.CloseDay, s.keys.Back}
 }

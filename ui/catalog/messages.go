@@ -205,6 +205,9 @@ const (
 	SlipRefunded       Key = "REFUND (credit note)"
 	SlipCancelled      Key = "SALE CANCELLED"
 	SlipFailed         Key = "NOT REFUNDED"
+	HelpPrint          Key = "print slip"
+	SlipPrinted        Key = "Slip printed."
+	PrinterDown        Key = "Printer not reachable — press p to print again."
 	HelpLock           Key = "lock"
 	AuditBroken        Key = "⚠ The audit trail does not verify at event %d — tell the manager (qfpos audit verify)."
 
@@ -262,7 +265,7 @@ var messages = []Key{
 	HelpHelp, HelpNextField, HelpReason, HelpContinue, HelpSend, HelpDismiss, HelpPrevDay, HelpNextDay,
 	HelpRecheck, HelpMore, HelpDigits, HelpLanguage, PayTypeUnknown, AuditBroken,
 	SignInTitle, SignInID, SignInPIN, SignInWrong, SignInLocked, SignInDisabled, SignInUnknown, HelpSignIn, HelpLock,
-	ApprovalTitle, ApprovalNeeded, ApprovalNotManager, StaffLocked, HelpCloseDay, DayClosedAs, CloseFailed, SlipRefunded, SlipCancelled, SlipFailed,
+	ApprovalTitle, ApprovalNeeded, ApprovalNotManager, StaffLocked, HelpCloseDay, DayClosedAs, CloseFailed, SlipRefunded, SlipCancelled, SlipFailed, HelpPrint, SlipPrinted, PrinterDown,
 	CliCancel, CliJournaled, CliSent, CliWaitingNext, CliWaiting, CliSucceededRef, CliSucceeded, CliFailed,
 	CliResult, CliInterrupted, CliNothingToResume, CliResuming, CliResumeInterrupted, CliTerminalGateway, CliNoPending, CliRefused,
 	RepTitle, RepTerminal, RepStore, RepNote, RepColumns, RepNotJournaled, RepNone, RepTotals, RepByPayMethod, RepByCashier,
