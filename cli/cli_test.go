@@ -892,6 +892,7 @@ func TestReceiptCommand(t *testing.T) {
 	}
 	id := fmt.Sprint(res.ID)
 	if code, out, _ := runCmd(t, "receipt", "--config", h.cfg, "--op", id); code != 0 || !strings.Contains(out, "REFUND (credit note)") ||
+		!regexp.MustCompile(`Audit: +[0-9a-f]{8} #\d+`).MatchString(out) ||
 		!strings.Contains(out, res.QFPaySysSN) || !strings.Contains(out, "Tea House") {
 		t.Fatalf("text: %d\n%s", code, out)
 	}

@@ -153,8 +153,12 @@ func (a *app) slip(j *storage.Journal, id uint64, syssn, lang string) (receipt.S
 	if err != nil {
 		return receipt.Slip{}, err
 	}
+	code, _, err := j.AuditCodeOf(op.ID)
+	if err != nil {
+		return receipt.Slip{}, failed(err)
+	}
 	return receipt.Slip{Shop: receipt.Shop{Name: cfg.Receipt.ShopName, Address: cfg.Receipt.Address}, UDID: udid, Op: op,
-		Sale: v, Loc: j.Location(), Words: words}, nil
+		Sale: v, Loc: j.Location(), Words: words, Audit: code}, nil
 }
 
 // sendToPrinter writes a slip to tcp://HOST:PORT (with a timeout), file:PATH, or a device path.

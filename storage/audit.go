@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -220,4 +221,30 @@ func (j *Journal) AuditEvents(since uint64, fn func(AuditEvent) error) error {
 		}
 		return nil
 	})
+}
+
+// AuditCodeOf is the latest audit event of a refund or cancel: a short code (its hash's first 8
+// hex digits and its number) a slip can carry so that an auditor finds it in the trail.
+func (j *Journal) AuditCodeOf(id uint64) (string, bool, error) {
+	subject := strconv.FormatUint(id, 10)
+	var code string
+	err := j.view(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bAudit)
+		if b == nil {
+			return nil
+		}
+		c := b.Cursor()
+		for k, v := c.Last(); k != nil; k, v = c.Prev() {
+			var e AuditEvent
+			if err := json.Unmarshal(v, &e); err != nil {
+				return err
+			}
+			if e.Kind == AuditKindEvent && e.Subject == subject {
+				code = fmt.Sprintf("%s #%d", e.Hash[:min(8, len(e.Hash))], e.Seq)
+				return nil
+			}
+		}
+		return nil
+	})
+	return code, code != "", err
 }

@@ -206,6 +206,7 @@ const (
 	SlipCancelled      Key = "SALE CANCELLED"
 	SlipFailed         Key = "NOT REFUNDED"
 	HelpPrint          Key = "print slip"
+	SlipAudit          Key = "Audit"
 	SlipPrinted        Key = "Slip printed."
 	PrinterDown        Key = "Printer not reachable — press p to print again."
 	HelpLock           Key = "lock"
@@ -265,7 +266,7 @@ var messages = []Key{
 	HelpHelp, HelpNextField, HelpReason, HelpContinue, HelpSend, HelpDismiss, HelpPrevDay, HelpNextDay,
 	HelpRecheck, HelpMore, HelpDigits, HelpLanguage, PayTypeUnknown, AuditBroken,
 	SignInTitle, SignInID, SignInPIN, SignInWrong, SignInLocked, SignInDisabled, SignInUnknown, HelpSignIn, HelpLock,
-	ApprovalTitle, ApprovalNeeded, ApprovalNotManager, StaffLocked, HelpCloseDay, DayClosedAs, CloseFailed, SlipRefunded, SlipCancelled, SlipFailed, HelpPrint, SlipPrinted, PrinterDown,
+	ApprovalTitle, ApprovalNeeded, ApprovalNotManager, StaffLocked, HelpCloseDay, DayClosedAs, CloseFailed, SlipRefunded, SlipCancelled, SlipFailed, HelpPrint, SlipPrinted, PrinterDown, SlipAudit,
 	CliCancel, CliJournaled, CliSent, CliWaitingNext, CliWaiting, CliSucceededRef, CliSucceeded, CliFailed,
 	CliResult, CliInterrupted, CliNothingToResume, CliResuming, CliResumeInterrupted, CliTerminalGateway, CliNoPending, CliRefused,
 	RepTitle, RepTerminal, RepStore, RepNote, RepColumns, RepNotJournaled, RepNone, RepTotals, RepByPayMethod, RepByCashier,

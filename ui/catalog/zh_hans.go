@@ -204,6 +204,7 @@ var zhHans = map[Key]string{
 	SlipCancelled:        "交易已撤销",
 	SlipFailed:           "未能退款",
 	HelpPrint:            "打印收据",
+	SlipAudit:            "审计",
 	SlipPrinted:          "收据已打印。",
 	PrinterDown:          "无法连接打印机 — 按 p 重新打印。",
 	HelpLock:             "锁定",

@@ -204,6 +204,7 @@ var zhHant = map[Key]string{
 	SlipCancelled:        "交易已取消",
 	SlipFailed:           "未能退款",
 	HelpPrint:            "列印收據",
+	SlipAudit:            "審計",
 	SlipPrinted:          "收據已列印。",
 	PrinterDown:          "無法連接印表機 — 按 p 再列印。",
 	HelpLock:             "鎖定",

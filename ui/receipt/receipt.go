@@ -32,6 +32,8 @@ type Slip struct {
 	Sale  storage.SaleView
 	Loc   *time.Location
 	Words *catalog.Printer
+	// Audit is the operation's latest audit event, as a short code ("3f9a12bc #1234"), if any.
+	Audit string
 }
 
 // title says what the slip is: a refund or a cancel only when it succeeded; an unknown outcome
@@ -84,6 +86,7 @@ func (s Slip) Lines(width int) []string {
 		{t(catalog.ColOrder), v.OutTradeNo},
 		{t(catalog.FieldRef), op.SysSN},
 		{t(catalog.FieldReason), op.Reason},
+		{t(catalog.SlipAudit), s.Audit},
 	}
 	if op.Kind == storage.KindRefund && op.State == storage.StateSucceeded {
 		fields = append(fields, [2]string{t(catalog.FieldLeft), money.TextCode(v.Remaining(), v.Currency)})

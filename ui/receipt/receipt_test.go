@@ -33,7 +33,7 @@ func slip(state storage.State, tag language.Tag) Slip {
 		op.RespCD, op.Finished = "1272", at
 	}
 	return Slip{Shop: Shop{Name: "Golden Dragon Tea House 金龍茶餐廳", Address: "12 Nathan Road, Kowloon"}, UDID: "POS-01",
-		Op: op, Sale: sale, Loc: hk, Words: catalog.New(tag)}
+		Op: op, Sale: sale, Loc: hk, Words: catalog.New(tag), Audit: "3f9a12bc #1234"}
 }
 
 // TestSlips: goldens of the text slip in three languages at both widths, no line wider than the
