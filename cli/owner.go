@@ -188,6 +188,11 @@ func (a *app) hold(command string) (*holding, error) {
 		b := backups{dir: cfg.Journal.BackupDir, keep: cfg.Journal.BackupKeep, now: a.now, loc: cfg.Location}
 		h.wg.Go(func() { b.run(h.ctx, j, a.logger().Info) })
 	}
+	if cfg.Receipt.AutoPrint && cfg.Receipt.Printer != "" {
+		updates, unsubscribe := d.Subscribe()
+		h.wg.Go(func() { a.autoPrint(h.ctx, j, updates) })
+		h.wg.Go(func() { <-h.ctx.Done(); unsubscribe() })
+	}
 	h.stop, h.serveErr = a.serveJournal(command)
 	return h, nil
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -385,5 +386,38 @@ func TestDeskLanguageRemembered(t *testing.T) {
 			t.Errorf("%+v: %v %v", c, p.Language(), err)
 		}
 		a.close()
+	}
+}
+
+// TestAutoPrint: with [receipt] auto_print, the owner prints a refund's slip once its outcome is
+// final and marks it printed in the journal.
+func TestAutoPrint(t *testing.T) {
+	h := newHeadless(t, "")
+	slip := filepath.Join(h.dir, "printer.bin")
+	text, _ := os.ReadFile(h.cfg)
+	_ = os.WriteFile(h.cfg, append(text, fmt.Sprintf("[receipt]\nprinter = %q\nauto_print = true\n", "file:"+slip)...), 0o600)
+	stop := startServe(t, h.cfg)
+	if code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1"); code != 0 {
+		t.Fatal(errOut)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if b, err := os.ReadFile(slip); err == nil && bytes.Contains(b, []byte("REFUND (credit note)")) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no slip printed")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	var marked bool
+	for !marked && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+		_, out, _ := runCmd(t, "audit", "export", "--config", h.cfg, "--format", "json")
+		marked = strings.Contains(out, slipPrinted)
+	}
+	stop()
+	if !marked {
+		t.Fatal("the slip was not marked printed")
 	}
 }

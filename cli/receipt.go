@@ -1,17 +1,20 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"qfpos/cli/config"
+	"qfpos/reversal"
 	"qfpos/storage"
 	"qfpos/ui/catalog"
 	"qfpos/ui/receipt"
@@ -87,6 +90,38 @@ reached changes nothing: print the slip again at any time.`,
 	c.Flags().StringVar(&out, "out", "", "write the slip to this file")
 	c.Flags().StringVar(&printer, "printer", "", "send it to a printer: tcp://HOST:9100, a device, or file:PATH")
 	return c
+}
+
+// slipPrinted is the note that marks an operation's slip as printed by auto_print.
+const slipPrinted = "slip printed"
+
+// autoPrint prints the slip of each refund or cancel that reaches its final outcome, once: a note
+// in the journal marks it printed, so a restart does not print it again.
+func (a *app) autoPrint(ctx context.Context, j *storage.Journal, updates <-chan reversal.Update) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case u, ok := <-updates:
+			if !ok {
+				return
+			}
+			if !u.Reversal.State.Finished() {
+				continue
+			}
+			r, err := j.Reversal(u.Reversal.ID)
+			if err != nil || slices.ContainsFunc(r.Events, func(e storage.Event) bool { return e.Type == storage.EventNote && e.Message == slipPrinted }) {
+				continue
+			}
+			if err := a.printSlip(j, r.ID); err != nil {
+				a.logger().Warn("slip not printed", "operation", r.ID, "err", err)
+				continue
+			}
+			if err := j.Note(r.ID, storage.Event{Message: slipPrinted}); err != nil {
+				a.logger().Error("marking a slip printed", "operation", r.ID, "err", err)
+			}
+		}
+	}
 }
 
 // printSlip sends an operation's slip to [receipt] printer as ESC/POS.

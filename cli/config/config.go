@@ -105,6 +105,8 @@ type Config struct {
 		QR bool `toml:"qr"`
 		// Printer: "tcp://HOST:9100", a device such as "/dev/usb/lp0", "file:PATH", or "" (none).
 		Printer string `toml:"printer"`
+		// AutoPrint prints each final outcome's slip once, on Printer.
+		AutoPrint bool `toml:"auto_print"`
 	} `toml:"receipt"`
 	Audit struct {
 		// SigningKeyFile is an Ed25519 private key (PEM, PKCS #8: openssl genpkey -algorithm
