@@ -47,7 +47,7 @@ func (a *app) runDesk() error {
 			return dc, err
 		}}
 	if cfg.Receipt.Printer != "" {
-		deps.PrintSlip = func(id uint64) error { return a.printSlip(h.j, id) }
+		deps.PrintSlip = func(id uint64, lang string) error { return a.printSlip(h.j, id, lang) }
 	}
 	if cfg.Journal.SyncOnStart {
 		deps.Sync = func(ctx context.Context) (report.SyncResult, error) {

@@ -113,7 +113,7 @@ func (a *app) autoPrint(ctx context.Context, j *storage.Journal, updates <-chan 
 			if err != nil || slices.ContainsFunc(r.Events, func(e storage.Event) bool { return e.Type == storage.EventNote && e.Message == slipPrinted }) {
 				continue
 			}
-			if err := a.printSlip(j, r.ID); err != nil {
+			if err := a.printSlip(j, r.ID, ""); err != nil {
 				a.logger().Warn("slip not printed", "operation", r.ID, "err", err)
 				continue
 			}
@@ -124,9 +124,10 @@ func (a *app) autoPrint(ctx context.Context, j *storage.Journal, updates <-chan 
 	}
 }
 
-// printSlip sends an operation's slip to [receipt] printer as ESC/POS.
-func (a *app) printSlip(j *storage.Journal, id uint64) error {
-	slip, err := a.slip(j, id, "", "")
+// printSlip sends an operation's slip to [receipt] printer as ESC/POS, in lang ("": [receipt]
+// language, else the desk's).
+func (a *app) printSlip(j *storage.Journal, id uint64, lang string) error {
+	slip, err := a.slip(j, id, "", lang)
 	if err != nil {
 		return err
 	}

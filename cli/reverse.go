@@ -206,7 +206,7 @@ func (a *app) startOne(j *storage.Journal, req reversal.Request, w waitFlags) er
 			return usage("--print needs [receipt] printer (or use qfpos receipt --out FILE)")
 		}
 		r.after = func(op storage.Reversal) {
-			if err := a.printSlip(j, op.ID); err != nil {
+			if err := a.printSlip(j, op.ID, ""); err != nil {
 				fmt.Fprintf(a.stderr, "slip not printed: %v — print it with qfpos receipt --op %d\n", err, op.ID)
 			}
 		}

@@ -97,8 +97,9 @@ type Deps struct {
 	// without a key locks it again (0: never).
 	Staff     Staff
 	LockAfter time.Duration
-	// PrintSlip, when set, prints an operation's slip on the receipt printer ([receipt] printer).
-	PrintSlip func(id uint64) error
+	// PrintSlip, when set, prints an operation's slip on the receipt printer ([receipt] printer),
+	// in a language ("en", "zh-Hant", "zh-Hans"; "": the slip's default).
+	PrintSlip func(id uint64, lang string) error
 	// CloseDay, when set, closes a day (qfpos close-day) from the manager's review.
 	CloseDay func(day time.Time, by string) (storage.DayClose, error)
 

@@ -802,10 +802,11 @@ func TestCloseDayFromTheReview(t *testing.T) {
 // be reached is said, and p prints again.
 func TestPrintFromTheTimeline(t *testing.T) {
 	var printed []uint64
+	var langs []string
 	down := true
 	d := testDeps(managerJournal(), &fakeDesk{})
-	d.PrintSlip = func(id uint64) error {
-		printed = append(printed, id)
+	d.PrintSlip = func(id uint64, lang string) error {
+		printed, langs = append(printed, id), append(langs, lang)
 		if down {
 			return errors.New("dial tcp: connection refused")
 		}
@@ -814,12 +815,20 @@ func TestPrintFromTheTimeline(t *testing.T) {
 	a := New(d)
 	send(a, tea.WindowSizeMsg{Width: 100, Height: 30})
 	keys(a, "t", "enter", "p")
-	if v := a.View(); len(printed) != 1 || !strings.Contains(v, "Printer not reachable — press p to print again.") {
+	if v := a.View(); len(printed) != 0 || !strings.Contains(v, "Print the slip in: 1 English · 2 繁體中文 · 3 简体中文") {
+		t.Fatalf("no language asked: %v\n%s", printed, v)
+	}
+	keys(a, "enter") // the usual language
+	if v := a.View(); len(printed) != 1 || langs[0] != "" || !strings.Contains(v, "Printer not reachable — press p to print again.") {
 		t.Fatalf("%v\n%s", printed, v)
 	}
 	down = false
-	keys(a, "p")
-	if v := a.View(); len(printed) != 2 || printed[1] != printed[0] || !strings.Contains(v, "Slip printed.") {
-		t.Fatalf("%v\n%s", printed, v)
+	keys(a, "p", "2") // for a customer who reads Traditional Chinese
+	if v := a.View(); len(printed) != 2 || printed[1] != printed[0] || langs[1] != "zh-Hant" || !strings.Contains(v, "Slip printed.") {
+		t.Fatalf("%v %v\n%s", printed, langs, v)
+	}
+	keys(a, "p", "esc") // not now: nothing printed, the timeline stays
+	if len(printed) != 2 || a.today.opened == nil {
+		t.Fatalf("esc printed or closed: %v", printed)
 	}
 }

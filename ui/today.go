@@ -19,24 +19,25 @@ import (
 // todayScreen is the manager's review of a day's refunds and cancels: unknown and failed first,
 // filters, totals with breakdowns, the timeline of one, a re-check, and the whole-store view.
 type todayScreen struct {
-	locks   string // staff locked after wrong PINs, for the manager
-	d       *Deps
-	keys    todayKeys
-	day     time.Time
-	store   bool
-	report  report.Report
-	shown   []report.ReportRow // after the filters
-	sums    []string           // the totals lines of shown, computed when it changes
-	loaded  bool
-	err     error
-	filters reportFilters
-	list    rowList
-	opened  *storage.Reversal // the timeline being shown
-	openRow report.ReportRow
-	scroll  int // the timeline's first event line shown
-	notice  string
-	width   int
-	height  int
+	printing bool   // p was pressed: the next key picks the slip\'s language
+	locks    string // staff locked after wrong PINs, for the manager
+	d        *Deps
+	keys     todayKeys
+	day      time.Time
+	store    bool
+	report   report.Report
+	shown    []report.ReportRow // after the filters
+	sums     []string           // the totals lines of shown, computed when it changes
+	loaded   bool
+	err      error
+	filters  reportFilters
+	list     rowList
+	opened   *storage.Reversal // the timeline being shown
+	openRow  report.ReportRow
+	scroll   int // the timeline's first event line shown
+	notice   string
+	width    int
+	height   int
 }
 
 // reportFilters narrow the rows; "" is all.
@@ -67,11 +68,14 @@ func newTodayScreen(d *Deps) *todayScreen {
 // printedMsg is a slip sent to the printer.
 type printedMsg struct{ err error }
 
-func printSlip(f func(uint64) error, id uint64) tea.Cmd {
+func printSlip(f func(uint64, string) error, id uint64, lang string) tea.Cmd {
 	return func() tea.Msg {
-		return printedMsg{err: f(id)}
+		return printedMsg{err: f(id, lang)}
 	}
 }
+
+// slipLanguages are the keys that pick the slip's language after p.
+var slipLanguages = map[string]string{"1": "en", "2": "zh-Hant", "3": "zh-Hans", "enter": ""}
 
 // closedMsg is a day closed from the review.
 type closedMsg struct {
@@ -342,13 +346,18 @@ func (s *todayScreen) listKey(k tea.KeyMsg) tea.Cmd {
 func (s *todayScreen) timelineKey(k tea.KeyMsg) tea.Cmd {
 	page := max(s.height-10, 1)
 	switch {
+	case s.printing:
+		s.printing, s.notice = false, ""
+		if lang, ok := slipLanguages[k.String()]; ok && s.opened != nil {
+			return printSlip(s.d.PrintSlip, s.opened.ID, lang)
+		}
 	case key.Matches(k, s.keys.Back):
 		s.opened, s.openRow, s.notice, s.scroll = nil, report.ReportRow{}, "", 0
 	case key.Matches(k, s.keys.Recheck) && s.opened != nil && !s.opened.State.Finished():
 		s.notice = s.d.t(catalog.RecheckAsked)
 		return recheck(s.d.Desk, s.opened.ID)
 	case key.Matches(k, s.keys.Print) && s.opened != nil && s.d.PrintSlip != nil:
-		return printSlip(s.d.PrintSlip, s.opened.ID)
+		s.printing, s.notice = true, s.d.t(catalog.SlipLanguageAsk) // the customer's language
 	case key.Matches(k, s.keys.Up):
 		s.scroll = max(s.scroll-1, 0)
 	case key.Matches(k, s.keys.Down):

@@ -207,6 +207,7 @@ const (
 	SlipFailed         Key = "NOT REFUNDED"
 	HelpPrint          Key = "print slip"
 	SlipAudit          Key = "Audit"
+	SlipLanguageAsk    Key = "Print the slip in: 1 English · 2 繁體中文 · 3 简体中文 · enter the usual · esc not now"
 	SlipPrinted        Key = "Slip printed."
 	PrinterDown        Key = "Printer not reachable — press p to print again."
 	HelpLock           Key = "lock"
@@ -266,7 +267,7 @@ var messages = []Key{
 	HelpHelp, HelpNextField, HelpReason, HelpContinue, HelpSend, HelpDismiss, HelpPrevDay, HelpNextDay,
 	HelpRecheck, HelpMore, HelpDigits, HelpLanguage, PayTypeUnknown, AuditBroken,
 	SignInTitle, SignInID, SignInPIN, SignInWrong, SignInLocked, SignInDisabled, SignInUnknown, HelpSignIn, HelpLock,
-	ApprovalTitle, ApprovalNeeded, ApprovalNotManager, StaffLocked, HelpCloseDay, DayClosedAs, CloseFailed, SlipRefunded, SlipCancelled, SlipFailed, HelpPrint, SlipPrinted, PrinterDown, SlipAudit,
+	ApprovalTitle, ApprovalNeeded, ApprovalNotManager, StaffLocked, HelpCloseDay, DayClosedAs, CloseFailed, SlipRefunded, SlipCancelled, SlipFailed, HelpPrint, SlipPrinted, PrinterDown, SlipAudit, SlipLanguageAsk,
 	CliCancel, CliJournaled, CliSent, CliWaitingNext, CliWaiting, CliSucceededRef, CliSucceeded, CliFailed,
 	CliResult, CliInterrupted, CliNothingToResume, CliResuming, CliResumeInterrupted, CliTerminalGateway, CliNoPending, CliRefused,
 	RepTitle, RepTerminal, RepStore, RepNote, RepColumns, RepNotJournaled, RepNone, RepTotals, RepByPayMethod, RepByCashier,

@@ -205,6 +205,7 @@ var zhHans = map[Key]string{
 	SlipFailed:           "未能退款",
 	HelpPrint:            "打印收据",
 	SlipAudit:            "审计",
+	SlipLanguageAsk:      "收据语言：1 English · 2 繁體中文 · 3 简体中文 · enter 默认 · esc 取消",
 	SlipPrinted:          "收据已打印。",
 	PrinterDown:          "无法连接打印机 — 按 p 重新打印。",
 	HelpLock:             "锁定",
