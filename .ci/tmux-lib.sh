@@ -6,6 +6,17 @@ if ! command -v tmux >/dev/null; then
   (apt-get update -qq && apt-get install -y -qq tmux) >/dev/null
 fi
 
+# new_session W H COMMAND starts the session; the tmux server may still be exiting after the last
+# session ended, so it tries again.
+new_session() {
+  local try
+  for try in 1 2 3; do
+    tmux new-session -d -s "$session" -x "$1" -y "$2" "$3" && return 0
+    sleep 0.5
+  done
+  return 1
+}
+
 screen() { tmux capture-pane -p -t "$session"; }
 fail() { echo "FAIL: $*"; echo "The screen showed:"; screen || true; exit 1; }
 

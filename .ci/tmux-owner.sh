@@ -28,6 +28,7 @@ wait_file() { # file, text, seconds
     sleep 0.1
   done
 }
+close_desk() { tmux send-keys -t "$session" q; sleep 0.5; tmux kill-session -t "$session" 2>/dev/null || true; }
 now() { TZ=Asia/Hong_Kong date +'%Y-%m-%d %H:%M:%S'; }
 
 # The POS's side, the same against each owner: add a sale, refund one, list it while in flight.
@@ -77,21 +78,17 @@ interval = "500ms"
 TOML
 chmod 600 "$work/qfpos.toml"
 "$q" sales sync --config "$work/qfpos.toml" --all-terminals >/dev/null
-tmux new-session -d -s "$session" -x 110 -y 32 "TERM=xterm-256color $q --config $work/qfpos.toml; sleep 60"
+new_session 110 32 "TERM=xterm-256color $q --config $work/qfpos.toml; sleep 60"
 wait_for "Recent sales" 20
 pos_checks --config "$work/qfpos.toml"
-tmux send-keys -t "$session" q
-sleep 0.5
-tmux kill-session -t "$session" 2>/dev/null || true
+close_desk
 
 echo "== the desk on qfpos demo --journal J"
-tmux new-session -d -s "$session" -x 110 -y 32 "TERM=xterm-256color $q demo --journal $work/demo.db; sleep 60"
+new_session 110 32 "TERM=xterm-256color $q demo --journal $work/demo.db; sleep 60"
 wait_for "DEMO — no real money" 20
 wait_for "WeChat Pay" 10
 pos_checks --journal "$work/demo.db"
-tmux send-keys -t "$session" q
-sleep 0.5
-tmux kill-session -t "$session" 2>/dev/null || true
+close_desk
 
 echo "== qfpos serve"
 "$q" serve --config "$work/qfpos.toml" 2>"$work/serve.err" &

@@ -160,21 +160,28 @@ func (b backups) run(ctx context.Context, j *storage.Journal, log func(string, .
 	} else {
 		log("backup written", "path", path)
 	}
-	t := time.NewTicker(time.Minute)
+	every(ctx, time.Minute, func() {
+		if d := day(); d != last {
+			last = d
+			if path, err := b.write(j); err != nil {
+				log("backup failed", "err", err)
+			} else {
+				log("backup written", "path", path)
+			}
+		}
+	})
+}
+
+// every calls fn each interval until ctx ends.
+func every(ctx context.Context, interval time.Duration, fn func()) {
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if d := day(); d != last {
-				last = d
-				if path, err := b.write(j); err != nil {
-					log("backup failed", "err", err)
-				} else {
-					log("backup written", "path", path)
-				}
-			}
+			fn()
 		}
 	}
 }

@@ -229,9 +229,9 @@ func (a *app) runServe() error {
 }
 
 // syncLoop pulls this terminal's payments from QFPay: once at start (the last 24 hours) if asked,
-// then every `every` (twice that window, at least an hour), until ctx ends. Failures are logged;
+// then every interval (twice that window, at least an hour), until ctx ends. Failures are logged;
 // the next round tries again.
-func (a *app) syncLoop(ctx context.Context, onStart bool, every time.Duration) {
+func (a *app) syncLoop(ctx context.Context, onStart bool, interval time.Duration) {
 	syncOnce := func(window time.Duration) {
 		sctx, cancel := context.WithTimeout(ctx, remoteTimeout)
 		defer cancel()
@@ -245,17 +245,8 @@ func (a *app) syncLoop(ctx context.Context, onStart bool, every time.Duration) {
 	if onStart {
 		syncOnce(24 * time.Hour)
 	}
-	if every <= 0 {
+	if interval <= 0 {
 		return
 	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			syncOnce(max(2*every, time.Hour))
-		}
-	}
+	every(ctx, interval, func() { syncOnce(max(2*interval, time.Hour)) })
 }

@@ -25,7 +25,6 @@ type Limits struct {
 	CashierDaily int64         // a cashier's refunds today above this in all (0: no limit)
 	MaxSaleAge   time.Duration // refunding a sale older than this (0: no limit)
 	OtherCashier bool          // refunding a sale another cashier made
-	Location     *time.Location
 	Now          func() time.Time
 	RefundsToday func(cashier string) (int64, error) // what a cashier has refunded today (not failed)
 }

@@ -64,7 +64,6 @@ type App struct {
 	salesStale   bool
 	preloaded    bool // the first reads came before the program started
 	signin       *signinScreen
-	hasStaff     bool      // the journal has staff: someone must sign in
 	locked       bool      // the sign-in covers every screen
 	lastKey      time.Time // for [terminal] lock_after
 	auditProblem string    // the audit trail did not verify at start: shown until the desk closes
@@ -223,9 +222,8 @@ func (a *App) route(msg tea.Msg) tea.Cmd {
 		a.lockIfIdle(a.now)
 		return tea.Batch(a.clockTick(), a.refreshSales(), checkJournal(a.d.Journal, a.seen))
 	case staffMsg:
-		a.hasStaff = msg.n > 0 || msg.err != nil // a staff list that cannot be read keeps the desk locked
-		a.d.staffed = a.hasStaff
-		if a.hasStaff {
+		a.d.staffed = msg.n > 0 || msg.err != nil // a staff list that cannot be read keeps the desk locked
+		if a.d.staffed {
 			a.lock()
 		}
 		return nil
@@ -378,7 +376,7 @@ func (a *App) onUpdate(u updateMsg) tea.Cmd {
 // pane follows the operation while the cashier keeps working.
 func (a *App) onStarted(m startedMsg) tea.Cmd {
 	var ae *reversal.ApprovalError
-	if errors.As(m.err, &ae) && a.hasStaff && a.d.Staff != nil && a.active() == a.refund {
+	if errors.As(m.err, &ae) && a.d.staffed && a.d.Staff != nil && a.active() == a.refund {
 		a.refund.askApproval(ae.Rule) // a manager approves it here
 		return nil
 	}
@@ -426,7 +424,7 @@ func (a *App) settle() {
 	a.keys.Quit.SetEnabled(!typing)
 	a.keys.Dismiss.SetEnabled(!typing && a.status.finishedCount() > 0)
 	a.keys.Language.SetEnabled(!typing)
-	a.keys.Lock.SetEnabled(a.hasStaff && !a.locked)
+	a.keys.Lock.SetEnabled(a.d.staffed && !a.locked)
 	a.help.Width = a.width
 	a.status.width = a.width
 	body := a.height - 2 - a.status.height(a.now) - lipgloss.Height(a.footer())

@@ -103,7 +103,8 @@ type Deps struct {
 	// CloseDay, when set, closes a day (qfpos close-day) from the manager's review.
 	CloseDay func(day time.Time, by string) (storage.DayClose, error)
 
-	// Who is at the desk (set at sign-in): their role, and whether the journal has staff at all.
+	// Who is at the desk (set at sign-in): their role, and whether the journal has staff at all
+	// (then someone must sign in).
 	role    string
 	staffed bool
 	Styles  Styles

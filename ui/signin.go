@@ -198,7 +198,7 @@ func (s *signinScreen) View() string {
 
 // lockIfIdle locks the desk after [terminal] lock_after without a key.
 func (a *App) lockIfIdle(now time.Time) {
-	if a.d.Staff == nil || !a.hasStaff || a.locked || a.d.LockAfter <= 0 || a.lastKey.IsZero() {
+	if a.d.Staff == nil || !a.d.staffed || a.locked || a.d.LockAfter <= 0 || a.lastKey.IsZero() {
 		return
 	}
 	if now.Sub(a.lastKey) >= a.d.LockAfter {

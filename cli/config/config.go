@@ -408,7 +408,7 @@ func (c *Config) validate(src []byte) error {
 		return bad("terminal", "currency", "%v", err)
 	}
 	c.Terminal.Currency = cur.Code
-	c.limits = reversal.Limits{Currency: cur.Code, OtherCashier: c.Refunds.ApprovalOtherCashier, Location: loc}
+	c.limits = reversal.Limits{Currency: cur.Code, OtherCashier: c.Refunds.ApprovalOtherCashier}
 	for key, v := range map[string]struct {
 		text string
 		to   *int64
