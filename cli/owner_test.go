@@ -341,8 +341,9 @@ func TestSyncLoopPullsPeriodically(t *testing.T) {
 	done := make(chan struct{})
 	go func() { a.syncLoop(ctx, false, 20*time.Millisecond); close(done) }()
 	defer func() { cancel(); <-done }()
+	// Well inside the periodic sync's window (an hour at least), not at its edge.
 	tx, err := h.sb.AddPayment(qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: 4300, PayType: "800208",
-		Time: time.Now().Add(-time.Hour), UDID: "POS-09"})
+		Time: time.Now().Add(-10 * time.Minute), UDID: "POS-09"})
 	if err != nil {
 		t.Fatal(err)
 	}
