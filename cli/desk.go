@@ -48,6 +48,7 @@ func (a *app) runDesk() error {
 		}}
 	if cfg.Receipt.Printer != "" {
 		deps.PrintSlip = func(id uint64, lang string) error { return a.printSlip(h.j, id, lang) }
+		deps.Unprinted = h.unprinted
 	}
 	if cfg.Journal.SyncOnStart {
 		deps.Sync = func(ctx context.Context) (report.SyncResult, error) {

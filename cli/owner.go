@@ -159,13 +159,14 @@ operations in flight stay journaled and resume next time.`,
 // holding is a journal held by this process (the desk or qfpos serve) with what runs beside it:
 // the lifecycle's loop, the scheduled backups and the journal's socket.
 type holding struct {
-	j        *storage.Journal
-	d        *reversal.Desk
-	ctx      context.Context // ends when the holding is released
-	serveErr error           // why other commands cannot reach this process (nil: they can)
-	cancel   context.CancelFunc
-	stop     func()
-	wg       sync.WaitGroup
+	j         *storage.Journal
+	d         *reversal.Desk
+	ctx       context.Context // ends when the holding is released
+	serveErr  error           // why other commands cannot reach this process (nil: they can)
+	unprinted chan uint64     // operations whose slip auto_print could not print (nil without auto_print)
+	cancel    context.CancelFunc
+	stop      func()
+	wg        sync.WaitGroup
 }
 
 // hold opens the journal as its owner, starts the lifecycle (which resumes unfinished work), the
@@ -190,7 +191,8 @@ func (a *app) hold(command string) (*holding, error) {
 	}
 	if cfg.Receipt.AutoPrint && cfg.Receipt.Printer != "" {
 		updates, unsubscribe := d.Subscribe()
-		h.wg.Go(func() { a.autoPrint(h.ctx, j, updates) })
+		h.unprinted = make(chan uint64, 16)
+		h.wg.Go(func() { a.autoPrint(h.ctx, j, updates, h.unprinted) })
 		h.wg.Go(func() { <-h.ctx.Done(); unsubscribe() })
 	}
 	h.stop, h.serveErr = a.serveJournal(command)

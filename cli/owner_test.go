@@ -3,8 +3,10 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +16,8 @@ import (
 
 	"qfpos/cli/relay"
 	"qfpos/qfpay/qfpaytest"
+	"qfpos/reversal"
+	"qfpos/storage"
 )
 
 // startServe runs qfpos serve on a configuration until the test ends, and waits until it serves.
@@ -327,13 +331,7 @@ func TestServeSyncsAndBacksUp(t *testing.T) {
 // QFPay after the start.
 func TestSyncLoopPullsPeriodically(t *testing.T) {
 	h := newHeadless(t, "")
-	a := newApp(context.Background(), io.Discard, io.Discard, os.Getenv)
-	a.configFlag = h.cfg
-	defer a.close()
-	j, err := a.journal(mustExist)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, j := openApp(t, h.cfg)
 	if _, err := a.gateway(j); err != nil {
 		t.Fatal(err)
 	}
@@ -371,12 +369,7 @@ func TestDeskLanguageRemembered(t *testing.T) {
 	for _, c := range []struct{ flag, remembered, want string }{
 		{"", "", "zh-Hans"}, {"", "zh-Hant", "zh-Hant"}, {"en", "zh-Hant", "en"},
 	} {
-		a := newApp(context.Background(), io.Discard, io.Discard, os.Getenv)
-		a.configFlag, a.langFlag = h.cfg, c.flag
-		j, err := a.journal(mustExist)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a, j := openApp(t, h.cfg, c.flag)
 		if c.remembered != "" {
 			if err := j.SetCashierLanguage("陳小明", c.remembered); err != nil {
 				t.Fatal(err)
@@ -421,4 +414,61 @@ func TestAutoPrint(t *testing.T) {
 	if !marked {
 		t.Fatal("the slip was not marked printed")
 	}
+}
+
+// TestAutoPrintUnreachable: a slip auto_print cannot print is handed to the desk (which says so)
+// and is not marked printed; the operation stays as it was.
+func TestAutoPrintUnreachable(t *testing.T) {
+	h := newHeadless(t, "")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nobody listens there
+	text, _ := os.ReadFile(h.cfg)
+	_ = os.WriteFile(h.cfg, append(text, fmt.Sprintf("[receipt]\nprinter = %q\nauto_print = true\n", "tcp://"+addr)...), 0o600)
+	code, out, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1", "--json")
+	var res result
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil {
+		t.Fatalf("%d %q %q", code, out, errOut)
+	}
+	a, j := openApp(t, h.cfg)
+	before, err := j.Reversal(res.ID)
+	if err != nil || before.State != storage.StateSucceeded {
+		t.Fatalf("%+v %v", before, err)
+	}
+	updates, unprinted := make(chan reversal.Update, 1), make(chan uint64, 1)
+	updates <- reversal.Update{Reversal: before}
+	close(updates)
+	a.autoPrint(context.Background(), j, updates, unprinted)
+	select {
+	case id := <-unprinted:
+		if id != res.ID {
+			t.Fatalf("unprinted %d, want %d", id, res.ID)
+		}
+	default:
+		t.Fatal("the failure did not reach the desk")
+	}
+	after, _ := j.Reversal(res.ID)
+	if after.State != before.State || len(after.Events) != len(before.Events) {
+		t.Fatalf("printing changed the operation: %d events, was %d", len(after.Events), len(before.Events))
+	}
+}
+
+// openApp is an app on a configuration (and a --lang, if given) with its journal open; it closes
+// at the end of the test.
+func openApp(t *testing.T, cfg string, lang ...string) (*app, *storage.Journal) {
+	t.Helper()
+	a := newApp(context.Background(), io.Discard, io.Discard, os.Getenv)
+	a.configFlag = cfg
+	if len(lang) > 0 {
+		a.langFlag = lang[0]
+	}
+	t.Cleanup(a.close)
+	j, err := a.journal(mustExist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, j
 }

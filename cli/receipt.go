@@ -4,11 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
-	"os"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -68,7 +64,7 @@ reached changes nothing: print the slip again at any time.`,
 			}
 			switch {
 			case printer != "":
-				if err := sendToPrinter(printer, b); err != nil {
+				if err := escpos.Send(printer, b, printTimeout); err != nil {
 					return failed(fmt.Errorf("printer not reachable (%v); nothing changed — print the slip again", err))
 				}
 				fmt.Fprintf(a.stderr, "slip of %s %s sent to %s\n", slip.Op.Kind, slip.Op.OutTradeNo, printer)
@@ -96,8 +92,9 @@ reached changes nothing: print the slip again at any time.`,
 const slipPrinted = "slip printed"
 
 // autoPrint prints the slip of each refund or cancel that reaches its final outcome, once: a note
-// in the journal marks it printed, so a restart does not print it again.
-func (a *app) autoPrint(ctx context.Context, j *storage.Journal, updates <-chan reversal.Update) {
+// in the journal marks it printed, so a restart does not print it again. The operations whose slip
+// could not be printed go to failed (when not nil, without waiting: the desk says so there).
+func (a *app) autoPrint(ctx context.Context, j *storage.Journal, updates <-chan reversal.Update, failed chan<- uint64) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -115,6 +112,10 @@ func (a *app) autoPrint(ctx context.Context, j *storage.Journal, updates <-chan 
 			}
 			if err := a.printSlip(j, r.ID, ""); err != nil {
 				a.logger().Warn("slip not printed", "operation", r.ID, "err", err)
+				select {
+				case failed <- r.ID:
+				default: // nobody listening (qfpos serve) or the desk has not taken the last one yet
+				}
 				continue
 			}
 			if err := j.Note(r.ID, storage.Event{Message: slipPrinted}); err != nil {
@@ -137,7 +138,7 @@ func (a *app) printSlip(j *storage.Journal, id uint64, lang string) error {
 	if err != nil {
 		return err
 	}
-	if err := sendToPrinter(cfg.Receipt.Printer, b); err != nil {
+	if err := escpos.Send(cfg.Receipt.Printer, b, printTimeout); err != nil {
 		return fmt.Errorf("printer not reachable (%v)", err)
 	}
 	return nil
@@ -195,34 +196,4 @@ func (a *app) slip(j *storage.Journal, id uint64, syssn, lang string) (receipt.S
 	}
 	return receipt.Slip{Shop: receipt.Shop{Name: cfg.Receipt.ShopName, Address: cfg.Receipt.Address}, UDID: udid, Op: op,
 		Sale: v, Loc: j.Location(), Words: words, Audit: code}, nil
-}
-
-// sendToPrinter writes a slip to tcp://HOST:PORT (with a timeout), file:PATH, or a device path.
-func sendToPrinter(target string, b []byte) error {
-	switch {
-	case strings.HasPrefix(target, "tcp://"):
-		u, err := url.Parse(target)
-		if err != nil || u.Host == "" {
-			return fmt.Errorf("%q is not tcp://HOST:PORT", target)
-		}
-		conn, err := net.DialTimeout("tcp", u.Host, printTimeout)
-		if err != nil {
-			return err
-		}
-		defer conn.Close()
-		_ = conn.SetDeadline(time.Now().Add(printTimeout))
-		_, err = conn.Write(b)
-		return err
-	case strings.HasPrefix(target, "file:"):
-		return os.WriteFile(strings.TrimPrefix(target, "file:"), b, 0o600)
-	case strings.HasPrefix(target, "/dev/"):
-		f, err := os.OpenFile(target, os.O_WRONLY, 0)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		_, err = f.Write(b)
-		return err
-	}
-	return fmt.Errorf("%q is not tcp://HOST:PORT, a /dev/ device or file:PATH", target)
 }

@@ -56,8 +56,9 @@ type App struct {
 	reach    reversal.Reach // what the last request to QFPay found
 	unsigned bool           // a reply from QFPay came without a valid signature
 	notice   notice
-	asking   bool // asking whether to quit with operations in flight
-	spinning bool // a spinner frame is scheduled (only while something is in flight)
+	asking   bool   // asking whether to quit with operations in flight
+	printing uint64 // p was pressed on the status pane: the next key picks this operation's slip language
+	spinning bool   // a spinner frame is scheduled (only while something is in flight)
 	// seen is the journal's version the sales list was read at; salesStale: it has changed since
 	// (a sale the POS added), and the list is read again as soon as the cashier is not typing.
 	seen         uint64
@@ -124,6 +125,9 @@ func (a *App) Init() tea.Cmd {
 	}
 	if a.d.Audit != nil {
 		cmds = append(cmds, checkAudit(a.d.Audit))
+	}
+	if a.d.Unprinted != nil {
+		cmds = append(cmds, waitUnprinted(a.d.Unprinted))
 	}
 	if a.d.Staff != nil && !a.preloaded {
 		cmds = append(cmds, countStaff(a.d.Staff))
@@ -194,7 +198,24 @@ func (a *App) route(msg tea.Msg) tea.Cmd {
 	case saleMsg:
 		a.sales.Update(msg)
 		return a.sale.Update(msg)
-	case reportMsg, timelineMsg, staffLocksMsg, closedMsg, printedMsg:
+	case printedMsg:
+		if msg.pane {
+			a.notice = notice{text: a.d.t(catalog.SlipPrinted), about: msg.id}
+			if msg.err != nil {
+				a.notice.text, a.status.retry = a.d.t(catalog.PrinterDown), msg.id
+			} else if a.status.retry == msg.id {
+				a.status.retry = 0
+			}
+			return nil
+		}
+		if msg.err == nil && a.status.retry == msg.id {
+			a.status.retry = 0 // printed from the review's timeline
+		}
+		return a.today.Update(msg)
+	case unprintedMsg:
+		a.notice, a.status.retry = notice{text: a.d.t(catalog.PrinterDown), about: uint64(msg)}, uint64(msg)
+		return waitUnprinted(a.d.Unprinted)
+	case reportMsg, timelineMsg, staffLocksMsg, closedMsg:
 		return a.today.Update(msg)
 	case syncedMsg:
 		return a.onSynced(msg)
@@ -310,7 +331,21 @@ func (a *App) globalKey(k tea.KeyMsg) (tea.Cmd, bool) {
 		}
 		return nil, true
 	}
+	if a.printing != 0 && !key.Matches(k, a.keys.ForceQuit) {
+		id := a.printing
+		a.printing, a.notice = 0, notice{}
+		if lang, ok := slipLanguages[k.String()]; ok && a.d.PrintSlip != nil {
+			return printSlip(a.d.PrintSlip, id, lang, true), true
+		}
+		return nil, true // esc or any other key: not now
+	}
 	switch {
+	case key.Matches(k, a.keys.Print):
+		r := a.status.printable()
+		a.printing = r.ID
+		a.notice = notice{text: a.d.t(catalog.SlipOf, a.d.kind(r.Kind), amount(r.Amount, r.Currency), short(r.SaleSysSN, 6)) +
+			" " + a.d.t(catalog.SlipLanguageAsk)}
+		return nil, true
 	case key.Matches(k, a.keys.ForceQuit), key.Matches(k, a.keys.Quit):
 		if a.status.inFlight() > 0 {
 			a.asking = true
@@ -425,6 +460,12 @@ func (a *App) settle() {
 	a.keys.Dismiss.SetEnabled(!typing && a.status.finishedCount() > 0)
 	a.keys.Language.SetEnabled(!typing)
 	a.keys.Lock.SetEnabled(a.d.staffed && !a.locked)
+	// p prints from the status pane wherever the active screen has no p of its own.
+	a.keys.Print.SetEnabled(!typing && !a.locked && a.d.PrintSlip != nil && a.active() != a.today && a.status.printable().ID != 0)
+	a.status.offer = 0
+	if a.keys.Print.Enabled() {
+		a.status.offer = a.status.printable().ID
+	}
 	a.help.Width = a.width
 	a.status.width = a.width
 	body := a.height - 2 - a.status.height(a.now) - lipgloss.Height(a.footer())
@@ -453,7 +494,7 @@ func (a *App) footer() string {
 // helpView shows the keys that work now: the global ones first, so that ? and q always fit.
 func (a *App) helpView() string {
 	s := a.active()
-	global := []key.Binding{a.keys.Help, a.keys.Quit, a.keys.Dismiss}
+	global := []key.Binding{a.keys.Help, a.keys.Quit, a.keys.Dismiss, a.keys.Print}
 	if a.help.ShowAll {
 		return a.help.FullHelpView(append([][]key.Binding{append(global, a.keys.Language)}, s.FullHelp()...))
 	}

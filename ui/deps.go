@@ -100,6 +100,9 @@ type Deps struct {
 	// PrintSlip, when set, prints an operation's slip on the receipt printer ([receipt] printer),
 	// in a language ("en", "zh-Hant", "zh-Hans"; "": the slip's default).
 	PrintSlip func(id uint64, lang string) error
+	// Unprinted, when set, brings the operations whose slip [receipt] auto_print could not print:
+	// the desk says the printer is not reachable and p prints again.
+	Unprinted <-chan uint64
 	// CloseDay, when set, closes a day (qfpos close-day) from the manager's review.
 	CloseDay func(day time.Time, by string) (storage.DayClose, error)
 

@@ -832,3 +832,115 @@ func TestPrintFromTheTimeline(t *testing.T) {
 		t.Fatalf("esc printed or closed: %v", printed)
 	}
 }
+
+// TestPrintFromTheStatusPane: a succeeded or unknown operation in the status pane offers p (the
+// pane says so on its line); p names the operation and asks the slip's language; a printer that
+// cannot be reached is said and p prints again; a failed one, the review and a search field do
+// not print.
+func TestPrintFromTheStatusPane(t *testing.T) {
+	var printed []uint64
+	var langs []string
+	down := true
+	a := New(testDeps(sampleJournal(), &fakeDesk{}))
+	a.d.PrintSlip = func(id uint64, lang string) error {
+		printed, langs = append(printed, id), append(langs, lang)
+		if down {
+			return errors.New("dial tcp: connection refused")
+		}
+		return nil
+	}
+	send(a, tea.WindowSizeMsg{Width: 100, Height: 30})
+	send(a, a.sales.Init()())
+	op := func(id uint64, state storage.State) storage.Reversal {
+		return storage.Reversal{ID: id, Kind: storage.KindRefund, Amount: 1000 * int64(id), Currency: "HKD", State: state,
+			SaleSysSN: "2026112100010002000000100" + strconv.Itoa(int(id)), Created: fixedAt, Updated: fixedAt, Finished: fixedAt}
+	}
+	send(a, updateMsg(reversal.Update{Reversal: op(3, storage.StateFailed)}))
+	if strings.Contains(a.helpView(), "print slip") || strings.Contains(a.View(), "p print slip") {
+		t.Fatalf("a failed refund offers a slip:\n%s", a.View())
+	}
+	keys(a, "p")
+	if len(printed) != 0 || a.printing != 0 {
+		t.Fatal("p printed a failed refund's slip")
+	}
+	send(a, updateMsg(reversal.Update{Reversal: op(1, storage.StateSucceeded)}))
+	send(a, updateMsg(reversal.Update{Reversal: op(2, storage.StateUnknown)}))
+	v := a.View()
+	if !strings.Contains(a.helpView(), "p print slip") || !strings.Contains(v, "Refund 20.00 HKD …001002") {
+		t.Fatalf("no p offered:\n%s", v)
+	}
+	if strings.Count(v, "elapsed · p print slip") != 1 {
+		t.Fatalf("the pane does not offer p on one line:\n%s", v)
+	}
+	for _, l := range strings.Split(v, "\n") {
+		if strings.Contains(l, "elapsed · p print slip") && !strings.Contains(l, "20.00 HKD") {
+			t.Fatalf("the pane offers p on another line than the newest printable one: %q\n%s", l, v)
+		}
+	}
+	keys(a, "p")
+	if v := a.View(); len(printed) != 0 || !strings.Contains(v, "Slip: Refund 20.00 HKD · sale …001002.") ||
+		!strings.Contains(v, "Print the slip in: 1 English") {
+		t.Fatalf("p did not name the operation and ask the language:\n%s", v)
+	}
+	keys(a, "enter")
+	if v := a.View(); len(printed) != 1 || printed[0] != 2 || langs[0] != "" || !strings.Contains(v, "Printer not reachable — press p to print again.") {
+		t.Fatalf("%v\n%s", printed, v)
+	}
+	if a.status.ops[2].r.State != storage.StateUnknown {
+		t.Fatal("a printer down changed the operation")
+	}
+	// Minutes pass (the slip not printed stays in the pane) and a newer refund finishes: p still
+	// offers the slip that did not print.
+	a.status.ops[2].finished = fixedAt
+	a.status.prune(fixedAt.Add(2 * fadeAfter))
+	send(a, updateMsg(reversal.Update{Reversal: op(4, storage.StateSucceeded)}))
+	if a.status.printable().ID != 2 || !strings.Contains(a.View(), "Refund 20.00 HKD …001002 · Outcome unknown · 0:00 elapsed · p print slip") {
+		t.Fatalf("the slip not printed is not offered first:\n%s", a.View())
+	}
+	down = false
+	keys(a, "p", "3")
+	if v := a.View(); len(printed) != 2 || printed[1] != 2 || langs[1] != "zh-Hans" || !strings.Contains(v, "Slip printed.") {
+		t.Fatalf("%v %v\n%s", printed, langs, v)
+	}
+	if a.status.printable().ID != 4 {
+		t.Fatalf("after printing, p offers %d, not the newest", a.status.printable().ID)
+	}
+	keys(a, "p", "esc") // not now
+	if len(printed) != 2 || a.printing != 0 || strings.Contains(a.View(), "Print the slip in") {
+		t.Fatal("esc printed or kept asking")
+	}
+	keys(a, "/", "p") // typed into the search
+	if len(printed) != 2 || a.printing != 0 || a.sales.find.Value() != "p" {
+		t.Fatalf("p while typing: %v, find %q", printed, a.sales.find.Value())
+	}
+	keys(a, "esc", "esc", "t", "p") // the review's own p (its pay filter)
+	if len(printed) != 2 || a.printing != 0 || a.today.filters.payMethod == "" && len(a.today.report.Rows) > 0 {
+		t.Fatalf("p on the review printed from the pane: %v", printed)
+	}
+}
+
+// TestAutoPrintFailureOnTheDesk: a slip [receipt] auto_print could not print is said on the desk,
+// and p prints that one again.
+func TestAutoPrintFailureOnTheDesk(t *testing.T) {
+	unprinted := make(chan uint64, 1)
+	var printed []uint64
+	d := testDeps(sampleJournal(), &fakeDesk{})
+	d.Unprinted = unprinted
+	d.PrintSlip = func(id uint64, _ string) error { printed = append(printed, id); return nil }
+	a := New(d)
+	send(a, tea.WindowSizeMsg{Width: 100, Height: 30})
+	for _, id := range []uint64{7, 8} {
+		send(a, updateMsg(reversal.Update{Reversal: storage.Reversal{ID: id, Kind: storage.KindCancel, Amount: 4500, Currency: "HKD",
+			State: storage.StateSucceeded, SaleSysSN: "20261121000100020000001002", Created: fixedAt, Updated: fixedAt, Finished: fixedAt}}))
+	}
+	unprinted <- 7
+	close(unprinted) // the desk waits for the next one: closed, it stops waiting
+	send(a, waitUnprinted(unprinted)())
+	if v := a.View(); !strings.Contains(v, "Printer not reachable — press p to print again.") {
+		t.Fatalf("the desk did not say the slip was not printed:\n%s", v)
+	}
+	keys(a, "p", "enter")
+	if len(printed) != 1 || printed[0] != 7 {
+		t.Fatalf("p printed %v, not the slip auto_print missed", printed)
+	}
+}

@@ -20,6 +20,9 @@ func bind(help string, keys ...string) key.Binding {
 // globalKeys work on every screen.
 type globalKeys struct {
 	Help, Quit, ForceQuit, Dismiss, Language, Lock, Yes, No key.Binding
+	// Print prints the slip of the newest succeeded (or unknown) operation in the status pane. The
+	// review has its own p (a filter on its list, the slip of the operation on its timeline).
+	Print key.Binding
 }
 
 func newGlobalKeys(t tr) globalKeys {
@@ -32,6 +35,7 @@ func newGlobalKeys(t tr) globalKeys {
 		Lock:      bind(t(catalog.HelpLock), "ctrl+l"),
 		Yes:       key.NewBinding(key.WithKeys("y", "Y")),
 		No:        key.NewBinding(key.WithKeys("n", "N", "esc")),
+		Print:     bind(t(catalog.HelpPrint), "p"),
 	}
 }
 

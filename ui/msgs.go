@@ -198,6 +198,19 @@ func start(d Desk, req reversal.Request, currency string) tea.Cmd {
 }
 
 // waitForUpdate is the stream of lifecycle updates: re-issued after each one.
+// unprintedMsg is an operation whose slip auto_print could not print.
+type unprintedMsg uint64
+
+func waitUnprinted(ch <-chan uint64) tea.Cmd {
+	return func() tea.Msg {
+		id, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return unprintedMsg(id)
+	}
+}
+
 func waitForUpdate(ch <-chan reversal.Update) tea.Cmd {
 	return func() tea.Msg {
 		u, ok := <-ch

@@ -32,6 +32,8 @@ type statusPane struct {
 	ops   map[uint64]*opRow
 	frame int
 	width int
+	offer uint64 // the operation p prints (0: p does not print from the pane now)
+	retry uint64 // an operation whose slip did not print: p offers it first, and it stays until printed
 }
 
 type opRow struct {
@@ -72,7 +74,7 @@ func (p *statusPane) apply(u reversal.Update, now time.Time) {
 func (p *statusPane) prune(now time.Time) bool {
 	dropped := false
 	for id, row := range p.ops {
-		if !row.finished.IsZero() && now.Sub(row.finished) >= fadeAfter {
+		if !row.finished.IsZero() && now.Sub(row.finished) >= fadeAfter && id != p.retry {
 			delete(p.ops, id)
 			dropped = true
 		}
@@ -80,8 +82,9 @@ func (p *statusPane) prune(now time.Time) bool {
 	return dropped
 }
 
-// dismiss drops every finished row.
+// dismiss drops every finished row (the cashier has seen them, a slip not printed included).
 func (p *statusPane) dismiss() {
+	p.retry = 0
 	for id, row := range p.ops {
 		if !row.finished.IsZero() {
 			delete(p.ops, id)
@@ -101,6 +104,22 @@ func (p *statusPane) inFlight() int {
 }
 
 func (p *statusPane) finishedCount() int { return len(p.ops) - p.inFlight() }
+
+// printable is the operation whose slip did not print, else the newest in the pane with a slip to
+// give the customer: succeeded, or unknown (its slip says so and is never called a refund). The
+// zero Reversal if there is none.
+func (p *statusPane) printable() storage.Reversal {
+	if row, ok := p.ops[p.retry]; ok {
+		return row.r
+	}
+	var newest storage.Reversal
+	for _, row := range p.ops {
+		if (row.r.State == storage.StateSucceeded || row.r.State == storage.StateUnknown) && row.r.ID > newest.ID {
+			newest = row.r
+		}
+	}
+	return newest
+}
 
 // lines is the pane as it shows at now: a title, then each operation newest first (its QFPay
 // reference, or why it failed, on lines of their own), at most maxStatusLines with "+N more".
@@ -157,6 +176,9 @@ func (p *statusPane) block(r storage.Reversal, now time.Time) []string {
 	times = append(times, t(catalog.StatusElapsed, clock(end.Sub(r.Created))))
 	if r.Attempts > 1 {
 		times = append(times, t(catalog.StatusAttempt, r.Attempts))
+	}
+	if r.ID == p.offer && p.offer != 0 {
+		times = append(times, st.Muted.Render(t(catalog.StatusPrintHint)))
 	}
 	// The countdown and the time elapsed are never cut: on a narrow screen they take a line.
 	var out []string

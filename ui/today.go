@@ -65,12 +65,16 @@ func newTodayScreen(d *Deps) *todayScreen {
 	return s
 }
 
-// printedMsg is a slip sent to the printer.
-type printedMsg struct{ err error }
+// printedMsg is a slip sent to the printer, from the review's timeline or from the status pane.
+type printedMsg struct {
+	id   uint64
+	pane bool
+	err  error
+}
 
-func printSlip(f func(uint64, string) error, id uint64, lang string) tea.Cmd {
+func printSlip(f func(uint64, string) error, id uint64, lang string, pane bool) tea.Cmd {
 	return func() tea.Msg {
-		return printedMsg{err: f(id, lang)}
+		return printedMsg{id: id, pane: pane, err: f(id, lang)}
 	}
 }
 
@@ -349,7 +353,7 @@ func (s *todayScreen) timelineKey(k tea.KeyMsg) tea.Cmd {
 	case s.printing:
 		s.printing, s.notice = false, ""
 		if lang, ok := slipLanguages[k.String()]; ok && s.opened != nil {
-			return printSlip(s.d.PrintSlip, s.opened.ID, lang)
+			return printSlip(s.d.PrintSlip, s.opened.ID, lang, false)
 		}
 	case key.Matches(k, s.keys.Back):
 		s.opened, s.openRow, s.notice, s.scroll = nil, report.ReportRow{}, "", 0

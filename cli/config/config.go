@@ -27,6 +27,7 @@ import (
 	"qfpos/qfpay"
 	"qfpos/qfpay/money"
 	"qfpos/reversal"
+	"qfpos/ui/receipt/escpos"
 )
 
 // Duration is a TOML string like "2s" or "15m".
@@ -453,10 +454,13 @@ func (c *Config) validate(src []byte) error {
 			return bad("receipt", "language", "%v", err)
 		}
 	}
-	switch strings.ToLower(c.Receipt.Encoding) {
-	case "utf-8", "gb18030", "big5":
-	default:
-		return bad("receipt", "encoding", "%q is not utf-8, gb18030 or big5", c.Receipt.Encoding)
+	if _, err := escpos.ParseEncoding(c.Receipt.Encoding); err != nil {
+		return bad("receipt", "encoding", "%v", err)
+	}
+	if c.Receipt.Printer != "" {
+		if err := escpos.CheckTarget(c.Receipt.Printer); err != nil {
+			return bad("receipt", "printer", "%v", err)
+		}
 	}
 	if c.Terminal.LockAfter.Duration < 0 {
 		return bad("terminal", "lock_after", "must not be negative (0s: never)")

@@ -130,6 +130,10 @@ func TestConfigErrorsNameFileLineAndKey(t *testing.T) {
 		{"[qfpay]\nrate_limit = 0\n", ":2: qfpay.rate_limit: must be 1 to 400"},
 		{"[journal]\nsync_every = \"-5m\"\n", ":2: journal.sync_every: must not be negative"},
 		{"[journal]\nsync_every = \"10s\"\n", ":2: journal.sync_every: must be at least 1m"},
+		{"[receipt]\nprinter = \"192.168.1.50:9100\"\n", `:2: receipt.printer: "192.168.1.50:9100" is not tcp://HOST:PORT, a /dev/ device or file:PATH`},
+		{"[receipt]\nprinter = \"tcp://192.168.1.50\"\n", `:2: receipt.printer: "tcp://192.168.1.50" is not tcp://HOST:PORT`},
+		{"[receipt]\nencoding = \"latin1\"\n", `:2: receipt.encoding: "latin1" is not utf-8, gb18030 or big5`},
+		{"[receipt]\nwidth = 40\n", ":2: receipt.width: must be 32 (58 mm paper) or 48 (80 mm)"},
 	}
 	for _, c := range cases {
 		p := writeConfig(t, c.text, 0o600)

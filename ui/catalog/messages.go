@@ -208,6 +208,8 @@ const (
 	HelpPrint          Key = "print slip"
 	SlipAudit          Key = "Audit"
 	SlipLanguageAsk    Key = "Print the slip in: 1 English · 2 繁體中文 · 3 简体中文 · enter the usual · esc not now"
+	SlipOf             Key = "Slip: %s %s · sale %s."
+	StatusPrintHint    Key = "p print slip"
 	SlipPrinted        Key = "Slip printed."
 	PrinterDown        Key = "Printer not reachable — press p to print again."
 	HelpLock           Key = "lock"
@@ -267,7 +269,7 @@ var messages = []Key{
 	HelpHelp, HelpNextField, HelpReason, HelpContinue, HelpSend, HelpDismiss, HelpPrevDay, HelpNextDay,
 	HelpRecheck, HelpMore, HelpDigits, HelpLanguage, PayTypeUnknown, AuditBroken,
 	SignInTitle, SignInID, SignInPIN, SignInWrong, SignInLocked, SignInDisabled, SignInUnknown, HelpSignIn, HelpLock,
-	ApprovalTitle, ApprovalNeeded, ApprovalNotManager, StaffLocked, HelpCloseDay, DayClosedAs, CloseFailed, SlipRefunded, SlipCancelled, SlipFailed, HelpPrint, SlipPrinted, PrinterDown, SlipAudit, SlipLanguageAsk,
+	ApprovalTitle, ApprovalNeeded, ApprovalNotManager, StaffLocked, HelpCloseDay, DayClosedAs, CloseFailed, SlipRefunded, SlipCancelled, SlipFailed, HelpPrint, SlipPrinted, PrinterDown, SlipAudit, SlipLanguageAsk, SlipOf, StatusPrintHint,
 	CliCancel, CliJournaled, CliSent, CliWaitingNext, CliWaiting, CliSucceededRef, CliSucceeded, CliFailed,
 	CliResult, CliInterrupted, CliNothingToResume, CliResuming, CliResumeInterrupted, CliTerminalGateway, CliNoPending, CliRefused,
 	RepTitle, RepTerminal, RepStore, RepNote, RepColumns, RepNotJournaled, RepNone, RepTotals, RepByPayMethod, RepByCashier,

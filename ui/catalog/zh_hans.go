@@ -206,6 +206,8 @@ var zhHans = map[Key]string{
 	HelpPrint:            "打印收据",
 	SlipAudit:            "审计",
 	SlipLanguageAsk:      "收据语言：1 English · 2 繁體中文 · 3 简体中文 · enter 默认 · esc 取消",
+	SlipOf:               "收据：%s %s · 交易 %s。",
+	StatusPrintHint:      "p 打印收据",
 	SlipPrinted:          "收据已打印。",
 	PrinterDown:          "无法连接打印机 — 按 p 重新打印。",
 	HelpLock:             "锁定",

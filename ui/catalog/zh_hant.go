@@ -206,6 +206,8 @@ var zhHant = map[Key]string{
 	HelpPrint:            "列印收據",
 	SlipAudit:            "審計",
 	SlipLanguageAsk:      "收據語言：1 English · 2 繁體中文 · 3 简体中文 · enter 預設 · esc 取消",
+	SlipOf:               "收據：%s %s · 交易 %s。",
+	StatusPrintHint:      "p 列印收據",
 	SlipPrinted:          "收據已列印。",
 	PrinterDown:          "無法連接印表機 — 按 p 再列印。",
 	HelpLock:             "鎖定",

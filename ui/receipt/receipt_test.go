@@ -2,13 +2,22 @@ package receipt
 
 import (
 	"bytes"
+	"encoding/hex"
 	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
 	"golang.org/x/text/language"
 
 	"qfpos/storage"
@@ -63,16 +72,81 @@ func TestSlips(t *testing.T) {
 	}
 }
 
-// TestSlipESCPOS: the printer bytes start with initialise, carry the text in the printer's
-// encoding and the reference as a QR code, and end with a cut.
+// TestSlipESCPOS: hex goldens of the printer bytes in Big5 (Traditional Chinese) and GB18030
+// (Simplified), decoded back: they start with initialise, every line of the text slip is there in
+// the printer's encoding, QFPay's reference is in the QR command, and they end with a cut. A fake
+// network printer on 127.0.0.1 receives exactly the golden's bytes.
 func TestSlipESCPOS(t *testing.T) {
-	s := slip(storage.StateSucceeded, language.TraditionalChinese)
-	b, err := s.ESCPOS(Narrow, escpos.Big5, true)
-	if err != nil {
-		t.Fatal(err)
+	for _, c := range []struct {
+		name string
+		tag  language.Tag
+		enc  escpos.Encoding
+		dec  encoding.Encoding
+	}{
+		{"big5", language.TraditionalChinese, escpos.Big5, traditionalchinese.Big5},
+		{"gb18030", language.SimplifiedChinese, escpos.GB18030, simplifiedchinese.GB18030},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := slip(storage.StateSucceeded, c.tag)
+			b, err := s.ESCPOS(Narrow, c.enc, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.HasPrefix(b, escpos.Initialise) || !bytes.HasSuffix(b, escpos.CutPartial) {
+				t.Fatalf("% x … % x", b[:4], b[len(b)-4:])
+			}
+			// The commands are ASCII, so the whole stream decodes; each line of the text slip must
+			// come back (the title sits between its double-height commands).
+			back, err := c.dec.NewDecoder().Bytes(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range s.Lines(Narrow) {
+				if want := strings.TrimSpace(l); !strings.Contains(string(back), want) {
+					t.Errorf("%q is not in the decoded bytes", want)
+				}
+			}
+			if utf8.Valid(b) {
+				t.Error("the Chinese text went out as UTF-8")
+			}
+			ref := s.Op.SysSN
+			store := append([]byte{0x1d, 0x28, 0x6b, byte(len(ref) + 3), 0, 0x31, 0x50, 0x30}, ref...)
+			if !bytes.Contains(b, store) {
+				t.Error("the QR command does not carry QFPay's reference")
+			}
+			golden.RequireEqual(t, []byte(fmt.Sprintf("% x\n", b)))
+
+			// What the printer receives is the golden, byte for byte.
+			text, err := os.ReadFile(filepath.Join("testdata", "TestSlipESCPOS", c.name+".golden"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := hex.DecodeString(strings.ReplaceAll(strings.TrimSpace(string(text)), " ", ""))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ln.Close()
+			got := make(chan []byte, 1)
+			go func() {
+				conn, err := ln.Accept()
+				if err != nil {
+					got <- nil
+					return
+				}
+				defer conn.Close()
+				r, _ := io.ReadAll(conn)
+				got <- r
+			}()
+			if err := escpos.Send("tcp://"+ln.Addr().String(), b, 5*time.Second); err != nil {
+				t.Fatal(err)
+			}
+			if r := <-got; !bytes.Equal(r, want) {
+				t.Fatalf("the printer got %d bytes, the golden has %d", len(r), len(want))
+			}
+		})
 	}
-	if !bytes.HasPrefix(b, escpos.Initialise) || !bytes.HasSuffix(b, escpos.CutPartial) || !bytes.Contains(b, []byte("20261121000200020000012345")) {
-		t.Fatalf("% x", b[:16])
-	}
-	golden.RequireEqual(t, []byte(fmt.Sprintf("% x\n", b)))
 }

@@ -1,6 +1,7 @@
 // Package escpos writes ESC/POS, the command language of receipt printers: initialise, align,
 // double height, text in the printer's encoding (UTF-8, GB18030 or Big5, switching a Chinese
-// printer to its Chinese mode), a QR code, and a cut. No cgo; the encodings come from
+// printer to its Chinese mode), a QR code, and a cut; and Send, which delivers the bytes to a
+// network printer, a device or a file within a timeout. No cgo; the encodings come from
 // golang.org/x/text.
 package escpos
 
