@@ -173,6 +173,11 @@ func (a *app) journal(mode journalMode) (*storage.Journal, error) {
 	if j.Unclean() {
 		fmt.Fprintf(a.stderr, "journal %s was not closed cleanly last time; checked it whole: sound\n", path)
 	}
+	// Settings other than the last ones seen go on the audit trail (the client key as a fingerprint).
+	if _, err := j.SeeConfig(c.Settings()); err != nil {
+		j.Close()
+		return nil, journalError(err)
+	}
 	a.j = j
 	a.closers = append(a.closers, func() { j.Close() })
 	return j, nil

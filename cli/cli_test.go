@@ -20,6 +20,7 @@ import (
 
 	"go.etcd.io/bbolt"
 
+	"qfpos/cli/config"
 	"qfpos/qfpay"
 	"qfpos/qfpay/qfpaytest"
 	"qfpos/reversal/report"
@@ -951,5 +952,64 @@ func TestRefundPrint(t *testing.T) {
 	}
 	if b, err := os.ReadFile(slip); err != nil || !bytes.Contains(b, []byte("REFUND (credit note)")) {
 		t.Fatalf("the printer got %q (%v)", b, err)
+	}
+}
+
+// TestConfigChangeOnTheTrail: the settings a command starts with go on the audit trail when they
+// differ from the last ones seen (the first time all of them), never again while they stay the
+// same; the client key appears only as a fingerprint, never itself, in the trail or the file.
+func TestConfigChangeOnTheTrail(t *testing.T) {
+	h := newHeadless(t, "")
+	configEvents := func() []string {
+		t.Helper()
+		code, out, errOut := runCmd(t, "audit", "export", "--format", "json", "--config", h.cfg)
+		if code != 0 {
+			t.Fatal(errOut)
+		}
+		var events []string
+		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+			if strings.Contains(l, `"kind":"config"`) {
+				events = append(events, l)
+			}
+		}
+		return events
+	}
+	// The set-up added sales with the default settings, then this test's configuration was used.
+	first := configEvents()
+	if len(first) != 2 || !strings.Contains(first[0], `"key":"qfpay.client_key"`) || !strings.Contains(first[0], `"key":"refunds.approval_over"`) ||
+		!strings.Contains(first[1], `{"key":"terminal.udid","was":"","now":"POS-09"}`) {
+		t.Fatalf("the settings seen: %q", first)
+	}
+	runCmd(t, "sales", "list", "--config", h.cfg)
+	if n := len(configEvents()); n != 2 {
+		t.Fatalf("unchanged settings recorded again: %d events", n)
+	}
+	text, _ := os.ReadFile(h.cfg)
+	changed := strings.Replace(string(text), qfpaytest.TestMerchant.Key, "ROTATEDKEY0123456789abcdef", 1) + "[refunds]\napproval_over = \"500.00\"\n"
+	if err := os.WriteFile(h.cfg, []byte(changed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	events := configEvents()
+	if len(events) != 3 {
+		t.Fatalf("a change of settings not recorded: %q", events)
+	}
+	last := events[2]
+	for _, want := range []string{`{"key":"refunds.approval_over","was":"","now":"500.00"}`,
+		`{"key":"qfpay.client_key","was":"` + config.Fingerprint(qfpaytest.TestMerchant.Key) + `","now":"` + config.Fingerprint("ROTATEDKEY0123456789abcdef") + `"}`} {
+		if !strings.Contains(last, want) {
+			t.Errorf("%s is not in %s", want, last)
+		}
+	}
+	if strings.Count(last, `"key":`) != 2 {
+		t.Errorf("more than the two changes: %s", last)
+	}
+	file, _ := os.ReadFile(filepath.Join(h.dir, "journal.db"))
+	for _, key := range []string{qfpaytest.TestMerchant.Key, "ROTATEDKEY0123456789abcdef"} {
+		if strings.Contains(strings.Join(first, "")+last, key) || bytes.Contains(file, []byte(key)) {
+			t.Errorf("the client key %q is in the trail or the journal", key)
+		}
+	}
+	if code, out, _ := runCmd(t, "audit", "verify", "--config", h.cfg); code != 0 || !strings.Contains(out, ": ok: ") {
+		t.Fatalf("verify: %d %q", code, out)
 	}
 }

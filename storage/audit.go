@@ -36,6 +36,7 @@ const (
 	AuditKindRecord   = "qfpay_record" // what QFPay's records say of a sale (its cancel flag, its refunds)
 	AuditKindStaff    = "staff"        // a person added, disabled, a PIN changed, a sign-in, a wrong PIN, a lockout
 	AuditKindDayClose = "day_close"    // a day closed: its report and the trail's head at that moment
+	AuditKindConfig   = "config"       // a process started with settings other than the last ones seen
 )
 
 // auditedEvent is the record of an AuditKindEvent.

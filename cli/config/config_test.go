@@ -89,6 +89,11 @@ max_resends = 2
 	if strings.Contains(c.String(), "secret-key") {
 		t.Fatal("String leaks the key")
 	}
+	set := c.Settings()
+	if set["qfpay.client_key"] != Fingerprint("secret-key") || set["qfpay.cancel_endpoint.800208"] != "reversal" ||
+		set["terminal.currency"] != "JPY" || set["poll.first"] != "1s" || strings.Contains(fmt.Sprint(set), "secret-key") {
+		t.Fatalf("settings: %v", set)
+	}
 	env := map[string]string{"QFPAY_APP_CODE": "ENVAPP", "QFPAY_CLIENT_KEY": "envkey"}
 	c, _ = Load(p, func(k string) string { return env[k] })
 	if c.QFPay.AppCode != "ENVAPP" || c.QFPay.ClientKey != "envkey" {
