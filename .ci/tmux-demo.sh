@@ -40,7 +40,7 @@ refund_in() { # how to start, list title, form title, confirmation, succeeded, j
   wait_for "$2" 20
   tmux send-keys -t "$session" r
   wait_for "$3" 5
-  tmux send-keys -t "$session" Enter
+  tmux send-keys -t "$session" Tab Right Enter # the first of the store's reasons
   wait_for "$4" 5
   tmux send-keys -t "$session" Enter
   wait_for "$5" 60

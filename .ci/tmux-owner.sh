@@ -40,7 +40,7 @@ pos_checks() { # flags... (--config C or --journal J)
   local paid
   paid=$("$q" sales list "$@" --format csv | awk -F, 'NR>1 && $7=="0000" && $5=="800208" && $1!="'"$syssn"'" && !found {print $1; found=1}')
   [ -n "$paid" ] || fail "no paid WeChat sale to refund"
-  "$q" refund "$@" --syssn "$paid" --amount 1 >"$work/refund.out" 2>"$work/refund.err" &
+  "$q" refund "$@" --syssn "$paid" --amount 1 --reason damaged >"$work/refund.out" 2>"$work/refund.err" &
   local refund=$!
   local deadline=$((SECONDS + 10))
   until "$q" pending "$@" | grep -F "$paid" >/dev/null; do

@@ -269,7 +269,7 @@ func (a *app) lifecycle(j *storage.Journal) (*reversal.Desk, error) {
 		return nil, err
 	}
 	c, _ := a.config()
-	a.desk = reversal.New(j, client, reversal.WithPolicy(c.Policy()), reversal.WithUDID(a.udid), reversal.WithLimits(c.Limits(nil, nil)),
+	a.desk = reversal.New(j, client, reversal.WithPolicy(c.Policy()), reversal.WithUDID(a.udid), reversal.WithLimits(c.Limits(nil, nil)), reversal.WithReasons(c.Refunds.Reasons),
 		reversal.WithCancelEndpoints(c.QFPay.CancelEndpoint), reversal.WithLogger(a.logger()))
 	return a.desk, nil
 }

@@ -57,7 +57,7 @@ func TestBuiltBinary(t *testing.T) {
 			t.Errorf("%v: %d %q %q", args, code, out, errOut)
 		}
 	}
-	if code, out, _ := run("help", "refund"); code != 0 || !strings.Contains(out, "qfpos refund --syssn S [--amount 12.50]") || !strings.Contains(out, "Examples:") {
+	if code, out, _ := run("help", "refund"); code != 0 || !strings.Contains(out, "qfpos refund --syssn S --reason CODE") || !strings.Contains(out, "Examples:") {
 		t.Errorf("help refund: %q", out)
 	}
 	if code, out, _ := run("--version"); code != 0 || !strings.HasPrefix(out, "qfpos ") || !strings.Contains(out, "go1.") {

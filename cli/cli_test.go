@@ -91,7 +91,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"sandbox", "--bogus"}, "unknown flag: --bogus"},
 		{[]string{"refunds"}, `unknown command "refunds" (did you mean refund?)`},
 		{[]string{"sales", "lst"}, `unknown command "lst"`},
-		{[]string{"refund", "--wait", "-5s", "--syssn", "x"}, "--wait -5s: must not be negative"},
+		{[]string{"refund", "--reason", "damaged", "--wait", "-5s", "--syssn", "x"}, "--wait -5s: must not be negative"},
 		{[]string{"sandbox", "--app-code", "ABC"}, "give both --app-code and --client-key"},
 		{[]string{"sandbox", "--mchid", "bad&id"}, "--mchid"},
 		{[]string{"sandbox", "extra"}, `unexpected argument "extra"`},
@@ -267,7 +267,7 @@ func TestRefundCommand(t *testing.T) {
 		t.Fatalf("progress lines:\n%s", errOut)
 	}
 	// The default amount is what is left; then nothing is left (nothing sent, exit 2).
-	code, out, _ = runCmd(t, "refund", "--config", h.cfg, "--syssn", paid)
+	code, out, _ = runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", paid)
 	if code != 0 || !strings.Contains(out, "refund 37.50 HKD of sale "+paid) || !strings.Contains(out, "succeeded") {
 		t.Fatalf("default amount: %d %q", code, out)
 	}
@@ -279,7 +279,7 @@ func TestRefundCommand(t *testing.T) {
 		{"--syssn", h.sales["unpaid"].SysSN},
 		{},
 	} {
-		code, _, errOut := runCmd(t, append([]string{"refund", "--config", h.cfg}, args...)...)
+		code, _, errOut := runCmd(t, append([]string{"refund", "--reason", "damaged", "--config", h.cfg}, args...)...)
 		if code != ExitUsage || strings.Count(strings.TrimSpace(errOut), "\n") > 1 {
 			t.Errorf("%v: exit %d\n%s", args, code, errOut)
 		}
@@ -295,7 +295,7 @@ func TestRefundCommand(t *testing.T) {
 func TestRefundCommandFailureAndCancel(t *testing.T) {
 	h := newHeadless(t, "")
 	h.sb.ScriptAmount(777, qfpaytest.Script{RespCD: "1294"})
-	code, out, _ := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "7.77")
+	code, out, _ := runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "7.77")
 	if code != ExitFailed || !strings.Contains(out, "failed (1294)") {
 		t.Fatalf("exit %d: %q", code, out)
 	}
@@ -309,7 +309,7 @@ func TestUnknownOutcomeAndResume(t *testing.T) {
 	h := newHeadless(t, "give_up_after = \"300ms\"\nrecheck_every = \"50ms\"\n")
 	paid := h.sales["paid"].SysSN
 	h.sb.ScriptAmount(100, qfpaytest.Script{NeverSettle: true, Times: 1})
-	code, out, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "1")
+	code, out, errOut := runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", paid, "--amount", "1")
 	if code != ExitUnknown || !strings.Contains(out, "Outcome unknown") {
 		t.Fatalf("exit %d: %q\n%s", code, out, errOut)
 	}
@@ -337,7 +337,7 @@ func TestMissingCredentials(t *testing.T) {
 	h := newHeadless(t, "")
 	text, _ := os.ReadFile(h.cfg)
 	_ = os.WriteFile(h.cfg, []byte(strings.Replace(string(text), "client_key", "#client_key", 1)), 0o600)
-	code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN)
+	code, _, errOut := runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN)
 	if code != ExitUsage || !strings.Contains(errOut, "QFPAY_CLIENT_KEY") {
 		t.Fatalf("%d %q", code, errOut)
 	}
@@ -355,7 +355,7 @@ func TestGeneratedUDIDIsKeptAndShown(t *testing.T) {
 	_ = os.WriteFile(h.cfg, []byte(strings.Replace(string(text), `udid = "POS-09"`, `udid = ""`, 1)), 0o600)
 	var shown []string
 	for _, amount := range []string{"1", "2"} {
-		code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", amount)
+		code, _, errOut := runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", amount)
 		m := regexp.MustCompile(`terminal (qfpos-[0-9a-f]{12})`).FindStringSubmatch(errOut)
 		if code != 0 || m == nil {
 			t.Fatalf("exit %d, no udid shown:\n%s", code, errOut)
@@ -374,7 +374,7 @@ func TestGeneratedUDIDIsKeptAndShown(t *testing.T) {
 
 func TestReportSyncReconcileCommands(t *testing.T) {
 	h := newHeadless(t, "")
-	if code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "5"); code != 0 {
+	if code, _, errOut := runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "5"); code != 0 {
 		t.Fatal(errOut)
 	}
 	// The refund's own day, so that the test does not depend on running before midnight.
@@ -466,8 +466,8 @@ func TestErrorsNameTheFlag(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"refund", "--syssn", "20269999"}, "qfpos refund: --syssn 20269999: not in the journal (qfpos sales list shows what is)\n"},
-		{[]string{"refund", "--syssn", h.sales["paid"].SysSN, "--amount", "1.234"}, "qfpos refund: --amount 1.234: amount \"1.234\" has more than 2 decimal places for HKD\n"},
+		{[]string{"refund", "--reason", "damaged", "--syssn", "20269999"}, "qfpos refund: --syssn 20269999: not in the journal (qfpos sales list shows what is)\n"},
+		{[]string{"refund", "--reason", "damaged", "--syssn", h.sales["paid"].SysSN, "--amount", "1.234"}, "qfpos refund: --amount 1.234: amount \"1.234\" has more than 2 decimal places for HKD\n"},
 		{[]string{"cancel"}, "qfpos cancel: --syssn is required (qfpos sales list shows the sales)\n"},
 		{[]string{"report", "--date", "21/11"}, "qfpos report: --date 21/11: date \"21/11\" is not YYYY-MM-DD, today or yesterday\n"},
 	} {
@@ -483,7 +483,7 @@ func TestErrorsNameTheFlag(t *testing.T) {
 func TestStatusOnlyMovesForward(t *testing.T) {
 	h := newHeadless(t, "")
 	paid := h.sales["paid"]
-	if code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", paid.SysSN, "--amount", "5"); code != 0 {
+	if code, _, errOut := runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", paid.SysSN, "--amount", "5"); code != 0 {
 		t.Fatal(errOut)
 	}
 	code, _, errOut := runCmd(t, "sales", "add", "--config", h.cfg, "--syssn", paid.SysSN, "--out-trade-no", paid.OutTradeNo,
@@ -500,7 +500,7 @@ func TestStatusOnlyMovesForward(t *testing.T) {
 // that record sales create it once (and say so), but not in a directory that does not exist.
 func TestJournalIsCreatedOnlyWhereMeant(t *testing.T) {
 	dir := t.TempDir()
-	for _, cmd := range [][]string{{"pending"}, {"resume"}, {"report"}, {"reconcile"}, {"sales", "list"}, {"refund", "--syssn", "1"}, {"cancel", "--syssn", "1"}} {
+	for _, cmd := range [][]string{{"pending"}, {"resume"}, {"report"}, {"reconcile"}, {"sales", "list"}, {"refund", "--reason", "damaged", "--syssn", "1"}, {"cancel", "--syssn", "1"}} {
 		code, _, errOut := runCmd(t, append(cmd, "--journal", dir+"/typo.db")...)
 		if code != ExitUsage || !strings.Contains(errOut, "no journal at "+dir+"/typo.db") {
 			t.Errorf("%v: %d %q", cmd, code, errOut)
@@ -567,12 +567,12 @@ func TestSandboxWarnsOffLoopback(t *testing.T) {
 func TestRefundInChinese(t *testing.T) {
 	h := newHeadless(t, "")
 	paid := h.sales["paid"].SysSN
-	code, out, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "1", "--lang", "zh-Hant")
+	code, out, errOut := runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", paid, "--amount", "1", "--lang", "zh-Hant")
 	if code != 0 || !strings.Contains(out, "退款 1.00 HKD，交易 "+paid) || !strings.Contains(out, "已完成（QFPay ") ||
 		!strings.Contains(errOut, "終端 POS-09") || !strings.Contains(errOut, "已發送（第 1 次）") {
 		t.Fatalf("%d %q %q", code, out, errOut)
 	}
-	code, out, _ = runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "1", "--lang", "zh-Hans", "--json")
+	code, out, _ = runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", paid, "--amount", "1", "--lang", "zh-Hans", "--json")
 	if code != 0 || !strings.Contains(out, `"state":"succeeded"`) || strings.ContainsAny(out, "退款已") {
 		t.Fatalf("json: %q", out)
 	}
@@ -580,7 +580,7 @@ func TestRefundInChinese(t *testing.T) {
 		t.Fatalf("pending: %q", out)
 	}
 	// A refusal in the cashier's words; nothing sent.
-	code, _, errOut = runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "999", "--lang", "zh-Hant")
+	code, _, errOut = runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", paid, "--amount", "999", "--lang", "zh-Hant")
 	if code != ExitUsage || !strings.Contains(errOut, "退款 被拒絕，沒有發送任何請求：金額超出可退餘額（48.00 HKD）。") {
 		t.Fatalf("refusal: %d %q", code, errOut)
 	}
@@ -599,7 +599,7 @@ func TestReportTableInChinese(t *testing.T) {
 		}
 	}
 	h := newHeadless(t, "")
-	if code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1"); code != 0 {
+	if code, _, errOut := runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1"); code != 0 {
 		t.Fatal(errOut)
 	}
 	code, out, _ := runCmd(t, "report", "--config", h.cfg, "--lang", "zh-Hant")
@@ -618,7 +618,7 @@ func TestReportTableInChinese(t *testing.T) {
 // event makes verify exit 1 naming it.
 func TestAuditCommands(t *testing.T) {
 	h := newHeadless(t, "")
-	if code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1"); code != 0 {
+	if code, _, errOut := runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1"); code != 0 {
 		t.Fatal(errOut)
 	}
 	code, out, _ := runCmd(t, "audit", "verify", "--config", h.cfg)
@@ -726,24 +726,24 @@ func TestRefundApproval(t *testing.T) {
 		}
 		return n
 	}
-	code, _, errOut = runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "12")
+	code, _, errOut = runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", paid, "--amount", "12")
 	if code != ExitUsage || !strings.Contains(errOut, "a refund above 10.00 HKD needs a manager's approval") || refunds() != 0 {
 		t.Fatalf("over the limit: %d %q (%d sent)", code, errOut, refunds())
 	}
 	withStdin(t, "0000\n", func() {
-		code, _, errOut = runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "12", "--approver", "mgr", "--pin-stdin")
+		code, _, errOut = runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", paid, "--amount", "12", "--approver", "mgr", "--pin-stdin")
 	})
 	if code != ExitUsage || !strings.Contains(errOut, "approval by wrong PIN for mgr") || refunds() != 0 {
 		t.Fatalf("wrong PIN: %d %q", code, errOut)
 	}
 	withStdin(t, "90817263\n", func() {
-		code, _, errOut = runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "12", "--approver", "mgr", "--pin-stdin")
+		code, _, errOut = runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", paid, "--amount", "12", "--approver", "mgr", "--pin-stdin")
 	})
 	if code != 0 || refunds() != 1 {
 		t.Fatalf("approved: %d %q", code, errOut)
 	}
 	// 12.00 refunded today: 5.00 more crosses the day's 15.00.
-	code, _, errOut = runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "5")
+	code, _, errOut = runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", paid, "--amount", "5")
 	if code != ExitUsage || !strings.Contains(errOut, "amy's refunds today above 15.00 HKD") || refunds() != 1 {
 		t.Fatalf("daily limit: %d %q", code, errOut)
 	}
@@ -769,7 +769,7 @@ func TestRefundApproval(t *testing.T) {
 func TestCloseDay(t *testing.T) {
 	h := newHeadless(t, "")
 	paid := h.sales["paid"].SysSN
-	if code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "1"); code != 0 {
+	if code, _, errOut := runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", paid, "--amount", "1"); code != 0 {
 		t.Fatal(errOut)
 	}
 	day := refundDay(t, filepath.Join(h.dir, "journal.db")) // the refund's own day, whatever the clock says now
@@ -783,7 +783,7 @@ func TestCloseDay(t *testing.T) {
 	if code, out, _ := runCmd(t, "report", "--config", h.cfg, "--date", day); code != 0 || !strings.Contains(out, "NOTE: closed as #1 at ") || strings.Contains(out, "after close") {
 		t.Fatalf("report of the closed day:\n%s", out)
 	}
-	if code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "2"); code != 0 {
+	if code, _, errOut := runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", paid, "--amount", "2"); code != 0 {
 		t.Fatal(errOut)
 	}
 	if _, out, _ := runCmd(t, "report", "--config", h.cfg, "--date", day); refundDay2(t, h, day) && !strings.Contains(out, "after close: refund 2.00 HKD RF") {
@@ -854,7 +854,7 @@ func interruptRefund(t *testing.T, h headless) {
 	var out, errOut syncBuffer
 	done := make(chan int)
 	go func() {
-		done <- Execute(ctx, []string{"refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1"}, &out, &errOut)
+		done <- Execute(ctx, []string{"refund", "--reason", "damaged", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1"}, &out, &errOut)
 	}()
 	waitFor(t, &errOut, "waiting for QFPay")
 	cancel()
@@ -886,7 +886,7 @@ func TestReceiptCommand(t *testing.T) {
 	h := newHeadless(t, "")
 	text, _ := os.ReadFile(h.cfg)
 	_ = os.WriteFile(h.cfg, append(text, "[receipt]\nshop_name = \"Tea House\"\nqr = true\n"...), 0o600)
-	code, out, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1", "--json")
+	code, out, errOut := runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1", "--json")
 	var res result
 	if code != 0 || json.Unmarshal([]byte(out), &res) != nil {
 		t.Fatalf("%d %q %q", code, out, errOut)
@@ -940,14 +940,14 @@ func TestReceiptCommand(t *testing.T) {
 // without a printer configured it is a usage error before anything is sent.
 func TestRefundPrint(t *testing.T) {
 	h := newHeadless(t, "")
-	if code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1", "--print"); code != ExitUsage ||
+	if code, _, errOut := runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1", "--print"); code != ExitUsage ||
 		!strings.Contains(errOut, "--print needs [receipt] printer") {
 		t.Fatalf("no printer: %d %q", code, errOut)
 	}
 	slip := filepath.Join(h.dir, "printer.bin")
 	text, _ := os.ReadFile(h.cfg)
 	_ = os.WriteFile(h.cfg, append(text, fmt.Sprintf("[receipt]\nprinter = %q\n", "file:"+slip)...), 0o600)
-	if code, out, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1", "--print"); code != 0 {
+	if code, out, errOut := runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1", "--print"); code != 0 {
 		t.Fatalf("%d %q %q", code, out, errOut)
 	}
 	if b, err := os.ReadFile(slip); err != nil || !bytes.Contains(b, []byte("REFUND (credit note)")) {
@@ -1011,5 +1011,49 @@ func TestConfigChangeOnTheTrail(t *testing.T) {
 	}
 	if code, out, _ := runCmd(t, "audit", "verify", "--config", h.cfg); code != 0 || !strings.Contains(out, ": ok: ") {
 		t.Fatalf("verify: %d %q", code, out)
+	}
+}
+
+// TestRefundReasons: a refund needs one of the store's reasons ([refunds] reasons), and "other"
+// needs words; refused ones send nothing; the reason and the words are journaled and reported.
+func TestRefundReasons(t *testing.T) {
+	h := newHeadless(t, "")
+	paid := h.sales["paid"].SysSN
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "qfpos refund: --reason: a refund needs a reason: one of damaged, wrong item, customer changed mind, duplicate charge, price adjustment, other\n"},
+		{[]string{"--reason", "gift return"}, `qfpos refund: --reason: reason "gift return" is not one of the store's reasons: damaged,`},
+		{[]string{"--reason", "other"}, "qfpos refund: --reason other needs --reason-text: a few words of why\n"},
+		{[]string{"--reason", "damaged", "--reason-text", strings.Repeat("x", 121)}, "qfpos refund: --reason-text: the reason's words takes more than 120 characters\n"},
+	} {
+		code, _, errOut := runCmd(t, append([]string{"refund", "--config", h.cfg, "--syssn", paid, "--amount", "1"}, c.args...)...)
+		if code != ExitUsage || !strings.HasPrefix(errOut, c.want) {
+			t.Errorf("%v: %d %q", c.args, code, errOut)
+		}
+	}
+	if n := len(h.sb.Requests()); n != 0 {
+		t.Fatalf("%d requests sent", n)
+	}
+	if code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "1", "--reason", "Other", "--reason-text", "left it on the bus"); code != 0 {
+		t.Fatal(errOut)
+	}
+	code, out, _ := runCmd(t, "report", "--config", h.cfg, "--format", "json")
+	if code != 0 || !strings.Contains(out, `"reason": "other"`) || !strings.Contains(out, `"reason_text": "left it on the bus"`) {
+		t.Fatalf("report: %s", out)
+	}
+	// The store's own reasons.
+	text, _ := os.ReadFile(h.cfg)
+	_ = os.WriteFile(h.cfg, append(text, "[refunds]\nreasons = [\"damaged\", \"gift return\"]\n"...), 0o600)
+	if code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "1", "--reason", "gift return"); code != 0 {
+		t.Fatal(errOut)
+	}
+	if code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "1", "--reason", "wrong item"); code != ExitUsage ||
+		!strings.Contains(errOut, `reason "wrong item" is not one of the store's reasons: damaged, gift return`) {
+		t.Fatalf("%d %q", code, errOut)
+	}
+	if code, out, _ := runCmd(t, "report", "--config", h.cfg); code != 0 || !strings.Contains(out, "other: left it on the bus") || !strings.Contains(out, "gift return") {
+		t.Fatalf("table: %s", out)
 	}
 }

@@ -16,7 +16,7 @@ import (
 func TestDamagedJournal(t *testing.T) {
 	h := newHeadless(t, "")
 	paid, unpaid := h.sales["paid"].SysSN, h.sales["unpaid"].SysSN
-	if code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", paid, "--amount", "1"); code != 0 {
+	if code, _, errOut := runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", paid, "--amount", "1"); code != 0 {
 		t.Fatal(errOut)
 	}
 	jpath := configValue(t, h.cfg, "path")
@@ -26,7 +26,7 @@ func TestDamagedJournal(t *testing.T) {
 	storagetest.Damage(t, jpath, -1, 42)
 	before := len(h.sb.Requests())
 	for _, args := range [][]string{
-		{"sales", "list"}, {"report"}, {"refund", "--syssn", paid, "--amount", "1"}, {"cancel", "--syssn", unpaid},
+		{"sales", "list"}, {"report"}, {"refund", "--reason", "damaged", "--syssn", paid, "--amount", "1"}, {"cancel", "--syssn", unpaid},
 		{"pending"}, {"resume"}, {"journal", "check"},
 	} {
 		code, out, errOut := runCmd(t, append(args, "--config", h.cfg)...)
@@ -106,14 +106,14 @@ func TestDemoJournalSendsNothingToQFPay(t *testing.T) {
 		t.Fatalf("adding a sale to a demo journal: %s", errOut)
 	}
 	// The headless config points at a sandbox on loopback: allowed.
-	if code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--journal", demoPath, "--syssn", paid.SysSN, "--amount", "1"); code != 0 {
+	if code, _, errOut := runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--journal", demoPath, "--syssn", paid.SysSN, "--amount", "1"); code != 0 {
 		t.Fatalf("demo journal with a sandbox on this machine: %d %s", code, errOut)
 	}
 	real := filepath.Join(t.TempDir(), "real.toml")
 	if err := os.WriteFile(real, []byte("[qfpay]\nbase_url = \"production\"\napp_code = \"A1B2\"\nclient_key = \"k\"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	for _, args := range [][]string{{"refund", "--syssn", paid.SysSN, "--amount", "1"}, {"sales", "sync"}, {"report", "--store"}} {
+	for _, args := range [][]string{{"refund", "--reason", "damaged", "--syssn", paid.SysSN, "--amount", "1"}, {"sales", "sync"}, {"report", "--store"}} {
 		code, _, errOut := runCmd(t, append(args, "--config", real, "--journal", demoPath)...)
 		if code != ExitUsage || !strings.Contains(errOut, "belongs to qfpos demo: nothing is sent from it to https://openapi-hk.qfapi.com") {
 			t.Errorf("%v: %d %q", args, code, errOut)

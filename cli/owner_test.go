@@ -78,7 +78,7 @@ func TestForwardedCommandsMatchDirect(t *testing.T) {
 		}
 	}
 	readOnly := [][]string{{"pending"}, {"pending", "--json"}, {"pending", "--lang", "zh-Hant"}, {"sales", "list"}, {"sales", "list", "--format", "json"},
-		{"report", "--date", "today"}, {"journal", "check"}, {"sales", "import", "missing.csv"}, {"refund", "--syssn", "nope"},
+		{"report", "--date", "today"}, {"journal", "check"}, {"sales", "import", "missing.csv"}, {"refund", "--reason", "damaged", "--syssn", "nope"},
 		{"audit", "verify"}, {"audit", "export", "--format", "json"}}
 
 	// The same journal, unheld and then held: byte for byte.
@@ -109,9 +109,9 @@ func TestForwardedCommandsMatchDirect(t *testing.T) {
 		{"sales", "add", "--syssn", "20261121000100020000000009", "--amount", "12.50", "--pay-type", "800208", "--txdtm", "2026-11-21 10:00:00"},
 		{"sales", "import", "sales.csv"},
 		{"refund", "--syssn", direct.sales["paid"].SysSN, "--amount", "12.50", "--reason", "damaged"},
-		{"refund", "--syssn", direct.sales["paid"].SysSN, "--amount", "1.234"},
-		{"refund", "--syssn", direct.sales["paid"].SysSN, "--amount", "99"},
-		{"refund", "--syssn", direct.sales["paid"].SysSN, "--amount", "2", "--lang", "zh-Hans"},
+		{"refund", "--reason", "damaged", "--syssn", direct.sales["paid"].SysSN, "--amount", "1.234"},
+		{"refund", "--reason", "damaged", "--syssn", direct.sales["paid"].SysSN, "--amount", "99"},
+		{"refund", "--reason", "damaged", "--syssn", direct.sales["paid"].SysSN, "--amount", "2", "--lang", "zh-Hans"},
 		{"cancel", "--syssn", direct.sales["unpaid"].SysSN, "--json"},
 		{"pending"},
 		{"resume", "--wait", "5s"},
@@ -391,7 +391,7 @@ func TestAutoPrint(t *testing.T) {
 	text, _ := os.ReadFile(h.cfg)
 	_ = os.WriteFile(h.cfg, append(text, fmt.Sprintf("[receipt]\nprinter = %q\nauto_print = true\n", "file:"+slip)...), 0o600)
 	stop := startServe(t, h.cfg)
-	if code, _, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1"); code != 0 {
+	if code, _, errOut := runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1"); code != 0 {
 		t.Fatal(errOut)
 	}
 	deadline := time.Now().Add(10 * time.Second)
@@ -428,7 +428,7 @@ func TestAutoPrintUnreachable(t *testing.T) {
 	ln.Close() // nobody listens there
 	text, _ := os.ReadFile(h.cfg)
 	_ = os.WriteFile(h.cfg, append(text, fmt.Sprintf("[receipt]\nprinter = %q\nauto_print = true\n", "tcp://"+addr)...), 0o600)
-	code, out, errOut := runCmd(t, "refund", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1", "--json")
+	code, out, errOut := runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1", "--json")
 	var res result
 	if code != 0 || json.Unmarshal([]byte(out), &res) != nil {
 		t.Fatalf("%d %q %q", code, out, errOut)

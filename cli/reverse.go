@@ -80,26 +80,43 @@ func (a *app) sale(syssn string, w waitFlags) (*storage.Journal, storage.SaleVie
 }
 
 func refundCmd(a *app) *cobra.Command {
-	var syssn, amount, reason, approver string
+	var syssn, amount, reason, reasonText, approver string
 	var pinStdin bool
 	var w waitFlags
 	c := &cobra.Command{
-		Use:     "refund --syssn S [--amount 12.50] [--reason TEXT] [--json] [--wait 16m]",
+		Use:     "refund --syssn S --reason CODE [--reason-text WORDS] [--amount 12.50] [--json] [--wait 16m]",
 		Short:   "Refund (part of) a paid sale; without --amount, what is left to refund",
 		GroupID: "ops",
 		Long: `Refunds (part of) a paid sale. The amount is a decimal in the sale's currency; without
 --amount, what is left to refund (after reading the sale at QFPay, so that refunds made at other
 tills count). Progress goes to stderr, the result to stdout. Exit status: 0 succeeded, 1 failed,
-2 refused before sending, 3 outcome still unknown (it stays journaled; run qfpos resume).`,
-		Example: `  qfpos refund --syssn 20261121000100020000001001
-  qfpos refund --syssn 20261121000100020000001001 --amount 12.50 --reason "Damaged item" --json`,
+2 refused before sending, 3 outcome still unknown (it stays journaled; run qfpos resume).
+--reason is one of the store's codes ([refunds] reasons; by default damaged, wrong item,
+customer changed mind, duplicate charge, price adjustment, other); "other" needs --reason-text.`,
+		Example: `  qfpos refund --syssn 20261121000100020000001001 --reason damaged
+  qfpos refund --syssn 20261121000100020000001001 --amount 12.50 --reason "wrong item" --json
+  qfpos refund --syssn 20261121000100020000001001 --reason other --reason-text "left the shop by mistake"`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := a.config()
+			if err != nil {
+				return err
+			}
+			if reason, reasonText, err = reversal.CheckReason(cfg.Refunds.Reasons, reason, reasonText); err != nil {
+				var re *reversal.ReasonError
+				if errors.As(err, &re) && errors.Is(err, reversal.ErrReasonNeedsText) {
+					return usage("--reason %s needs --reason-text: a few words of why", re.Reason)
+				}
+				if errors.Is(err, reversal.ErrReasonTooLong) {
+					return flagError("reason-text", "", err)
+				}
+				return flagError("reason", "", err)
+			}
 			j, v, err := a.sale(syssn, w)
 			if err != nil {
 				return err
 			}
-			req := reversal.Request{Kind: storage.KindRefund, SaleSysSN: v.SysSN, Reason: reason}
+			req := reversal.Request{Kind: storage.KindRefund, SaleSysSN: v.SysSN, Reason: reason, ReasonText: reasonText}
 			if approver != "" && !pinStdin {
 				return usage("--approver needs the manager's PIN on standard input (--pin-stdin)")
 			}
@@ -123,7 +140,8 @@ tills count). Progress goes to stderr, the result to stdout. Exit status: 0 succ
 	}
 	c.Flags().StringVar(&syssn, "syssn", "", "QFPay's syssn of the sale (required)")
 	c.Flags().StringVar(&amount, "amount", "", "amount to refund, e.g. 12.50 (default: what is left to refund)")
-	c.Flags().StringVar(&reason, "reason", "", "why the customer is refunded")
+	c.Flags().StringVar(&reason, "reason", "", "why the customer is refunded: one of the store's reason codes (required)")
+	c.Flags().StringVar(&reasonText, "reason-text", "", "the cashier's words of why (needed with --reason other)")
 	c.Flags().StringVar(&approver, "approver", "", "the manager who approves a refund over the [refunds] limits (their PIN on stdin)")
 	c.Flags().BoolVar(&pinStdin, "pin-stdin", false, "read the approver's PIN from standard input")
 	w.add(c, "the result")

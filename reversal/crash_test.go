@@ -164,7 +164,7 @@ resend_after = "400ms"
 	for cycle := range cycles {
 		syssn := sales[rng.IntN(len(sales))]
 		amount := fmt.Sprintf("%d.%02d", 1+rng.IntN(5), rng.IntN(100))
-		cmd := exec.Command(bin, "refund", "--config", cfg, "--syssn", syssn, "--amount", amount)
+		cmd := exec.Command(bin, "refund", "--reason", "damaged", "--config", cfg, "--syssn", syssn, "--amount", amount)
 		cmd.Env = env
 		var stdout strings.Builder
 		cmd.Stdout = &stdout

@@ -34,10 +34,12 @@ type Gateway interface {
 type Request struct {
 	Kind      storage.Kind
 	SaleSysSN string
-	Amount    int64 // refunds: minor units; 0 means what is left to refund. Cancels: ignored.
-	Reason    string
-	Cashier   string
-	Approver  string
+	Amount    int64  // refunds: minor units; 0 means what is left to refund. Cancels: ignored.
+	Reason    string // refunds: one of the store's codes (WithReasons); cancels: any words or none
+	// ReasonText is the cashier's words: needed with "other", allowed with any reason.
+	ReasonText string
+	Cashier    string
+	Approver   string
 }
 
 // Update is published to subscribers after every journaled change.
@@ -70,7 +72,8 @@ type Desk struct {
 	j         *storage.Journal
 	gw        Gateway
 	p         Policy
-	limits    Limits // when a refund needs a manager's approval
+	limits    Limits   // when a refund needs a manager's approval
+	reasons   []string // the store's reason codes for a refund (nil: any reason, or none)
 	clock     Clock
 	rnd       func() float64
 	ids       io.Reader
@@ -108,6 +111,10 @@ func WithIDSource(r io.Reader) Option { return func(d *Desk) { d.ids = r } }
 // WithLimits sets when a refund needs a manager's approval ([refunds]): Start refuses such a
 // refund without an approver (ApprovalError), before anything is journaled or sent.
 func WithLimits(l Limits) Option { return func(d *Desk) { d.limits = l } }
+
+// WithReasons sets the store's reason codes ([refunds] reasons): Start refuses a refund without
+// one of them, or "other" without words (ReasonError), before anything is journaled or sent.
+func WithReasons(codes []string) Option { return func(d *Desk) { d.reasons = codes } }
 
 // WithUDID records the terminal's udid on every operation.
 func WithUDID(udid string) Option { return func(d *Desk) { d.udid = udid } }
@@ -242,6 +249,12 @@ func (d *Desk) Start(ctx context.Context, req Request) (storage.Reversal, error)
 	case <-ctx.Done():
 		return storage.Reversal{}, ctx.Err()
 	}
+	if req.Kind == storage.KindRefund && d.reasons != nil {
+		var err error
+		if req.Reason, req.ReasonText, err = CheckReason(d.reasons, req.Reason, req.ReasonText); err != nil {
+			return storage.Reversal{}, err
+		}
+	}
 	v, ok, err := d.j.Sale(req.SaleSysSN)
 	if err != nil {
 		return storage.Reversal{}, err
@@ -260,7 +273,7 @@ func (d *Desk) Start(ctx context.Context, req Request) (storage.Reversal, error)
 		}
 	}
 	now := d.clock.Now().In(d.zone)
-	in := storage.Intent{Kind: req.Kind, SaleSysSN: v.SysSN, Reason: req.Reason, Cashier: req.Cashier,
+	in := storage.Intent{Kind: req.Kind, SaleSysSN: v.SysSN, Reason: req.Reason, ReasonText: req.ReasonText, Cashier: req.Cashier,
 		Approver: req.Approver, UDID: d.udid, Note: note}
 	prefix := "RF"
 	p := d.Rules().For(v)
@@ -303,7 +316,7 @@ func (d *Desk) Start(ctx context.Context, req Request) (storage.Reversal, error)
 	}
 	d.publish(storage.Reversal{ID: r.ID, Kind: r.Kind, Endpoint: r.Endpoint, OutTradeNo: r.OutTradeNo, SaleSysSN: r.SaleSysSN,
 		Amount: r.Amount, Currency: r.Currency, State: storage.StatePending, Created: r.Created, Updated: r.Created, UDID: r.UDID,
-		Cashier: r.Cashier, Reason: r.Reason}, storage.Event{At: r.Created, Type: storage.EventIntent, State: storage.StatePending, Message: note}, ReachNone)
+		Cashier: r.Cashier, Approver: r.Approver, Reason: r.Reason, ReasonText: r.ReasonText}, storage.Event{At: r.Created, Type: storage.EventIntent, State: storage.StatePending, Message: note}, ReachNone)
 	d.publish(r, storage.Event{At: r.Updated, Type: sent.Event.Type, State: r.State, Attempt: r.Attempts, Message: sent.Event.Message}, ReachNone)
 	if len(d.claim([]storage.Reversal{r})) == 1 {
 		r = d.deliver(ctx, r)

@@ -62,7 +62,8 @@ type Reversal struct {
 	SysSN      string    `json:"syssn,omitempty"`    // QFPay's id for this refund or cancel
 	RespCD     string    `json:"respcd,omitempty"`
 	RespErr    string    `json:"resperr,omitempty"`
-	Reason     string    `json:"reason,omitempty"`
+	Reason     string    `json:"reason,omitempty"`      // the store's reason code ([refunds] reasons), or older free text
+	ReasonText string    `json:"reason_text,omitempty"` // the cashier's words ("other" needs them)
 	Cashier    string    `json:"cashier,omitempty"`
 	Approver   string    `json:"approver,omitempty"`
 	UDID       string    `json:"udid,omitempty"`
@@ -122,6 +123,7 @@ type Intent struct {
 	Amount     int64
 	TxDtm      string
 	Reason     string
+	ReasonText string
 	Cashier    string
 	Approver   string
 	UDID       string
@@ -180,7 +182,7 @@ func createTx(tx *bolt.Tx, in Intent, now time.Time) (Reversal, error) {
 	}
 	r := Reversal{ID: id, Kind: in.Kind, Endpoint: in.Endpoint, OutTradeNo: in.OutTradeNo, SaleSysSN: s.SysSN,
 		Amount: in.Amount, Currency: s.Currency, TxDtm: in.TxDtm, State: StatePending, Reason: in.Reason,
-		Cashier: in.Cashier, Approver: in.Approver, UDID: in.UDID, Created: now, Updated: now}
+		ReasonText: in.ReasonText, Cashier: in.Cashier, Approver: in.Approver, UDID: in.UDID, Created: now, Updated: now}
 	if err := putReversal(tx, r); err != nil {
 		return Reversal{}, err
 	}

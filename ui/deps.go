@@ -77,6 +77,8 @@ type Terminal struct {
 	Location    *time.Location
 	RecentDays  int
 	Background  string // "dark" or "light" as configured; "" asks the terminal (or COLORFGBG) once
+	// Reasons are the store's reason codes for a refund ([refunds] reasons; nil: the defaults).
+	Reasons []string
 }
 
 // Deps is everything the program needs.

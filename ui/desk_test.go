@@ -142,7 +142,7 @@ func TestNoticesClearWhenTheirStateChanges(t *testing.T) {
 	r := storage.Reversal{ID: 7, Kind: storage.KindRefund, Amount: 1000, Currency: "HKD", State: storage.StateSent,
 		SaleSysSN: "20261121000100020000001004", Created: fixedAt, Updated: fixedAt}
 	a := newTestApp(sampleJournal(), &fakeDesk{result: r}, 100, 30)
-	keys(a, "down", "down", "down", "r", "ctrl+u", "1", "0", "enter", "enter")
+	keys(a, "down", "down", "down", "r", "ctrl+u", "1", "0", "tab", "right", "enter", "enter")
 	if !strings.Contains(a.View(), "Refund of 10.00 HKD started.") {
 		t.Fatalf("no notice:\n%s", a.View())
 	}
@@ -482,7 +482,7 @@ func TestLanguageKey(t *testing.T) {
 	if s, _ := a.sales.selected(); !strings.HasSuffix(s.SysSN, "1004") {
 		t.Fatalf("the cursor moved to %s", s.SysSN)
 	}
-	keys(a, "r")
+	keys(a, "r", "tab", "right")
 	if got := a.refund.reason.Value(); got != "貨品損壞" {
 		t.Fatalf("preset reason %q", got)
 	}
@@ -585,7 +585,7 @@ func runOneLevel(a *App, cmd tea.Cmd, deliver func(tea.Msg) bool) {
 func TestApprovalRefusedOnTheDesk(t *testing.T) {
 	desk := &fakeDesk{err: &reversal.ApprovalError{Rule: "a refund above 50.00 HKD"}}
 	a := newTestApp(sampleJournal(), desk, 100, 30)
-	keys(a, "r", "enter", "enter")
+	keys(a, "r", "tab", "right", "enter", "enter")
 	if v := a.View(); !strings.Contains(v, "This refund needs a manager's approval (a refund above 50.00 HKD)") {
 		t.Fatalf("%s", v)
 	}
@@ -714,7 +714,7 @@ func TestApprovalOnTheDesk(t *testing.T) {
 	a.preload(firstReads(d)...)
 	send(a, tea.WindowSizeMsg{Width: 100, Height: 30})
 	signInAs(a, "amy", "1234")
-	keys(a, "r", "enter", "enter") // 88.00, over 50.00
+	keys(a, "r", "tab", "right", "enter", "enter") // 88.00, over 50.00
 	if v := a.View(); !strings.Contains(v, "This refund needs a manager's approval (a refund above 50.00 HKD)") || len(desk.started) != 0 {
 		t.Fatalf("no approval asked:\n%s", v)
 	}

@@ -89,8 +89,8 @@ func TestFlowPartialRefund(t *testing.T) {
 	waitFor(t, tm, "Refund sale "+d.Featured.SysSN)
 	press(tm, tea.KeyCtrlU)
 	tm.Type("10")
-	press(tm, tea.KeyEnter)
-	waitFor(t, tm, "Send this refund?")
+	press(tm, tea.KeyTab, tea.KeyRight, tea.KeyEnter) // the first of the store's reasons
+	waitFor(t, tm, "Send this refund?", "Damaged item")
 	press(tm, tea.KeyEnter)
 	waitFor(t, tm, "Succeeded", "part refunded, 78.00 left")
 	v, _, _ := d.Journal.Sale(d.Featured.SysSN)
@@ -110,9 +110,12 @@ func TestFlowOutcomeUnknown(t *testing.T) {
 	waitFor(t, tm, "Refund sale")
 	press(tm, tea.KeyCtrlU)
 	tm.Type("5")
+	press(tm, tea.KeyTab)
+	tm.Type("left it on the bus") // words of the cashier's own: the store's "other"
 	press(tm, tea.KeyEnter, tea.KeyEnter)
 	waitFor(t, tm, "Outcome unknown — still checking. Do not refund again.", "refund in progress")
-	if open, _ := d.Journal.Unfinished(); len(open) != 1 || !strings.HasPrefix(open[0].OutTradeNo, "RF") {
+	if open, _ := d.Journal.Unfinished(); len(open) != 1 || !strings.HasPrefix(open[0].OutTradeNo, "RF") ||
+		open[0].Reason != "other" || open[0].ReasonText != "left it on the bus" {
 		t.Fatalf("unfinished: %+v", open)
 	}
 	golden.RequireEqual(t, finalView(t, tm))

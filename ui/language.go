@@ -72,6 +72,9 @@ func (s *todayScreen) relanguage() {
 
 // presetReasons are the refund form's reasons, in the printer's language.
 func presetReasons(d *Deps) []string {
-	return []string{d.t(catalog.ReasonDamaged), d.t(catalog.ReasonWrong), d.t(catalog.ReasonMind),
-		d.t(catalog.ReasonPrice), d.t(catalog.ReasonOther)}
+	var out []string
+	for _, c := range d.reasonCodes() {
+		out = append(out, d.Printer.Reason(c, ""))
+	}
+	return out
 }

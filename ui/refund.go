@@ -26,10 +26,12 @@ type refundScreen struct {
 	view         storage.SaleView
 	currency     money.Currency
 	amount       textinput.Model
-	reason       textinput.Model
-	reasons      []string
-	reasonIdx    int
-	focus        int // 0 amount, 1 reason
+	reason       textinput.Model // a reason's words as shown (←/→ fill in the store's), or the cashier's own
+	codes        []string        // the store's reason codes
+	reasons      []string        // their words, in the same order
+	reasonIdx    int             // the one ←/→ last showed (-1: none yet)
+	reasonWrong  string          // why Continue did not go on: no reason, or "other" without words
+	focus        int             // 0 amount, 1 reason
 	confirming   bool
 	minor        int64
 	problem      string            // why the amount cannot be sent, "" when it can
@@ -43,7 +45,7 @@ type refundScreen struct {
 
 func newRefundScreen(d *Deps) *refundScreen {
 	s := &refundScreen{d: d, keys: newFormKeys(d.t), width: 80, height: 16}
-	s.reasons = presetReasons(d)
+	s.codes, s.reasons = d.reasonCodes(), presetReasons(d)
 	s.amount = textinput.New()
 	s.amount.Prompt = ""
 	s.amount.CharLimit = 20
@@ -58,15 +60,16 @@ func newRefundScreen(d *Deps) *refundScreen {
 // open prepares the form for a sale and reads the sale at QFPay, so that refunds made at other
 // tills count in the default and the limit.
 func (s *refundScreen) open(v storage.SaleView) tea.Cmd {
-	s.view, s.confirming, s.notice, s.reasonIdx = v, false, "", 0
+	s.view, s.confirming, s.notice, s.reasonIdx, s.reasonWrong = v, false, "", -1, ""
 	s.checked, s.edited = "", false
+	s.codes, s.reasons = s.d.reasonCodes(), presetReasons(s.d) // the language may have changed
 	c, err := money.Lookup(v.Currency)
 	if err != nil {
 		c = s.d.Terminal.Currency
 	}
 	s.currency = c
 	s.setDefault()
-	s.reason.SetValue(s.reasons[0])
+	s.reason.SetValue("") // a reason is the cashier's choice: none is chosen for them
 	s.validate()
 	focus := s.setFocus(0)
 	s.refreshKeys()
@@ -193,20 +196,29 @@ func (s *refundScreen) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(k, s.keys.Back):
 		return msgCmd(backMsg{})
 	case key.Matches(k, s.keys.Continue):
-		if s.problem == "" {
-			s.confirming, s.notice = true, ""
+		if s.problem != "" {
+			return nil
 		}
+		if _, _, wrong := s.chosenReason(); wrong != "" {
+			s.reasonWrong = wrong
+			return s.setFocus(1)
+		}
+		s.confirming, s.notice = true, ""
 		return nil
 	case key.Matches(k, s.keys.NextField, s.keys.PrevField):
 		return s.setFocus(1 - s.focus)
 	case s.focus == 1 && key.Matches(k, s.keys.ReasonPrev, s.keys.ReasonNext) && s.presetReason():
-		step := 1
-		if key.Matches(k, s.keys.ReasonPrev) {
-			step = len(s.reasons) - 1
+		switch {
+		case s.reasonIdx < 0 && key.Matches(k, s.keys.ReasonPrev):
+			s.reasonIdx = len(s.reasons) - 1
+		case key.Matches(k, s.keys.ReasonPrev):
+			s.reasonIdx = (s.reasonIdx + len(s.reasons) - 1) % len(s.reasons)
+		default:
+			s.reasonIdx = (s.reasonIdx + 1) % len(s.reasons)
 		}
-		s.reasonIdx = (s.reasonIdx + step) % len(s.reasons)
 		s.reason.SetValue(s.reasons[s.reasonIdx])
 		s.reason.CursorEnd()
+		s.reasonWrong = ""
 		return nil
 	}
 	var cmd tea.Cmd
@@ -221,7 +233,27 @@ func (s *refundScreen) Update(msg tea.Msg) tea.Cmd {
 		s.reason.SetValue("") // typing a reason of one's own replaces the preset
 	}
 	s.reason, cmd = s.reason.Update(k)
+	s.reasonWrong = ""
 	return cmd
+}
+
+// chosenReason is the store's code and the cashier's words for what the reason field holds: one
+// of the store's reasons as ←/→ showed it, or words of the cashier's own (the store's "other").
+// wrong says what to do when it is neither: choose one, or type words for "other".
+func (s *refundScreen) chosenReason() (code, words, wrong string) {
+	v := strings.TrimSpace(s.reason.Value())
+	other := slices.IndexFunc(s.codes, func(c string) bool { return strings.EqualFold(c, reversal.ReasonOther) })
+	switch i := slices.Index(s.reasons, v); {
+	case v == "":
+		return "", "", s.d.t(catalog.ReasonNeeded)
+	case i >= 0 && i == other:
+		return "", "", s.d.t(catalog.ReasonWords)
+	case i >= 0:
+		return s.codes[i], "", ""
+	case other < 0:
+		return "", "", s.d.t(catalog.ReasonNotListed)
+	}
+	return s.codes[other], v, ""
 }
 
 // presetReason reports whether the reason field holds one of the presets (then ←/→ cycle).
@@ -229,9 +261,16 @@ func (s *refundScreen) presetReason() bool {
 	return s.reason.Value() == "" || slices.Contains(s.reasons, s.reason.Value())
 }
 
+// reasonText is the chosen reason in the cashier's words.
+func (s *refundScreen) reasonText() string {
+	code, words, _ := s.chosenReason()
+	return s.d.Printer.Reason(code, words)
+}
+
 func (s *refundScreen) request() reversal.Request {
+	code, words, _ := s.chosenReason()
 	return reversal.Request{Kind: storage.KindRefund, SaleSysSN: s.view.SysSN, Amount: s.minor,
-		Reason: strings.TrimSpace(s.reason.Value()), Cashier: s.d.Terminal.Cashier}
+		Reason: code, ReasonText: words, Cashier: s.d.Terminal.Cashier}
 }
 
 func (s *refundScreen) View() string {
@@ -257,7 +296,7 @@ func (s *refundScreen) View() string {
 			field(catalog.ColPaidWith, s.d.pay(v.PayType)+" · "+amount(v.Amount, v.Currency)),
 			field(catalog.ColAmount, st.Header.Render(amount(s.minor, v.Currency))),
 			field(catalog.FieldTerminal, s.d.Terminal.UDID),
-			field(catalog.FieldReason, strings.TrimSpace(s.reason.Value())),
+			field(catalog.FieldReason, s.reasonText()),
 		}
 		if small := s.smallHint(); small != "" {
 			lines = append(lines, st.Warn.Render(small))
@@ -290,8 +329,12 @@ func (s *refundScreen) View() string {
 		if checked == "" {
 			checked = t(catalog.CheckingQFPay)
 		}
-		lines = append(lines, hint(st.Muted.Render(checked)),
-			focused(catalog.FieldReason, s.focus == 1, s.reason.View()), hint(st.Muted.Render(t(catalog.ReasonHint))))
+		lines = append(lines, hint(st.Muted.Render(checked)), focused(catalog.FieldReason, s.focus == 1, s.reason.View()))
+		if s.reasonWrong != "" {
+			lines = append(lines, hint(st.Bad.Render("✗ "+s.reasonWrong)))
+		} else {
+			lines = append(lines, hint(st.Muted.Render(t(catalog.ReasonHint))))
+		}
 	}
 	if s.notice != "" {
 		lines = append(lines, "", st.Bad.Render("✗ "+s.notice))

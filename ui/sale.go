@@ -163,8 +163,8 @@ func (s *saleScreen) View() string {
 	for _, r := range v.Reversals {
 		row := t(catalog.HistoryRow, r.Created.In(s.d.Terminal.Location).Format("01-02 15:04"),
 			s.d.kind(r.Kind), amount(r.Amount, r.Currency), s.d.stateWord(r))
-		if r.Reason != "" {
-			row += " · " + r.Reason
+		if r.Reason != "" || r.ReasonText != "" {
+			row += " · " + s.d.reason(r)
 		}
 		lines = append(lines, row)
 		if r.SysSN != "" {

@@ -195,7 +195,7 @@ func (s *todayScreen) rows() [][]string {
 		if wide {
 			row = append(row, r.Approver, r.UDID, short(r.QFPaySysSN, 10))
 		}
-		rows[i] = append(row, r.Reason)
+		rows[i] = append(row, s.d.Printer.Reason(r.Reason, r.ReasonText))
 	}
 	return rows
 }

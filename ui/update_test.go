@@ -115,9 +115,21 @@ func TestRefundFormValidatesAsYouType(t *testing.T) {
 		t.Fatal("q was not typed into the amount")
 	}
 	typeAmount("10")
-	keys(a, "tab", "right", "right")
-	if a.refund.reason.Value() != "Customer changed their mind" {
-		t.Fatalf("reason %q", a.refund.reason.Value())
+	// A reason is the cashier's to choose: none is chosen for them, and Continue asks for one.
+	if a.refund.reason.Value() != "" {
+		t.Fatalf("a reason chosen for the cashier: %q", a.refund.reason.Value())
+	}
+	keys(a, "enter")
+	if a.refund.confirming || a.refund.focus != 1 || !strings.Contains(a.View(), "✗ Choose a reason with ←/→, or type one.") {
+		t.Fatalf("continued without a reason:\n%s", a.View())
+	}
+	keys(a, "left", "enter") // the last of the store's: Other, which needs words
+	if a.refund.confirming || a.refund.reason.Value() != "Other" || !strings.Contains(a.View(), "✗ Type a few words of why for “Other”.") {
+		t.Fatalf("Other without words:\n%s", a.View())
+	}
+	keys(a, "right", "right", "right")
+	if a.refund.reason.Value() != "Customer changed their mind" || strings.Contains(a.View(), "✗") {
+		t.Fatalf("reason %q\n%s", a.refund.reason.Value(), a.View())
 	}
 	keys(a, "enter")
 	v := a.View()
@@ -135,7 +147,7 @@ func TestRefundFormValidatesAsYouType(t *testing.T) {
 		t.Fatalf("%d starts", len(desk.started))
 	}
 	req := desk.started[0]
-	if req.Kind != storage.KindRefund || req.Amount != 1000 || req.SaleSysSN != "20261121000100020000001004" || req.Reason != "Customer changed their mind" || req.Cashier != "amy" {
+	if req.Kind != storage.KindRefund || req.Amount != 1000 || req.SaleSysSN != "20261121000100020000001004" || req.Reason != "customer changed mind" || req.ReasonText != "" || req.Cashier != "amy" {
 		t.Fatalf("request %+v", req)
 	}
 	if a.active() != a.sales || !strings.Contains(a.View(), "Refund of 10.00 HKD started.") || !strings.Contains(a.View(), "Waiting for QFPay") {
@@ -159,15 +171,15 @@ func TestCardTodayMustBeFull(t *testing.T) {
 		t.Fatal("tab moved the focus to an amount that cannot change")
 	}
 	keys(a, "enter")
-	if !a.refund.confirming || a.refund.minor != 12800 {
-		t.Fatalf("confirming %v, %d", a.refund.confirming, a.refund.minor)
+	if !a.refund.confirming || a.refund.minor != 12800 || a.refund.request().Reason != "other" || a.refund.request().ReasonText != "1" {
+		t.Fatalf("confirming %v, %d, %+v", a.refund.confirming, a.refund.minor, a.refund.request())
 	}
 }
 
 func TestStartRefusedShowsTheReason(t *testing.T) {
 	desk := &fakeDesk{err: &storage.RuleError{Err: storage.ErrInFlight}}
 	a := newTestApp(sampleJournal(), desk, 100, 30)
-	keys(a, "r", "enter", "enter")
+	keys(a, "r", "tab", "right", "enter", "enter")
 	if a.active() != a.refund || !strings.Contains(a.View(), "Another refund or cancel of this sale is still in progress.") {
 		t.Fatalf("refusal not shown:\n%s", a.View())
 	}

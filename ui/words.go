@@ -118,6 +118,17 @@ func clock(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d", m, s)
 }
 
+// reasonCodes are the store's reason codes for a refund.
+func (d *Deps) reasonCodes() []string {
+	if d.Terminal.Reasons == nil {
+		return reversal.DefaultReasons
+	}
+	return d.Terminal.Reasons
+}
+
+// reason is an operation's reason in the cashier's words.
+func (d *Deps) reason(r storage.Reversal) string { return d.Printer.Reason(r.Reason, r.ReasonText) }
+
 // RefusalText is a refusal from Desk.Start in a cashier's words, in the printer's language (the
 // command line uses it too).
 func RefusalText(p *catalog.Printer, err error, currency string) string {
@@ -128,9 +139,12 @@ func RefusalText(p *catalog.Printer, err error, currency string) string {
 func (d *Deps) startError(err error, currency string) string {
 	var re *storage.RuleError
 	var ae *reversal.ApprovalError
+	var rsn *reversal.ReasonError
 	switch {
 	case errors.As(err, &ae):
 		return d.t(catalog.ErrApproval, ae.Rule)
+	case errors.As(err, &rsn):
+		return d.reasonProblem(rsn)
 	case errors.Is(err, storage.ErrInFlight):
 		return d.t(catalog.ErrInFlight)
 	case errors.As(err, &re) && errors.Is(err, storage.ErrOverRefund):
@@ -148,4 +162,17 @@ func (d *Deps) startError(err error, currency string) string {
 	}
 	msg, _, _ := strings.Cut(err.Error(), "\n")
 	return d.t(catalog.ErrStart, msg)
+}
+
+// reasonProblem says what is wrong with a refund's reason, and what to do.
+func (d *Deps) reasonProblem(e *reversal.ReasonError) string {
+	switch {
+	case errors.Is(e, reversal.ErrUnknownReason):
+		return d.t(catalog.ReasonUnknown, e.Reason)
+	case errors.Is(e, reversal.ErrReasonNeedsText):
+		return d.t(catalog.ReasonWords)
+	case errors.Is(e, reversal.ErrReasonTooLong):
+		return d.t(catalog.ReasonTooLong, reversal.MaxReasonText)
+	}
+	return d.t(catalog.ReasonNeeded)
 }

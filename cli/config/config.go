@@ -17,6 +17,7 @@ import (
 	"reflect"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -92,6 +93,8 @@ type Config struct {
 		MaxSaleAge string `toml:"max_sale_age"`
 		// ApprovalOtherCashier: refunding a sale another cashier made needs one.
 		ApprovalOtherCashier bool `toml:"approval_other_cashier"`
+		// Reasons are the store's reason codes; every refund needs one, and "other" needs words.
+		Reasons []string `toml:"reasons"`
 	} `toml:"refunds"`
 	Receipt struct {
 		ShopName string `toml:"shop_name"`
@@ -148,6 +151,7 @@ func Default() Config {
 	c.Zone = qfpay.HongKongZone
 	c.Terminal.Currency = "HKD"
 	c.Terminal.Background = "auto"
+	c.Refunds.Reasons = slices.Clone(reversal.DefaultReasons)
 	c.Terminal.LockAfter = Duration{5 * time.Minute}
 	c.Receipt.Width, c.Receipt.Encoding = 32, "utf-8"
 	c.Journal.RecentDays = 7
@@ -409,6 +413,9 @@ func (c *Config) validate(src []byte) error {
 		return bad("terminal", "currency", "%v", err)
 	}
 	c.Terminal.Currency = cur.Code
+	if err := reversal.CheckReasonCodes(c.Refunds.Reasons); err != nil {
+		return bad("refunds", "reasons", "%v", err)
+	}
 	c.limits = reversal.Limits{Currency: cur.Code, OtherCashier: c.Refunds.ApprovalOtherCashier}
 	for key, v := range map[string]struct {
 		text string

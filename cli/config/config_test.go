@@ -139,6 +139,8 @@ func TestConfigErrorsNameFileLineAndKey(t *testing.T) {
 		{"[receipt]\nprinter = \"tcp://192.168.1.50\"\n", `:2: receipt.printer: "tcp://192.168.1.50" is not tcp://HOST:PORT`},
 		{"[receipt]\nencoding = \"latin1\"\n", `:2: receipt.encoding: "latin1" is not utf-8, gb18030 or big5`},
 		{"[receipt]\nwidth = 40\n", ":2: receipt.width: must be 32 (58 mm paper) or 48 (80 mm)"},
+		{"[refunds]\nreasons = []\n", ":2: refunds.reasons: must list at least one reason"},
+		{"[refunds]\nreasons = [\"damaged\", \"Damaged\"]\n", `:2: refunds.reasons: "Damaged" is listed twice`},
 	}
 	for _, c := range cases {
 		p := writeConfig(t, c.text, 0o600)

@@ -35,6 +35,7 @@ type ReportRow struct {
 	Cashier    string    `json:"cashier"`
 	Approver   string    `json:"approver"`
 	Reason     string    `json:"reason"`
+	ReasonText string    `json:"reason_text,omitempty"` // the cashier's words ("other" needs them)
 	UDID       string    `json:"udid"`
 	QFPaySysSN string    `json:"qfpay_syssn"`
 	SaleSysSN  string    `json:"sale_syssn"`
@@ -42,6 +43,17 @@ type ReportRow struct {
 	RespCD     string    `json:"respcd"`
 	Journaled  bool      `json:"journaled"` // false: QFPay has it, this terminal's journal does not
 	Unsigned   bool      `json:"unsigned"`  // a reply from QFPay came without a valid signature
+}
+
+// ReasonWords is the reason as one text: the code, and the cashier's words after a colon.
+func (r ReportRow) ReasonWords() string {
+	if r.ReasonText == "" {
+		return r.Reason
+	}
+	if r.Reason == "" {
+		return r.ReasonText
+	}
+	return r.Reason + ": " + r.ReasonText
 }
 
 // Sum is a count and an amount in minor units.
@@ -175,7 +187,7 @@ func TotalsOf(rows []ReportRow) []Totals {
 func rowOf(r storage.Reversal, sale storage.SaleView) ReportRow {
 	return ReportRow{ID: r.ID, Time: r.Created, Kind: string(r.Kind), Endpoint: r.Endpoint, State: string(r.State),
 		Amount: r.Amount, Currency: r.Currency, PayType: sale.PayType, PayMethod: paytype.Name(sale.PayType),
-		Cashier: r.Cashier, Approver: r.Approver, Reason: r.Reason, UDID: r.UDID, QFPaySysSN: r.SysSN,
+		Cashier: r.Cashier, Approver: r.Approver, Reason: r.Reason, ReasonText: r.ReasonText, UDID: r.UDID, QFPaySysSN: r.SysSN,
 		SaleSysSN: r.SaleSysSN, OutTradeNo: r.OutTradeNo, RespCD: r.RespCD, Journaled: true, Unsigned: r.Unsigned}
 }
 
@@ -312,7 +324,7 @@ func StoreReport(ctx context.Context, j *storage.Journal, gw reversal.Gateway, t
 
 // ReportColumns is the CSV header of `qfpos report --format csv`, one row per refund or cancel.
 var ReportColumns = []string{"time", "kind", "endpoint", "state", "amount", "currency", "pay_type", "pay_method",
-	"cashier", "approver", "reason", "udid", "qfpay_syssn", "sale_syssn", "out_trade_no", "respcd", "journaled", "unsigned"}
+	"cashier", "approver", "reason", "udid", "qfpay_syssn", "sale_syssn", "out_trade_no", "respcd", "journaled", "unsigned", "reason_text"}
 
 // WriteReport writes a report as a table (amounts formatted), CSV or JSON (amounts in minor units).
 func WriteReport(w io.Writer, rep Report, format string, loc *time.Location) error {
@@ -327,7 +339,7 @@ func WriteReport(w io.Writer, rep Report, format string, loc *time.Location) err
 		for _, r := range rep.Rows {
 			_ = cw.Write([]string{r.Time.In(loc).Format(time.RFC3339), r.Kind, r.Endpoint, r.State, strconv.FormatInt(r.Amount, 10),
 				r.Currency, r.PayType, r.PayMethod, r.Cashier, r.Approver, r.Reason, r.UDID, r.QFPaySysSN, r.SaleSysSN,
-				r.OutTradeNo, r.RespCD, strconv.FormatBool(r.Journaled), strconv.FormatBool(r.Unsigned)})
+				r.OutTradeNo, r.RespCD, strconv.FormatBool(r.Journaled), strconv.FormatBool(r.Unsigned), r.ReasonText})
 		}
 		cw.Flush()
 		return cw.Error()
@@ -402,7 +414,7 @@ func writeReportTable(w io.Writer, rep Report, loc *time.Location, t Words) erro
 			tm = r.Time.In(loc).Format("15:04:05")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", tm, r.Kind, r.Endpoint, money.TextCode(r.Amount, r.Currency),
-			r.PayMethod, state, r.Cashier, r.Approver, r.Reason, r.UDID, r.QFPaySysSN)
+			r.PayMethod, state, r.Cashier, r.Approver, r.ReasonWords(), r.UDID, r.QFPaySysSN)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

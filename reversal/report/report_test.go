@@ -49,11 +49,15 @@ func otherTerminal(t *testing.T, h *reversaltest.Harness) *qfpay.Client {
 // busyDay makes a day at the store: this terminal refunds and cancels through the lifecycle;
 // POS-02 refunds through QFPay directly.
 func busyDay(t *testing.T) (*reversaltest.Harness, []storage.Reversal) {
-	h := reversaltest.New(t, reversaltest.Setup{Desk: []reversal.Option{repeatable()}})
+	h := reversaltest.New(t, reversaltest.Setup{Desk: []reversal.Option{repeatable(), reversal.WithReasons(reversal.DefaultReasons)}})
 	h.Run()
 	var ops []storage.Reversal
-	refund := func(s storage.Sale, amt int64, reason string) {
-		r, err := h.Desk.Start(context.Background(), reversal.Request{Kind: storage.KindRefund, SaleSysSN: s.SysSN, Amount: amt, Cashier: "amy", Reason: reason})
+	refund := func(s storage.Sale, amt int64, reason string, words ...string) {
+		req := reversal.Request{Kind: storage.KindRefund, SaleSysSN: s.SysSN, Amount: amt, Cashier: "amy", Reason: reason}
+		if len(words) > 0 {
+			req.ReasonText = words[0]
+		}
+		r, err := h.Desk.Start(context.Background(), req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,10 +65,10 @@ func busyDay(t *testing.T) (*reversaltest.Harness, []storage.Reversal) {
 		h.Clock.Advance(7 * time.Minute)
 	}
 	a, b, c := h.Sale(5000, "800208", "0000"), h.Sale(12800, "800101", "0000"), h.Sale(880, "805808", "0000")
-	refund(a, 1250, "Damaged item")
-	refund(b, 12800, "Wrong item")
+	refund(a, 1250, "damaged")
+	refund(b, 12800, "wrong item")
 	h.Sandbox.ScriptAmount(300, qfpaytest.Script{RespCD: "1294"})
-	refund(c, 300, "Price adjustment")
+	refund(c, 300, "price adjustment")
 	qr := h.Sale(4500, "800201", "1143")
 	r, err := h.Desk.Start(context.Background(), reversal.Request{Kind: storage.KindCancel, SaleSysSN: qr.SysSN, Cashier: "bo"})
 	if err != nil {
@@ -74,7 +78,7 @@ func busyDay(t *testing.T) (*reversaltest.Harness, []storage.Reversal) {
 	h.Clock.Advance(7 * time.Minute)
 	// Last, because the lifecycle's virtual clock runs on through its re-checks once it is parked.
 	h.Sandbox.ScriptAmount(400, qfpaytest.Script{NeverSettle: true})
-	refund(a, 400, "Other")
+	refund(a, 400, "other", "left without the receipt")
 	// POS-02 refunds a sale this terminal never saw.
 	other := otherTerminal(t, h)
 	tx, _ := h.Sandbox.AddPayment(qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: 9900, PayType: "800208",

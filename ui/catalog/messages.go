@@ -85,6 +85,12 @@ const (
 	ReasonPrice     Key = "Price adjustment"
 	ReasonOther     Key = "Other"
 	ReasonHint      Key = "←/→ choose a reason, or type your own"
+	ReasonDuplicate Key = "Duplicate charge"
+	ReasonNeeded    Key = "Choose a reason with ←/→, or type one."
+	ReasonWords     Key = "Type a few words of why for “Other”."
+	ReasonNotListed Key = "Choose one of this store's reasons with ←/→."
+	ReasonUnknown   Key = "“%s” is not one of this store's reasons."
+	ReasonTooLong   Key = "The reason is too long: at most %d characters."
 	AmountHint      Key = "Amount in %s; at most %s"
 	BadAmount       Key = "%v — enter an amount like %s."
 	TooMuch         Key = "At most %s can be refunded."
@@ -130,6 +136,7 @@ const (
 	ByCashier          Key = "By cashier: %s"
 	ByTerminal         Key = "By terminal: %s"
 	BreakdownItem      Key = "%s: %s"
+	ReasonAndWords         = BreakdownItem // a reason and the cashier's words: the same "label: text"
 	BreakdownDone      Key = "%d done (%s)"
 	BreakdownOpen      Key = "%d open (%s)"
 	BreakdownFail      Key = "%d failed (%s)"
@@ -260,7 +267,7 @@ var messages = []Key{
 	FieldRef, FieldRefunded, FieldLeft, FieldTerminal, FieldReason,
 	CanRefund, CardToday, CanCancel, RefundBusy, CancelBusy, NothingLeft, AlreadyCancel,
 	PaymentFailed, PaidNoCancel, UnpaidNoRefund, History, HistoryNone, HistoryRow, EventsTitle, ReasonDamaged,
-	ReasonWrong, ReasonMind, ReasonPrice, ReasonOther, ReasonHint, AmountHint, BadAmount, TooMuch, NotPositive,
+	ReasonWrong, ReasonMind, ReasonPrice, ReasonOther, ReasonHint, ReasonDuplicate, ReasonNeeded, ReasonWords, ReasonNotListed, ReasonUnknown, ReasonTooLong, AmountHint, BadAmount, TooMuch, NotPositive,
 	FullOnly, ConfirmSend, NothingCharged, CancelUnlisted, SmallAmount, CheckingQFPay,
 	CheckedQFPay, CheckedNothing, LocalFigure, ErrInFlight, ErrOverRefund, ErrNotPaid,
 	ErrCompleted, ErrCancelled, ErrNothingLeft, ErrFullToday, ErrStart, ErrApproval, Started, KindRefund, KindCancel,

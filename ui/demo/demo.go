@@ -119,7 +119,7 @@ func Start(o Options) (*Demo, error) {
 		policy = *o.Policy
 	}
 	d.Desk = reversal.New(d.Journal, client, reversal.WithClock(o.Clock), reversal.WithUDID(d.UDID),
-		reversal.WithPolicy(policy), reversal.WithLogger(o.Logger))
+		reversal.WithPolicy(policy), reversal.WithLogger(o.Logger), reversal.WithReasons(reversal.DefaultReasons))
 	ctx, cancel := context.WithCancel(context.Background())
 	d.stop = cancel
 	d.wg.Go(func() { _ = d.Desk.Run(ctx) })
@@ -208,7 +208,7 @@ func (d *Demo) seed(ctx context.Context, o Options, appCode string) error {
 		return errors.New("demo: no sale to refund in part")
 	}
 	r, err := d.Desk.Start(ctx, reversal.Request{Kind: storage.KindRefund, SaleSysSN: partly.SysSN, Amount: partly.Amount / 4,
-		Reason: "Damaged item", Cashier: d.Cashier})
+		Reason: "damaged", Cashier: d.Cashier})
 	if err != nil {
 		return fmt.Errorf("demo: seeding a partial refund: %w", err)
 	}

@@ -85,7 +85,7 @@ func (s Slip) Lines(width int) []string {
 		{t(catalog.ColSysSN), v.SysSN},
 		{t(catalog.ColOrder), v.OutTradeNo},
 		{t(catalog.FieldRef), op.SysSN},
-		{t(catalog.FieldReason), op.Reason},
+		{t(catalog.FieldReason), s.Words.Reason(op.Reason, op.ReasonText)},
 		{t(catalog.SlipAudit), s.Audit},
 	}
 	if op.Kind == storage.KindRefund && op.State == storage.StateSucceeded {
