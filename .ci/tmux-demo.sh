@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Real-terminal check: run the built qfpos demo in tmux; scan a sale's reference (its digits and
+# Real-terminal check: run the built qfpos demo in tmux; sign in as its cashier with the PIN its
+# sign-in shows; scan a sale's reference (its digits and
 # Enter in one write, as a keyboard-wedge scanner types) and see that sale open; then refund the
 # newest sale with keystrokes in English, Traditional Chinese (from LANG) and Simplified (--lang)
 # at 80×24, waiting for the outcome and the review. On failure, print what the screen showed.
@@ -16,6 +17,8 @@ go build -o "$work/qfpos" .
 new_session 100 30 "TERM=xterm-256color $work/qfpos demo --journal $work/journal.db; sleep 30"
 
 wait_for "DEMO — no real money" 20
+sign_in amy 1234 # the demo's cashier, as its sign-in shows
+wait_for "Cashier amy" 10
 wait_for "WeChat Pay" 10
 
 # A scanned reference: the last five digits of the tenth sale listed (not the top one), then Enter,
@@ -37,6 +40,7 @@ tmux kill-session -t "$session" 2>/dev/null || true
 # Traditional Chinese from the locale (LANG=zh_HK.UTF-8) and Simplified from --lang.
 refund_in() { # how to start, list title, form title, confirmation, succeeded, journal, review title
   new_session 80 24 "TERM=xterm-256color $1 --journal $work/$6; sleep 30"
+  sign_in amy 1234
   wait_for "$2" 20
   tmux send-keys -t "$session" r
   wait_for "$3" 5

@@ -37,3 +37,8 @@ wait_for_line() { # regular expression for a whole line, seconds
   done
   echo "ok: /$1/"
 }
+
+sign_in() { # the demo's desk starts at its sign-in, which shows its people's PINs: id, PIN
+  wait_for "PIN $2" 20
+  tmux send-keys -t "$session" "$1" Tab "$2" Enter
+}

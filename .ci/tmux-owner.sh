@@ -86,6 +86,7 @@ close_desk
 echo "== the desk on qfpos demo --journal J"
 new_session 110 32 "TERM=xterm-256color $q demo --journal $work/demo.db; sleep 60"
 wait_for "DEMO — no real money" 20
+sign_in amy 1234
 wait_for "WeChat Pay" 10
 pos_checks --journal "$work/demo.db"
 close_desk

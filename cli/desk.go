@@ -110,7 +110,8 @@ func demoCmd(a *app) *cobra.Command {
 		Short:   "The desk on an embedded sandbox with demo sales: no credentials, no network, no real money",
 		GroupID: "desk",
 		Long: `Runs the refund desk on a QFPay sandbox inside the program with about forty sales of today
-and yesterday. The journal is temporary (removed on exit) unless --journal names one.`,
+and yesterday. The journal is temporary (removed on exit) unless --journal names one. The desk
+starts at its sign-in, which shows the demo's cashier (amy, PIN 1234) and manager (mgr, PIN 5678).`,
 		Example: `  qfpos demo
   qfpos demo --journal /tmp/demo.db --seed 7`,
 		Args: noArgs,
@@ -149,8 +150,9 @@ and yesterday. The journal is temporary (removed on exit) unless --journal names
 					tag = t
 				}
 			}
+			// The demo's cashier and manager sign in with the PINs its sign-in shows.
 			return a.showDesk(ui.Deps{Journal: d.Journal, Desk: d.Desk, Terminal: d.Terminal(), Reports: d.Reports(),
-				Printer: catalog.New(tag), Memory: d.Journal, Audit: d.Journal})
+				Printer: catalog.New(tag), Memory: d.Journal, Audit: d.Journal, Staff: d.Journal, Logins: demo.Logins})
 		},
 	}
 	c.Flags().Uint64Var(&seed, "seed", 1, "seed for the demo's sales and surprises")

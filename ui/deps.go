@@ -81,6 +81,11 @@ type Terminal struct {
 	Reasons []string
 }
 
+// Login is a person's id and PIN shown on the sign-in, for the demo's seeded staff only.
+type Login struct {
+	ID, Role, PIN string
+}
+
 // Deps is everything the program needs.
 type Deps struct {
 	Journal Journal
@@ -102,6 +107,8 @@ type Deps struct {
 	// PrintSlip, when set, prints an operation's slip on the receipt printer ([receipt] printer),
 	// in a language ("en", "zh-Hant", "zh-Hans"; "": the slip's default).
 	PrintSlip func(id uint64, lang string) error
+	// Logins, in the demo only, are the seeded staff the sign-in shows with their PINs.
+	Logins []Login
 	// Unprinted, when set, brings the operations whose slip [receipt] auto_print could not print:
 	// the desk says the printer is not reachable and p prints again.
 	Unprinted <-chan uint64

@@ -28,6 +28,12 @@ var start = time.Date(2026, 11, 21, 15, 0, 0, 0, qfpaytest.HongKong)
 // show does not depend on when the test runs.
 func startDemo(t *testing.T, calm bool) (*demo.Demo, *teatest.TestModel) {
 	t.Helper()
+	return startDemoWith(t, calm, nil)
+}
+
+// startDemoWith is startDemo with the desk's dependencies changed first.
+func startDemoWith(t *testing.T, calm bool, change func(*ui.Deps, *demo.Demo)) (*demo.Demo, *teatest.TestModel) {
+	t.Helper()
 	clock := reversaltest.NewClock(start)
 	settle := qfpaytest.Settle{Queries: 1}
 	d, err := demo.Start(demo.Options{JournalPath: t.TempDir() + "/journal.db", Clock: clock, Settle: &settle, Calm: calm})
@@ -37,9 +43,12 @@ func startDemo(t *testing.T, calm bool) (*demo.Demo, *teatest.TestModel) {
 	t.Cleanup(d.Close)
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(termenv.Ascii)
-	app := ui.New(ui.Deps{Journal: d.Journal, Desk: d.Desk, Terminal: d.Terminal(), Reports: d.Reports(), Now: func() time.Time { return start },
-		Printer: catalog.New(language.English), Styles: ui.NewStyles(r)})
-	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(100, 30))
+	deps := ui.Deps{Journal: d.Journal, Desk: d.Desk, Terminal: d.Terminal(), Reports: d.Reports(), Now: func() time.Time { return start },
+		Printer: catalog.New(language.English), Styles: ui.NewStyles(r)}
+	if change != nil {
+		change(&deps, d)
+	}
+	tm := teatest.NewTestModel(t, ui.New(deps), teatest.WithInitialTermSize(100, 30))
 	t.Cleanup(func() { _ = tm.Quit() })
 	return d, tm
 }
@@ -119,4 +128,19 @@ func TestFlowOutcomeUnknown(t *testing.T) {
 		t.Fatalf("unfinished: %+v", open)
 	}
 	golden.RequireEqual(t, finalView(t, tm))
+}
+
+// TestFlowDemoSignIn: the demo seeds a cashier and a manager; its desk starts locked and the
+// sign-in shows their ids and PINs, with which the cashier signs in.
+func TestFlowDemoSignIn(t *testing.T) {
+	_, tm := startDemoWith(t, true, func(deps *ui.Deps, d *demo.Demo) {
+		deps.Staff, deps.Logins = d.Journal, demo.Logins
+		deps.Terminal.Cashier = ""
+	})
+	waitFor(t, tm, "Sign in", "Demo cashier: id amy, PIN 1234", "Demo manager: id mgr, PIN 5678")
+	tm.Type("amy")
+	press(tm, tea.KeyTab)
+	tm.Type("1234")
+	press(tm, tea.KeyEnter)
+	waitFor(t, tm, "Cashier amy", "Recent sales")
 }

@@ -191,7 +191,14 @@ func (s *signinScreen) View() string {
 		marker(0) + st.Label.Render(t(catalog.SignInID)) + " " + s.id.View(),
 		marker(1) + st.Label.Render(t(catalog.SignInPIN)) + " " + s.pin.View(), ""}
 	if s.problem != "" {
-		lines = append(lines, st.Bad.Render(wrap(s.problem, s.width)))
+		lines = append(lines, st.Bad.Render(wrap(s.problem, s.width)), "")
+	}
+	for _, l := range s.d.Logins { // the demo's people: nobody has to guess a PIN
+		role := t(catalog.RoleCashier)
+		if l.Role == storage.RoleManager {
+			role = t(catalog.RoleManager)
+		}
+		lines = append(lines, st.Muted.Render(wrap(t(catalog.DemoLogin, role, l.ID, l.PIN), s.width)))
 	}
 	return strings.Join(lines, "\n")
 }

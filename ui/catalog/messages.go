@@ -86,6 +86,9 @@ const (
 	ReasonOther     Key = "Other"
 	ReasonHint      Key = "←/→ choose a reason, or type your own"
 	ReasonDuplicate Key = "Duplicate charge"
+	DemoLogin       Key = "Demo %s: id %s, PIN %s"
+	RoleCashier     Key = "cashier"
+	RoleManager     Key = "manager"
 	ReasonNeeded    Key = "Choose a reason with ←/→, or type one."
 	ReasonWords     Key = "Type a few words of why for “Other”."
 	ReasonNotListed Key = "Choose one of this store's reasons with ←/→."
@@ -267,7 +270,7 @@ var messages = []Key{
 	FieldRef, FieldRefunded, FieldLeft, FieldTerminal, FieldReason,
 	CanRefund, CardToday, CanCancel, RefundBusy, CancelBusy, NothingLeft, AlreadyCancel,
 	PaymentFailed, PaidNoCancel, UnpaidNoRefund, History, HistoryNone, HistoryRow, EventsTitle, ReasonDamaged,
-	ReasonWrong, ReasonMind, ReasonPrice, ReasonOther, ReasonHint, ReasonDuplicate, ReasonNeeded, ReasonWords, ReasonNotListed, ReasonUnknown, ReasonTooLong, AmountHint, BadAmount, TooMuch, NotPositive,
+	ReasonWrong, ReasonMind, ReasonPrice, ReasonOther, ReasonHint, ReasonDuplicate, DemoLogin, RoleCashier, RoleManager, ReasonNeeded, ReasonWords, ReasonNotListed, ReasonUnknown, ReasonTooLong, AmountHint, BadAmount, TooMuch, NotPositive,
 	FullOnly, ConfirmSend, NothingCharged, CancelUnlisted, SmallAmount, CheckingQFPay,
 	CheckedQFPay, CheckedNothing, LocalFigure, ErrInFlight, ErrOverRefund, ErrNotPaid,
 	ErrCompleted, ErrCancelled, ErrNothingLeft, ErrFullToday, ErrStart, ErrApproval, Started, KindRefund, KindCancel,

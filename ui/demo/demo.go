@@ -38,6 +38,9 @@ type Options struct {
 	Logger *slog.Logger
 }
 
+// Logins are the demo's staff: a cashier and a manager, with the PINs its sign-in shows.
+var Logins = []ui.Login{{ID: "amy", Role: storage.RoleCashier, PIN: "1234"}, {ID: "mgr", Role: storage.RoleManager, PIN: "5678"}}
+
 // Demo is a running demo.
 type Demo struct {
 	Sandbox  *qfpaytest.Sandbox
@@ -72,7 +75,7 @@ func Start(o Options) (*Demo, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	d := &Demo{UDID: "DEMO-01", Cashier: "Demo cashier"}
+	d := &Demo{UDID: "DEMO-01", Cashier: Logins[0].ID}
 	var state []qfpaytest.Option // a demo journal of the user's keeps its sandbox beside it
 	if o.JournalPath == "" {
 		dir, err := os.MkdirTemp("", "qfpos-demo-")
@@ -124,6 +127,9 @@ func Start(o Options) (*Demo, error) {
 	d.stop = cancel
 	d.wg.Go(func() { _ = d.Desk.Run(ctx) })
 	if err := d.seedOrReuse(ctx, o, creds.AppCode); err != nil {
+		return nil, d.fail(err)
+	}
+	if err := d.seedStaff(); err != nil {
 		return nil, d.fail(err)
 	}
 	settle := qfpaytest.Settle{Delay: 2 * time.Second, Jitter: 6 * time.Second}
@@ -214,6 +220,21 @@ func (d *Demo) seed(ctx context.Context, o Options, appCode string) error {
 	}
 	if r.State != storage.StateSucceeded {
 		return fmt.Errorf("demo: the seeded partial refund is %s", r.State)
+	}
+	return nil
+}
+
+// seedStaff adds the demo's cashier and manager to a journal that has no staff (a demo journal
+// kept from an earlier run keeps its people and their PINs).
+func (d *Demo) seedStaff() error {
+	people, err := d.Journal.Staff()
+	if err != nil || len(people) > 0 {
+		return err
+	}
+	for _, l := range Logins {
+		if err := d.Journal.AddStaff(l.ID, l.Role, l.PIN); err != nil {
+			return fmt.Errorf("demo: staff %s: %w", l.ID, err)
+		}
 	}
 	return nil
 }
