@@ -202,6 +202,31 @@ func (j *Journal) SetPIN(id, pin string) error {
 // SignIn checks a person's PIN. A wrong one is counted (and journaled); the fifth in a row locks
 // the person for LockoutFor. A disabled or locked person is refused whatever the PIN.
 func (j *Journal) SignIn(id, pin string) (Person, error) {
+	return j.checkPIN(id, pin, "signed in", false)
+}
+
+// Approve is SignIn for a manager approving a refund: the person must be a manager. The trail
+// records the approval (the refund's intent then names the approver).
+func (j *Journal) Approve(id, pin string) (Person, error) {
+	return j.checkPIN(id, pin, "approved", true)
+}
+
+// SignOut records on the trail that a person left the desk, and why ("locked", "idle", "desk
+// closed"). An id that is not on the staff records nothing.
+func (j *Journal) SignOut(id, why string) error {
+	return j.update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bStaff).Get([]byte(id)) == nil {
+			return nil
+		}
+		return appendAudit(tx, j.now(), AuditKindStaff, id, struct {
+			Action string `json:"action"`
+			Why    string `json:"why,omitempty"`
+		}{"signed out", why})
+	})
+}
+
+// checkPIN checks a PIN for a sign-in or an approval (action, on the trail).
+func (j *Journal) checkPIN(id, pin, action string, manager bool) (Person, error) {
 	var p Person
 	var refused error
 	err := j.update(func(tx *bolt.Tx) error {
@@ -221,36 +246,31 @@ func (j *Journal) SignIn(id, pin string) (Person, error) {
 		}
 		if bcrypt.CompareHashAndPassword(r.PINHash, []byte(pin)) != nil {
 			r.WrongPINs++
-			action := "wrong PIN"
+			what := "wrong PIN"
 			refused = &StaffError{ID: id, Err: ErrWrongPIN}
 			if r.WrongPINs >= MaxWrongPINs {
 				r.WrongPINs, r.LockedUntil = 0, now.Add(LockoutFor)
-				action = "locked out"
+				what = "locked out"
 				refused = &StaffError{ID: id, Err: ErrLockedOut, Until: r.LockedUntil}
 			}
 			p = r.Person
-			return putStaff(tx, r, action, now)
+			return putStaff(tx, r, what, now)
+		}
+		if manager && r.Role != RoleManager {
+			refused = &StaffError{ID: id, Err: ErrNotManager}
+			action = "approval refused: not a manager"
 		}
 		if r.WrongPINs == 0 && r.LockedUntil.IsZero() {
 			return appendAudit(tx, now, AuditKindStaff, id, struct {
 				Action string `json:"action"`
-			}{"signed in"})
+			}{action})
 		}
 		r.WrongPINs, r.LockedUntil = 0, time.Time{}
 		p = r.Person
-		return putStaff(tx, r, "signed in", now)
+		return putStaff(tx, r, action, now)
 	})
 	if err != nil {
 		return p, err
 	}
 	return p, refused
-}
-
-// Approve is SignIn for a manager approving a refund: the person must be a manager.
-func (j *Journal) Approve(id, pin string) (Person, error) {
-	p, err := j.SignIn(id, pin)
-	if err == nil && p.Role != RoleManager {
-		return p, &StaffError{ID: id, Err: ErrNotManager}
-	}
-	return p, err
 }

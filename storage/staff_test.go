@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -90,5 +91,37 @@ func TestStaffAndLockout(t *testing.T) {
 		if bytes.Contains(raw, []byte(`"`+pin+`"`)) {
 			t.Errorf("the journal file holds PIN %s in clear", pin)
 		}
+	}
+}
+
+// TestStaffTrail: sign-ins, approvals (and a cashier's refused one) and sign-outs are on the
+// audit trail with what happened; a sign-out of someone not on the staff records nothing.
+func TestStaffTrail(t *testing.T) {
+	j := openTest(t, newClock())
+	for _, p := range [][2]string{{"amy", RoleCashier}, {"mgr", RoleManager}} {
+		if err := j.AddStaff(p[0], p[1], "1234"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, _ = j.SignIn("amy", "1234")
+	_, _ = j.Approve("amy", "1234")
+	_, _ = j.Approve("mgr", "1234")
+	if err := j.SignOut("amy", "idle"); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.SignOut("ghost", "locked"); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	_ = j.AuditEvents(0, func(e AuditEvent) error {
+		if e.Kind == AuditKindStaff {
+			got = append(got, e.Subject+" "+string(e.Record))
+		}
+		return nil
+	})
+	want := []string{`amy {"action":"signed in"}`, `amy {"action":"approval refused: not a manager"}`, `mgr {"action":"approved"}`,
+		`amy {"action":"signed out","why":"idle"}`}
+	if len(got) != 6 || !slices.Equal(got[2:], want) { // after the two "added"
+		t.Fatalf("%q", got)
 	}
 }

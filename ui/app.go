@@ -240,12 +240,11 @@ func (a *App) route(msg tea.Msg) tea.Cmd {
 	case tickMsg:
 		a.now = a.d.Now()
 		a.status.prune(a.now)
-		a.lockIfIdle(a.now)
-		return tea.Batch(a.clockTick(), a.refreshSales(), checkJournal(a.d.Journal, a.seen))
+		return tea.Batch(a.clockTick(), a.refreshSales(), checkJournal(a.d.Journal, a.seen), a.lockIfIdle(a.now))
 	case staffMsg:
 		a.d.staffed = msg.n > 0 || msg.err != nil // a staff list that cannot be read keeps the desk locked
 		if a.d.staffed {
-			a.lock()
+			return a.lock("")
 		}
 		return nil
 	case approvedMsg:
@@ -361,8 +360,7 @@ func (a *App) globalKey(k tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(k, a.keys.Language):
 		return a.nextLanguage(), true
 	case key.Matches(k, a.keys.Lock):
-		a.lock()
-		return nil, true
+		return a.lock("locked"), true
 	}
 	return nil, false
 }

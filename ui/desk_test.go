@@ -593,9 +593,17 @@ func TestApprovalRefusedOnTheDesk(t *testing.T) {
 
 // fakeStaff is a staff of one cashier, amy, PIN 1234; five wrong PINs lock her.
 type fakeStaff struct {
-	mu    sync.Mutex
-	wrong int
-	none  bool
+	mu     sync.Mutex
+	wrong  int
+	none   bool
+	signed []string // sign-outs: "id why"
+}
+
+func (f *fakeStaff) SignOut(id, why string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.signed = append(f.signed, id+" "+why)
+	return nil
 }
 
 func (f *fakeStaff) Staff() ([]storage.Person, error) {
@@ -673,6 +681,9 @@ func TestSignIn(t *testing.T) {
 	send(a, tickMsg(now))
 	if !a.locked {
 		t.Fatal("not locked after lock_after without a key")
+	}
+	if got := strings.Join(staff.signed, ", "); got != "amy locked, amy idle" {
+		t.Fatalf("sign-outs on the trail: %q", got)
 	}
 	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("amy")})
 	keys(a, "enter", "0", "0", "0", "0", "enter", "0", "0", "0", "0", "enter")

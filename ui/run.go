@@ -95,5 +95,8 @@ func Run(ctx context.Context, d Deps) (Result, error) {
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		err = nil
 	}
+	if who := app.SignedIn(); who != "" { // the screen has closed: the trail says who left
+		_ = d.Staff.SignOut(who, "desk closed")
+	}
 	return Result{InFlight: app.InFlight()}, err
 }

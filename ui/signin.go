@@ -21,6 +21,8 @@ type Staff interface {
 	SignIn(id, pin string) (storage.Person, error)
 	// Approve is SignIn for a manager approving a refund over a limit.
 	Approve(id, pin string) (storage.Person, error)
+	// SignOut records that a person left the desk, and why ("locked", "idle", "desk closed").
+	SignOut(id, why string) error
 }
 
 // Messages of the sign-in.
@@ -66,6 +68,13 @@ func countStaff(s Staff) tea.Cmd {
 	return func() tea.Msg {
 		people, err := s.Staff()
 		return staffMsg{n: len(people), err: err}
+	}
+}
+
+func signOut(s Staff, id, why string) tea.Cmd {
+	return func() tea.Msg {
+		_ = s.SignOut(id, why) // the trail's record; the desk is locked whatever it says
+		return nil
 	}
 }
 
@@ -204,20 +213,36 @@ func (s *signinScreen) View() string {
 }
 
 // lockIfIdle locks the desk after [terminal] lock_after without a key.
-func (a *App) lockIfIdle(now time.Time) {
+func (a *App) lockIfIdle(now time.Time) tea.Cmd {
 	if a.d.Staff == nil || !a.d.staffed || a.locked || a.d.LockAfter <= 0 || a.lastKey.IsZero() {
-		return
+		return nil
 	}
 	if now.Sub(a.lastKey) >= a.d.LockAfter {
-		a.lock()
+		return a.lock("idle")
 	}
+	return nil
 }
 
-// lock signs the cashier out: the sign-in screen covers every screen until someone signs in.
-func (a *App) lock() {
+// lock signs the cashier out: the sign-in screen covers every screen until someone signs in. The
+// returned command records the sign-out on the trail (why: "locked", "idle"; "" at start, when
+// nobody has signed in yet).
+func (a *App) lock(why string) tea.Cmd {
+	var cmd tea.Cmd
+	if who := a.SignedIn(); who != "" && why != "" {
+		cmd = signOut(a.d.Staff, who, why)
+	}
 	a.locked = true
 	a.d.Terminal.Cashier, a.d.role = "", ""
 	a.signin.reset()
+	return cmd
+}
+
+// SignedIn is the person signed in at the desk ("" when it is locked or has no staff).
+func (a *App) SignedIn() string {
+	if a.d.Staff == nil || !a.d.staffed || a.locked {
+		return ""
+	}
+	return a.d.Terminal.Cashier
 }
 
 // manager reports whether the person at the desk may do a manager's work: the signed-in person is
