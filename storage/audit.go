@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -98,7 +99,7 @@ func appendAudit(tx *bolt.Tx, at time.Time, kind, subject string, record any) er
 	if e.Hash, err = auditHash(e); err != nil {
 		return err
 	}
-	v, err := json.Marshal(e)
+	v, err := encodeAudit(e)
 	if err != nil {
 		return err
 	}
@@ -108,6 +109,71 @@ func appendAudit(tx *bolt.Tx, at time.Time, kind, subject string, record any) er
 	}
 	hash, _ := hex.DecodeString(e.Hash)
 	return meta.Put(kAuditHead, append(binary.BigEndian.AppendUint64(nil, e.Seq), hash...))
+}
+
+// Audit events are stored compact (schema 8): a format byte, the time (Unix nanoseconds, varint),
+// the kind, the subject and the record (each a uvarint length and its bytes), and the hash (32
+// bytes). The sequence number is the key and the previous hash is the event before's: neither is
+// stored again. Events written before schema 8 stay as they were, JSON (they start with '{');
+// the hash never depends on how an event is stored.
+const auditCompact = 0x01
+
+func encodeAudit(e AuditEvent) ([]byte, error) {
+	hash, err := hex.DecodeString(e.Hash)
+	if err != nil || len(hash) != sha256.Size {
+		return nil, fmt.Errorf("audit event %d: hash %q is not SHA-256 hex", e.Seq, e.Hash)
+	}
+	v := make([]byte, 0, 1+binary.MaxVarintLen64+3*binary.MaxVarintLen32+len(e.Kind)+len(e.Subject)+len(e.Record)+sha256.Size)
+	v = append(v, auditCompact)
+	v = binary.AppendVarint(v, e.At.UnixNano())
+	for _, part := range [][]byte{[]byte(e.Kind), []byte(e.Subject), e.Record} {
+		v = binary.AppendUvarint(v, uint64(len(part)))
+		v = append(v, part...)
+	}
+	return append(v, hash...), nil
+}
+
+// decodeAudit reads the event stored under key k; prev is the hash of the event before it ("" for
+// the first), which a compact event does not store. The time comes back in loc.
+func decodeAudit(k, v []byte, prev string, loc *time.Location) (AuditEvent, error) {
+	var e AuditEvent
+	if len(v) > 0 && v[0] == '{' { // written before schema 8
+		err := json.Unmarshal(v, &e)
+		return e, err
+	}
+	if len(k) != 8 || len(v) < 1+sha256.Size || v[0] != auditCompact {
+		return e, errors.New("not an audit event")
+	}
+	e.Seq, e.Prev = binary.BigEndian.Uint64(k), prev
+	rest := v[1 : len(v)-sha256.Size]
+	e.Hash = hex.EncodeToString(v[len(v)-sha256.Size:])
+	nanos, n := binary.Varint(rest)
+	if n <= 0 {
+		return e, errors.New("an audit event's time is damaged")
+	}
+	e.At, rest = time.Unix(0, nanos).In(loc), rest[n:]
+	parts := make([][]byte, 3)
+	for i := range parts {
+		l, n := binary.Uvarint(rest)
+		if n <= 0 || uint64(len(rest)-n) < l {
+			return e, errors.New("an audit event's length is damaged")
+		}
+		parts[i], rest = rest[n:n+int(l)], rest[n+int(l):]
+	}
+	if len(rest) != 0 {
+		return e, errors.New("an audit event has bytes after its record")
+	}
+	e.Kind, e.Subject, e.Record = string(parts[0]), string(parts[1]), json.RawMessage(bytes.Clone(parts[2]))
+	return e, nil
+}
+
+// auditHashAt is the hash of the event stored under seq ("" for none).
+func auditHashAt(b *bolt.Bucket, seq uint64, loc *time.Location) (string, error) {
+	if seq == 0 {
+		return "", nil
+	}
+	e, err := decodeAudit(idKey(seq), b.Get(idKey(seq)), "", loc)
+	return e.Hash, err
 }
 
 // AuditResult is what VerifyAudit found.
@@ -154,11 +220,11 @@ func (j *Journal) verifyAudit(tail uint64) (AuditResult, error) {
 		if head := tx.Bucket(bMeta).Get(kAuditHead); tail > 0 && len(head) == 8+sha256.Size {
 			if last := binary.BigEndian.Uint64(head[:8]); last > tail {
 				want = last - tail + 1
-				var before AuditEvent
-				if err := json.Unmarshal(b.Get(idKey(want-1)), &before); err != nil {
+				h, err := auditHashAt(b, want-1, j.loc)
+				if err != nil {
 					return broken(want-1, "unreadable: %v", err)
 				}
-				prev, res.Events = before.Hash, want-1
+				prev, res.Events = h, want-1
 			}
 		}
 		c := b.Cursor()
@@ -169,8 +235,8 @@ func (j *Journal) verifyAudit(tail uint64) (AuditResult, error) {
 			if seq := binary.BigEndian.Uint64(k); seq != want {
 				return broken(want, "event %d is missing (the next one is %d)", want, seq)
 			}
-			var e AuditEvent
-			if err := json.Unmarshal(v, &e); err != nil {
+			e, err := decodeAudit(k, v, prev, j.loc)
+			if err != nil {
 				return broken(want, "unreadable: %v", err)
 			}
 			if e.Seq != want {
@@ -210,15 +276,21 @@ func (j *Journal) AuditEvents(since uint64, fn func(AuditEvent) error) error {
 		if b == nil {
 			return nil
 		}
+		since = max(since, 1)
+		prev, err := auditHashAt(b, since-1, j.loc)
+		if err != nil {
+			return fmt.Errorf("audit event %d: %w", since-1, err)
+		}
 		c := b.Cursor()
-		for k, v := c.Seek(idKey(max(since, 1))); k != nil; k, v = c.Next() {
-			var e AuditEvent
-			if err := json.Unmarshal(v, &e); err != nil {
+		for k, v := c.Seek(idKey(since)); k != nil; k, v = c.Next() {
+			e, err := decodeAudit(k, v, prev, j.loc)
+			if err != nil {
 				return fmt.Errorf("audit event at %x: %w", k, err)
 			}
 			if err := fn(e); err != nil {
 				return err
 			}
+			prev = e.Hash
 		}
 		return nil
 	})
@@ -236,8 +308,8 @@ func (j *Journal) AuditCodeOf(id uint64) (string, bool, error) {
 		}
 		c := b.Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
-			var e AuditEvent
-			if err := json.Unmarshal(v, &e); err != nil {
+			e, err := decodeAudit(k, v, "", j.loc)
+			if err != nil {
 				return err
 			}
 			if e.Kind == AuditKindEvent && e.Subject == subject {

@@ -6,7 +6,7 @@
 // the sale, cancels only for sales that did not complete, refunds only for paid sales, and a
 // finished reversal never changes.
 //
-// Bucket tree (schema 7). Time keys are big-endian Unix nanoseconds followed by a big-endian
+// Bucket tree (schema 8). Time keys are big-endian Unix nanoseconds followed by a big-endian
 // sequence number, so that byte order is time order.
 //
 //	meta/
@@ -28,7 +28,8 @@
 //	sales_paytype/             (schema 4)
 //	    <pay_type> 0x00 <sale key>  empty
 //	audit/                     (schema 5)
-//	    <seq 8>                AuditEvent (JSON): hash-chained, append-only (audit.go)
+//	    <seq 8>                AuditEvent: hash-chained, append-only (audit.go); compact from
+//	                           schema 8 (format byte, time, kind, subject, record, hash), JSON before
 //	staff/                     (schema 6)
 //	    <id>                   the person: role, disabled, wrong PINs, lock, bcrypt hash of the PIN
 //	day_closes/                (schema 7)

@@ -15,7 +15,7 @@ import (
 )
 
 // SchemaVersion is the journal layout this qfpos writes.
-const SchemaVersion = 7
+const SchemaVersion = 8
 
 const magic = "qfpos-journal"
 
@@ -40,7 +40,8 @@ var (
 )
 
 // bucketsV1 are the buckets of schema 1; schema 2 added sales_amount, schema 3 sales_qfpay,
-// schema 4 sales_paytype, schema 5 audit, schema 6 staff, schema 7 day_closes.
+// schema 4 sales_paytype, schema 5 audit, schema 6 staff, schema 7 day_closes; schema 8 stores new
+// audit events compact (older ones stay as they were, so a qfpos before 8 must not read it).
 var bucketsV1 = [][]byte{bMeta, bSales, bSalesSysSN, bSalesOTN, bReversals, bReversalsSale,
 	bReversalsDay, bReversalsOpen, bReversalsOTN, bEvents}
 
@@ -52,6 +53,7 @@ var migrations = map[uint64]func(tx *bolt.Tx) error{
 	4: func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bAudit); return err },
 	5: func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bStaff); return err },
 	6: func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bDayCloses); return err },
+	7: func(*bolt.Tx) error { return nil }, // the audit events written from now on are compact
 }
 
 // Journal is an open journal file. It is safe for concurrent use.
