@@ -80,13 +80,20 @@ func auditHash(e AuditEvent) (string, error) {
 
 // appendAudit chains one event to the trail inside the transaction that makes the change.
 func appendAudit(tx *bolt.Tx, at time.Time, kind, subject string, record any) error {
+	_, err := appendAuditSeq(tx, at, kind, subject, record)
+	return err
+}
+
+// appendAuditSeq is appendAudit returning the event's sequence number (0: the journal has no
+// trail yet, while it is being migrated).
+func appendAuditSeq(tx *bolt.Tx, at time.Time, kind, subject string, record any) (uint64, error) {
 	b := tx.Bucket(bAudit)
 	if b == nil {
-		return nil // a journal being migrated: the trail starts once its bucket exists
+		return 0, nil // a journal being migrated: the trail starts once its bucket exists
 	}
 	raw, err := json.Marshal(record)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	meta := tx.Bucket(bMeta)
 	var seq uint64
@@ -97,18 +104,18 @@ func appendAudit(tx *bolt.Tx, at time.Time, kind, subject string, record any) er
 	}
 	e := AuditEvent{Seq: seq + 1, At: at, Kind: kind, Subject: subject, Record: raw, Prev: prev}
 	if e.Hash, err = auditHash(e); err != nil {
-		return err
+		return 0, err
 	}
 	v, err := encodeAudit(e)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	b.FillPercent = appendFill // sequence keys are appended
 	if err := b.Put(idKey(e.Seq), v); err != nil {
-		return err
+		return 0, err
 	}
 	hash, _ := hex.DecodeString(e.Hash)
-	return meta.Put(kAuditHead, append(binary.BigEndian.AppendUint64(nil, e.Seq), hash...))
+	return e.Seq, meta.Put(kAuditHead, append(binary.BigEndian.AppendUint64(nil, e.Seq), hash...))
 }
 
 // Audit events are stored compact (schema 8): a format byte, the time (Unix nanoseconds, varint),

@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -89,11 +90,11 @@ func TestAuditTampering(t *testing.T) {
 			_ = b.Put(idKey(3), v)
 		}, 3},
 		{"deleted", func(b *bolt.Bucket) { _ = b.Delete(idKey(4)) }, 4},
-		{"swapped", func(b *bolt.Bucket) {
-			v2, v5 := bytes.Clone(b.Get(idKey(2))), bytes.Clone(b.Get(idKey(5)))
-			_ = b.Put(idKey(2), v5)
-			_ = b.Put(idKey(5), v2)
-		}, 2},
+		{"swapped", func(b *bolt.Bucket) { // two of the refund's events (a sale's would also damage the sale, held there)
+			v4, v6 := bytes.Clone(b.Get(idKey(4))), bytes.Clone(b.Get(idKey(6)))
+			_ = b.Put(idKey(4), v6)
+			_ = b.Put(idKey(6), v4)
+		}, 4},
 		{"last removed", func(b *bolt.Bucket) { _ = b.Delete(idKey(7)) }, 7},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -233,4 +234,62 @@ func FuzzDecodeAudit(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestSaleHeldByTheTrail: a sale is stored once, in the audit event that recorded it (the sales
+// bucket points to it); a sale stored as JSON, as before schema 8, reads alike; a sale whose event
+// is gone is damage that the journal's check names.
+func TestSaleHeldByTheTrail(t *testing.T) {
+	clk := newClock()
+	path := filepath.Join(t.TempDir(), "journal.db")
+	j, err := Open(path, WithClock(clk.now), WithLocation(hk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := sale(1, 1250, clk.t), sale(2, 4500, clk.t.Add(-time.Hour))
+	mustPut(t, j, a)
+	mustPut(t, j, b)
+	var keyA, keyB []byte
+	_ = j.view(func(tx *bolt.Tx) error {
+		keyA = bytes.Clone(tx.Bucket(bSalesSysSN).Get(reversed(a.SysSN)))
+		keyB = bytes.Clone(tx.Bucket(bSalesSysSN).Get(reversed(b.SysSN)))
+		if v := tx.Bucket(bSales).Get(keyA); len(v) != 9 || v[0] != salePointer {
+			t.Errorf("sale stored as %q", v)
+		}
+		return nil
+	})
+	j.Close()
+	// Sale b as a qfpos before schema 8 stored it.
+	tamper := func(f func(tx *bolt.Tx) error) {
+		db, err := bolt.Open(path, 0o600, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Update(f); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+	}
+	tamper(func(tx *bolt.Tx) error {
+		old, err := decodeSale(tx, tx.Bucket(bSales).Get(keyB))
+		if err != nil {
+			return err
+		}
+		v, _ := json.Marshal(old)
+		return tx.Bucket(bSales).Put(keyB, v)
+	})
+	j, err = Open(path, WithClock(clk.now), WithLocation(hk)) // checked whole: it was not closed by qfpos
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok, err := j.Sale(b.SysSN); err != nil || !ok || v.Amount != 4500 || v.TxDtm != b.TxDtm || v.Time.IsZero() {
+		t.Fatalf("the JSON sale: %+v %v %v", v, ok, err)
+	}
+	j.Close()
+	// Sale a's audit event removed: the journal is damaged, and the check says where.
+	tamper(func(tx *bolt.Tx) error { return tx.Bucket(bAudit).Delete(tx.Bucket(bSales).Get(keyA)[1:]) })
+	if _, err := Open(path, WithClock(clk.now), WithLocation(hk)); !errors.Is(err, ErrDamaged) ||
+		!strings.Contains(err.Error(), "the audit event 1 that holds a sale is missing or damaged") {
+		t.Fatalf("a sale without its event: %v", err)
+	}
 }

@@ -16,7 +16,9 @@
 //	    language/<cashier>     the language the cashier last chose in the desk
 //	    audit_head             seq (8) and hash (32) of the audit trail's last event
 //	sales/
-//	    <time 8><seq 8>        Sale (JSON); time is the parsed txdtm
+//	    <time 8><seq 8>        0x02 and the audit seq (8) of the event that recorded the sale: the
+//	                           trail holds it once (schema 8); JSON of the Sale before. time is
+//	                           the parsed txdtm
 //	sales_syssn/
 //	    <reversed syssn>       sale key  (exact and trailing-digit lookups)
 //	sales_otn/

@@ -174,7 +174,7 @@ func (j *Journal) Verify() Health {
 		sales := tx.Bucket(bSales)
 		_ = sales.ForEach(func(k, v []byte) error {
 			h.Sales++
-			if _, err := decodeSale(v); err != nil {
+			if _, err := decodeSale(tx, v); err != nil {
 				problem("sale at %x: %v", k, err)
 			}
 			return nil

@@ -41,7 +41,8 @@ var (
 
 // bucketsV1 are the buckets of schema 1; schema 2 added sales_amount, schema 3 sales_qfpay,
 // schema 4 sales_paytype, schema 5 audit, schema 6 staff, schema 7 day_closes; schema 8 stores new
-// audit events compact (older ones stay as they were, so a qfpos before 8 must not read it).
+// audit events compact and a new sale as a pointer to its audit event (older values stay as they
+// were, so a qfpos before 8 must not read it).
 var bucketsV1 = [][]byte{bMeta, bSales, bSalesSysSN, bSalesOTN, bReversals, bReversalsSale,
 	bReversalsDay, bReversalsOpen, bReversalsOTN, bEvents}
 
@@ -53,7 +54,7 @@ var migrations = map[uint64]func(tx *bolt.Tx) error{
 	4: func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bAudit); return err },
 	5: func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bStaff); return err },
 	6: func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bDayCloses); return err },
-	7: func(*bolt.Tx) error { return nil }, // the audit events written from now on are compact
+	7: func(*bolt.Tx) error { return nil }, // the audit events and sales written from now on are compact
 }
 
 // Journal is an open journal file. It is safe for concurrent use.
@@ -293,7 +294,7 @@ func buildSaleIndex(tx *bolt.Tx, name []byte, entry func(s Sale, saleKey []byte)
 		return err
 	}
 	return tx.Bucket(bSales).ForEach(func(k, v []byte) error {
-		s, err := decodeSale(v)
+		s, err := decodeSale(tx, v)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -146,8 +147,23 @@ func checkID(field, v string, required bool) error {
 	return nil
 }
 
-func decodeSale(v []byte) (Sale, error) {
+// A sale is stored as JSON (journals before schema 8), or as salePointer and the sequence number
+// of the audit event that recorded it: the trail keeps the sale, once.
+const salePointer = 0x02
+
+func decodeSale(tx *bolt.Tx, v []byte) (Sale, error) {
 	var s Sale
+	if len(v) == 9 && v[0] == salePointer {
+		var ev []byte
+		if b := tx.Bucket(bAudit); b != nil {
+			ev = b.Get(v[1:])
+		}
+		e, err := decodeAudit(v[1:], ev, "", time.UTC)
+		if err != nil || e.Kind != AuditKindSale {
+			return s, fmt.Errorf("the audit event %d that holds a sale is missing or damaged: %w", binary.BigEndian.Uint64(v[1:]), ErrDamaged)
+		}
+		v = e.Record
+	}
 	if err := json.Unmarshal(v, &s); err != nil {
 		return s, fmt.Errorf("undecodable sale: %v: %w", err, ErrDamaged)
 	}
@@ -299,7 +315,7 @@ func (j *Journal) putSale(w *indexes, s Sale) (PutResult, error) {
 	}
 	if s.OutTradeNo != "" {
 		if k := byOTN.Get(reversed(s.OutTradeNo)); k != nil {
-			other, err := decodeSale(sales.Get(k))
+			other, err := decodeSale(tx, sales.Get(k))
 			if err != nil {
 				return 0, err
 			}
@@ -312,7 +328,7 @@ func (j *Journal) putSale(w *indexes, s Sale) (PutResult, error) {
 	res := SaleAdded
 	if oldKey := bySysSN.Get(reversed(s.SysSN)); oldKey != nil {
 		oldKey = bytes.Clone(oldKey)
-		old, err := decodeSale(sales.Get(oldKey))
+		old, err := decodeSale(tx, sales.Get(oldKey))
 		if err != nil {
 			return 0, err
 		}
@@ -348,14 +364,17 @@ func (j *Journal) putSale(w *indexes, s Sale) (PutResult, error) {
 		return 0, err
 	}
 	key := timeKey(s.Time, seq)
-	v, err := json.Marshal(s)
+	at, err := appendAuditSeq(tx, j.now(), AuditKindSale, s.SysSN, s)
 	if err != nil {
 		return 0, err
 	}
-	if err := sales.Put(key, v); err != nil {
-		return 0, err
+	v := append([]byte{salePointer}, idKey(at)...) // the trail holds the sale
+	if at == 0 {
+		if v, err = json.Marshal(s); err != nil { // a journal still being migrated has no trail
+			return 0, err
+		}
 	}
-	if err := appendAudit(tx, j.now(), AuditKindSale, s.SysSN, s); err != nil {
+	if err := sales.Put(key, v); err != nil {
 		return 0, err
 	}
 	if err := w.put(bSalesSysSN, reversed(s.SysSN), key); err != nil {
@@ -389,7 +408,7 @@ func saleTx(tx *bolt.Tx, syssn string) (Sale, bool, error) {
 	if k == nil {
 		return Sale{}, false, nil
 	}
-	s, err := decodeSale(tx.Bucket(bSales).Get(k))
+	s, err := decodeSale(tx, tx.Bucket(bSales).Get(k))
 	return s, err == nil, err
 }
 
@@ -487,7 +506,7 @@ func (v *SaleView) countElsewhere() {
 
 // viewAt decodes the sale stored under key, with its reversals.
 func viewAt(tx *bolt.Tx, key []byte) (SaleView, error) {
-	s, err := decodeSale(tx.Bucket(bSales).Get(key))
+	s, err := decodeSale(tx, tx.Bucket(bSales).Get(key))
 	if err != nil {
 		return SaleView{}, err
 	}
@@ -556,7 +575,7 @@ func (j *Journal) RecentSales(after Cursor, limit, days int) (SalesPage, error) 
 		}
 		var lastKey []byte
 		for ; k != nil; k, v = c.Prev() {
-			s, err := decodeSale(v)
+			s, err := decodeSale(tx, v)
 			if err != nil {
 				return err
 			}
