@@ -106,7 +106,11 @@ func appendAuditSeq(tx *bolt.Tx, at time.Time, kind, subject string, record any)
 	if e.Hash, err = auditHash(e); err != nil {
 		return 0, err
 	}
-	v, err := encodeAudit(e)
+	var sale *Sale
+	if s, ok := record.(Sale); ok {
+		sale = &s
+	}
+	v, err := encodeAudit(e, sale)
 	if err != nil {
 		return 0, err
 	}
@@ -125,10 +129,15 @@ func appendAuditSeq(tx *bolt.Tx, at time.Time, kind, subject string, record any)
 // the hash never depends on how an event is stored.
 const auditCompact = 0x01
 
-func encodeAudit(e AuditEvent) ([]byte, error) {
+// encodeAudit is an event as stored; sale, when given, is the sale its record was made from.
+func encodeAudit(e AuditEvent, sale *Sale) ([]byte, error) {
 	hash, err := hex.DecodeString(e.Hash)
 	if err != nil || len(hash) != sha256.Size {
 		return nil, fmt.Errorf("audit event %d: hash %q is not SHA-256 hex", e.Seq, e.Hash)
+	}
+	if form := saleForm(e, sale); form != nil { // a sale: kind and subject are the sale's
+		v := append([]byte{auditSale}, binary.AppendVarint(nil, e.At.UnixNano())...)
+		return append(append(v, form...), hash...), nil
 	}
 	v := make([]byte, 0, 1+binary.MaxVarintLen64+3*binary.MaxVarintLen32+len(e.Kind)+len(e.Subject)+len(e.Record)+sha256.Size)
 	v = append(v, auditCompact)
@@ -143,35 +152,53 @@ func encodeAudit(e AuditEvent) ([]byte, error) {
 // decodeAudit reads the event stored under key k; prev is the hash of the event before it ("" for
 // the first), which a compact event does not store. The time comes back in loc.
 func decodeAudit(k, v []byte, prev string, loc *time.Location) (AuditEvent, error) {
+	e, sale, err := decodeAuditForm(k, v, prev, loc)
+	if err == nil && sale != nil {
+		e.Record, err = json.Marshal(*sale)
+	}
+	return e, err
+}
+
+// decodeAuditForm is decodeAudit without making a sale's JSON again: a sale stored in binary
+// comes back as the sale (e.Record is then nil).
+func decodeAuditForm(k, v []byte, prev string, loc *time.Location) (AuditEvent, *Sale, error) {
 	var e AuditEvent
 	if len(v) > 0 && v[0] == '{' { // written before schema 8
 		err := json.Unmarshal(v, &e)
-		return e, err
+		return e, nil, err
 	}
-	if len(k) != 8 || len(v) < 1+sha256.Size || v[0] != auditCompact {
-		return e, errors.New("not an audit event")
+	if len(k) != 8 || len(v) < 1+sha256.Size || v[0] != auditCompact && v[0] != auditSale {
+		return e, nil, errors.New("not an audit event")
 	}
 	e.Seq, e.Prev = binary.BigEndian.Uint64(k), prev
 	rest := v[1 : len(v)-sha256.Size]
 	e.Hash = hex.EncodeToString(v[len(v)-sha256.Size:])
 	nanos, n := binary.Varint(rest)
 	if n <= 0 {
-		return e, errors.New("an audit event's time is damaged")
+		return e, nil, errors.New("an audit event's time is damaged")
 	}
 	e.At, rest = time.Unix(0, nanos).In(loc), rest[n:]
+	if v[0] == auditSale {
+		s, err := readSale(rest)
+		if err != nil {
+			return e, nil, err
+		}
+		e.Kind, e.Subject = AuditKindSale, s.SysSN
+		return e, &s, nil
+	}
 	parts := make([][]byte, 3)
 	for i := range parts {
 		l, n := binary.Uvarint(rest)
 		if n <= 0 || uint64(len(rest)-n) < l {
-			return e, errors.New("an audit event's length is damaged")
+			return e, nil, errors.New("an audit event's length is damaged")
 		}
 		parts[i], rest = rest[n:n+int(l)], rest[n+int(l):]
 	}
 	if len(rest) != 0 {
-		return e, errors.New("an audit event has bytes after its record")
+		return e, nil, errors.New("an audit event has bytes after its record")
 	}
 	e.Kind, e.Subject, e.Record = string(parts[0]), string(parts[1]), json.RawMessage(bytes.Clone(parts[2]))
-	return e, nil
+	return e, nil, nil
 }
 
 // auditHashAt is the hash of the event stored under seq ("" for none).

@@ -31,7 +31,8 @@
 //	    <pay_type> 0x00 <sale key>  empty
 //	audit/                     (schema 5)
 //	    <seq 8>                AuditEvent: hash-chained, append-only (audit.go); compact from
-//	                           schema 8 (format byte, time, kind, subject, record, hash), JSON before
+//	                           schema 8 (format byte, time, kind, subject, record, hash; a sale's
+//	                           record in binary, salecodec.go), JSON before
 //	staff/                     (schema 6)
 //	    <id>                   the person: role, disabled, wrong PINs, lock, bcrypt hash of the PIN
 //	day_closes/                (schema 7)

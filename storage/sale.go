@@ -158,9 +158,12 @@ func decodeSale(tx *bolt.Tx, v []byte) (Sale, error) {
 		if b := tx.Bucket(bAudit); b != nil {
 			ev = b.Get(v[1:])
 		}
-		e, err := decodeAudit(v[1:], ev, "", time.UTC)
+		e, sale, err := decodeAuditForm(v[1:], ev, "", time.UTC)
 		if err != nil || e.Kind != AuditKindSale {
 			return s, fmt.Errorf("the audit event %d that holds a sale is missing or damaged: %w", binary.BigEndian.Uint64(v[1:]), ErrDamaged)
+		}
+		if sale != nil {
+			return *sale, nil
 		}
 		v = e.Record
 	}
