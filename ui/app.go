@@ -330,7 +330,7 @@ func (a *App) globalKey(k tea.KeyMsg) (tea.Cmd, bool) {
 		}
 		return nil, true
 	}
-	if a.printing != 0 && !key.Matches(k, a.keys.ForceQuit) {
+	if a.printing != 0 && !key.Matches(k, a.keys.ForceQuit, a.keys.Lock) {
 		id := a.printing
 		a.printing, a.notice = 0, notice{}
 		if lang, ok := slipLanguages[k.String()]; ok && a.d.PrintSlip != nil {

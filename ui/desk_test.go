@@ -667,9 +667,10 @@ func TestSignIn(t *testing.T) {
 	if a.locked || a.d.Terminal.Cashier != "amy" || !strings.Contains(a.View(), "Cashier amy") {
 		t.Fatalf("signed in: locked %v, cashier %q", a.locked, a.d.Terminal.Cashier)
 	}
+	a.printing = 42 // a slip's language was being asked
 	keys(a, "ctrl+l")
-	if !a.locked || a.d.Terminal.Cashier != "" || a.signin.id.Value() != "" {
-		t.Fatal("ctrl+l did not lock")
+	if !a.locked || a.d.Terminal.Cashier != "" || a.signin.id.Value() != "" || a.printing != 0 {
+		t.Fatal("ctrl+l did not lock, or left a question open")
 	}
 	signInAs(a, "amy", "1234")
 	now = now.Add(4 * time.Minute)

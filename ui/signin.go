@@ -231,7 +231,7 @@ func (a *App) lock(why string) tea.Cmd {
 	if who := a.SignedIn(); who != "" && why != "" {
 		cmd = signOut(a.d.Staff, who, why)
 	}
-	a.locked = true
+	a.locked, a.printing = true, 0 // a question asked before the lock is not answered after it
 	a.d.Terminal.Cashier, a.d.role = "", ""
 	a.signin.reset()
 	return cmd
