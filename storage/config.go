@@ -63,7 +63,7 @@ func readConfigSeen(tx *bolt.Tx, seen *map[string]string) error {
 
 // diffSettings lists the settings that differ, by key (nil when none do).
 func diffSettings(was, now map[string]string) []ConfigChange {
-	keys := slices.Sorted(maps.Keys(now))
+	keys := slices.Collect(maps.Keys(now))
 	for k := range was {
 		if _, ok := now[k]; !ok {
 			keys = append(keys, k)
