@@ -244,8 +244,9 @@ func FuzzDecodeAudit(f *testing.F) {
 }
 
 // TestSaleHeldByTheTrail: a sale is stored once, in the audit event that recorded it (the sales
-// bucket points to it); a sale stored as JSON, as before schema 8, reads alike; a sale whose event
-// is gone is damage that the journal's check names.
+// bucket points to it and keeps what a search compares); a sale stored as JSON, as before schema
+// 8, reads and is found alike; a reference that disagrees with its event, or a sale whose event is
+// gone, is damage that the journal's check names.
 func TestSaleHeldByTheTrail(t *testing.T) {
 	clk := newClock()
 	path := filepath.Join(t.TempDir(), "journal.db")
@@ -258,10 +259,10 @@ func TestSaleHeldByTheTrail(t *testing.T) {
 	mustPut(t, j, b)
 	var keyA, keyB []byte
 	_ = j.view(func(tx *bolt.Tx) error {
-		keyA = bytes.Clone(tx.Bucket(bSalesSysSN).Get(reversed(a.SysSN)))
-		keyB = bytes.Clone(tx.Bucket(bSalesSysSN).Get(reversed(b.SysSN)))
-		if v := tx.Bucket(bSales).Get(keyA); len(v) != 9 || v[0] != salePointer {
-			t.Errorf("sale stored as %q", v)
+		keyA = bytes.Clone(tx.Bucket(bSalesSysSN).Get([]byte(a.SysSN)))
+		keyB = bytes.Clone(tx.Bucket(bSalesSysSN).Get([]byte(b.SysSN)))
+		if r, ok := parseSaleRef(tx.Bucket(bSales).Get(keyA)); !ok || r.audit != 1 || !r.agrees(a) {
+			t.Errorf("sale stored as %q", tx.Bucket(bSales).Get(keyA))
 		}
 		return nil
 	})
@@ -292,9 +293,26 @@ func TestSaleHeldByTheTrail(t *testing.T) {
 	if v, ok, err := j.Sale(b.SysSN); err != nil || !ok || v.Amount != 4500 || v.TxDtm != b.TxDtm || v.Time.IsZero() {
 		t.Fatalf("the JSON sale: %+v %v %v", v, ok, err)
 	}
+	if got, err := j.SearchSales(4500, "", 7, 10); err != nil || len(got) != 1 || got[0].SysSN != b.SysSN {
+		t.Fatalf("the JSON sale by amount: %+v %v", got, err)
+	}
+	if got, err := j.SearchSales(0, b.SysSN[len(b.SysSN)-10:], 7, 10); err != nil || len(got) != 1 || got[0].SysSN != b.SysSN {
+		t.Fatalf("the JSON sale by its last 10 digits: %+v %v", got, err)
+	}
 	j.Close()
+	// Sale a's reference says another amount than its audit event: damage, named.
+	tamper(func(tx *bolt.Tx) error {
+		other := a
+		other.Amount = 9999
+		return tx.Bucket(bSales).Put(keyA, newSaleRef(1, other))
+	})
+	if _, err := Open(path, WithClock(clk.now), WithLocation(hk)); !errors.Is(err, ErrDamaged) ||
+		!strings.Contains(err.Error(), "differ from those of audit event 1") {
+		t.Fatalf("a reference that disagrees with its event: %v", err)
+	}
+	tamper(func(tx *bolt.Tx) error { return tx.Bucket(bSales).Put(keyA, newSaleRef(1, a)) })
 	// Sale a's audit event removed: the journal is damaged, and the check says where.
-	tamper(func(tx *bolt.Tx) error { return tx.Bucket(bAudit).Delete(tx.Bucket(bSales).Get(keyA)[1:]) })
+	tamper(func(tx *bolt.Tx) error { return tx.Bucket(bAudit).Delete(idKey(1)) })
 	if _, err := Open(path, WithClock(clk.now), WithLocation(hk)); !errors.Is(err, ErrDamaged) ||
 		!strings.Contains(err.Error(), "the audit event 1 that holds a sale is missing or damaged") {
 		t.Fatalf("a sale without its event: %v", err)

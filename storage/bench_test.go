@@ -204,7 +204,9 @@ func BenchmarkStateTransition(b *testing.B) {
 }
 
 // importFile writes a CSV of n sales in time order (as an export from QFPay or a POS is), one
-// every 30 seconds up to fixtureNow, amounts and pay types varied, with random-looking syssns.
+// every 30 seconds up to fixtureNow, amounts and pay types varied, numbered as QFPay and tills
+// number them: a syssn is the date, a fixed part and a count that grows with gaps (as QFPay's,
+// shared by its merchants); an out_trade_no is the till, the date and a count.
 func importFile(b *testing.B, n int) string {
 	b.Helper()
 	path := filepath.Join(b.TempDir(), fmt.Sprintf("sales-%d.csv", n))
@@ -218,8 +220,8 @@ func importFile(b *testing.B, n int) string {
 	types := []string{"800208", "800101", "802808", "800201", "805808"}
 	for i := range n {
 		at := fixtureNow.Add(-time.Duration(n-i) * 30 * time.Second)
-		fmt.Fprintf(w, "20261121%018d,POS_%d,%d,HKD,%s,%s,0000,POS-01\n", (uint64(i)*2654435761)%1e18, i, 100+(i*7919)%90_000,
-			types[i%len(types)], at.Format(TxDtmLayout))
+		fmt.Fprintf(w, "%s000300020%09d,POS-01-%s-%06d,%d,HKD,%s,%s,0000,POS-01\n", at.Format("20060102"), 100_000_000+(i*7)%900_000_000,
+			at.Format("20060102"), i%1_000_000, 100+(i*7919)%90_000, types[i%len(types)], at.Format(TxDtmLayout))
 	}
 	if err := w.Flush(); err != nil {
 		b.Fatal(err)

@@ -6,7 +6,7 @@
 // the sale, cancels only for sales that did not complete, refunds only for paid sales, and a
 // finished reversal never changes.
 //
-// Bucket tree (schema 8). Time keys are big-endian Unix nanoseconds followed by a big-endian
+// Bucket tree (schema 9). Time keys are big-endian Unix nanoseconds followed by a big-endian
 // sequence number, so that byte order is time order.
 //
 //	meta/
@@ -16,14 +16,16 @@
 //	    language/<cashier>     the language the cashier last chose in the desk
 //	    audit_head             seq (8) and hash (32) of the audit trail's last event
 //	sales/
-//	    <time 8><seq 8>        0x02 and the audit seq (8) of the event that recorded the sale: the
-//	                           trail holds it once (schema 8); JSON of the Sale before. time is
-//	                           the parsed txdtm
+//	    <time 8><seq 8>        saleRef (schema 9): 0x04, the uvarint seq of the audit event that
+//	                           holds the sale, the varint amount, and the last 8 bytes of the
+//	                           syssn and of the out_trade_no (each after its length) that a
+//	                           search compares; 0x02 and the audit seq (8) in schema 8; JSON of
+//	                           the Sale before. time is the parsed txdtm
 //	sales_syssn/
-//	    <reversed syssn>       sale key  (exact and trailing-digit lookups)
+//	    <syssn>                sale key (reversed before schema 9)
 //	sales_otn/
-//	    <reversed out_trade_no> sale key
-//	sales_amount/              (schema 2)
+//	    <out_trade_no>         sale key (reversed before schema 9)
+//	sales_amount/              (schema 2 to 8)
 //	    <amount 8><sale key>   empty
 //	sales_qfpay/               (schema 3)
 //	    <syssn>                Remote (JSON): QFPay's cancel flag and the refunds QFPay holds

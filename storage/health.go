@@ -145,7 +145,7 @@ func (j *Journal) Verify() Health {
 			version = binary.BigEndian.Uint64(v)
 		}
 		want := bucketsV1
-		if version >= 2 {
+		if version >= 2 && version < 9 {
 			want = append(want, bSalesAmount)
 		}
 		if version >= 3 {
@@ -182,7 +182,7 @@ func (j *Journal) Verify() Health {
 		for _, idx := range [][]byte{bSalesSysSN, bSalesOTN} {
 			_ = tx.Bucket(idx).ForEach(func(k, v []byte) error {
 				if sales.Get(v) == nil {
-					problem("index %s entry %q points to no sale", idx, reversed(string(k)))
+					problem("index %s entry %q points to no sale", idx, k)
 				}
 				return nil
 			})

@@ -1,12 +1,14 @@
 package storage
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -15,7 +17,7 @@ import (
 )
 
 // SchemaVersion is the journal layout this qfpos writes.
-const SchemaVersion = 8
+const SchemaVersion = 9
 
 const magic = "qfpos-journal"
 
@@ -42,7 +44,8 @@ var (
 // bucketsV1 are the buckets of schema 1; schema 2 added sales_amount, schema 3 sales_qfpay,
 // schema 4 sales_paytype, schema 5 audit, schema 6 staff, schema 7 day_closes; schema 8 stores new
 // audit events compact and a new sale as a pointer to its audit event (older values stay as they
-// were, so a qfpos before 8 must not read it).
+// were, so a qfpos before 8 must not read it); schema 9 keys sales_syssn and sales_otn by the
+// numbers as they are (not reversed), drops sales_amount and stores a sale as a saleRef.
 var bucketsV1 = [][]byte{bMeta, bSales, bSalesSysSN, bSalesOTN, bReversals, bReversalsSale,
 	bReversalsDay, bReversalsOpen, bReversalsOTN, bEvents}
 
@@ -55,6 +58,7 @@ var migrations = map[uint64]func(tx *bolt.Tx) error{
 	5: func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bStaff); return err },
 	6: func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bDayCloses); return err },
 	7: func(*bolt.Tx) error { return nil }, // the audit events and sales written from now on are compact
+	8: migrateSaleRefs,
 }
 
 // Journal is an open journal file. It is safe for concurrent use.
@@ -245,7 +249,7 @@ func (j *Journal) prepare(existed bool) error {
 	}
 	return j.update(func(tx *bolt.Tx) error {
 		if version == 0 {
-			for _, name := range append(bucketsV1, bSalesAmount, bSalesQFPay, bSalesPayType, bAudit, bStaff, bDayCloses) {
+			for _, name := range append(bucketsV1, bSalesQFPay, bSalesPayType, bAudit, bStaff, bDayCloses) {
 				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 					return err
 				}
@@ -285,6 +289,64 @@ func migrateAddAmountIndex(tx *bolt.Tx) error {
 // migrateAddPayTypeIndex builds the schema-4 index of sales by pay type.
 func migrateAddPayTypeIndex(tx *bolt.Tx) error {
 	return buildSaleIndex(tx, bSalesPayType, func(s Sale, key []byte) []byte { return payTypeKey(s.PayType, key) })
+}
+
+// migrateSaleRefs makes schema 9: sales_syssn and sales_otn keyed by the numbers as they are,
+// which QFPay's dates and most tills' counters make appends where the reversed keys before landed
+// anywhere; no index by amount (a search reads the window's saleRefs); each sale held by its audit
+// event stored as a saleRef. Sales stored as JSON (before schema 8) stay JSON.
+func migrateSaleRefs(tx *bolt.Tx) error {
+	for _, name := range [][]byte{bSalesSysSN, bSalesOTN, bSalesAmount} {
+		if tx.Bucket(name) == nil {
+			continue
+		}
+		if err := tx.DeleteBucket(name); err != nil {
+			return err
+		}
+	}
+	sales := tx.Bucket(bSales)
+	var refs, syssns, otns []kv
+	err := sales.ForEach(func(k, v []byte) error {
+		s, err := decodeSale(tx, v)
+		if err != nil {
+			return fmt.Errorf("sale at %x: %w", k, err)
+		}
+		k = bytes.Clone(k)
+		if len(v) == 9 && v[0] == salePointer {
+			refs = append(refs, kv{k, newSaleRef(keyID(v[1:]), s)})
+		}
+		syssns = append(syssns, kv{[]byte(s.SysSN), k})
+		if s.OutTradeNo != "" {
+			otns = append(otns, kv{[]byte(s.OutTradeNo), k})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	sales.FillPercent = appendFill
+	for _, e := range refs {
+		if err := sales.Put(e.k, e.v); err != nil {
+			return err
+		}
+	}
+	for _, idx := range []struct {
+		name    []byte
+		entries []kv
+	}{{bSalesSysSN, syssns}, {bSalesOTN, otns}} {
+		b, err := tx.CreateBucket(idx.name)
+		if err != nil {
+			return err
+		}
+		b.FillPercent = appendFill
+		slices.SortFunc(idx.entries, func(a, b kv) int { return bytes.Compare(a.k, b.k) })
+		for _, e := range idx.entries {
+			if err := b.Put(e.k, e.v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // buildSaleIndex creates an index bucket with an empty-valued entry per sale.

@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -33,7 +34,7 @@ func TestOpenCreatesPrivateFiles(t *testing.T) {
 		}
 	}
 	if err := j.db.View(func(tx *bolt.Tx) error {
-		for _, b := range append(bucketsV1, bSalesAmount, bSalesQFPay) {
+		for _, b := range append(bucketsV1, bSalesQFPay, bSalesPayType, bAudit, bStaff, bDayCloses) {
 			if tx.Bucket(b) == nil {
 				t.Errorf("bucket %s missing", b)
 			}
@@ -174,9 +175,6 @@ func TestMigrateFromSchema1(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := db.Update(func(tx *bolt.Tx) error {
-		if err := tx.DeleteBucket(bSalesAmount); err != nil {
-			return err
-		}
 		if err := tx.DeleteBucket(bSalesQFPay); err != nil {
 			return err
 		}
@@ -194,7 +192,7 @@ func TestMigrateFromSchema1(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer j.Close()
-	got, err := j.SalesByAmount(1000, 10)
+	got, err := j.SearchSales(1000, "", 3650, 10)
 	if err != nil || len(got) != 3 || got[0].SysSN != sale(4, 0, at).SysSN {
 		t.Fatalf("by amount after migration: %v %d", err, len(got))
 	}
@@ -339,5 +337,135 @@ func TestCashierLanguage(t *testing.T) {
 	}
 	if h := j.Verify(); !h.OK() {
 		t.Fatal(h)
+	}
+}
+
+// TestMigrateToSchema9 turns a schema-8 journal (sales as pointers to their audit events, indexes
+// of reversed numbers, an index by amount; one sale still JSON) into schema 9: references that a
+// search reads, numbers as they are, no index by amount; every sale is found as before.
+func TestMigrateToSchema9(t *testing.T) {
+	clk := newClock()
+	path := filepath.Join(t.TempDir(), "journal.db")
+	j, err := Open(path, WithClock(clk.now), WithLocation(hk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sales []Sale
+	for i := range 6 {
+		s := sale(100+i, int64(1000+i%2), clk.t.Add(-time.Duration(i)*time.Hour))
+		if i == 5 {
+			s.OutTradeNo = ""
+		}
+		sales = append(sales, s)
+		mustPut(t, j, s)
+	}
+	j.Close()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reverse := func(s string) []byte {
+		b := []byte(s)
+		for i, k := 0, len(b)-1; i < k; i, k = i+1, k-1 {
+			b[i], b[k] = b[k], b[i]
+		}
+		return b
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bSalesSysSN, bSalesOTN} {
+			if err := tx.DeleteBucket(name); err != nil {
+				return err
+			}
+		}
+		bySysSN, _ := tx.CreateBucket(bSalesSysSN)
+		byOTN, _ := tx.CreateBucket(bSalesOTN)
+		byAmount, _ := tx.CreateBucket(bSalesAmount)
+		var rewrite []kv
+		err := tx.Bucket(bSales).ForEach(func(k, v []byte) error {
+			s, err := decodeSale(tx, v)
+			if err != nil {
+				return err
+			}
+			r, _ := parseSaleRef(v)
+			schema8 := append([]byte{salePointer}, idKey(r.audit)...)
+			if s.SysSN == sales[1].SysSN {
+				schema8, _ = json.Marshal(s) // as before schema 8
+			}
+			rewrite = append(rewrite, kv{bytes.Clone(k), schema8})
+			if err := bySysSN.Put(reverse(s.SysSN), bytes.Clone(k)); err != nil {
+				return err
+			}
+			if s.OutTradeNo != "" {
+				if err := byOTN.Put(reverse(s.OutTradeNo), bytes.Clone(k)); err != nil {
+					return err
+				}
+			}
+			return byAmount.Put(amountKey(s.Amount, k), nil)
+		})
+		if err != nil {
+			return err
+		}
+		for _, e := range rewrite {
+			if err := tx.Bucket(bSales).Put(e.k, e.v); err != nil {
+				return err
+			}
+		}
+		return putVersion(tx, 8)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	j, err = Open(path, WithClock(clk.now), WithLocation(hk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if h := j.Verify(); !h.OK() || h.Sales != 6 {
+		t.Fatalf("after migration: %+v", h)
+	}
+	refs := 0
+	_ = j.view(func(tx *bolt.Tx) error {
+		if tx.Bucket(bSalesAmount) != nil {
+			t.Error("the index by amount is still there")
+		}
+		if v := tx.Bucket(bMeta).Get(kVersion); binary.BigEndian.Uint64(v) != 9 {
+			t.Errorf("version %x", v)
+		}
+		return tx.Bucket(bSales).ForEach(func(k, v []byte) error {
+			if _, ok := parseSaleRef(v); ok {
+				refs++
+			}
+			return nil
+		})
+	})
+	if refs != 5 {
+		t.Errorf("%d sales stored as references, want 5 (the JSON one stays JSON)", refs)
+	}
+	for _, s := range sales {
+		if v, ok, err := j.Sale(s.SysSN); err != nil || !ok || v.Amount != s.Amount {
+			t.Errorf("sale %s: %v %v", s.SysSN, ok, err)
+		}
+		if s.OutTradeNo != "" {
+			if v, ok, err := j.SaleByOutTradeNo(s.OutTradeNo); err != nil || !ok || v.SysSN != s.SysSN {
+				t.Errorf("sale by out_trade_no %s: %v %v", s.OutTradeNo, ok, err)
+			}
+		}
+		if got, err := j.SearchSales(0, s.SysSN[len(s.SysSN)-5:], 7, 10); err != nil || len(got) != 1 || got[0].SysSN != s.SysSN {
+			t.Errorf("sale by digits %s: %v %v", s.SysSN, got, err)
+		}
+	}
+	if got, err := j.SearchSales(1001, "", 7, 10); err != nil || len(got) != 3 {
+		t.Errorf("by amount: %d %v", len(got), err)
+	}
+	// The old reversed keys are gone: an out_trade_no read backwards finds nothing.
+	if _, ok, _ := j.SaleByOutTradeNo(string(reverse(sales[0].OutTradeNo))); ok {
+		t.Error("a reversed key survived")
+	}
+	if _, err := j.PutSale(sale(200, 500, clk.t)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := j.PutSale(func() Sale { s := sale(201, 500, clk.t); s.OutTradeNo = sales[2].OutTradeNo; return s }()); !errors.Is(err, ErrDuplicate) {
+		t.Fatalf("a migrated out_trade_no is not taken again: %v", err)
 	}
 }

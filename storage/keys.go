@@ -17,6 +17,7 @@ func idKey(id uint64) []byte { return binary.BigEndian.AppendUint64(make([]byte,
 
 func keyID(k []byte) uint64 { return binary.BigEndian.Uint64(k) }
 
+// amountKey is a key of the schema-2 to schema-8 index of sales by amount (migrations build it).
 func amountKey(amount int64, saleKey []byte) []byte {
 	k := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(saleKey)), uint64(amount))
 	return append(k, saleKey...)
@@ -28,15 +29,6 @@ func payTypeKey(payType string, saleKey []byte) []byte {
 	k := make([]byte, 0, len(payType)+1+len(saleKey))
 	k = append(append(k, payType...), 0)
 	return append(k, saleKey...)
-}
-
-// reversed returns s's bytes back to front, so that a trailing-digits search is a prefix seek.
-func reversed(s string) []byte {
-	b := make([]byte, len(s))
-	for i := range len(s) {
-		b[len(s)-1-i] = s[i]
-	}
-	return b
 }
 
 func saleReversalKey(syssn string, id uint64) []byte {

@@ -217,7 +217,7 @@ func checkIntent(tx *bolt.Tx, v SaleView, in Intent) error {
 	if err := checkID("out_trade_no", in.OutTradeNo, true); err != nil {
 		return rule(ErrDuplicate, err.Error())
 	}
-	if tx.Bucket(bReversalsOTN).Get([]byte(in.OutTradeNo)) != nil || tx.Bucket(bSalesOTN).Get(reversed(in.OutTradeNo)) != nil {
+	if tx.Bucket(bReversalsOTN).Get([]byte(in.OutTradeNo)) != nil || tx.Bucket(bSalesOTN).Get([]byte(in.OutTradeNo)) != nil {
 		return rule(ErrDuplicate, "out_trade_no "+in.OutTradeNo)
 	}
 	switch in.Kind {

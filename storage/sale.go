@@ -147,11 +147,85 @@ func checkID(field, v string, required bool) error {
 	return nil
 }
 
-// A sale is stored as JSON (journals before schema 8), or as salePointer and the sequence number
-// of the audit event that recorded it: the trail keeps the sale, once.
-const salePointer = 0x02
+// A sale is stored as JSON (journals before schema 8), as salePointer and the sequence number of
+// the audit event that recorded it (schema 8), or as a saleRef (schema 9): the trail keeps the
+// sale, once; the sales bucket keeps what a search compares.
+const (
+	salePointer = 0x02
+	saleRefForm = 0x04
+)
+
+// tailLen is how many trailing bytes of a sale's syssn and out_trade_no its saleRef keeps.
+const tailLen = 8
+
+// saleRef is a sale's value in the sales bucket from schema 9: the audit event that holds the
+// sale, and the fields a search by amount or trailing digits compares, so that it reads the
+// window's values without decoding a sale.
+type saleRef struct {
+	audit     uint64 // the audit event's sequence number
+	amount    int64
+	syssnTail []byte // the last tailLen bytes (or all) of the syssn
+	otnTail   []byte // the same of the out_trade_no
+}
+
+func tail(s string) string { return s[max(0, len(s)-tailLen):] }
+
+func newSaleRef(audit uint64, s Sale) []byte {
+	v := binary.AppendUvarint([]byte{saleRefForm}, audit)
+	v = binary.AppendVarint(v, s.Amount)
+	st, ot := tail(s.SysSN), tail(s.OutTradeNo)
+	v = append(append(v, byte(len(st))), st...)
+	return append(append(v, byte(len(ot))), ot...)
+}
+
+// parseSaleRef reads a saleRef; ok is false for the other forms and for damaged values.
+func parseSaleRef(v []byte) (r saleRef, ok bool) {
+	if len(v) == 0 || v[0] != saleRefForm {
+		return r, false
+	}
+	v = v[1:]
+	seq, n := binary.Uvarint(v)
+	if n <= 0 {
+		return r, false
+	}
+	v = v[n:]
+	amount, n := binary.Varint(v)
+	if n <= 0 {
+		return r, false
+	}
+	v = v[n:]
+	r.audit, r.amount = seq, amount
+	for _, dst := range []*[]byte{&r.syssnTail, &r.otnTail} {
+		if len(v) == 0 || int(v[0]) > tailLen || len(v) < 1+int(v[0]) {
+			return r, false
+		}
+		*dst, v = v[1:1+v[0]], v[1+v[0]:]
+	}
+	return r, len(v) == 0
+}
+
+// agrees says whether the ref's search fields are the sale's.
+func (r saleRef) agrees(s Sale) bool {
+	return r.amount == s.Amount && string(r.syssnTail) == tail(s.SysSN) && string(r.otnTail) == tail(s.OutTradeNo)
+}
 
 func decodeSale(tx *bolt.Tx, v []byte) (Sale, error) {
+	if len(v) > 0 && v[0] == saleRefForm {
+		r, ok := parseSaleRef(v)
+		if !ok {
+			return Sale{}, fmt.Errorf("undecodable sale reference: %w", ErrDamaged)
+		}
+		s, err := decodeStoredSale(tx, append([]byte{salePointer}, idKey(r.audit)...))
+		if err == nil && !r.agrees(s) {
+			err = fmt.Errorf("the sale's amount or numbers differ from those of audit event %d: %w", r.audit, ErrDamaged)
+		}
+		return s, err
+	}
+	return decodeStoredSale(tx, v)
+}
+
+// decodeStoredSale reads a pointer to an audit event or a JSON sale.
+func decodeStoredSale(tx *bolt.Tx, v []byte) (Sale, error) {
 	var s Sale
 	if len(v) == 9 && v[0] == salePointer {
 		var ev []byte
@@ -305,19 +379,21 @@ func (j *Journal) putSale(w *indexes, s Sale) (PutResult, error) {
 		return 0, fmt.Errorf("%w: %w", errInvalidSale, err)
 	}
 	s.Time = t
-	sales, bySysSN, byOTN, byAmount := tx.Bucket(bSales), tx.Bucket(bSalesSysSN), tx.Bucket(bSalesOTN), tx.Bucket(bSalesAmount)
-	byPayType := tx.Bucket(bSalesPayType)
-	// Sales arrive mostly in time order: their keys (and each pay type's) are appended, so full
-	// pages instead of bbolt's half-full splits keep the file about half the size.
-	sales.FillPercent, byPayType.FillPercent = appendFill, appendFill
-	if w.pendingIn(bSalesOTN, reversed(s.OutTradeNo)) || w.pendingIn(bSalesSysSN, reversed(s.SysSN)) {
+	sales, bySysSN, byOTN, byPayType := tx.Bucket(bSales), tx.Bucket(bSalesSysSN), tx.Bucket(bSalesOTN), tx.Bucket(bSalesPayType)
+	// Sales arrive mostly in time order: their keys (each pay type's, and syssns and most
+	// out_trade_nos, which begin with a date or count up) are appended, so full pages instead of
+	// bbolt's half-full splits keep the file about half the size.
+	for _, b := range []*bolt.Bucket{sales, bySysSN, byOTN, byPayType} {
+		b.FillPercent = appendFill
+	}
+	if w.pendingIn(bSalesOTN, []byte(s.OutTradeNo)) || w.pendingIn(bSalesSysSN, []byte(s.SysSN)) {
 		// A sale met earlier in this batch: write the batch's entries first, then read as usual.
 		if err := w.flush(); err != nil {
 			return 0, err
 		}
 	}
 	if s.OutTradeNo != "" {
-		if k := byOTN.Get(reversed(s.OutTradeNo)); k != nil {
+		if k := byOTN.Get([]byte(s.OutTradeNo)); k != nil {
 			other, err := decodeSale(tx, sales.Get(k))
 			if err != nil {
 				return 0, err
@@ -329,7 +405,7 @@ func (j *Journal) putSale(w *indexes, s Sale) (PutResult, error) {
 		}
 	}
 	res := SaleAdded
-	if oldKey := bySysSN.Get(reversed(s.SysSN)); oldKey != nil {
+	if oldKey := bySysSN.Get([]byte(s.SysSN)); oldKey != nil {
 		oldKey = bytes.Clone(oldKey)
 		old, err := decodeSale(tx, sales.Get(oldKey))
 		if err != nil {
@@ -349,14 +425,11 @@ func (j *Journal) putSale(w *indexes, s Sale) (PutResult, error) {
 		if err := sales.Delete(oldKey); err != nil {
 			return 0, err
 		}
-		if err := byAmount.Delete(amountKey(old.Amount, oldKey)); err != nil {
-			return 0, err
-		}
 		if err := byPayType.Delete(payTypeKey(old.PayType, oldKey)); err != nil {
 			return 0, err
 		}
 		if old.OutTradeNo != "" {
-			if err := byOTN.Delete(reversed(old.OutTradeNo)); err != nil {
+			if err := byOTN.Delete([]byte(old.OutTradeNo)); err != nil {
 				return 0, err
 			}
 		}
@@ -371,7 +444,7 @@ func (j *Journal) putSale(w *indexes, s Sale) (PutResult, error) {
 	if err != nil {
 		return 0, err
 	}
-	v := append([]byte{salePointer}, idKey(at)...) // the trail holds the sale
+	v := newSaleRef(at, s) // the trail holds the sale
 	if at == 0 {
 		if v, err = json.Marshal(s); err != nil { // a journal still being migrated has no trail
 			return 0, err
@@ -380,18 +453,15 @@ func (j *Journal) putSale(w *indexes, s Sale) (PutResult, error) {
 	if err := sales.Put(key, v); err != nil {
 		return 0, err
 	}
-	if err := w.put(bSalesSysSN, reversed(s.SysSN), key); err != nil {
+	if err := w.put(bSalesSysSN, []byte(s.SysSN), key); err != nil {
 		return 0, err
 	}
 	if s.OutTradeNo != "" {
-		if err := w.put(bSalesOTN, reversed(s.OutTradeNo), key); err != nil {
+		if err := w.put(bSalesOTN, []byte(s.OutTradeNo), key); err != nil {
 			return 0, err
 		}
 	}
-	if err := w.put(bSalesPayType, payTypeKey(s.PayType, key), nil); err != nil {
-		return 0, err
-	}
-	return res, w.put(bSalesAmount, amountKey(s.Amount, key), nil)
+	return res, w.put(bSalesPayType, payTypeKey(s.PayType, key), nil)
 }
 
 func sameSale(a, b Sale) bool {
@@ -407,7 +477,7 @@ func hasReversals(tx *bolt.Tx, syssn string) bool {
 
 // saleTx loads a sale by syssn inside a transaction.
 func saleTx(tx *bolt.Tx, syssn string) (Sale, bool, error) {
-	k := tx.Bucket(bSalesSysSN).Get(reversed(syssn))
+	k := tx.Bucket(bSalesSysSN).Get([]byte(syssn))
 	if k == nil {
 		return Sale{}, false, nil
 	}
@@ -533,7 +603,7 @@ func (j *Journal) Sale(syssn string) (v SaleView, ok bool, err error) {
 // SaleByOutTradeNo returns a sale by its out_trade_no.
 func (j *Journal) SaleByOutTradeNo(otn string) (v SaleView, ok bool, err error) {
 	err = j.view(func(tx *bolt.Tx) error {
-		k := tx.Bucket(bSalesOTN).Get(reversed(otn))
+		k := tx.Bucket(bSalesOTN).Get([]byte(otn))
 		if k == nil {
 			return nil
 		}
@@ -601,31 +671,6 @@ func (j *Journal) RecentSales(after Cursor, limit, days int) (SalesPage, error) 
 	return page, err
 }
 
-// SalesByAmount returns up to limit sales of exactly this amount, newest first.
-func (j *Journal) SalesByAmount(amount int64, limit int) ([]SaleView, error) {
-	var out []SaleView
-	err := j.view(func(tx *bolt.Tx) error {
-		prefix := amountKey(amount, nil)
-		c := tx.Bucket(bSalesAmount).Cursor()
-		// Keys of one amount sort by sale time: walk them backwards from the next amount.
-		k, _ := c.Seek(amountKey(amount+1, nil))
-		if k == nil {
-			k, _ = c.Last()
-		} else {
-			k, _ = c.Prev()
-		}
-		for ; k != nil && bytes.HasPrefix(k, prefix) && len(out) < limit; k, _ = c.Prev() {
-			sv, err := viewAt(tx, k[8:])
-			if err != nil {
-				return err
-			}
-			out = append(out, sv)
-		}
-		return nil
-	})
-	return out, err
-}
-
 // SalesByPayType returns up to limit sales newer than days days ago whose pay type match accepts,
 // newest first. It reads the index of sales by pay type: its cost follows the pay types in the
 // journal and limit, not the number of sales.
@@ -686,20 +731,39 @@ func newestViews(tx *bolt.Tx, keys [][]byte, limit int) ([]SaleView, error) {
 	return out, nil
 }
 
-// SalesByDigits returns up to limit sales whose syssn or out_trade_no ends with the digits (or
-// any characters) given, newest first.
-func (j *Journal) SalesByDigits(tail string, limit int) ([]SaleView, error) {
-	if tail == "" {
+// SearchSales returns up to limit sales newer than days days ago (7 when days <= 0) of exactly
+// this amount (when amount > 0) or whose syssn or out_trade_no ends with tail (when tail is not
+// empty), newest first, and, of any age, the sale whose whole syssn or out_trade_no is tail. It
+// reads the window's values in the sales bucket, which keep the amount and the numbers' last
+// bytes, newest first, and stops at limit.
+func (j *Journal) SearchSales(amount int64, tail string, days, limit int) ([]SaleView, error) {
+	if amount <= 0 && tail == "" || limit <= 0 {
 		return nil, nil
 	}
+	if days <= 0 {
+		days = 7
+	}
+	from := timeKey(j.now().AddDate(0, 0, -days), 0)
 	var out []SaleView
 	err := j.view(func(tx *bolt.Tx) error {
-		prefix := reversed(tail)
 		var keys [][]byte
-		for _, idx := range [][]byte{bSalesSysSN, bSalesOTN} {
-			c := tx.Bucket(idx).Cursor()
-			for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-				keys = append(keys, v)
+		if tail != "" {
+			for _, idx := range [][]byte{bSalesSysSN, bSalesOTN} {
+				if k := tx.Bucket(idx).Get([]byte(tail)); k != nil {
+					keys = append(keys, bytes.Clone(k))
+				}
+			}
+		}
+		c := tx.Bucket(bSales).Cursor()
+		found := 0
+		for k, v := c.Last(); k != nil && bytes.Compare(k, from) >= 0 && found < limit; k, v = c.Prev() {
+			ok, err := saleMatches(tx, v, amount, tail)
+			if err != nil {
+				return fmt.Errorf("sale at %x: %w", k, err)
+			}
+			if ok {
+				keys = append(keys, bytes.Clone(k))
+				found++
 			}
 		}
 		var err error
@@ -707,4 +771,37 @@ func (j *Journal) SalesByDigits(tail string, limit int) ([]SaleView, error) {
 		return err
 	})
 	return out, err
+}
+
+// saleMatches says whether the sale stored as v has the amount or a number ending with tail. A
+// saleRef answers alone unless tail is longer than the bytes it keeps.
+func saleMatches(tx *bolt.Tx, v []byte, amount int64, tail string) (bool, error) {
+	if r, ok := parseSaleRef(v); ok {
+		if amount > 0 && r.amount == amount {
+			return true, nil
+		}
+		if tail == "" {
+			return false, nil
+		}
+		maybe := false
+		for _, t := range [][]byte{r.syssnTail, r.otnTail} {
+			switch {
+			case len(tail) <= len(t):
+				if strings.HasSuffix(string(t), tail) {
+					return true, nil
+				}
+			case len(t) == tailLen && strings.HasSuffix(tail, string(t)):
+				maybe = true // the number is longer than what the ref keeps: read the sale
+			}
+		}
+		if !maybe {
+			return false, nil
+		}
+	}
+	s, err := decodeSale(tx, v)
+	if err != nil {
+		return false, err
+	}
+	return amount > 0 && s.Amount == amount ||
+		tail != "" && (strings.HasSuffix(s.SysSN, tail) || s.OutTradeNo != "" && strings.HasSuffix(s.OutTradeNo, tail)), nil
 }

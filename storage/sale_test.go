@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -24,7 +25,7 @@ func TestPutSaleUpsertsBySysSN(t *testing.T) {
 	if len(page.Sales) != 1 || page.Sales[0].GoodsName != "tea" || page.Sales[0].Time.Hour() != 11 {
 		t.Fatalf("after update: %+v", page.Sales)
 	}
-	if got, _ := j.SalesByAmount(1000, 10); len(got) != 1 {
+	if got, _ := j.SearchSales(1000, "", 3650, 10); len(got) != 1 {
 		t.Fatalf("amount index holds %d entries", len(got))
 	}
 	other := sale(2, 500, time.Now())
@@ -112,11 +113,11 @@ func TestLookups(t *testing.T) {
 	if v, ok, _ := j.SaleByOutTradeNo("ORDER-7001"); !ok || v.SysSN != c.SysSN {
 		t.Fatal("by out_trade_no")
 	}
-	byAmt, _ := j.SalesByAmount(1250, 10)
+	byAmt, _ := j.SearchSales(1250, "", 3650, 10)
 	if len(byAmt) != 2 || byAmt[0].SysSN != b.SysSN || byAmt[1].SysSN != a.SysSN {
 		t.Fatalf("by amount: %+v", byAmt)
 	}
-	if got, _ := j.SalesByAmount(1249, 10); len(got) != 0 {
+	if got, _ := j.SearchSales(1249, "", 3650, 10); len(got) != 0 {
 		t.Fatal("by amount matched another amount")
 	}
 	ids := func(vs []SaleView) string {
@@ -126,13 +127,13 @@ func TestLookups(t *testing.T) {
 		}
 		return strings.Join(s, ",")
 	}
-	if got, _ := j.SalesByDigits("001", 10); ids(got) != "3002,2001,1001" { // c matches by its out_trade_no
+	if got, _ := j.SearchSales(0, "001", 3650, 10); ids(got) != "3002,2001,1001" { // c matches by its out_trade_no
 		t.Fatalf("by syssn digits: %s", ids(got))
 	}
-	if got, _ := j.SalesByDigits("7001", 10); ids(got) != "3002" {
+	if got, _ := j.SearchSales(0, "7001", 3650, 10); ids(got) != "3002" {
 		t.Fatalf("by out_trade_no digits: %s", ids(got))
 	}
-	if got, _ := j.SalesByDigits("001", 1); ids(got) != "3002" {
+	if got, _ := j.SearchSales(0, "001", 3650, 1); ids(got) != "3002" {
 		t.Fatalf("limit: %s", ids(got))
 	}
 }
@@ -231,19 +232,95 @@ func TestPutSalesBatchMeetsItself(t *testing.T) {
 	if results[0] != SaleAdded || errs[1] == nil || !errors.Is(errs[1], ErrDuplicate) || results[2] != SaleUpdated || results[3] != SaleAdded {
 		t.Fatalf("results %v, errors %v", results, errs)
 	}
-	if got, _ := j.SalesByAmount(1000, 10); len(got) != 0 {
+	if got, _ := j.SearchSales(1000, "", 3650, 10); len(got) != 0 {
 		t.Fatalf("a stale amount entry: %v", got)
 	}
-	if got, _ := j.SalesByAmount(1500, 10); len(got) != 1 || got[0].RespCD != "0000" {
+	if got, _ := j.SearchSales(1500, "", 3650, 10); len(got) != 1 || got[0].RespCD != "0000" {
 		t.Fatalf("by the new amount: %v", got)
 	}
 	if got, _ := j.SalesByPayType(func(pt string) bool { return pt == "800208" }, 7, 10); len(got) != 1 || got[0].SysSN != c.SysSN {
 		t.Fatalf("a stale pay type entry: %v", got)
 	}
-	if got, _ := j.SalesByDigits(a.OutTradeNo, 10); len(got) != 1 || got[0].Amount != 1500 {
+	if got, _ := j.SearchSales(0, a.OutTradeNo, 3650, 10); len(got) != 1 || got[0].Amount != 1500 {
 		t.Fatalf("by out_trade_no: %v", got)
 	}
 	if h := j.Verify(); !h.OK() || h.Sales != 2 {
 		t.Fatalf("%+v", h)
+	}
+}
+
+// TestSearchSales reads the window's sale references: an amount or trailing digits in one pass,
+// numbers longer than the kept tail checked against the sale, the window's edge, the whole number
+// of an older sale, and the limit.
+func TestSearchSales(t *testing.T) {
+	clk := newClock()
+	j := openTest(t, clk)
+	recent := sale(1, 1250, clk.t.Add(-time.Hour))
+	recent.OutTradeNo = "POS-01-20261121-000777"
+	other := sale(2, 990, clk.t.Add(-2*time.Hour))
+	other.SysSN = "20261121000300020000123456" // shares its last 8 with "99123456"
+	old := sale(3, 1250, clk.t.AddDate(0, 0, -10))
+	for _, s := range []Sale{recent, other, old} {
+		mustPut(t, j, s)
+	}
+	find := func(amount int64, tail string, days, limit int) string {
+		t.Helper()
+		got, err := j.SearchSales(amount, tail, days, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, v := range got {
+			ids = append(ids, v.SysSN)
+		}
+		return strings.Join(ids, ",")
+	}
+	for _, c := range []struct {
+		name        string
+		amount      int64
+		tail        string
+		days, limit int
+		want        string
+	}{
+		{"amount in the window", 1250, "", 7, 10, recent.SysSN},
+		{"amount, a wider window", 1250, "", 30, 10, recent.SysSN + "," + old.SysSN},
+		{"amount or digits, newest first", 1250, "3456", 7, 10, recent.SysSN + "," + other.SysSN},
+		{"out_trade_no tail", 0, "0777", 7, 10, recent.SysSN},
+		{"longer than the kept tail", 0, "000123456", 7, 10, other.SysSN},
+		{"longer, last 8 alike, not the number", 0, "99123456", 7, 10, ""},
+		{"longer, last 8 alike, ends differently", 0, "X0000123456", 7, 10, ""},
+		{"the whole syssn of an older sale", 0, old.SysSN, 7, 10, old.SysSN},
+		{"the whole out_trade_no of an older sale", 0, old.OutTradeNo, 7, 10, old.SysSN},
+		{"part of an older sale's number", 0, old.SysSN[4:], 7, 10, ""},
+		{"limit", 1250, "3456", 7, 1, recent.SysSN},
+		{"nothing asked", 0, "", 7, 10, ""},
+		{"default window", 1250, "", 0, 10, recent.SysSN},
+	} {
+		if got := find(c.amount, c.tail, c.days, c.limit); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+// TestSaleRefDecoding: a reference reads back, and a damaged one (short, a tail too long,
+// trailing bytes) is refused rather than read.
+func TestSaleRefDecoding(t *testing.T) {
+	s := sale(7, 123456789, newClock().t)
+	s.OutTradeNo = ""
+	v := newSaleRef(300, s)
+	r, ok := parseSaleRef(v)
+	if !ok || r.audit != 300 || r.amount != 123456789 || string(r.syssnTail) != s.SysSN[len(s.SysSN)-8:] || len(r.otnTail) != 0 || !r.agrees(s) {
+		t.Fatalf("%+v %v", r, ok)
+	}
+	for name, bad := range map[string][]byte{
+		"empty":     nil,
+		"truncated": v[:len(v)-1],
+		"trailing":  append(bytes.Clone(v), 0),
+		"long tail": append(v[:len(v)-10:len(v)-10], 9, '1', '2', '3', '4', '5', '6', '7', '8', '9', 0),
+		"pointer":   append([]byte{salePointer}, idKey(300)...),
+	} {
+		if _, ok := parseSaleRef(bad); ok {
+			t.Errorf("%s: read as a reference", name)
+		}
 	}
 }

@@ -19,8 +19,9 @@ import (
 // Journal is what the screens read.
 type Journal interface {
 	RecentSales(after storage.Cursor, limit, days int) (storage.SalesPage, error)
-	SalesByAmount(amount int64, limit int) ([]storage.SaleView, error)
-	SalesByDigits(tail string, limit int) ([]storage.SaleView, error)
+	// SearchSales finds the window's sales of an amount (when > 0) or whose syssn or
+	// out_trade_no ends with tail (when not empty), and a sale of any age by its whole number.
+	SearchSales(amount int64, tail string, days, limit int) ([]storage.SaleView, error)
 	SalesByPayType(match func(payType string) bool, days, limit int) ([]storage.SaleView, error)
 	Sale(syssn string) (storage.SaleView, bool, error)
 	Reversal(id uint64) (storage.Reversal, error)

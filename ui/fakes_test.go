@@ -68,20 +68,14 @@ func (f *fakeJournal) RecentSales(after storage.Cursor, limit, days int) (storag
 	return storage.SalesPage{Sales: append([]storage.SaleView(nil), f.sales[:n]...)}, f.err
 }
 
-func (f *fakeJournal) SalesByAmount(amount int64, limit int) ([]storage.SaleView, error) {
+func (f *fakeJournal) SearchSales(amount int64, tail string, days, limit int) ([]storage.SaleView, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	var out []storage.SaleView
 	for _, v := range f.sales {
-		if v.Amount == amount {
-			out = append(out, v)
-		}
-	}
-	return out, f.err
-}
-
-func (f *fakeJournal) SalesByDigits(tail string, limit int) ([]storage.SaleView, error) {
-	var out []storage.SaleView
-	for _, v := range f.sales {
-		if strings.HasSuffix(v.SysSN, tail) || strings.HasSuffix(v.OutTradeNo, tail) {
+		byAmount := amount > 0 && v.Amount == amount
+		byTail := tail != "" && (strings.HasSuffix(v.SysSN, tail) || strings.HasSuffix(v.OutTradeNo, tail))
+		if (byAmount || byTail) && len(out) < limit {
 			out = append(out, v)
 		}
 	}

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"time"
 
@@ -106,22 +105,12 @@ func loadRecent(j Journal, tag int, after storage.Cursor, days int, appendPage b
 // maxPayMethodResults bounds a search by pay method (the newest that many).
 const maxPayMethodResults = 200
 
-// searchSales finds sales for what the cashier typed: an amount and/or trailing digits, or
-// (with letters) a pay method within the recent window, by its English name, its code or its name
-// in the cashier's language (微信).
+// searchSales finds sales within the recent window for what the cashier typed: an amount and/or
+// trailing digits (and a sale of any age by its whole syssn or out_trade_no), or (with letters) a
+// pay method, by its English name, its code or its name in the cashier's language (微信).
 func searchSales(j Journal, tag int, query string, cur money.Currency, days int, words *catalog.Printer) tea.Cmd {
 	return func() tea.Msg {
 		q := strings.TrimSpace(width.Narrow.String(query)) // full-width digits, as an IME types them
-		var out []storage.SaleView
-		seen := map[string]bool{}
-		add := func(vs []storage.SaleView) {
-			for _, v := range vs {
-				if !seen[v.SysSN] {
-					seen[v.SysSN] = true
-					out = append(out, v)
-				}
-			}
-		}
 		if strings.IndexFunc(q, func(r rune) bool { return (r < '0' || r > '9') && r != '.' && r != ',' }) >= 0 {
 			lower := strings.ToLower(q)
 			vs, err := j.SalesByPayType(func(pt string) bool {
@@ -133,22 +122,16 @@ func searchSales(j Journal, tag int, query string, cur money.Currency, days int,
 			}
 			return salesMsg{tag: tag, sales: vs}
 		}
+		var amount int64
 		if minor, err := money.Parse(q, cur); err == nil && minor > 0 {
-			vs, err := j.SalesByAmount(minor, pageSize)
-			if err != nil {
-				return salesMsg{tag: tag, err: err}
-			}
-			add(vs)
+			amount = minor
 		}
-		if digits := strings.NewReplacer(".", "", ",", "").Replace(q); len(digits) >= 3 && !strings.ContainsAny(q, ".,") {
-			vs, err := j.SalesByDigits(digits, pageSize)
-			if err != nil {
-				return salesMsg{tag: tag, err: err}
-			}
-			add(vs)
+		var digits string
+		if d := strings.NewReplacer(".", "", ",", "").Replace(q); len(d) >= 3 && !strings.ContainsAny(q, ".,") {
+			digits = d
 		}
-		slices.SortStableFunc(out, func(a, b storage.SaleView) int { return b.Time.Compare(a.Time) })
-		return salesMsg{tag: tag, sales: out}
+		vs, err := j.SearchSales(amount, digits, days, pageSize)
+		return salesMsg{tag: tag, sales: vs, err: err}
 	}
 }
 
