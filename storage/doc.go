@@ -6,7 +6,7 @@
 // the sale, cancels only for sales that did not complete, refunds only for paid sales, and a
 // finished reversal never changes.
 //
-// Bucket tree (schema 9). Time keys are big-endian Unix nanoseconds followed by a big-endian
+// Bucket tree (schema 10). Time keys are big-endian Unix nanoseconds followed by a big-endian
 // sequence number, so that byte order is time order.
 //
 //	meta/
@@ -40,7 +40,8 @@
 //	day_closes/                (schema 7)
 //	    <YYYY-MM-DD>           DayClose (JSON): number, the day's report, the audit head; written once
 //	reversals/
-//	    <id 8>                 Reversal (JSON, without events)
+//	    <id 8>                 Reversal (JSON, without events; from schema 10 its trail: the
+//	                           audit seqs of the events that hold its history)
 //	reversals_sale/
 //	    <sale syssn> 0x00 <id 8>  empty
 //	reversals_day/
@@ -50,5 +51,6 @@
 //	reversals_otn/
 //	    <out_trade_no>         id
 //	events/
-//	    <id 8><seq 8>          Event (JSON), append-only
+//	    <id 8><seq 8>          Event (JSON), append-only; written before schema 10 only (since,
+//	                           the audit event that records an event is its one copy)
 package storage

@@ -198,8 +198,16 @@ func (j *Journal) Verify() Health {
 		revs := tx.Bucket(bReversals)
 		_ = revs.ForEach(func(k, v []byte) error {
 			h.Reversals++
-			if _, err := decodeReversal(v); err != nil {
+			r, err := decodeReversal(v)
+			if err != nil {
 				problem("reversal %d: %v", keyID(k), err)
+				return nil
+			}
+			if len(r.Trail) > 0 {
+				if _, err := eventsTx(tx, Reversal{ID: keyID(k), Trail: r.Trail}); err != nil {
+					problem("%v", err)
+				}
+				h.Events += len(r.Trail)
 			}
 			return nil
 		})

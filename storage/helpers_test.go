@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 var hk = time.FixedZone("HKT", 8*3600)
@@ -66,4 +68,17 @@ func mustPut(t testing.TB, j *Journal, s Sale) {
 func refundIntent(s Sale, otn string, amount int64) Intent {
 	return Intent{Kind: KindRefund, Endpoint: "refund", OutTradeNo: otn, SaleSysSN: s.SysSN, Amount: amount,
 		TxDtm: "2026-11-21 15:00:00", Cashier: "amy", UDID: "POS-01"}
+}
+
+// tamperFile changes a closed journal's file directly, as damage or someone with the file would.
+func tamperFile(t *testing.T, path string, f func(tx *bolt.Tx) error) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(f); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
 }

@@ -17,7 +17,7 @@ import (
 )
 
 // SchemaVersion is the journal layout this qfpos writes.
-const SchemaVersion = 9
+const SchemaVersion = 10
 
 const magic = "qfpos-journal"
 
@@ -45,7 +45,8 @@ var (
 // schema 4 sales_paytype, schema 5 audit, schema 6 staff, schema 7 day_closes; schema 8 stores new
 // audit events compact and a new sale as a pointer to its audit event (older values stay as they
 // were, so a qfpos before 8 must not read it); schema 9 keys sales_syssn and sales_otn by the
-// numbers as they are (not reversed), drops sales_amount and stores a sale as a saleRef.
+// numbers as they are (not reversed), drops sales_amount and stores a sale as a saleRef; schema 10
+// keeps a reversal's new events only in the audit trail (the reversal lists their numbers).
 var bucketsV1 = [][]byte{bMeta, bSales, bSalesSysSN, bSalesOTN, bReversals, bReversalsSale,
 	bReversalsDay, bReversalsOpen, bReversalsOTN, bEvents}
 
@@ -59,6 +60,7 @@ var migrations = map[uint64]func(tx *bolt.Tx) error{
 	6: func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bDayCloses); return err },
 	7: func(*bolt.Tx) error { return nil }, // the audit events and sales written from now on are compact
 	8: migrateSaleRefs,
+	9: func(*bolt.Tx) error { return nil }, // reversals' events from now on live in the audit trail
 }
 
 // Journal is an open journal file. It is safe for concurrent use.

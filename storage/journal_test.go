@@ -429,7 +429,7 @@ func TestMigrateToSchema9(t *testing.T) {
 		if tx.Bucket(bSalesAmount) != nil {
 			t.Error("the index by amount is still there")
 		}
-		if v := tx.Bucket(bMeta).Get(kVersion); binary.BigEndian.Uint64(v) != 9 {
+		if v := tx.Bucket(bMeta).Get(kVersion); binary.BigEndian.Uint64(v) != SchemaVersion {
 			t.Errorf("version %x", v)
 		}
 		return tx.Bucket(bSales).ForEach(func(k, v []byte) error {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -73,6 +74,10 @@ type Reversal struct {
 	NextCheck  time.Time `json:"next_check,omitzero"`
 	Answered   bool      `json:"answered,omitempty"` // QFPay answered a request with a respcd: a cancel is never sent again
 	Unsigned   bool      `json:"unsigned,omitempty"` // a reply arrived without a valid signature
+
+	// Trail is where its events are, in order: the sequence numbers of the audit events that hold
+	// them (schema 10). Events written before are in the events bucket and come first.
+	Trail []uint64 `json:"trail,omitempty"`
 
 	Events []Event `json:"-"` // filled by Reversal and ReversalByOutTradeNo
 }
@@ -183,9 +188,6 @@ func createTx(tx *bolt.Tx, in Intent, now time.Time) (Reversal, error) {
 	r := Reversal{ID: id, Kind: in.Kind, Endpoint: in.Endpoint, OutTradeNo: in.OutTradeNo, SaleSysSN: s.SysSN,
 		Amount: in.Amount, Currency: s.Currency, TxDtm: in.TxDtm, State: StatePending, Reason: in.Reason,
 		ReasonText: in.ReasonText, Cashier: in.Cashier, Approver: in.Approver, UDID: in.UDID, Created: now, Updated: now}
-	if err := putReversal(tx, r); err != nil {
-		return Reversal{}, err
-	}
 	for _, kv := range []struct {
 		b    []byte
 		k, v []byte
@@ -203,7 +205,10 @@ func createTx(tx *bolt.Tx, in Intent, now time.Time) (Reversal, error) {
 	if in.Note != "" {
 		msg += "; " + in.Note
 	}
-	return r, appendEvent(tx, r, Event{At: now, Type: EventIntent, State: StatePending, Message: msg})
+	if r, err = appendEvent(tx, r, Event{At: now, Type: EventIntent, State: StatePending, Message: msg}); err != nil {
+		return r, err
+	}
+	return r, putReversal(tx, r)
 }
 
 func checkIntent(tx *bolt.Tx, v SaleView, in Intent) error {
@@ -264,23 +269,29 @@ func putReversal(tx *bolt.Tx, r Reversal) error {
 	return tx.Bucket(bReversals).Put(idKey(r.ID), v)
 }
 
-// appendEvent appends an event of reversal r (as it stands after the event) to its history and to
-// the audit trail.
-func appendEvent(tx *bolt.Tx, r Reversal, e Event) error {
+// appendEvent appends an event of reversal r (as it stands after the event) to the audit trail,
+// which holds a reversal's history from schema 10, and returns r with the event's place in its
+// Trail: the caller writes r. A journal still being migrated has no trail: the events bucket
+// keeps the event, as before schema 10.
+func appendEvent(tx *bolt.Tx, r Reversal, e Event) (Reversal, error) {
 	id := r.ID
-	if err := appendAudit(tx, e.At, AuditKindEvent, strconv.FormatUint(id, 10), auditedEvent{Reversal: r, Event: e}); err != nil {
-		return err
+	snapshot := r
+	snapshot.Trail = nil // where the history is kept is not part of it (and would grow each record)
+	at, err := appendAuditSeq(tx, e.At, AuditKindEvent, strconv.FormatUint(id, 10), auditedEvent{Reversal: snapshot, Event: e})
+	if err != nil || at != 0 {
+		r.Trail = append(slices.Clip(r.Trail), at)
+		return r, err
 	}
 	b := tx.Bucket(bEvents)
 	seq, err := b.NextSequence()
 	if err != nil {
-		return err
+		return r, err
 	}
 	v, err := json.Marshal(e)
 	if err != nil {
-		return err
+		return r, err
 	}
-	return b.Put(eventKey(id, seq), v)
+	return r, b.Put(eventKey(id, seq), v)
 }
 
 // Change is one step of a reversal's life, written with its event in one transaction. Empty
@@ -349,9 +360,6 @@ func transitionTx(tx *bolt.Tx, id uint64, c Change, now time.Time) (Reversal, er
 			return r, err
 		}
 	}
-	if err := putReversal(tx, r); err != nil {
-		return r, err
-	}
 	e := c.Event
 	if e.Type == "" {
 		e.Type = EventState
@@ -360,11 +368,14 @@ func transitionTx(tx *bolt.Tx, id uint64, c Change, now time.Time) (Reversal, er
 	if c.Attempt && e.Attempt == 0 {
 		e.Attempt = r.Attempts
 	}
-	return r, appendEvent(tx, r, e)
+	if r, err = appendEvent(tx, r, e); err != nil {
+		return r, err
+	}
+	return r, putReversal(tx, r)
 }
 
-// Note appends an event to a reversal without changing it (finished ones too: the history is
-// append-only).
+// Note appends an event to a reversal without changing its state (finished ones too: the history
+// is append-only).
 func (j *Journal) Note(id uint64, e Event) error {
 	return j.update(func(tx *bolt.Tx) error {
 		r, err := reversalTx(tx, id)
@@ -375,7 +386,10 @@ func (j *Journal) Note(id uint64, e Event) error {
 			e.Type = EventNote
 		}
 		e.At, e.State = j.now(), r.State
-		return appendEvent(tx, r, e)
+		if r, err = appendEvent(tx, r, e); err != nil {
+			return err
+		}
+		return putReversal(tx, r)
 	})
 }
 
@@ -387,8 +401,11 @@ func reversalTx(tx *bolt.Tx, id uint64) (Reversal, error) {
 	return decodeReversal(v)
 }
 
-func eventsTx(tx *bolt.Tx, id uint64) ([]Event, error) {
+// eventsTx reads reversal r's history: the events bucket's (before schema 10), then the audit
+// events of its Trail.
+func eventsTx(tx *bolt.Tx, r Reversal) ([]Event, error) {
 	var out []Event
+	id := r.ID
 	prefix := idKey(id)
 	c := tx.Bucket(bEvents).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
@@ -397,6 +414,19 @@ func eventsTx(tx *bolt.Tx, id uint64) ([]Event, error) {
 			return nil, fmt.Errorf("undecodable event (%v): %w", err, ErrDamaged)
 		}
 		out = append(out, e)
+	}
+	audit := tx.Bucket(bAudit)
+	for _, seq := range r.Trail {
+		var ae AuditEvent
+		var err error
+		if audit != nil {
+			ae, _, err = decodeAuditForm(idKey(seq), audit.Get(idKey(seq)), "", time.UTC)
+		}
+		var rec auditedEvent
+		if audit == nil || err != nil || ae.Kind != AuditKindEvent || ae.Subject != strconv.FormatUint(id, 10) || json.Unmarshal(ae.Record, &rec) != nil {
+			return nil, fmt.Errorf("reversal %d: its event in audit event %d is missing or damaged: %w", id, seq, ErrDamaged)
+		}
+		out = append(out, rec.Event)
 	}
 	return out, nil
 }
@@ -409,7 +439,7 @@ func (j *Journal) Reversal(id uint64) (Reversal, error) {
 		if r, err = reversalTx(tx, id); err != nil {
 			return err
 		}
-		r.Events, err = eventsTx(tx, id)
+		r.Events, err = eventsTx(tx, r)
 		return err
 	})
 	return r, err

@@ -1,13 +1,17 @@
 package storage
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 func TestCreateRules(t *testing.T) {
@@ -260,5 +264,106 @@ func TestManyPartialsNeverExceedTheSale(t *testing.T) {
 	}
 	if sum != v.Refunded || sum > s.Amount || n.Load() < 10 {
 		t.Fatalf("refunded %d (view %d) of %d over %d refunds", sum, v.Refunded, s.Amount, n.Load())
+	}
+}
+
+// TestReversalEventsInTheTrail: from schema 10 a reversal's history is kept once, in the audit
+// trail (the reversal lists where); a reversal begun before, its first events in the events
+// bucket, reads them first and its new ones after; an event gone from the trail is damage the
+// journal's check names.
+func TestReversalEventsInTheTrail(t *testing.T) {
+	clk := newClock()
+	path := filepath.Join(t.TempDir(), "journal.db")
+	j, err := Open(path, WithClock(clk.now), WithLocation(hk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sale(1, 1000, clk.t)
+	mustPut(t, j, s)
+	r, err := j.CreateAndSend(refundIntent(s, "RF_T", 300), Change{State: StateSent, Attempt: true, Event: Event{Type: EventSent}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.advance(time.Second)
+	if _, err := j.Transition(r.ID, Change{State: StateProcessing, RespCD: "1143", Event: Event{Type: EventReply, Code: "1143"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Note(r.ID, Event{Message: "cashier asked"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := j.Reversal(r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := func(es []Event) string {
+		var out []string
+		for _, e := range es {
+			out = append(out, string(e.Type)+"/"+string(e.State))
+		}
+		return strings.Join(out, ",")
+	}
+	if want := "intent/pending,sent/sent,reply/processing,note/processing"; types(got.Events) != want || len(got.Trail) != 4 {
+		t.Fatalf("events %s (trail %v), want %s", types(got.Events), got.Trail, want)
+	}
+	if !got.Events[2].At.Equal(clk.t) || got.Events[2].Code != "1143" || got.Events[1].Attempt != 1 {
+		t.Fatalf("%+v", got.Events)
+	}
+	if err := j.AuditEvents(1, func(e AuditEvent) error {
+		if strings.Contains(string(e.Record), `"trail"`) {
+			t.Errorf("audit event %d records where the history is kept: %s", e.Seq, e.Record)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	_ = j.view(func(tx *bolt.Tx) error {
+		if n := tx.Bucket(bEvents).Stats().KeyN; n != 0 {
+			t.Errorf("%d events kept twice, in the events bucket too", n)
+		}
+		return nil
+	})
+	j.Close()
+
+	// As a qfpos before schema 10 left it: the first two events in the events bucket, no trail.
+	tamperFile(t, path, func(tx *bolt.Tx) error {
+		old, err := reversalTx(tx, r.ID)
+		if err != nil {
+			return err
+		}
+		evs, err := eventsTx(tx, old)
+		if err != nil {
+			return err
+		}
+		for i, e := range evs[:2] {
+			v, _ := json.Marshal(e)
+			if err := tx.Bucket(bEvents).Put(eventKey(r.ID, uint64(i+1)), v); err != nil {
+				return err
+			}
+		}
+		old.Trail = old.Trail[2:]
+		return putReversal(tx, old)
+	})
+	j, err = Open(path, WithClock(clk.now), WithLocation(hk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.advance(time.Second)
+	if _, err := j.Transition(r.ID, Change{State: StateSucceeded, RespCD: "0000", Event: Event{Type: EventQuery, Code: "0000"}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err = j.Reversal(r.ID)
+	if want := "intent/pending,sent/sent,reply/processing,note/processing,query/succeeded"; err != nil || types(got.Events) != want {
+		t.Fatalf("mixed history %s (%v), want %s", types(got.Events), err, want)
+	}
+	if h := j.Verify(); !h.OK() || h.Events != 5 {
+		t.Fatalf("%+v", h)
+	}
+	last := got.Trail[len(got.Trail)-1]
+	j.Close()
+
+	tamperFile(t, path, func(tx *bolt.Tx) error { return tx.Bucket(bAudit).Delete(idKey(last)) })
+	if _, err := Open(path, WithClock(clk.now), WithLocation(hk)); !errors.Is(err, ErrDamaged) ||
+		!strings.Contains(err.Error(), fmt.Sprintf("reversal %d: its event in audit event %d is missing or damaged", r.ID, last)) {
+		t.Fatalf("an event gone from the trail: %v", err)
 	}
 }
