@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"sync/atomic"
 	"time"
 
@@ -306,49 +305,58 @@ func migrateSaleRefs(tx *bolt.Tx) error {
 			return err
 		}
 	}
-	sales := tx.Bucket(bSales)
-	var refs, syssns, otns []kv
-	err := sales.ForEach(func(k, v []byte) error {
-		s, err := decodeSale(tx, v)
-		if err != nil {
-			return fmt.Errorf("sale at %x: %w", k, err)
-		}
-		k = bytes.Clone(k)
-		if len(v) == 9 && v[0] == salePointer {
-			refs = append(refs, kv{k, newSaleRef(keyID(v[1:]), s)})
-		}
-		syssns = append(syssns, kv{[]byte(s.SysSN), k})
-		if s.OutTradeNo != "" {
-			otns = append(otns, kv{[]byte(s.OutTradeNo), k})
-		}
-		return nil
-	})
+	bySysSN, err := tx.CreateBucket(bSalesSysSN)
 	if err != nil {
 		return err
 	}
-	sales.FillPercent = appendFill
-	for _, e := range refs {
-		if err := sales.Put(e.k, e.v); err != nil {
-			return err
-		}
+	byOTN, err := tx.CreateBucket(bSalesOTN)
+	if err != nil {
+		return err
 	}
-	for _, idx := range []struct {
-		name    []byte
-		entries []kv
-	}{{bSalesSysSN, syssns}, {bSalesOTN, otns}} {
-		b, err := tx.CreateBucket(idx.name)
-		if err != nil {
-			return err
-		}
+	sales := tx.Bucket(bSales)
+	for _, b := range []*bolt.Bucket{sales, bySysSN, byOTN} {
 		b.FillPercent = appendFill
-		slices.SortFunc(idx.entries, func(a, b kv) int { return bytes.Compare(a.k, b.k) })
-		for _, e := range idx.entries {
-			if err := b.Put(e.k, e.v); err != nil {
+	}
+	// In chunks, so that memory holds one chunk's new values (a bucket cannot change under its
+	// cursor): the indexes are written as the sales are read, in time order.
+	const chunk = 10_000
+	var from []byte
+	for {
+		c := sales.Cursor()
+		k, v := c.First()
+		if from != nil {
+			k, v = c.Seek(from)
+		}
+		var refs []kv
+		for n := 0; k != nil && n < chunk; k, v = c.Next() {
+			s, err := decodeSale(tx, v)
+			if err != nil {
+				return fmt.Errorf("sale at %x: %w", k, err)
+			}
+			key := bytes.Clone(k)
+			if len(v) == 9 && v[0] == salePointer {
+				refs = append(refs, kv{key, newSaleRef(keyID(v[1:]), s)})
+			}
+			if err := bySysSN.Put([]byte(s.SysSN), key); err != nil {
+				return err
+			}
+			if s.OutTradeNo != "" {
+				if err := byOTN.Put([]byte(s.OutTradeNo), key); err != nil {
+					return err
+				}
+			}
+			n++
+		}
+		from = bytes.Clone(k)
+		for _, e := range refs {
+			if err := sales.Put(e.k, e.v); err != nil {
 				return err
 			}
 		}
+		if from == nil {
+			return nil
+		}
 	}
-	return nil
 }
 
 // buildSaleIndex creates an index bucket with an empty-valued entry per sale.
