@@ -278,9 +278,12 @@ func appendEvent(tx *bolt.Tx, r Reversal, e Event) (Reversal, error) {
 	snapshot := r
 	snapshot.Trail = nil // where the history is kept is not part of it (and would grow each record)
 	at, err := appendAuditSeq(tx, e.At, AuditKindEvent, strconv.FormatUint(id, 10), auditedEvent{Reversal: snapshot, Event: e})
-	if err != nil || at != 0 {
-		r.Trail = append(slices.Clip(r.Trail), at)
+	if err != nil {
 		return r, err
+	}
+	if at != 0 {
+		r.Trail = append(slices.Clip(r.Trail), at)
+		return r, nil
 	}
 	b := tx.Bucket(bEvents)
 	seq, err := b.NextSequence()

@@ -168,12 +168,13 @@ type saleRef struct {
 	otnTail   []byte // the same of the out_trade_no
 }
 
-func tail(s string) string { return s[max(0, len(s)-tailLen):] }
+// kept is the part of a number a saleRef keeps: its last tailLen bytes.
+func kept(s string) string { return s[max(0, len(s)-tailLen):] }
 
 func newSaleRef(audit uint64, s Sale) []byte {
 	v := binary.AppendUvarint([]byte{saleRefForm}, audit)
 	v = binary.AppendVarint(v, s.Amount)
-	st, ot := tail(s.SysSN), tail(s.OutTradeNo)
+	st, ot := kept(s.SysSN), kept(s.OutTradeNo)
 	v = append(append(v, byte(len(st))), st...)
 	return append(append(v, byte(len(ot))), ot...)
 }
@@ -206,7 +207,7 @@ func parseSaleRef(v []byte) (r saleRef, ok bool) {
 
 // agrees says whether the ref's search fields are the sale's.
 func (r saleRef) agrees(s Sale) bool {
-	return r.amount == s.Amount && string(r.syssnTail) == tail(s.SysSN) && string(r.otnTail) == tail(s.OutTradeNo)
+	return r.amount == s.Amount && string(r.syssnTail) == kept(s.SysSN) && string(r.otnTail) == kept(s.OutTradeNo)
 }
 
 func decodeSale(tx *bolt.Tx, v []byte) (Sale, error) {
@@ -302,7 +303,7 @@ func (j *Journal) PutSales(sales []Sale) (results []PutResult, errs map[int]erro
 
 // indexes writes a transaction's entries in the sales' index buckets: at once (one sale), or for
 // a batch gathered and written in key order at the end. bbolt inserts a key into a page by
-// shifting the keys after it, so a batch of random keys (syssns, amounts) costs copying that
+// shifting the keys after it, so a batch of random keys (numbers that do not count up) costs copying that
 // grows with the batch; in order it costs almost nothing.
 type indexes struct {
 	tx      *bolt.Tx
