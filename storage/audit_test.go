@@ -19,10 +19,7 @@ func auditJournal(t *testing.T) (string, uint64) {
 	t.Helper()
 	clk := newClock()
 	path := filepath.Join(t.TempDir(), "journal.db")
-	j, err := Open(path, WithClock(clk.now), WithLocation(hk))
-	if err != nil {
-		t.Fatal(err)
-	}
+	j := openFile(t, path, clk)
 	for i := range 3 {
 		mustPut(t, j, sale(i, 1000, clk.t.Add(-time.Duration(i)*time.Hour)))
 	}
@@ -270,10 +267,7 @@ func FuzzDecodeAudit(f *testing.F) {
 func TestSaleHeldByTheTrail(t *testing.T) {
 	clk := newClock()
 	path := filepath.Join(t.TempDir(), "journal.db")
-	j, err := Open(path, WithClock(clk.now), WithLocation(hk))
-	if err != nil {
-		t.Fatal(err)
-	}
+	j := openFile(t, path, clk)
 	a, b := sale(1, 1250, clk.t), sale(2, 4500, clk.t.Add(-time.Hour))
 	mustPut(t, j, a)
 	mustPut(t, j, b)
@@ -296,10 +290,7 @@ func TestSaleHeldByTheTrail(t *testing.T) {
 		v, _ := json.Marshal(old)
 		return tx.Bucket(bSales).Put(keyB, v)
 	})
-	j, err = Open(path, WithClock(clk.now), WithLocation(hk)) // checked whole: it was not closed by qfpos
-	if err != nil {
-		t.Fatal(err)
-	}
+	j = openFile(t, path, clk) // checked whole: it was not closed by qfpos
 	if v, ok, err := j.Sale(b.SysSN); err != nil || !ok || v.Amount != 4500 || v.TxDtm != b.TxDtm || v.Time.IsZero() {
 		t.Fatalf("the JSON sale: %+v %v %v", v, ok, err)
 	}

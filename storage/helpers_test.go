@@ -70,6 +70,16 @@ func refundIntent(s Sale, otn string, amount int64) Intent {
 		TxDtm: "2026-11-21 15:00:00", Cashier: "amy", UDID: "POS-01"}
 }
 
+// openFile opens the journal at path (a test that closes, changes and opens it again).
+func openFile(t *testing.T, path string, clk *testClock) *Journal {
+	t.Helper()
+	j, err := Open(path, WithClock(clk.now), WithLocation(hk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j
+}
+
 // tamperFile changes a closed journal's file directly, as damage or someone with the file would.
 func tamperFile(t *testing.T, path string, f func(tx *bolt.Tx) error) {
 	t.Helper()

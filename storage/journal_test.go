@@ -346,10 +346,7 @@ func TestCashierLanguage(t *testing.T) {
 func TestMigrateToSchema9(t *testing.T) {
 	clk := newClock()
 	path := filepath.Join(t.TempDir(), "journal.db")
-	j, err := Open(path, WithClock(clk.now), WithLocation(hk))
-	if err != nil {
-		t.Fatal(err)
-	}
+	j := openFile(t, path, clk)
 	var sales []Sale
 	for i := range 6 {
 		s := sale(100+i, int64(1000+i%2), clk.t.Add(-time.Duration(i)*time.Hour))
@@ -416,10 +413,7 @@ func TestMigrateToSchema9(t *testing.T) {
 	}
 	db.Close()
 
-	j, err = Open(path, WithClock(clk.now), WithLocation(hk))
-	if err != nil {
-		t.Fatal(err)
-	}
+	j = openFile(t, path, clk)
 	defer j.Close()
 	if h := j.Verify(); !h.OK() || h.Sales != 6 {
 		t.Fatalf("after migration: %+v", h)

@@ -274,10 +274,7 @@ func TestManyPartialsNeverExceedTheSale(t *testing.T) {
 func TestReversalEventsInTheTrail(t *testing.T) {
 	clk := newClock()
 	path := filepath.Join(t.TempDir(), "journal.db")
-	j, err := Open(path, WithClock(clk.now), WithLocation(hk))
-	if err != nil {
-		t.Fatal(err)
-	}
+	j := openFile(t, path, clk)
 	s := sale(1, 1000, clk.t)
 	mustPut(t, j, s)
 	r, err := j.CreateAndSend(refundIntent(s, "RF_T", 300), Change{State: StateSent, Attempt: true, Event: Event{Type: EventSent}})
@@ -343,10 +340,7 @@ func TestReversalEventsInTheTrail(t *testing.T) {
 		old.Trail = old.Trail[2:]
 		return putReversal(tx, old)
 	})
-	j, err = Open(path, WithClock(clk.now), WithLocation(hk))
-	if err != nil {
-		t.Fatal(err)
-	}
+	j = openFile(t, path, clk)
 	clk.advance(time.Second)
 	if _, err := j.Transition(r.ID, Change{State: StateSucceeded, RespCD: "0000", Event: Event{Type: EventQuery, Code: "0000"}}); err != nil {
 		t.Fatal(err)

@@ -258,7 +258,7 @@ func TestSearchSales(t *testing.T) {
 	recent := sale(1, 1250, clk.t.Add(-time.Hour))
 	recent.OutTradeNo = "POS-01-20261121-000777"
 	other := sale(2, 990, clk.t.Add(-2*time.Hour))
-	other.SysSN = "20261121000300020000123456" // shares its last 8 with "99123456"
+	other.SysSN = "20261121000300020000123456" // its saleRef keeps "00123456"
 	old := sale(3, 1250, clk.t.AddDate(0, 0, -10))
 	for _, s := range []Sale{recent, other, old} {
 		mustPut(t, j, s)
@@ -287,7 +287,7 @@ func TestSearchSales(t *testing.T) {
 		{"amount or digits, newest first", 1250, "3456", 7, 10, recent.SysSN + "," + other.SysSN},
 		{"out_trade_no tail", 0, "0777", 7, 10, recent.SysSN},
 		{"longer than the kept tail", 0, "000123456", 7, 10, other.SysSN},
-		{"longer, last 8 alike, not the number", 0, "99123456", 7, 10, ""},
+		{"8 digits, not its last 8", 0, "99123456", 7, 10, ""},
 		{"longer, last 8 alike, ends differently", 0, "X0000123456", 7, 10, ""},
 		{"the whole syssn of an older sale", 0, old.SysSN, 7, 10, old.SysSN},
 		{"the whole out_trade_no of an older sale", 0, old.OutTradeNo, 7, 10, old.SysSN},

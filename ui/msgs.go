@@ -127,8 +127,8 @@ func searchSales(j Journal, tag int, query string, cur money.Currency, days int,
 			amount = minor
 		}
 		var digits string
-		if d := strings.NewReplacer(".", "", ",", "").Replace(q); len(d) >= 3 && !strings.ContainsAny(q, ".,") {
-			digits = d
+		if len(q) >= 3 && !strings.ContainsAny(q, ".,") { // only digits are left
+			digits = q
 		}
 		vs, err := j.SearchSales(amount, digits, days, pageSize)
 		return salesMsg{tag: tag, sales: vs, err: err}
