@@ -44,20 +44,20 @@ var benchDir = func() string {
 	return d
 }
 
-// BenchmarkKeystroke is one keystroke on the sales screen (Update and View) with 10k and 100k
+// BenchmarkKeystroke is one keystroke on the sales screen (Update and View) with 1k, 10k and 100k
 // sales in the window: the screen holds a page, so the cost does not follow the journal's size.
 // The find that the keystroke starts runs in a tea.Cmd, measured separately as "+search".
 func BenchmarkKeystroke(b *testing.B) {
 	dir := benchDir()
 	defer os.RemoveAll(dir)
-	for _, n := range []int{10_000, 100_000} {
+	for _, n := range []int{1_000, 10_000, 100_000} {
 		path := benchJournal(b, dir, n)
 		j, err := storage.Open(path, storage.WithLocation(hk), storage.WithClock(func() time.Time { return fixedAt }))
 		if err != nil {
 			b.Fatal(err)
 		}
 		d := testDeps(j, &fakeDesk{})
-		d.Terminal.RecentDays = 30 // 10k sales span 14 hours, 100k almost 6 days: all in the window
+		d.Terminal.RecentDays = 30 // 1k sales span 83 minutes, 10k 14 hours, 100k almost 6 days: all in the window
 		a := New(d)
 		a.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 		a.Update(a.sales.Init()())
