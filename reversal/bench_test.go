@@ -3,6 +3,7 @@ package reversal_test
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -88,14 +89,16 @@ func BenchmarkCompleteRefund(b *testing.B) {
 		}
 		defer db.Close()
 		names := []string{"meta", "sales", "audit", "reversals", "reversals_sale", "reversals_day", "reversals_otn", "reversals_open"}
-		_ = db.Update(func(tx *bolt.Tx) error {
+		if err := db.Update(func(tx *bolt.Tx) error {
 			for _, n := range names {
 				if _, err := tx.CreateBucket([]byte(n)); err != nil {
 					return err
 				}
 			}
 			return nil
-		})
+		}); err != nil {
+			b.Fatal(err)
+		}
 		key := func(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
 		audit := func(tx *bolt.Tx, size int) error {
 			a := tx.Bucket([]byte("audit"))
@@ -128,14 +131,9 @@ func BenchmarkCompleteRefund(b *testing.B) {
 			id := key(n)
 			for _, commit := range []func(tx *bolt.Tx) error{
 				func(tx *bolt.Tx) error { // intent and sent
-					for _, err := range []error{put(tx, "reversals_sale", append([]byte(fmt.Sprintf("20261121%018d", n)), id...), 0),
+					return errors.Join(put(tx, "reversals_sale", append([]byte(fmt.Sprintf("20261121%018d", n)), id...), 0),
 						put(tx, "reversals_day", append(key(n), id...), 0), put(tx, "reversals_otn", []byte(fmt.Sprintf("RF_BENCH_%d", n)), 8),
-						put(tx, "reversals_open", id, 0), audit(tx, 489), audit(tx, 491), put(tx, "reversals", id, 436)} {
-						if err != nil {
-							return err
-						}
-					}
-					return nil
+						put(tx, "reversals_open", id, 0), audit(tx, 489), audit(tx, 491), put(tx, "reversals", id, 436))
 				},
 				func(tx *bolt.Tx) error { // the reply
 					if err := audit(tx, 522); err != nil {
