@@ -40,7 +40,8 @@ pos_checks() { # flags... (--config C or --journal J)
   local paid
   paid=$("$q" sales list "$@" --format csv | awk -F, 'NR>1 && $7=="0000" && $5=="800208" && $1!="'"$syssn"'" && !found {print $1; found=1}')
   [ -n "$paid" ] || fail "no paid WeChat sale to refund"
-  "$q" refund "$@" --syssn "$paid" --amount 1 --reason damaged >"$work/refund.out" 2>"$work/refund.err" &
+  # With staff (the demo's) the refund is amy's, with her PIN; without, --cashier only names her.
+  printf '1234\n' | "$q" refund "$@" --syssn "$paid" --amount 1 --reason damaged --cashier amy --pin-stdin >"$work/refund.out" 2>"$work/refund.err" &
   local refund=$!
   local deadline=$((SECONDS + 10))
   until "$q" pending "$@" | grep -F "$paid" >/dev/null; do

@@ -37,13 +37,16 @@ type app struct {
 	// lifecycle loop already runs.
 	owner, owned bool
 
-	cfg     *config.Config
-	j       *storage.Journal
-	log     *slog.Logger
-	client  *qfpay.Client
-	udid    string
-	desk    *reversal.Desk
-	closers []func()
+	cfg    *config.Config
+	j      *storage.Journal
+	log    *slog.Logger
+	client *qfpay.Client
+	udid   string
+	desk   *reversal.Desk
+	// limitsDiffer says, when it is not empty, that [refunds] differs from the journal's limits
+	// (which hold): refund and the desk say so.
+	limitsDiffer string
+	closers      []func()
 }
 
 func newApp(ctx context.Context, stdout, stderr io.Writer, env func(string) string) *app {
@@ -178,8 +181,19 @@ func (a *app) journal(mode journalMode) (*storage.Journal, error) {
 		j.Close()
 		return nil, journalError(err)
 	}
+	// The approval limits are the journal's: the configuration's only the first time.
+	limits, err := j.AdoptLimits(c.Limits())
+	if err != nil {
+		j.Close()
+		return nil, journalError(err)
+	}
+
 	a.j = j
 	a.closers = append(a.closers, func() { j.Close() })
+	if limits != c.Limits() {
+		a.limitsDiffer = fmt.Sprintf("[refunds] in the configuration differs from the journal's approval limits (%s); the journal's hold (a manager applies the file's with qfpos limits apply)", describeLimits(limits))
+		a.logger().Warn("configured approval limits differ from the journal's; the journal's hold", "journal", describeLimits(limits), "configured", describeLimits(c.Limits()))
+	}
 	return j, nil
 }
 
@@ -269,7 +283,7 @@ func (a *app) lifecycle(j *storage.Journal) (*reversal.Desk, error) {
 		return nil, err
 	}
 	c, _ := a.config()
-	a.desk = reversal.New(j, client, reversal.WithPolicy(c.Policy()), reversal.WithUDID(a.udid), reversal.WithLimits(c.Limits(nil, nil)), reversal.WithReasons(c.Refunds.Reasons),
+	a.desk = reversal.New(j, client, reversal.WithPolicy(c.Policy()), reversal.WithUDID(a.udid), reversal.WithReasons(c.Refunds.Reasons),
 		reversal.WithCancelEndpoints(c.QFPay.CancelEndpoint), reversal.WithLogger(a.logger()))
 	return a.desk, nil
 }

@@ -665,30 +665,39 @@ func TestStaffCommands(t *testing.T) {
 		code    int
 		errPart string
 	}{
-		{[]string{"staff", "add", "陳小明", "--role", "manager", "--pin-stdin"}, "4321\n", ExitUsage, "already on the staff"},
+		{[]string{"staff", "add", "陳小明", "--role", "manager", "--manager", "陳小明", "--pin-stdin"}, "4321\n1111\n", ExitUsage, "already on the staff"},
 		{[]string{"staff", "add", "amy", "--role", "boss", "--pin-stdin"}, "4321\n", ExitUsage, "--role boss: is not cashier or manager"},
-		{[]string{"staff", "add", "amy", "--pin-stdin"}, "12\n", ExitUsage, "a PIN is 4 to 12 digits"},
+		{[]string{"staff", "add", "amy", "--manager", "陳小明", "--pin-stdin"}, "4321\n12\n", ExitUsage, "a PIN is 4 to 12 digits"},
+		{[]string{"staff", "add", "amy", "--manager", "陳小明", "--pin-stdin"}, "4321\n", ExitUsage, "no PIN on standard input for PIN of amy"},
 		{[]string{"staff", "add", "amy"}, "", ExitUsage, "give the PIN with --pin-stdin"},
-		{[]string{"staff", "disable", "nobody"}, "", ExitUsage, "nobody is not on the staff"},
+		{[]string{"staff", "add", "amy", "--pin-stdin"}, "1111\n", ExitUsage, "needs a manager's id and PIN: pass --manager ID"},
+		{[]string{"staff", "disable", "nobody", "--manager", "陳小明", "--pin-stdin"}, "4321\n", ExitUsage, "nobody is not on the staff"},
+		{[]string{"staff", "disable", "陳小明"}, "", ExitUsage, "disabling 陳小明 needs a manager: pass --manager ID"},
 	} {
 		withStdin(t, c.stdin, func() { code, _, errOut = runCmd(t, append(c.args, "--config", h.cfg)...) })
 		if code != c.code || !strings.Contains(errOut, c.errPart) {
 			t.Errorf("%v: %d %q", c.args, code, errOut)
 		}
 	}
-	withStdin(t, "1111\n", func() { code, _, errOut = runCmd(t, "staff", "add", "amy", "--pin-stdin", "--config", h.cfg) })
+	withStdin(t, "4321\n1111\n", func() {
+		code, _, errOut = runCmd(t, "staff", "add", "amy", "--manager", "陳小明", "--pin-stdin", "--config", h.cfg)
+	})
 	if code != 0 {
 		t.Fatal(errOut)
 	}
-	if code, _, errOut := runCmd(t, "staff", "disable", "amy", "--config", h.cfg); code != 0 {
+	withStdin(t, "4321\n", func() {
+		code, _, errOut = runCmd(t, "staff", "disable", "amy", "--manager", "陳小明", "--pin-stdin", "--config", h.cfg)
+	})
+	if code != 0 {
 		t.Fatal(errOut)
 	}
 	if code, out, _ := runCmd(t, "staff", "list", "--config", h.cfg); code != 0 || out != "id      role     state\namy     cashier  disabled\n陳小明  manager  active\n" {
 		t.Fatalf("list: %q", out)
 	}
-	// Through the journal's owner, the PIN comes from the caller's standard input.
+	// Through the journal's owner, the PINs come from the caller's standard input: one's own PIN
+	// with the current one.
 	startServe(t, h.cfg)
-	withStdin(t, "2222\n", func() { code, out, errOut = runCmd(t, "staff", "pin", "陳小明", "--pin-stdin", "--config", h.cfg) })
+	withStdin(t, "4321\n2222\n", func() { code, out, errOut = runCmd(t, "staff", "pin", "陳小明", "--pin-stdin", "--config", h.cfg) })
 	if code != 0 || out != "PIN of 陳小明 changed\n" {
 		t.Fatalf("pin through the owner: %d %q %q", code, out, errOut)
 	}
@@ -697,24 +706,46 @@ func TestStaffCommands(t *testing.T) {
 	}
 }
 
-// TestRefundApproval: a refund over a [refunds] limit is refused before anything is sent unless a
-// manager approves with the right PIN; a wrong PIN is refused (and counted); the approver is
-// journaled and reported.
+// TestRefundApproval: a refund over the journal's limit is refused before anything is sent unless
+// a manager approves with the right PIN; a wrong PIN is refused (and counted); the approver is
+// journaled and reported. The limits are the journal's: a configuration written after the journal
+// was made does not change them until a manager applies it.
 func TestRefundApproval(t *testing.T) {
 	h := newHeadless(t, "")
 	text, _ := os.ReadFile(h.cfg)
-	text = []byte(strings.Replace(string(text), "[terminal]\n", "[terminal]\ncashier = \"amy\"\n", 1) +
-		"[refunds]\napproval_over = \"10.00\"\ncashier_daily_limit = \"15.00\"\n")
+	text = []byte(string(text) + "[refunds]\napproval_over = \"10.00\"\ncashier_daily_limit = \"15.00\"\n")
 	if err := os.WriteFile(h.cfg, text, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	var code int
-	var errOut string
+	var out, errOut string
 	withStdin(t, "90817263\n", func() {
 		code, _, errOut = runCmd(t, "staff", "add", "mgr", "--role", "manager", "--pin-stdin", "--config", h.cfg)
 	})
 	if code != 0 {
 		t.Fatal(errOut)
+	}
+	withStdin(t, "90817263\n1234\n", func() {
+		code, _, errOut = runCmd(t, "staff", "add", "amy", "--manager", "mgr", "--pin-stdin", "--config", h.cfg)
+	})
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	if code, out, _ := runCmd(t, "limits", "--config", h.cfg); code != 0 ||
+		out != "journal:       no refund needs an approval\nconfiguration: approval for a refund above 10.00 HKD, a cashier's refunds of the day above 15.00 HKD (not in force: qfpos limits apply --manager ID)\n" {
+		t.Fatalf("limits: %q", out)
+	}
+	withStdin(t, "1234\n", func() {
+		code, _, errOut = runCmd(t, "limits", "apply", "--manager", "amy", "--pin-stdin", "--config", h.cfg)
+	})
+	if code != ExitUsage || !strings.Contains(errOut, "amy is not a manager") {
+		t.Fatalf("a cashier applied the limits: %d %q", code, errOut)
+	}
+	withStdin(t, "90817263\n", func() {
+		code, out, errOut = runCmd(t, "limits", "apply", "--manager", "mgr", "--pin-stdin", "--config", h.cfg)
+	})
+	if code != 0 || !strings.Contains(out, "a refund above 10.00 HKD") {
+		t.Fatalf("apply: %d %q %q", code, out, errOut)
 	}
 	paid := h.sales["paid"].SysSN
 	refunds := func() int {
@@ -726,24 +757,25 @@ func TestRefundApproval(t *testing.T) {
 		}
 		return n
 	}
-	code, _, errOut = runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", paid, "--amount", "12")
+	refund := func(stdin string, args ...string) {
+		withStdin(t, stdin, func() {
+			code, _, errOut = runCmd(t, append([]string{"refund", "--reason", "damaged", "--config", h.cfg, "--syssn", paid, "--cashier", "amy", "--pin-stdin"}, args...)...)
+		})
+	}
+	refund("1234\n", "--amount", "12")
 	if code != ExitUsage || !strings.Contains(errOut, "a refund above 10.00 HKD needs a manager's approval") || refunds() != 0 {
 		t.Fatalf("over the limit: %d %q (%d sent)", code, errOut, refunds())
 	}
-	withStdin(t, "0000\n", func() {
-		code, _, errOut = runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", paid, "--amount", "12", "--approver", "mgr", "--pin-stdin")
-	})
-	if code != ExitUsage || !strings.Contains(errOut, "approval by wrong PIN for mgr") || refunds() != 0 {
+	refund("1234\n0000\n", "--amount", "12", "--approver", "mgr")
+	if code != ExitUsage || !strings.Contains(errOut, "wrong PIN for mgr") || refunds() != 0 {
 		t.Fatalf("wrong PIN: %d %q", code, errOut)
 	}
-	withStdin(t, "90817263\n", func() {
-		code, _, errOut = runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", paid, "--amount", "12", "--approver", "mgr", "--pin-stdin")
-	})
+	refund("1234\n90817263\n", "--amount", "12", "--approver", "mgr")
 	if code != 0 || refunds() != 1 {
 		t.Fatalf("approved: %d %q", code, errOut)
 	}
 	// 12.00 refunded today: 5.00 more crosses the day's 15.00.
-	code, _, errOut = runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", paid, "--amount", "5")
+	refund("1234\n", "--amount", "5")
 	if code != ExitUsage || !strings.Contains(errOut, "amy's refunds today above 15.00 HKD") || refunds() != 1 {
 		t.Fatalf("daily limit: %d %q", code, errOut)
 	}

@@ -97,6 +97,7 @@ var forwardable = map[string]bool{
 	"qfpos report": true, "qfpos reconcile": true, "qfpos journal backup": true, "qfpos journal check": true,
 	"qfpos audit verify": true, "qfpos audit export": true, "qfpos close-day": true, "qfpos receipt": true,
 	"qfpos staff add": true, "qfpos staff list": true, "qfpos staff disable": true, "qfpos staff pin": true,
+	"qfpos limits": true, "qfpos limits apply": true,
 }
 
 // serveJournal makes this process the journal's server until stop is called. Call it once the

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -80,11 +81,11 @@ func (a *app) sale(syssn string, w waitFlags) (*storage.Journal, storage.SaleVie
 }
 
 func refundCmd(a *app) *cobra.Command {
-	var syssn, amount, reason, reasonText, approver string
+	var syssn, amount, reason, reasonText, cashier, approver string
 	var pinStdin bool
 	var w waitFlags
 	c := &cobra.Command{
-		Use:     "refund --syssn S --reason CODE [--reason-text WORDS] [--amount 12.50] [--json] [--wait 16m]",
+		Use:     "refund --syssn S --reason CODE [--reason-text WORDS] [--amount 12.50] [--cashier ID] [--approver ID] [--pin-stdin] [--json] [--wait 16m]",
 		Short:   "Refund (part of) a paid sale; without --amount, what is left to refund",
 		GroupID: "ops",
 		Long: `Refunds (part of) a paid sale. The amount is a decimal in the sale's currency; without
@@ -92,10 +93,14 @@ func refundCmd(a *app) *cobra.Command {
 tills count). Progress goes to stderr, the result to stdout. Exit status: 0 succeeded, 1 failed,
 2 refused before sending, 3 outcome still unknown (it stays journaled; run qfpos resume).
 --reason is one of the store's codes ([refunds] reasons; by default damaged, wrong item,
-customer changed mind, duplicate charge, price adjustment, other); "other" needs --reason-text.`,
+customer changed mind, duplicate charge, price adjustment, other); "other" needs --reason-text.
+With staff, every refund is a person's: --cashier ID and that person's PIN. A refund over the
+journal's approval limits (qfpos limits) also needs a manager: --approver ID and their PIN. The
+PINs are typed unseen, or with --pin-stdin read as lines of standard input: the cashier's first,
+then the approver's.`,
 		Example: `  qfpos refund --syssn 20261121000100020000001001 --reason damaged
   qfpos refund --syssn 20261121000100020000001001 --amount 12.50 --reason "wrong item" --json
-  qfpos refund --syssn 20261121000100020000001001 --reason other --reason-text "left the shop by mistake"`,
+  printf '1234\n5678\n' | qfpos refund --syssn 20261121000100020000001001 --reason damaged --cashier amy --approver mgr --pin-stdin`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := a.config()
@@ -107,7 +112,7 @@ customer changed mind, duplicate charge, price adjustment, other); "other" needs
 				if errors.As(err, &re) && errors.Is(err, reversal.ErrReasonNeedsText) {
 					return usage("--reason %s needs --reason-text: a few words of why", re.Reason)
 				}
-				if errors.Is(err, reversal.ErrReasonTooLong) {
+				if errors.Is(err, reversal.ErrReasonTooLong) || errors.Is(err, reversal.ErrReasonControl) {
 					return flagError("reason-text", "", err)
 				}
 				return flagError("reason", "", err)
@@ -117,13 +122,13 @@ customer changed mind, duplicate charge, price adjustment, other); "other" needs
 				return err
 			}
 			req := reversal.Request{Kind: storage.KindRefund, SaleSysSN: v.SysSN, Reason: reason, ReasonText: reasonText}
-			if approver != "" && !pinStdin {
-				return usage("--approver needs the manager's PIN on standard input (--pin-stdin)")
-			}
-			if amount != "" {
+			if cmd.Flags().Changed("amount") { // given, even empty (an unset shell variable), it must be an amount
 				cur, err := money.Lookup(v.Currency)
 				if err != nil {
 					return failed(err)
+				}
+				if strings.TrimSpace(amount) == "" {
+					return flagError("amount", "", errors.New("is empty: give an amount like 12.50, or leave --amount out to refund what is left"))
 				}
 				if req.Amount, err = money.Parse(amount, cur); err != nil {
 					return flagError("amount", amount, err)
@@ -132,8 +137,17 @@ customer changed mind, duplicate charge, price adjustment, other); "other" needs
 					return flagError("amount", amount, errors.New("must be more than zero"))
 				}
 			}
-			if err := a.approve(j, v, &req, approver, pinStdin); err != nil {
+			pins := a.pins(pinStdin)
+			defer pins.close()
+			if err := a.signIn(j, &req, cashier, pins); err != nil {
 				return err
+			}
+			if approver != "" {
+				by, err := pins.manager(approver)
+				if err != nil {
+					return err
+				}
+				req.Approval = &by
 			}
 			return a.startOne(j, req, w)
 		},
@@ -142,23 +156,26 @@ customer changed mind, duplicate charge, price adjustment, other); "other" needs
 	c.Flags().StringVar(&amount, "amount", "", "amount to refund, e.g. 12.50 (default: what is left to refund)")
 	c.Flags().StringVar(&reason, "reason", "", "why the customer is refunded: one of the store's reason codes (required)")
 	c.Flags().StringVar(&reasonText, "reason-text", "", "the cashier's words of why (needed with --reason other)")
-	c.Flags().StringVar(&approver, "approver", "", "the manager who approves a refund over the [refunds] limits (their PIN on stdin)")
-	c.Flags().BoolVar(&pinStdin, "pin-stdin", false, "read the approver's PIN from standard input")
+	c.Flags().StringVar(&cashier, "cashier", "", "who refunds (with staff: required, with their PIN)")
+	c.Flags().StringVar(&approver, "approver", "", "the manager who approves a refund over the limits (their PIN after the cashier's)")
+	c.Flags().BoolVar(&pinStdin, "pin-stdin", false, "read the PINs from standard input, one a line: the cashier's, then the approver's")
 	w.add(c, "the result")
 	return c
 }
 
 func cancelCmd(a *app) *cobra.Command {
-	var syssn string
+	var syssn, cashier string
+	var pinStdin bool
 	var w waitFlags
 	c := &cobra.Command{
-		Use:     "cancel --syssn S [--json] [--wait 16m]",
+		Use:     "cancel --syssn S [--cashier ID] [--pin-stdin] [--json] [--wait 16m]",
 		Short:   "Cancel a sale that was not paid (reversal or close, as the pay type requires)",
 		GroupID: "ops",
 		Long: `Cancels a sale that was not paid, through /trade/v1/reversal or /trade/v1/close as the pay
 type requires (close first for pay types QFPay lists no cancel for), and the other one if QFPay
-answers that this one cannot. QFPay's answer is confirmed by reading the sale's record. Exit
-status as for refund.`,
+answers that this one cannot. QFPay's answer is confirmed by reading the sale's record. With
+staff, --cashier ID and that person's PIN (typed, or with --pin-stdin). Exit status as for
+refund.`,
 		Example: `  qfpos cancel --syssn 20261121000100020000001002 --json`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -166,59 +183,64 @@ status as for refund.`,
 			if err != nil {
 				return err
 			}
-			return a.startOne(j, reversal.Request{Kind: storage.KindCancel, SaleSysSN: v.SysSN}, w)
+			req := reversal.Request{Kind: storage.KindCancel, SaleSysSN: v.SysSN}
+			pins := a.pins(pinStdin)
+			defer pins.close()
+			if err := a.signIn(j, &req, cashier, pins); err != nil {
+				return err
+			}
+			return a.startOne(j, req, w)
 		},
 	}
 	c.Flags().StringVar(&syssn, "syssn", "", "QFPay's syssn of the sale (required)")
+	c.Flags().StringVar(&cashier, "cashier", "", "who cancels (with staff: required, with their PIN)")
+	c.Flags().BoolVar(&pinStdin, "pin-stdin", false, "read the cashier's PIN from standard input")
 	w.add(c, "the result")
 	return c
 }
 
-// approve applies the [refunds] limits: a refund that crosses one needs a manager's id and PIN,
-// else it is refused before anything is sent (exit 2, naming the rule). An approval is journaled
-// with the refund.
-func (a *app) approve(j *storage.Journal, v storage.SaleView, req *reversal.Request, approver string, pinStdin bool) error {
-	d, err := a.lifecycle(j)
-	if err != nil {
-		return err
-	}
-	c, _ := a.config()
-	amount := req.Amount
-	if amount == 0 {
-		amount = d.Rules().For(v).Default(v)
-	}
-	rule, err := d.Limits().NeedsApproval(v, amount, c.Terminal.Cashier)
+// signIn names who starts a refund or cancel. With staff it is --cashier, signed in with their
+// PIN (the lifecycle takes only a session the journal made); without, --cashier or [terminal]
+// cashier.
+func (a *app) signIn(j *storage.Journal, req *reversal.Request, cashier string, pins *pinLines) error {
+	staffed, err := j.Staffed()
 	if err != nil {
 		return failed(err)
 	}
-	if rule == "" && approver == "" {
+	if !staffed {
+		req.Cashier = cashier
+		if cashier == "" {
+			c, _ := a.config()
+			req.Cashier = c.Terminal.Cashier
+		}
 		return nil
 	}
-	if approver == "" {
-		return usage("refund refused, nothing was sent: %s needs a manager's approval (pass --approver ID and the PIN with --pin-stdin)", rule)
+	if cashier == "" {
+		return usage("%s refused, nothing was sent: with staff, every %s is a person's: pass --cashier ID and the PIN (typed, or with --pin-stdin)", req.Kind, req.Kind)
 	}
-	pin, err := a.readPIN(pinStdin, false)
+	pin, err := pins.read(fmt.Sprintf("PIN of %s: ", cashier), false)
 	if err != nil {
 		return err
 	}
-	if _, err := j.Approve(approver, pin); err != nil {
-		if errors.Is(err, storage.ErrNoSuchStaff) || errors.As(err, new(*storage.StaffError)) {
-			return usage("refund refused, nothing was sent: approval by %v", err)
-		}
+	s, err := j.SignIn(cashier, pin)
+	var se *storage.StaffError
+	if errors.As(err, &se) {
+		return usage("%s refused, nothing was sent: --cashier %v", req.Kind, err)
+	}
+	if err != nil {
 		return failed(err)
 	}
-	req.Approver = approver
+	req.Session = s
 	return nil
 }
 
-// startOne starts one refund or cancel as this terminal's cashier and follows it.
+// startOne starts one refund or cancel and follows it.
 func (a *app) startOne(j *storage.Journal, req reversal.Request, w waitFlags) error {
 	r, err := a.runner(j, w)
 	if err != nil {
 		return err
 	}
 	c, _ := a.config()
-	req.Cashier = c.Terminal.Cashier
 	if w.print {
 		if c.Receipt.Printer == "" {
 			return usage("--print needs [receipt] printer (or use qfpos receipt --out FILE)")
@@ -230,6 +252,9 @@ func (a *app) startOne(j *storage.Journal, req reversal.Request, w waitFlags) er
 		}
 	}
 	fmt.Fprintln(a.stderr, r.words.T(catalog.CliTerminalGateway, a.udid, c.QFPay.BaseURL))
+	if a.limitsDiffer != "" {
+		fmt.Fprintln(a.stderr, a.limitsDiffer)
+	}
 	return r.one(a.ctx, req)
 }
 

@@ -198,7 +198,7 @@ Exit status: 0 done, 1 failed, 2 usage, configuration or validation error (nothi
 	root.AddGroup(&cobra.Group{ID: "desk", Title: "The desk:"}, &cobra.Group{ID: "ops", Title: "Refunds and cancels:"},
 		&cobra.Group{ID: "sales", Title: "Sales and the journal:"}, &cobra.Group{ID: "manager", Title: "For managers:"})
 	root.AddCommand(demoCmd(a), serveCmd(a), sandboxCmd(a), refundCmd(a), cancelCmd(a), resumeCmd(a), pendingCmd(a),
-		salesCmd(a), journalCmd(a), reportCmd(a), reconcileCmd(a), receiptCmd(a), closeDayCmd(a), auditCmd(a), staffCmd(a), docsCmd())
+		salesCmd(a), journalCmd(a), reportCmd(a), reconcileCmd(a), receiptCmd(a), closeDayCmd(a), auditCmd(a), staffCmd(a), limitsCmd(a), docsCmd())
 	root.SetHelpCommandGroupID("desk")
 	root.SetCompletionCommandGroupID("desk")
 	return root

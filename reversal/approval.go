@@ -12,19 +12,33 @@ import (
 // ErrNeedsApproval is wrapped by ApprovalError.
 var ErrNeedsApproval = errors.New("needs a manager's approval")
 
-// ApprovalError refuses a refund that crosses a limit and has no approver; Rule says which.
-type ApprovalError struct{ Rule string }
+// ApprovalError refuses a refund that crosses a limit: Rule says which. Refused, when set, is why
+// the approval given was not accepted (a *storage.StaffError: wrong PIN, not a manager, locked,
+// disabled, not on the staff); else none was given.
+type ApprovalError struct {
+	Rule    string
+	Refused error
+}
 
-func (e *ApprovalError) Error() string { return fmt.Sprintf("%s %v", e.Rule, ErrNeedsApproval) }
-func (e *ApprovalError) Unwrap() error { return ErrNeedsApproval }
+func (e *ApprovalError) Error() string {
+	if e.Refused != nil {
+		return fmt.Sprintf("%s %v: approval refused (%v)", e.Rule, ErrNeedsApproval, e.Refused)
+	}
+	return fmt.Sprintf("%s %v", e.Rule, ErrNeedsApproval)
+}
 
-// Limits are the store's rules for when a refund needs a manager's approval ([refunds]).
+// Unwrap makes errors.Is find ErrNeedsApproval and the refusal's reason (storage.ErrWrongPIN…).
+func (e *ApprovalError) Unwrap() []error {
+	if e.Refused != nil {
+		return []error{ErrNeedsApproval, e.Refused}
+	}
+	return []error{ErrNeedsApproval}
+}
+
+// Limits are the store's rules for when a refund needs a manager's approval: the journal's
+// (storage.Limits), on a clock, with what each cashier has refunded today.
 type Limits struct {
-	Currency     string        // of the amounts below
-	ApprovalOver int64         // one refund above this (minor units; 0: no limit)
-	CashierDaily int64         // a cashier's refunds today above this in all (0: no limit)
-	MaxSaleAge   time.Duration // refunding a sale older than this (0: no limit)
-	OtherCashier bool          // refunding a sale another cashier made
+	storage.Limits
 	Now          func() time.Time
 	RefundsToday func(cashier string) (int64, error) // what a cashier has refunded today (not failed)
 }

@@ -38,8 +38,13 @@ type Request struct {
 	Reason    string // refunds: one of the store's codes (WithReasons); cancels: any words or none
 	// ReasonText is the cashier's words: needed with "other", allowed with any reason.
 	ReasonText string
-	Cashier    string
-	Approver   string
+	// Cashier names who starts it on a journal without staff ([terminal] cashier). On a journal
+	// with staff it is ignored: Session, the person signed in (storage.Journal.SignIn), is.
+	Cashier string
+	Session storage.Session
+	// Approval is a manager's id and PIN for a refund over a limit: Start checks it against the
+	// journal's staff itself (a refusal is an *ApprovalError).
+	Approval *storage.Credential
 }
 
 // Update is published to subscribers after every journaled change.
@@ -72,7 +77,6 @@ type Desk struct {
 	j         *storage.Journal
 	gw        Gateway
 	p         Policy
-	limits    Limits   // when a refund needs a manager's approval
 	reasons   []string // the store's reason codes for a refund (nil: any reason, or none)
 	clock     Clock
 	rnd       func() float64
@@ -108,10 +112,6 @@ func WithRand(f func() float64) Option { return func(d *Desk) { d.rnd = f } }
 // WithIDSource sets where the random bits of out_trade_no come from (default crypto/rand).
 func WithIDSource(r io.Reader) Option { return func(d *Desk) { d.ids = r } }
 
-// WithLimits sets when a refund needs a manager's approval ([refunds]): Start refuses such a
-// refund without an approver (ApprovalError), before anything is journaled or sent.
-func WithLimits(l Limits) Option { return func(d *Desk) { d.limits = l } }
-
 // WithReasons sets the store's reason codes ([refunds] reasons): Start refuses a refund without
 // one of them, or "other" without words (ReasonError), before anything is journaled or sent.
 func WithReasons(codes []string) Option { return func(d *Desk) { d.reasons = codes } }
@@ -146,16 +146,12 @@ func New(j *storage.Journal, gw Gateway, opts ...Option) *Desk {
 	return d
 }
 
-// Limits are the desk's approval rules, on its clock and journal.
-func (d *Desk) Limits() Limits {
-	l := d.limits
-	if l.Now == nil {
-		l.Now = d.clock.Now
-	}
-	if l.RefundsToday == nil {
-		l.RefundsToday = func(cashier string) (int64, error) { return RefundsToday(d.j, d.clock.Now())(cashier) }
-	}
-	return l
+// Limits are the journal's approval rules (storage.Journal.Limits; none for a journal that has
+// none yet), on the desk's clock.
+func (d *Desk) Limits() (Limits, error) {
+	stored, _, err := d.j.Limits()
+	return Limits{Limits: stored, Now: d.clock.Now,
+		RefundsToday: func(cashier string) (int64, error) { return RefundsToday(d.j, d.clock.Now())(cashier) }}, err
 }
 
 // Policy returns the desk's schedule.
@@ -255,6 +251,10 @@ func (d *Desk) Start(ctx context.Context, req Request) (storage.Reversal, error)
 			return storage.Reversal{}, err
 		}
 	}
+	cashier, err := d.cashier(req)
+	if err != nil {
+		return storage.Reversal{}, err
+	}
 	v, ok, err := d.j.Sale(req.SaleSysSN)
 	if err != nil {
 		return storage.Reversal{}, err
@@ -273,8 +273,8 @@ func (d *Desk) Start(ctx context.Context, req Request) (storage.Reversal, error)
 		}
 	}
 	now := d.clock.Now().In(d.zone)
-	in := storage.Intent{Kind: req.Kind, SaleSysSN: v.SysSN, Reason: req.Reason, ReasonText: req.ReasonText, Cashier: req.Cashier,
-		Approver: req.Approver, UDID: d.udid, Note: note}
+	in := storage.Intent{Kind: req.Kind, SaleSysSN: v.SysSN, Reason: req.Reason, ReasonText: req.ReasonText, Cashier: cashier,
+		UDID: d.udid, Note: note}
 	prefix := "RF"
 	p := d.Rules().For(v)
 	switch req.Kind {
@@ -288,14 +288,8 @@ func (d *Desk) Start(ctx context.Context, req Request) (storage.Reversal, error)
 			if err := p.CheckRefund(v, in.Amount); err != nil {
 				return storage.Reversal{}, err
 			}
-			if req.Approver == "" {
-				rule, err := d.Limits().NeedsApproval(v, in.Amount, req.Cashier)
-				if err != nil {
-					return storage.Reversal{}, err
-				}
-				if rule != "" {
-					return storage.Reversal{}, &ApprovalError{Rule: rule}
-				}
+			if in.Approver, err = d.approval(v, in.Amount, cashier, req.Approval); err != nil {
+				return storage.Reversal{}, err
 			}
 		} // else the journal refuses it with the exact reason (in flight, not paid, cancelled)
 	case storage.KindCancel:
@@ -324,6 +318,49 @@ func (d *Desk) Start(ctx context.Context, req Request) (storage.Reversal, error)
 	}
 	d.poke()
 	return r, nil
+}
+
+// cashier is who starts a request: on a journal with staff the person of its session (SignIn made
+// it, and they have not been disabled since), else the name it gives.
+func (d *Desk) cashier(req Request) (string, error) {
+	staffed, err := d.j.Staffed()
+	if err != nil || !staffed {
+		return req.Cashier, err
+	}
+	p, err := d.j.SessionPerson(req.Session)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrNotSignedIn, err)
+	}
+	return p.ID, nil
+}
+
+// ErrNotSignedIn refuses a request on a journal with staff that no signed-in person makes.
+var ErrNotSignedIn = errors.New("with staff, a refund or cancel needs the cashier signed in (id and PIN)")
+
+// approval applies the journal's limits to refunding amount of a sale: when a rule asks for a
+// manager, the approval given must be an active manager's id and PIN, checked here against the
+// journal's staff; it returns the approver ("" when none was needed and none given).
+func (d *Desk) approval(v storage.SaleView, amount int64, cashier string, by *storage.Credential) (string, error) {
+	l, err := d.Limits()
+	if err != nil {
+		return "", err
+	}
+	rule, err := l.NeedsApproval(v, amount, cashier)
+	if err != nil || rule == "" && by == nil {
+		return "", err
+	}
+	if by == nil {
+		return "", &ApprovalError{Rule: rule}
+	}
+	p, err := d.j.Approve(*by)
+	var se *storage.StaffError
+	if errors.As(err, &se) {
+		if rule == "" {
+			rule = "this refund"
+		}
+		return "", &ApprovalError{Rule: rule, Refused: err}
+	}
+	return p.ID, err
 }
 
 // Recheck asks for an immediate query of an unfinished operation (a manager's "check now").

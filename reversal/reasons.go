@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"qfpos/storage"
 )
 
 // DefaultReasons are the store's reason codes for a refund when [refunds] reasons names none.
@@ -23,6 +25,7 @@ var (
 	ErrUnknownReason   = errors.New("is not one of the store's reasons")
 	ErrReasonNeedsText = errors.New("needs a few words of why")
 	ErrReasonTooLong   = fmt.Errorf("takes more than %d characters", MaxReasonText)
+	ErrReasonControl   = errors.New("have a control character (a printer or a terminal would act on it)")
 )
 
 // ReasonError refuses a refund whose reason is missing or not the store's; Allowed are the codes.
@@ -38,7 +41,7 @@ func (e *ReasonError) Error() string {
 		return fmt.Sprintf("%v: one of %s", e.Err, strings.Join(e.Allowed, ", "))
 	case errors.Is(e.Err, ErrUnknownReason):
 		return fmt.Sprintf("reason %q %v: %s", e.Reason, e.Err, strings.Join(e.Allowed, ", "))
-	case errors.Is(e.Err, ErrReasonTooLong):
+	case errors.Is(e.Err, ErrReasonTooLong), errors.Is(e.Err, ErrReasonControl):
 		return fmt.Sprintf("the reason's words %v", e.Err)
 	}
 	return fmt.Sprintf("reason %q %v", e.Reason, e.Err)
@@ -90,6 +93,8 @@ func CheckReason(codes []string, reason, text string) (string, string, error) {
 		return "", "", &ReasonError{Err: ErrUnknownReason, Reason: reason, Allowed: codes}
 	case utf8.RuneCountInString(text) > MaxReasonText:
 		return "", "", &ReasonError{Err: ErrReasonTooLong, Reason: code, Allowed: codes}
+	case storage.CheckText(text) != nil:
+		return "", "", &ReasonError{Err: ErrReasonControl, Reason: code, Allowed: codes}
 	case strings.EqualFold(code, ReasonOther) && text == "":
 		return "", "", &ReasonError{Err: ErrReasonNeedsText, Reason: code, Allowed: codes}
 	}

@@ -211,6 +211,38 @@ func createTx(tx *bolt.Tx, in Intent, now time.Time) (Reversal, error) {
 	return r, putReversal(tx, r)
 }
 
+// checkPeople: with staff, every operation is an active person's, and an approver an active
+// manager's; without staff there is nobody to approve.
+func checkPeople(tx *bolt.Tx, in Intent) error {
+	if !staffedTx(tx) {
+		if in.Approver != "" {
+			return fmt.Errorf("approver %s: the journal has no staff", in.Approver)
+		}
+		return nil
+	}
+	active := func(id, what string, manager bool) error {
+		r, err := staffTx(tx, id)
+		switch {
+		case id == "":
+			return fmt.Errorf("no %s", what)
+		case err != nil:
+			return fmt.Errorf("%s %w", what, err)
+		case r.Disabled:
+			return fmt.Errorf("%s %s is disabled", what, id)
+		case manager && r.Role != RoleManager:
+			return fmt.Errorf("%s %s is not a manager", what, id)
+		}
+		return nil
+	}
+	if err := active(in.Cashier, "cashier", false); err != nil {
+		return err
+	}
+	if in.Approver != "" {
+		return active(in.Approver, "approver", true)
+	}
+	return nil
+}
+
 func checkIntent(tx *bolt.Tx, v SaleView, in Intent) error {
 	rule := func(err error, detail string) error {
 		return &RuleError{Err: err, SaleSysSN: v.SysSN, Detail: detail}
@@ -221,6 +253,14 @@ func checkIntent(tx *bolt.Tx, v SaleView, in Intent) error {
 	}
 	if err := checkID("out_trade_no", in.OutTradeNo, true); err != nil {
 		return rule(ErrDuplicate, err.Error())
+	}
+	for field, text := range map[string]string{"reason": in.Reason, "reason_text": in.ReasonText, "cashier": in.Cashier, "approver": in.Approver} {
+		if err := CheckText(text); err != nil {
+			return rule(ErrText, fmt.Sprintf("%s %s", field, err))
+		}
+	}
+	if err := checkPeople(tx, in); err != nil {
+		return rule(ErrNoPerson, err.Error())
 	}
 	if tx.Bucket(bReversalsOTN).Get([]byte(in.OutTradeNo)) != nil || tx.Bucket(bSalesOTN).Get([]byte(in.OutTradeNo)) != nil {
 		return rule(ErrDuplicate, "out_trade_no "+in.OutTradeNo)

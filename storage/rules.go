@@ -20,6 +20,11 @@ var (
 	ErrHasReversals = errors.New("the sale has refunds or cancels")
 	ErrBadState     = errors.New("that state change is not allowed")
 	ErrBackwards    = errors.New("the payment's status cannot go back")
+	// ErrNoPerson refuses an intent whose cashier is not an active member of the staff of a
+	// journal that has staff, or whose approver is not an active manager.
+	ErrNoPerson = errors.New("needs a person on the staff")
+	// ErrText refuses free text a printer or a terminal would act on (CheckText).
+	ErrText = errors.New("the text is not printable")
 )
 
 // RuleError is a write the journal refused because it would break a rule.

@@ -108,6 +108,11 @@ func (s Sale) Validate() error {
 	if len(s.UDID) > 40 {
 		return fmt.Errorf("udid is longer than 40 characters")
 	}
+	for field, v := range map[string]string{"goods_name": s.GoodsName, "cashier": s.Cashier} {
+		if err := CheckText(v); err != nil {
+			return fmt.Errorf("%s %q %w", field, EscapeText(v), err)
+		}
+	}
 	switch s.Source {
 	case SourceRecorded, SourceImported, SourceSynced:
 	default:

@@ -91,6 +91,9 @@ func New(d Deps) *App {
 	a.help.Styles.ShortDesc = dp.Styles.Muted
 	a.help.Styles.FullKey = dp.Styles.Header
 	a.help.Styles.FullDesc = dp.Styles.Muted
+	// With staff the desk is locked from its first frame until the count of the staff says it
+	// has none (a count that cannot be read keeps it locked).
+	a.locked = dp.Staff != nil
 	a.updates, a.stop = d.Desk.Subscribe()
 	a.settle()
 	return a
@@ -243,28 +246,17 @@ func (a *App) route(msg tea.Msg) tea.Cmd {
 		return tea.Batch(a.clockTick(), a.refreshSales(), checkJournal(a.d.Journal, a.seen), a.lockIfIdle(a.now))
 	case staffMsg:
 		a.d.staffed = msg.n > 0 || msg.err != nil // a staff list that cannot be read keeps the desk locked
-		if a.d.staffed {
+		if a.d.staffed && !a.locked {
 			return a.lock("")
 		}
+		a.locked = a.d.staffed // locked from the first frame: what was typed since stays
 		return nil
-	case approvedMsg:
-		if a.refund.approval == nil {
-			return nil
-		}
-		if msg.err != nil {
-			a.refund.approval.refused(msg.err)
-			return nil
-		}
-		req := a.refund.request()
-		req.Approver = msg.p.ID
-		a.refund.approval = nil
-		return start(a.d.Desk, req, a.refund.view.Currency)
 	case signedInMsg:
 		if msg.err != nil {
 			a.signin.refused(msg.err)
 			return nil
 		}
-		a.locked, a.d.Terminal.Cashier, a.d.role, a.lastKey = false, msg.p.ID, msg.p.Role, a.d.Now()
+		a.locked, a.d.Terminal.Cashier, a.d.role, a.d.session, a.lastKey = false, msg.s.ID, msg.s.Role, msg.s, a.d.Now()
 		return nil
 	case auditMsg:
 		if !msg.res.OK() {
@@ -410,9 +402,14 @@ func (a *App) onUpdate(u updateMsg) tea.Cmd {
 func (a *App) onStarted(m startedMsg) tea.Cmd {
 	var ae *reversal.ApprovalError
 	if errors.As(m.err, &ae) && a.d.staffed && a.d.Staff != nil && a.active() == a.refund {
+		if ae.Refused != nil && a.refund.approval != nil {
+			a.refund.approval.refused(ae.Refused) // the manager's PIN, role or lock: said in the form
+			return nil
+		}
 		a.refund.askApproval(ae.Rule) // a manager approves it here
 		return nil
 	}
+	a.refund.approval = nil
 	if m.err != nil {
 		line := a.d.startError(m.err, m.currency)
 		a.refund.notice, a.cancel.notice = line, line

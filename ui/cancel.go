@@ -35,7 +35,7 @@ func (s *cancelScreen) Update(msg tea.Msg) tea.Cmd {
 		switch {
 		case key.Matches(k, s.keys.Send):
 			return msgCmd(startMsg{req: reversal.Request{Kind: storage.KindCancel, SaleSysSN: s.view.SysSN,
-				Cashier: s.d.Terminal.Cashier}, currency: s.view.Currency})
+				Cashier: s.d.Terminal.Cashier, Session: s.d.session}, currency: s.view.Currency})
 		case key.Matches(k, s.keys.Back):
 			return msgCmd(backMsg{})
 		}

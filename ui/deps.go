@@ -119,6 +119,7 @@ type Deps struct {
 	// Who is at the desk (set at sign-in): their role, and whether the journal has staff at all
 	// (then someone must sign in).
 	role    string
+	session storage.Session // the signed-in person: the cashier of what the desk starts
 	staffed bool
 	Styles  Styles
 	// Tick schedules a message after a while (tea.Tick); tests deliver the clock's and the

@@ -613,29 +613,19 @@ func (f *fakeStaff) Staff() ([]storage.Person, error) {
 	return []storage.Person{{ID: "amy", Role: storage.RoleCashier}}, nil
 }
 
-func (f *fakeStaff) SignIn(id, pin string) (storage.Person, error) {
+func (f *fakeStaff) SignIn(id, pin string) (storage.Session, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	switch {
 	case id != "amy":
-		return storage.Person{}, &storage.StaffError{ID: id, Err: storage.ErrNoSuchStaff}
+		return storage.Session{}, &storage.StaffError{ID: id, Err: storage.ErrNoSuchStaff}
 	case f.wrong >= 2:
-		return storage.Person{}, &storage.StaffError{ID: id, Err: storage.ErrLockedOut, Until: fixedAt.Add(15 * time.Minute)}
+		return storage.Session{}, &storage.StaffError{ID: id, Err: storage.ErrLockedOut, Until: fixedAt.Add(15 * time.Minute)}
 	case pin != "1234":
 		f.wrong++
-		return storage.Person{}, &storage.StaffError{ID: id, Err: storage.ErrWrongPIN}
+		return storage.Session{}, &storage.StaffError{ID: id, Err: storage.ErrWrongPIN}
 	}
-	return storage.Person{ID: "amy", Role: storage.RoleCashier}, nil
-}
-
-func (f *fakeStaff) Approve(id, pin string) (storage.Person, error) {
-	if id == "boss" && pin == "5678" {
-		return storage.Person{ID: "boss", Role: storage.RoleManager}, nil
-	}
-	if id == "amy" {
-		return storage.Person{}, &storage.StaffError{ID: id, Err: storage.ErrNotManager}
-	}
-	return storage.Person{}, &storage.StaffError{ID: id, Err: storage.ErrWrongPIN}
+	return storage.Session{Person: storage.Person{ID: "amy", Role: storage.RoleCashier}}, nil
 }
 
 // TestSignIn: with staff the desk starts locked; a cashier signs in with id and PIN and the
@@ -701,19 +691,28 @@ func TestSignIn(t *testing.T) {
 	}
 }
 
-// approvalDesk refuses refunds over 50.00 without an approver and records what it starts.
+// approvalDesk refuses refunds over 50.00 without a manager's approval (boss, PIN 5678), as the
+// lifecycle does, and records what it starts.
 type approvalDesk struct {
 	fakeDesk
 	started []reversal.Request
 }
 
 func (d *approvalDesk) Start(_ context.Context, req reversal.Request) (storage.Reversal, error) {
-	if req.Amount > 5000 && req.Approver == "" {
-		return storage.Reversal{}, &reversal.ApprovalError{Rule: "a refund above 50.00 HKD"}
+	const rule = "a refund above 50.00 HKD"
+	if req.Amount > 5000 {
+		switch by := req.Approval; {
+		case by == nil:
+			return storage.Reversal{}, &reversal.ApprovalError{Rule: rule}
+		case by.ID == "amy":
+			return storage.Reversal{}, &reversal.ApprovalError{Rule: rule, Refused: &storage.StaffError{ID: by.ID, Err: storage.ErrNotManager}}
+		case by.ID != "boss" || by.PIN != "5678":
+			return storage.Reversal{}, &reversal.ApprovalError{Rule: rule, Refused: &storage.StaffError{ID: by.ID, Err: storage.ErrWrongPIN}}
+		}
 	}
 	d.started = append(d.started, req)
 	return storage.Reversal{ID: 9, Kind: storage.KindRefund, Amount: req.Amount, Currency: "HKD", State: storage.StateSent,
-		SaleSysSN: req.SaleSysSN, Created: fixedAt, Approver: req.Approver}, nil
+		SaleSysSN: req.SaleSysSN, Created: fixedAt, Approver: req.Approval.ID}, nil
 }
 
 // TestApprovalOnTheDesk: a refund over a limit asks, on the confirmation, for a manager's id and
@@ -739,7 +738,7 @@ func TestApprovalOnTheDesk(t *testing.T) {
 	keys(a, "tab")
 	send(a, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("5678")})
 	keys(a, "enter")
-	if len(desk.started) != 1 || desk.started[0].Approver != "boss" || desk.started[0].Cashier != "amy" {
+	if len(desk.started) != 1 || desk.started[0].Approval.ID != "boss" || desk.started[0].Session.ID != "amy" {
 		t.Fatalf("started %+v", desk.started)
 	}
 }

@@ -44,12 +44,18 @@ func startDemoWith(t *testing.T, calm bool, change func(*ui.Deps, *demo.Demo)) (
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(termenv.Ascii)
 	deps := ui.Deps{Journal: d.Journal, Desk: d.Desk, Terminal: d.Terminal(), Reports: d.Reports(), Now: func() time.Time { return start },
-		Printer: catalog.New(language.English), Styles: ui.NewStyles(r)}
+		Printer: catalog.New(language.English), Styles: ui.NewStyles(r), Staff: d.Journal}
 	if change != nil {
 		change(&deps, d)
 	}
 	tm := teatest.NewTestModel(t, ui.New(deps), teatest.WithInitialTermSize(100, 30))
 	t.Cleanup(func() { _ = tm.Quit() })
+	if deps.Staff != nil && deps.Logins == nil { // the demo's cashier signs in: the desk's first screen
+		tm.Type("amy")
+		press(tm, tea.KeyTab)
+		tm.Type("1234")
+		press(tm, tea.KeyEnter)
+	}
 	return d, tm
 }
 

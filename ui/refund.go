@@ -130,7 +130,11 @@ func (s *refundScreen) Typing() bool { return !s.confirming || s.approval != nil
 func (s *refundScreen) askApproval(rule string) {
 	f := newSigninScreen(s.d)
 	f.title = catalog.ApprovalTitle
-	f.submit = func(id, pin string) tea.Cmd { return approve(s.d.Staff, id, pin) }
+	f.submit = func(id, pin string) tea.Cmd {
+		req := s.request() // the lifecycle checks the manager's id and PIN itself
+		req.Approval = &storage.Credential{ID: id, PIN: pin}
+		return msgCmd(startMsg{req: req, currency: s.view.Currency})
+	}
 	f.SetSize(s.width, s.height)
 	s.approval, s.approvalRule = f, rule
 }
@@ -270,7 +274,7 @@ func (s *refundScreen) reasonText() string {
 func (s *refundScreen) request() reversal.Request {
 	code, words, _ := s.chosenReason()
 	return reversal.Request{Kind: storage.KindRefund, SaleSysSN: s.view.SysSN, Amount: s.minor,
-		Reason: code, ReasonText: words, Cashier: s.d.Terminal.Cashier}
+		Reason: code, ReasonText: words, Cashier: s.d.Terminal.Cashier, Session: s.d.session}
 }
 
 func (s *refundScreen) View() string {

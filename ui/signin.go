@@ -18,9 +18,8 @@ import (
 // locked: a cashier signs in with id and PIN; Ctrl+L and [terminal] lock_after lock it again.
 type Staff interface {
 	Staff() ([]storage.Person, error)
-	SignIn(id, pin string) (storage.Person, error)
-	// Approve is SignIn for a manager approving a refund over a limit.
-	Approve(id, pin string) (storage.Person, error)
+	// SignIn checks a PIN; the session it returns is the cashier of what the desk starts.
+	SignIn(id, pin string) (storage.Session, error)
 	// SignOut records that a person left the desk, and why ("locked", "idle", "desk closed").
 	SignOut(id, why string) error
 }
@@ -32,11 +31,7 @@ type (
 		err error
 	}
 	signedInMsg struct {
-		p   storage.Person
-		err error
-	}
-	approvedMsg struct {
-		p   storage.Person
+		s   storage.Session
 		err error
 	}
 )
@@ -57,13 +52,6 @@ func loadStaffLocks(s Staff, now time.Time, loc *time.Location) tea.Cmd {
 	}
 }
 
-func approve(s Staff, id, pin string) tea.Cmd {
-	return func() tea.Msg {
-		p, err := s.Approve(id, pin)
-		return approvedMsg{p: p, err: err}
-	}
-}
-
 func countStaff(s Staff) tea.Cmd {
 	return func() tea.Msg {
 		people, err := s.Staff()
@@ -80,8 +68,8 @@ func signOut(s Staff, id, why string) tea.Cmd {
 
 func signIn(s Staff, id, pin string) tea.Cmd {
 	return func() tea.Msg {
-		p, err := s.SignIn(id, pin)
-		return signedInMsg{p: p, err: err}
+		ss, err := s.SignIn(id, pin)
+		return signedInMsg{s: ss, err: err}
 	}
 }
 
@@ -232,7 +220,7 @@ func (a *App) lock(why string) tea.Cmd {
 		cmd = signOut(a.d.Staff, who, why)
 	}
 	a.locked, a.printing = true, 0 // a question asked before the lock is not answered after it
-	a.d.Terminal.Cashier, a.d.role = "", ""
+	a.d.Terminal.Cashier, a.d.role, a.d.session = "", "", storage.Session{}
 	a.signin.reset()
 	return cmd
 }

@@ -28,6 +28,7 @@ import (
 	"qfpos/qfpay"
 	"qfpos/qfpay/money"
 	"qfpos/reversal"
+	"qfpos/storage"
 	"qfpos/ui/receipt/escpos"
 )
 
@@ -136,7 +137,7 @@ type Config struct {
 	// Zone is the merchant's QFPay zone, resolved from QFPay.Zone: times sent to QFPay are in it.
 	Zone *time.Location `toml:"-"`
 	// limits are the [refunds] table read (amounts in minor units).
-	limits reversal.Limits
+	limits storage.Limits
 }
 
 // Default returns every setting at its default (config.example.toml shows the same).
@@ -416,7 +417,7 @@ func (c *Config) validate(src []byte) error {
 	if err := reversal.CheckReasonCodes(c.Refunds.Reasons); err != nil {
 		return bad("refunds", "reasons", "%v", err)
 	}
-	c.limits = reversal.Limits{Currency: cur.Code, OtherCashier: c.Refunds.ApprovalOtherCashier}
+	c.limits = storage.Limits{Currency: cur.Code, OtherCashier: c.Refunds.ApprovalOtherCashier}
 	for key, v := range map[string]struct {
 		text string
 		to   *int64
@@ -467,6 +468,11 @@ func (c *Config) validate(src []byte) error {
 	if c.Receipt.Printer != "" {
 		if err := escpos.CheckTarget(c.Receipt.Printer); err != nil {
 			return bad("receipt", "printer", "%v", err)
+		}
+	}
+	if c.Audit.SigningKeyFile != "" { // read now, so that a bad key stops every command before it writes anything
+		if _, err := c.SigningKey(); err != nil {
+			return bad("audit", "signing_key_file", "%s", strings.TrimPrefix(err.Error(), "audit.signing_key_file "))
 		}
 	}
 	if c.Terminal.LockAfter.Duration < 0 {
@@ -569,12 +575,9 @@ func parseAge(s string) (time.Duration, error) {
 	return d, nil
 }
 
-// Limits are the [refunds] table's approval rules; now and refundsToday complete them.
-func (c Config) Limits(now func() time.Time, refundsToday func(cashier string) (int64, error)) reversal.Limits {
-	l := c.limits
-	l.Now, l.RefundsToday = now, refundsToday
-	return l
-}
+// Limits are the [refunds] table's approval rules: a journal takes them the first time it is
+// opened with a configuration, and afterwards only from a manager (qfpos limits apply).
+func (c Config) Limits() storage.Limits { return c.limits }
 
 // Policy returns the polling policy the [poll] table describes.
 func (c Config) Policy() reversal.Policy {

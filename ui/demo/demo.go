@@ -126,10 +126,10 @@ func Start(o Options) (*Demo, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	d.stop = cancel
 	d.wg.Go(func() { _ = d.Desk.Run(ctx) })
-	if err := d.seedOrReuse(ctx, o, creds.AppCode); err != nil {
+	if err := d.seedStaff(); err != nil {
 		return nil, d.fail(err)
 	}
-	if err := d.seedStaff(); err != nil {
+	if err := d.seedOrReuse(ctx, o, creds.AppCode); err != nil {
 		return nil, d.fail(err)
 	}
 	settle := qfpaytest.Settle{Delay: 2 * time.Second, Jitter: 6 * time.Second}
@@ -213,8 +213,12 @@ func (d *Demo) seed(ctx context.Context, o Options, appCode string) error {
 	if partly.SysSN == "" {
 		return errors.New("demo: no sale to refund in part")
 	}
+	amy, err := d.Journal.SignIn(Logins[0].ID, Logins[0].PIN) // the seeded refund is the demo cashier's
+	if err != nil {
+		return fmt.Errorf("demo: signing in %s: %w", Logins[0].ID, err)
+	}
 	r, err := d.Desk.Start(ctx, reversal.Request{Kind: storage.KindRefund, SaleSysSN: partly.SysSN, Amount: partly.Amount / 4,
-		Reason: "damaged", Cashier: d.Cashier})
+		Reason: "damaged", Session: amy})
 	if err != nil {
 		return fmt.Errorf("demo: seeding a partial refund: %w", err)
 	}
@@ -224,15 +228,28 @@ func (d *Demo) seed(ctx context.Context, o Options, appCode string) error {
 	return nil
 }
 
-// seedStaff adds the demo's cashier and manager to a journal that has no staff (a demo journal
-// kept from an earlier run keeps its people and their PINs).
+// seedStaff adds the demo's manager (the journal's first) and then, as that manager, its cashier
+// to a journal that has no staff (a demo journal kept from an earlier run keeps its people and
+// their PINs).
 func (d *Demo) seedStaff() error {
 	people, err := d.Journal.Staff()
 	if err != nil || len(people) > 0 {
 		return err
 	}
+	var mgr storage.Credential
 	for _, l := range Logins {
-		if err := d.Journal.AddStaff(l.ID, l.Role, l.PIN); err != nil {
+		if l.Role == storage.RoleManager && mgr.ID == "" {
+			if err := d.Journal.AddStaff(storage.Credential{}, l.ID, l.Role, l.PIN); err != nil {
+				return fmt.Errorf("demo: staff %s: %w", l.ID, err)
+			}
+			mgr = storage.Credential{ID: l.ID, PIN: l.PIN}
+		}
+	}
+	for _, l := range Logins {
+		if l.ID == mgr.ID {
+			continue
+		}
+		if err := d.Journal.AddStaff(mgr, l.ID, l.Role, l.PIN); err != nil {
 			return fmt.Errorf("demo: staff %s: %w", l.ID, err)
 		}
 	}

@@ -57,7 +57,11 @@ func TestDemoData(t *testing.T) {
 		t.Fatalf("unpaid QR %d, card today %d, partly refunded %d", unpaidQR, cardToday, partly)
 	}
 	// The first refund of the session loses its reply; the lifecycle settles it by query.
-	r, err := d.Desk.Start(context.Background(), reversal.Request{Kind: storage.KindRefund, SaleSysSN: d.Featured.SysSN, Amount: 1000, Reason: "damaged"})
+	amy, err := d.Journal.SignIn("amy", "1234")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := d.Desk.Start(context.Background(), reversal.Request{Kind: storage.KindRefund, SaleSysSN: d.Featured.SysSN, Amount: 1000, Reason: "damaged", Session: amy})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +139,11 @@ func TestDemoRestartKeepsItsJournal(t *testing.T) {
 		}
 		if run >= 1 {
 			// A refund on a restarted demo reaches its sandbox, which remembers the sale.
-			r, err := d.Desk.Start(context.Background(), reversal.Request{Kind: storage.KindRefund, SaleSysSN: d.Featured.SysSN, Amount: 100, Reason: "wrong item"})
+			amy, err := d.Journal.SignIn("amy", "1234")
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := d.Desk.Start(context.Background(), reversal.Request{Kind: storage.KindRefund, SaleSysSN: d.Featured.SysSN, Amount: 100, Reason: "wrong item", Session: amy})
 			if err != nil {
 				d.Close()
 				t.Fatal(err)
