@@ -110,6 +110,9 @@ type journalMode int
 const (
 	mustExist journalMode = iota // refund, pending, report…: a typo must not start an empty journal
 	mayCreate                    // the desk, sales add/import/sync: create it the first time
+	// inspect opens an existing journal even when it has been found damaged, to read it (journal
+	// check, audit verify and export, journal backup): nothing is written to a damaged one.
+	inspect
 )
 
 // journalPath is --journal, else [journal] path, else the user's data directory (the only place
@@ -152,6 +155,8 @@ func (a *app) journal(mode journalMode) (*storage.Journal, error) {
 	}
 	opts := []storage.Option{storage.WithLocation(c.Location), storage.WithQFPayZone(c.Zone)}
 	switch {
+	case mode == inspect:
+		opts = append(opts, storage.Existing(), storage.Inspect())
 	case mode == mustExist:
 		opts = append(opts, storage.Existing())
 	case !isDefault:
@@ -172,6 +177,12 @@ func (a *app) journal(mode journalMode) (*storage.Journal, error) {
 	}
 	if j.Created() {
 		fmt.Fprintf(a.stderr, "created journal %s\n", path)
+	}
+	if err := j.Damaged(); err != nil { // opened to be read: nothing is written to it
+		fmt.Fprintf(a.stderr, "qfpos: %v\n", err)
+		a.j = j
+		a.closers = append(a.closers, func() { j.Close() })
+		return j, nil
 	}
 	if j.Unclean() {
 		fmt.Fprintf(a.stderr, "journal %s was not closed cleanly last time; checked it whole: sound\n", path)

@@ -29,12 +29,15 @@ func journalCmd(a *app) *cobra.Command {
 		Use:   "check",
 		Short: "Walk the whole journal (every page, value and index) and say whether it is sound",
 		Long: `Walks the whole journal: every bucket's keys in order, every sale, refund, cancel and event
-decoded, every index entry followed, then bbolt's own page check. Exit status 0 when it is sound,
-1 when it is damaged (restore the latest backup: see the README).`,
+decoded, every index entry followed, bbolt's own page check, then the audit trail (which holds
+the sales) event by event, the day closes, the staff and the limits against what the trail
+recorded. Exit status 0 when it is sound, 1 when it is damaged. A damaged journal is marked so
+(JOURNAL.damaged): no refund or cancel is sent from it until the latest backup is restored in
+its place (see the README).`,
 		Example: `  qfpos journal check --journal /var/lib/qfpos/journal.db`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			j, err := a.journal(mustExist)
+			j, err := a.journal(inspect)
 			var de *storage.DamagedError
 			if errors.As(err, &de) {
 				fmt.Fprintf(a.stdout, "journal %s: damaged: %s\n", de.Path, de.Cause)
@@ -49,6 +52,10 @@ decoded, every index entry followed, then bbolt's own page check. Exit status 0 
 				fmt.Fprintf(a.stdout, "  %s\n", p)
 			}
 			if !h.OK() {
+				return status(ExitFailed)
+			}
+			if errors.As(j.Damaged(), &de) { // sound now, but a verdict stands until a backup is restored
+				fmt.Fprintf(a.stdout, "found damaged earlier (%s): nothing is sent from it until a backup is restored in its place\n", de.Cause)
 				return status(ExitFailed)
 			}
 			return nil
@@ -67,7 +74,7 @@ journal away and copy the backup in its place; then run qfpos resume.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			j, err := a.journal(mustExist)
+			j, err := a.journal(inspect) // a damaged journal's bytes can still be kept aside
 			if err != nil {
 				return err
 			}

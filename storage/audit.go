@@ -239,63 +239,74 @@ func (j *Journal) VerifyAudit() (AuditResult, error) { return j.verifyAudit(0) }
 // the event before them as given.
 func (j *Journal) VerifyAuditTail(n uint64) (AuditResult, error) { return j.verifyAudit(n) }
 
+// verifyAudit walks the trail (its last tail events; 0: all of it); a trail that does not verify
+// is damage, and the journal's verdict says so.
 func (j *Journal) verifyAudit(tail uint64) (AuditResult, error) {
 	var res AuditResult
 	err := j.view(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bAudit)
-		if b == nil {
-			return nil
-		}
-		broken := func(seq uint64, format string, args ...any) error {
-			res.BrokenAt, res.Problem = seq, fmt.Sprintf(format, args...)
-			return nil
-		}
-		want, prev := uint64(1), ""
-		if head := tx.Bucket(bMeta).Get(kAuditHead); tail > 0 && len(head) == 8+sha256.Size {
-			if last := binary.BigEndian.Uint64(head[:8]); last > tail {
-				want = last - tail + 1
-				h, err := auditHashAt(b, want-1, j.loc)
-				if err != nil {
-					return broken(want-1, "unreadable: %v", err)
-				}
-				prev, res.Events = h, want-1
-			}
-		}
-		c := b.Cursor()
-		for k, v := c.Seek(idKey(want)); k != nil; k, v = c.Next() {
-			if len(k) != 8 {
-				return broken(want, "a key that is not a sequence number")
-			}
-			if seq := binary.BigEndian.Uint64(k); seq != want {
-				return broken(want, "event %d is missing (the next one is %d)", want, seq)
-			}
-			e, err := decodeAudit(k, v, prev, j.loc)
-			if err != nil {
-				return broken(want, "unreadable: %v", err)
-			}
-			if e.Seq != want {
-				return broken(want, "it says it is event %d", e.Seq)
-			}
-			if e.Prev != prev {
-				return broken(want, "it does not follow event %d", want-1)
-			}
-			if h, err := auditHash(e); err != nil || h != e.Hash {
-				return broken(want, "its content does not match its hash")
-			}
-			res.Events, res.Head, prev = want, e.Hash, e.Hash
-			want++
-		}
-		head := tx.Bucket(bMeta).Get(kAuditHead)
-		switch {
-		case res.Events == 0 && head == nil:
-		case len(head) != 8+sha256.Size:
-			return broken(want, "the trail's head record is missing")
-		case binary.BigEndian.Uint64(head[:8]) != res.Events || !bytes.Equal(head[8:], mustHex(res.Head)):
-			return broken(binary.BigEndian.Uint64(head[:8]), "the trail ends at event %d but its head says %d", res.Events, binary.BigEndian.Uint64(head[:8]))
-		}
+		res = j.verifyAuditTx(tx, tail)
 		return nil
 	})
+	if err == nil && !res.OK() {
+		j.markDamaged(fmt.Sprintf("the audit trail %s", res))
+	}
 	return res, err
+}
+
+func (j *Journal) verifyAuditTx(tx *bolt.Tx, tail uint64) AuditResult {
+	var res AuditResult
+	b := tx.Bucket(bAudit)
+	if b == nil {
+		return res
+	}
+	broken := func(seq uint64, format string, args ...any) AuditResult {
+		res.BrokenAt, res.Problem = seq, fmt.Sprintf(format, args...)
+		return res
+	}
+	want, prev := uint64(1), ""
+	if head := tx.Bucket(bMeta).Get(kAuditHead); tail > 0 && len(head) == 8+sha256.Size {
+		if last := binary.BigEndian.Uint64(head[:8]); last > tail {
+			want = last - tail + 1
+			h, err := auditHashAt(b, want-1, j.loc)
+			if err != nil {
+				return broken(want-1, "unreadable: %v", err)
+			}
+			prev, res.Events = h, want-1
+		}
+	}
+	c := b.Cursor()
+	for k, v := c.Seek(idKey(want)); k != nil; k, v = c.Next() {
+		if len(k) != 8 {
+			return broken(want, "a key that is not a sequence number")
+		}
+		if seq := binary.BigEndian.Uint64(k); seq != want {
+			return broken(want, "event %d is missing (the next one is %d)", want, seq)
+		}
+		e, err := decodeAudit(k, v, prev, j.loc)
+		if err != nil {
+			return broken(want, "unreadable: %v", err)
+		}
+		if e.Seq != want {
+			return broken(want, "it says it is event %d", e.Seq)
+		}
+		if e.Prev != prev {
+			return broken(want, "it does not follow event %d", want-1)
+		}
+		if h, err := auditHash(e); err != nil || h != e.Hash {
+			return broken(want, "its content does not match its hash")
+		}
+		res.Events, res.Head, prev = want, e.Hash, e.Hash
+		want++
+	}
+	head := tx.Bucket(bMeta).Get(kAuditHead)
+	switch {
+	case res.Events == 0 && head == nil:
+	case len(head) != 8+sha256.Size:
+		return broken(want, "the trail's head record is missing")
+	case binary.BigEndian.Uint64(head[:8]) != res.Events || !bytes.Equal(head[8:], mustHex(res.Head)):
+		return broken(binary.BigEndian.Uint64(head[:8]), "the trail ends at event %d but its head says %d", res.Events, binary.BigEndian.Uint64(head[:8]))
+	}
+	return res
 }
 
 func mustHex(s string) []byte {
@@ -354,4 +365,24 @@ func (j *Journal) AuditCodeOf(id uint64) (string, bool, error) {
 		return nil
 	})
 	return code, code != "", err
+}
+
+// auditKindOf reads only the kind of a stored event (ok false: read the whole event to know).
+func auditKindOf(v []byte) (string, bool) {
+	if len(v) < 1+sha256.Size {
+		return "", false
+	}
+	switch v[0] {
+	case auditSale:
+		return AuditKindSale, true
+	case auditCompact:
+		rest := v[1 : len(v)-sha256.Size]
+		if _, n := binary.Varint(rest); n > 0 {
+			rest = rest[n:]
+			if l, n := binary.Uvarint(rest); n > 0 && uint64(len(rest)-n) >= l {
+				return string(rest[n : n+int(l)]), true
+			}
+		}
+	}
+	return "", false
 }

@@ -124,7 +124,11 @@ func TestAuditTampering(t *testing.T) {
 				t.Fatal(err)
 			}
 			db.Close()
-			j, err := Open(path, WithLocation(hk))
+			// The walk after an unclean shutdown verifies the trail: the journal is refused.
+			if _, err := Open(path, WithLocation(hk)); !errors.Is(err, ErrDamaged) {
+				t.Fatalf("opened a journal whose trail is broken: %v", err)
+			}
+			j, err := Open(path, WithLocation(hk), Inspect())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -150,7 +154,10 @@ func TestAuditTail(t *testing.T) {
 	db, _ := bolt.Open(path, 0o600, nil)
 	_ = db.Update(func(tx *bolt.Tx) error { dropFromTrail(tx, 6); return tx.Bucket(bAudit).Delete(idKey(6)) })
 	db.Close()
-	j, _ = Open(path, WithLocation(hk))
+	j, err = Open(path, WithLocation(hk), Inspect())
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer j.Close()
 	if res, _ := j.VerifyAuditTail(3); res.OK() || res.BrokenAt != 6 {
 		t.Fatalf("tail after a deletion: %v", res)

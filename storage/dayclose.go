@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/ed25519"
 	"crypto/sha256"
@@ -9,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -71,6 +73,16 @@ func (j *Journal) CloseDay(day, by string, report any, key ed25519.PrivateKey) (
 			_ = json.Unmarshal(v, &old)
 			return fmt.Errorf("day %s is %w as close #%d", day, ErrDayClosed, old.Number)
 		}
+		// A close gone from the bucket is still on the trail: the day stays closed.
+		onTrail, err := j.closesOnTrail(tx)
+		if err != nil {
+			return err
+		}
+		if rec, ok := onTrail[day]; ok {
+			var old DayClose
+			_ = json.Unmarshal(rec, &old)
+			return fmt.Errorf("day %s is %w as close #%d (on the audit trail, though gone from the journal: run qfpos audit verify)", day, ErrDayClosed, old.Number)
+		}
 		n, err := b.NextSequence()
 		if err != nil {
 			return err
@@ -132,4 +144,103 @@ func (j *Journal) DayClosed(day string) (DayClose, bool, error) {
 		return json.Unmarshal(v, &dc)
 	})
 	return dc, ok, err
+}
+
+// closesOnTrail lists the day closes the audit trail recorded, by day: the record each event
+// holds.
+func (j *Journal) closesOnTrail(tx *bolt.Tx) (map[string][]byte, error) {
+	all, err := j.latestOnTrail(tx, nil, AuditKindDayClose)
+	return all[AuditKindDayClose], err
+}
+
+// latestOnTrail is the latest record the audit trail holds of each subject of some kinds (kind →
+// subject → record), among the records keep accepts (nil: all); a subject none of whose records
+// keep accepts is there with a nil record. Only the kind of the other events is read.
+func (j *Journal) latestOnTrail(tx *bolt.Tx, keep func(record []byte) bool, kinds ...string) (map[string]map[string][]byte, error) {
+	out := map[string]map[string][]byte{}
+	for _, k := range kinds {
+		out[k] = map[string][]byte{}
+	}
+	b := tx.Bucket(bAudit)
+	if b == nil {
+		return out, nil
+	}
+	c := b.Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if kind, ok := auditKindOf(v); ok && out[kind] == nil {
+			continue
+		}
+		e, err := decodeAudit(k, v, "", j.loc)
+		if err != nil {
+			return nil, fmt.Errorf("audit event at %x: %w", k, err)
+		}
+		m := out[e.Kind]
+		if _, seen := m[e.Subject]; m != nil && (keep == nil || keep(e.Record)) {
+			m[e.Subject] = e.Record
+		} else if m != nil && !seen {
+			m[e.Subject] = nil
+		}
+	}
+	return out, nil
+}
+
+// DayCloseCheck is what VerifyDayCloses found.
+type DayCloseCheck struct {
+	Closes, Signed int
+	Problems       []string
+}
+
+// VerifyDayCloses checks the closes both ways: each stored close is the one its audit event
+// recorded, with a signature that verifies, and each close on the audit trail is still stored.
+func (j *Journal) VerifyDayCloses() (DayCloseCheck, error) {
+	var res DayCloseCheck
+	err := j.view(func(tx *bolt.Tx) error {
+		var err error
+		res, err = j.verifyDayClosesTx(tx)
+		return err
+	})
+	if err == nil && len(res.Problems) > 0 {
+		j.markDamaged(res.Problems[0])
+	}
+	return res, err
+}
+
+func (j *Journal) verifyDayClosesTx(tx *bolt.Tx) (DayCloseCheck, error) {
+	var res DayCloseCheck
+	recorded, err := j.closesOnTrail(tx)
+	if err != nil {
+		return res, err
+	}
+	stored := tx.Bucket(bDayCloses)
+	if stored == nil {
+		return res, nil
+	}
+	err = stored.ForEach(func(k, v []byte) error {
+		res.Closes++
+		var dc DayClose
+		if err := json.Unmarshal(v, &dc); err != nil {
+			res.Problems = append(res.Problems, fmt.Sprintf("the close of %s cannot be read", k))
+			return nil
+		}
+		if dc.Signature != "" {
+			res.Signed++
+		}
+		switch rec, ok := recorded[string(k)]; {
+		case !dc.VerifySignature():
+			res.Problems = append(res.Problems, fmt.Sprintf("close #%d of %s: its signature does not verify", dc.Number, dc.Day))
+		case !ok:
+			res.Problems = append(res.Problems, fmt.Sprintf("close #%d of %s: the audit trail has no record of it", dc.Number, dc.Day))
+		case !bytes.Equal(rec, v):
+			res.Problems = append(res.Problems, fmt.Sprintf("close #%d of %s: it is not the close the audit trail recorded", dc.Number, dc.Day))
+		}
+		return nil
+	})
+	for _, day := range slices.Sorted(maps.Keys(recorded)) {
+		if stored.Get([]byte(day)) == nil {
+			var dc DayClose
+			_ = json.Unmarshal(recorded[day], &dc)
+			res.Problems = append(res.Problems, fmt.Sprintf("close #%d of %s is on the audit trail but gone from the journal", dc.Number, day))
+		}
+	}
+	return res, err
 }

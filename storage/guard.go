@@ -28,13 +28,13 @@ func (e *DamagedError) Unwrap() error { return ErrDamaged }
 // *DamagedError, and marks the journal broken.
 func (j *Journal) guard(err *error) {
 	if r := recover(); r != nil {
-		j.broken.Store(true)
+		j.markDamaged(fmt.Sprint(r))
 		*err = &DamagedError{Path: j.path, Cause: fmt.Sprint(r)}
 		return
 	}
 	var de *DamagedError
 	if *err != nil && errors.Is(*err, ErrDamaged) && !errors.As(*err, &de) {
-		j.broken.Store(true)
+		j.markDamaged((*err).Error())
 		*err = &DamagedError{Path: j.path, Cause: (*err).Error()}
 	}
 }
@@ -49,7 +49,7 @@ func (j *Journal) view(fn func(*bolt.Tx) error) (err error) {
 // update runs a write transaction, guarded; a journal found damaged takes no more writes.
 func (j *Journal) update(fn func(*bolt.Tx) error) (err error) {
 	if j.broken.Load() {
-		return &DamagedError{Path: j.path, Cause: "found damaged earlier"}
+		return j.Damaged()
 	}
 	defer j.guard(&err)
 	defer panicOnFault()()

@@ -59,21 +59,25 @@ func (j *Journal) txid() (id int, err error) {
 	return id, err
 }
 
-// checkIfUnclean verifies the whole journal when its last shutdown was not clean.
-func (j *Journal) checkIfUnclean() error {
+// checkIfUnclean verifies the whole journal when its last shutdown was not clean, or when a damage
+// marker beside it is about other bytes (stale: a backup restored in its place), which goes once
+// the journal is found sound.
+func (j *Journal) checkIfUnclean(stale bool) error {
 	b, err := os.ReadFile(j.cleanPath())
 	id, terr := j.txid()
 	if terr != nil {
 		return terr
 	}
-	if err == nil && strings.TrimSpace(string(b)) == strconv.Itoa(id) {
+	if !stale && err == nil && strings.TrimSpace(string(b)) == strconv.Itoa(id) {
 		j.unclean = false
 		return os.Remove(j.cleanPath())
 	}
 	j.unclean = true
 	if h := j.Verify(); !h.OK() {
-		j.broken.Store(true)
 		return &DamagedError{Path: j.path, Cause: "after an unclean shutdown: " + h.Problems[0]}
+	}
+	if stale {
+		return os.Remove(j.damagedPath())
 	}
 	return nil
 }
@@ -233,10 +237,30 @@ func (j *Journal) Verify() Health {
 				return nil
 			})
 		}
-		return nil
+		// The audit trail, which holds the sales: every event where it should be, unchanged; then
+		// what the trail recorded of the day closes, the staff and the limits.
+		if res := j.verifyAuditTx(tx, 0); !res.OK() {
+			problem("the audit trail %s", res)
+			return nil
+		}
+		closes, err := j.verifyDayClosesTx(tx)
+		for _, p := range closes.Problems {
+			problem("%s", p)
+		}
+		if err != nil {
+			return err
+		}
+		records, err := j.verifyRecordsTx(tx)
+		for _, p := range records {
+			problem("%s", p)
+		}
+		return err
 	})
 	if err != nil {
 		problem("%v", err)
+	}
+	if !h.OK() {
+		j.markDamaged(h.Problems[0])
 	}
 	return h
 }

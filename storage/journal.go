@@ -78,6 +78,8 @@ type Journal struct {
 	forDemo     bool // opened by qfpos demo
 	demo        bool // the journal is a demo's
 	unclean     bool // the last shutdown was not clean (the journal was checked whole)
+	inspect     bool // open a damaged journal to read it (Inspect)
+	damage      damage
 }
 
 // Option configures Open.
@@ -107,6 +109,11 @@ const (
 // Existing makes Open refuse a path where no journal exists (ErrNoJournal): for commands that
 // only make sense on a journal with sales in it, so that a typo does not start an empty one.
 func Existing() Option { return func(j *Journal) { j.mode = existing } }
+
+// Inspect opens a journal even when it has been found damaged, to read it (journal check, audit
+// verify and export, a backup): nothing is written to a damaged one. Without it, Open refuses a
+// journal found damaged, now or by an earlier process.
+func Inspect() Option { return func(j *Journal) { j.inspect = true } }
 
 // InExistingDir makes Open create a new journal only in a directory that exists.
 func InExistingDir() Option { return func(j *Journal) { j.mode = createFile } }
@@ -139,7 +146,7 @@ func Open(path string, opts ...Option) (*Journal, error) {
 		existed, present = st.Size() > 0, true
 	}
 	switch {
-	case !present && j.mode == existing:
+	case (!present || !existed) && j.mode == existing: // an empty file is no journal either
 		return nil, fmt.Errorf("%w at %s (check --journal, or record sales first with qfpos sales add)", ErrNoJournal, path)
 	case !present && j.mode == createFile:
 		if st, err := os.Stat(filepath.Dir(path)); err != nil || !st.IsDir() {
@@ -150,7 +157,7 @@ func Open(path string, opts ...Option) (*Journal, error) {
 			return nil, fmt.Errorf("cannot create the journal's directory: %w", err)
 		}
 	}
-	j.created = !present
+	j.created = !existed // an empty file is made a journal too
 	if existed {
 		if err := checkLength(path); err != nil {
 			return nil, err
@@ -161,11 +168,15 @@ func Open(path string, opts ...Option) (*Journal, error) {
 		return nil, err
 	}
 	j.db = db
-	if existed {
-		if err := j.checkIfUnclean(); err != nil {
+	if stale := j.honourVerdict(); existed && !j.broken.Load() {
+		if err := j.checkIfUnclean(stale); err != nil && !(j.inspect && errors.Is(err, ErrDamaged)) {
 			db.Close()
 			return nil, err
 		}
+	}
+	if err := j.Damaged(); err != nil && !j.inspect {
+		db.Close()
+		return nil, err
 	}
 	if err := j.safePrepare(existed); err != nil {
 		db.Close()

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -470,4 +471,45 @@ func checkPINTx(tx *bolt.Tx, c Credential, now time.Time) (staffRecord, error, e
 func digest(v []byte) string {
 	sum := sha256.Sum256(v)
 	return hex.EncodeToString(sum[:])
+}
+
+// verifyRecordsTx checks the staff and the approval limits against the digests of their latest
+// changes on the audit trail: a record edited in the file, or removed, behind qfpos's back is
+// named. Records whose latest change was made before the trail kept digests are not checked.
+func (j *Journal) verifyRecordsTx(tx *bolt.Tx) ([]string, error) {
+	stored := func(raw []byte) string {
+		var c struct {
+			Stored string `json:"stored"`
+		}
+		_ = json.Unmarshal(raw, &c)
+		return c.Stored
+	}
+	// A sign-in or sign-out does not change the record: the digest is the latest change's.
+	latest, err := j.latestOnTrail(tx, func(raw []byte) bool { return stored(raw) != "" }, AuditKindStaff, AuditKindLimits)
+	if err != nil {
+		return nil, err
+	}
+	var problems []string
+	_ = tx.Bucket(bStaff).ForEach(func(k, _ []byte) error {
+		if _, ok := latest[AuditKindStaff][string(k)]; !ok {
+			problems = append(problems, fmt.Sprintf("staff %s is in the journal but not on the audit trail (added behind qfpos's back)", k))
+		}
+		return nil
+	})
+	for _, id := range slices.Sorted(maps.Keys(latest[AuditKindStaff])) {
+		want := stored(latest[AuditKindStaff][id])
+		if want == "" {
+			continue // changed last before the trail kept digests
+		}
+		if v := tx.Bucket(bStaff).Get([]byte(id)); v == nil {
+			problems = append(problems, fmt.Sprintf("staff %s is on the audit trail but gone from the journal", id))
+		} else if digest(v) != want {
+			problems = append(problems, fmt.Sprintf("staff %s is not as the audit trail recorded it (changed behind qfpos's back)", id))
+		}
+	}
+	raw, onTrail := latest[AuditKindLimits]["limits"]
+	if v := tx.Bucket(bMeta).Get(kLimits); (v != nil || onTrail) && (v == nil || digest(v) != stored(raw)) {
+		problems = append(problems, "the approval limits are not as the audit trail recorded them (changed behind qfpos's back)")
+	}
+	return problems, nil
 }

@@ -304,3 +304,5 @@ func TestStaffTrail(t *testing.T) {
 }
 
 func jsonInto(raw []byte, v any) error { return json.Unmarshal(raw, v) }
+
+func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
