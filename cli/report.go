@@ -161,25 +161,19 @@ func (a *app) journalDay(date string) (*storage.Journal, time.Time, error) {
 // noteClose says in a report of a closed day which close it is and what changed after it: an
 // operation whose state is not the one the close recorded, or that the close did not have.
 func noteClose(j *storage.Journal, rep *report.Report) error {
-	dc, closed, err := j.DayClosed(rep.Date)
-	if err != nil || !closed {
+	if err := report.MarkClose(j, rep); err != nil || rep.Closed == nil {
 		return err
-	}
-	var then report.Report
-	if err := json.Unmarshal(dc.Report, &then); err != nil {
-		return fmt.Errorf("close #%d of %s: %w", dc.Number, dc.Day, err)
-	}
-	was := map[string]string{}
-	for _, r := range then.Rows {
-		was[rowKey(r)] = r.State
 	}
 	var after []string
 	for _, r := range rep.Rows {
-		if state, ok := was[rowKey(r)]; !ok || state != r.State {
+		if r.AfterClose {
 			after = append(after, fmt.Sprintf("%s %s %s now %s", r.Kind, money.TextCode(r.Amount, r.Currency), r.OutTradeNo, r.State))
 		}
 	}
-	note := fmt.Sprintf("closed as #%d at %s", dc.Number, dc.ClosedAt.In(j.Location()).Format("15:04:05"))
+	note := fmt.Sprintf("closed as #%d at %s", rep.Closed.Number, rep.Closed.At.In(j.Location()).Format("15:04:05"))
+	if rep.Closed.By != "" {
+		note += " by " + rep.Closed.By
+	}
 	if len(after) > 0 {
 		note += "; after close: " + strings.Join(after, "; ")
 	}
@@ -188,14 +182,6 @@ func noteClose(j *storage.Journal, rep *report.Report) error {
 	}
 	rep.Notice = note
 	return nil
-}
-
-// rowKey names a report row across reports: the journal's id, else QFPay's reference.
-func rowKey(r report.ReportRow) string {
-	if r.ID != 0 {
-		return fmt.Sprint(r.ID)
-	}
-	return "qfpay:" + r.QFPaySysSN
 }
 
 // closeDay closes a day: its local report as it stands, signed when a key is configured. It

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/text/language"
 
 	"qfpos/reversal"
+	"qfpos/reversal/report"
 	"qfpos/storage"
 	"qfpos/ui/catalog"
 )
@@ -691,6 +692,53 @@ func TestSignIn(t *testing.T) {
 	}
 }
 
+// TestLockDropsForms: Ctrl+L and the idle lock drop whatever was half filled (a refund form, its
+// approval, a search): the next person starts at the sales list.
+func TestLockDropsForms(t *testing.T) {
+	now := fixedAt
+	d := testDeps(sampleJournal(), &approvalDesk{})
+	d.Staff, d.LockAfter = &fakeStaff{}, 5*time.Minute
+	d.Now = func() time.Time { return now }
+	a := New(d)
+	a.preload(firstReads(d)...)
+	send(a, tea.WindowSizeMsg{Width: 100, Height: 30})
+	for _, lock := range []func(){
+		func() { keys(a, "ctrl+l") },
+		func() { now = now.Add(6 * time.Minute); send(a, tickMsg(now)) },
+	} {
+		if a.locked {
+			signInAs(a, "amy", "1234")
+		}
+		keys(a, "r", "ctrl+u", "7") // a refund form, half typed
+		if a.active() != a.refund {
+			t.Fatalf("no refund form:\n%s", a.View())
+		}
+		lock()
+		signInAs(a, "amy", "1234")
+		if v := a.View(); a.active() != a.sales || strings.Contains(v, "Refund sale") || !strings.Contains(v, "Recent sales") {
+			t.Fatalf("after the lock:\n%s", v)
+		}
+		keys(a, "r", "tab", "right", "enter", "enter") // over 50.00: the manager's approval is asked
+		if a.refund.approval == nil {
+			t.Fatal("no approval asked")
+		}
+		lock()
+		signInAs(a, "amy", "1234")
+		if a.active() != a.sales || a.refund.approval != nil {
+			t.Fatal("the approval outlived the lock")
+		}
+		keys(a, "4", "2") // a search, half typed
+		lock()
+		if !a.locked {
+			t.Fatal("not locked")
+		}
+		signInAs(a, "amy", "1234")
+		if a.sales.finding || a.sales.find.Value() != "" {
+			t.Fatalf("the search outlived the lock: %q", a.sales.find.Value())
+		}
+	}
+}
+
 // approvalDesk refuses refunds over 50.00 without a manager's approval (boss, PIN 5678), as the
 // lifecycle does, and records what it starts.
 type approvalDesk struct {
@@ -774,25 +822,57 @@ func signInAs(a *App, id, pin string) {
 	keys(a, "enter")
 }
 
-// TestCloseDayFromTheReview: Z in the review closes the day (a manager's work: a signed-in
-// cashier does not see it).
+// TestCloseDayFromTheReview: Z in the review first shows what the close records (counts and
+// totals) and asks; only y closes the day (a manager's work: a signed-in cashier does not see it).
+// A closed day says by which close, when and by whom whenever it is reviewed, and marks what
+// changed after the close.
 func TestCloseDayFromTheReview(t *testing.T) {
 	var closed []string
-	d := testDeps(managerJournal(), &fakeDesk{})
+	j := managerJournal()
+	d := testDeps(j, &fakeDesk{})
 	d.CloseDay = func(day time.Time, by string) (storage.DayClose, error) {
 		closed = append(closed, day.Format("2006-01-02")+" by "+by)
 		if len(closed) > 1 {
 			return storage.DayClose{}, errors.New("day 2026-11-21 is already closed as close #3")
 		}
+		j.mu.Lock()
+		j.closed = map[string]report.Closed{day.Format("2006-01-02"): {Number: 3, At: fixedAt.Add(-45 * time.Minute), By: by}}
+		j.mu.Unlock()
 		return storage.DayClose{Number: 3, Day: day.Format("2006-01-02")}, nil
 	}
 	a := New(d)
-	send(a, tea.WindowSizeMsg{Width: 100, Height: 30})
+	send(a, tea.WindowSizeMsg{Width: 80, Height: 24})
 	keys(a, "t", "Z")
-	if v := a.View(); len(closed) != 1 || closed[0] != "2026-11-21 by amy" || !strings.Contains(v, "2026-11-21 closed as close #3.") {
+	v := a.View()
+	if len(closed) != 0 || !strings.Contains(v, "Close 2026-11-21? 4 refunds and cancels: HKD — refunded 1 (10.00)") ||
+		!strings.Contains(v, "y close the day · any other key not now") {
+		t.Fatalf("Z closed without asking, or did not say what: %v\n%s", closed, v)
+	}
+	fits(t, v, 80, 24)
+	keys(a, "n")
+	if v := a.View(); len(closed) != 0 || strings.Contains(v, "Close 2026-11-21?") {
+		t.Fatalf("n closed the day: %v\n%s", closed, v)
+	}
+	keys(a, "Z", "y")
+	if v := a.View(); len(closed) != 1 || closed[0] != "2026-11-21 by amy" || !strings.Contains(v, "Closed as #3 at 14:15 by amy. + marks what changed after the close.") {
 		t.Fatalf("%v\n%s", closed, v)
 	}
+	if v := a.View(); !strings.Contains(v, "+? Outcome unkno") || !strings.Contains(v, "+✗ Failed") || strings.Contains(v, "+✓ Succeeded") {
+		t.Fatalf("what changed after the close is not marked:\n%s", v)
+	}
 	keys(a, "Z")
+	if v := a.View(); len(closed) != 1 || !strings.Contains(v, "This day is already closed (#3).") {
+		t.Fatalf("%s", v)
+	}
+	// Reviewed again later, it still says so.
+	keys(a, "left", "right")
+	if v := a.View(); !strings.Contains(v, "Closed as #3 at 14:15 by amy.") {
+		t.Fatalf("%s", v)
+	}
+	j.mu.Lock()
+	delete(j.closed, "2026-11-21") // as if the close were gone: the journal still refuses
+	j.mu.Unlock()
+	keys(a, "left", "right", "Z", "y")
 	if v := a.View(); !strings.Contains(v, "Could not close the day: day 2026-11-21 is already closed") {
 		t.Fatalf("%s", v)
 	}

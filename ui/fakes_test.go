@@ -33,6 +33,7 @@ type fakeJournal struct {
 	reversals []storage.Reversal
 	err       error
 	version   uint64
+	closed    map[string]report.Closed // days closed, for the reports
 }
 
 // add records a sale as the POS would, newest first.
@@ -180,7 +181,16 @@ func (f fakeReports) Report(_ context.Context, day time.Time, store bool) (repor
 		rows = append(rows, report.ReportRow{Time: day, Kind: "refund", Endpoint: "refund", State: "succeeded", Amount: 2000,
 			Currency: "HKD", PayType: "800208", PayMethod: "WeChat Pay", UDID: "POS-02", QFPaySysSN: "20261121000200020000099999"})
 	}
-	return report.NewReport(day.Format("2006-01-02"), "POS-01", rows), err
+	rep := report.NewReport(day.Format("2006-01-02"), "POS-01", rows)
+	f.j.mu.Lock()
+	defer f.j.mu.Unlock()
+	if c, ok := f.j.closed[rep.Date]; ok {
+		rep.Closed = &c
+		for i, r := range rep.Rows {
+			rep.Rows[i].AfterClose = r.Time.After(c.At)
+		}
+	}
+	return rep, err
 }
 
 func asciiStyles() Styles {

@@ -132,10 +132,10 @@ func (s *saleScreen) View() string {
 		field(catalog.ColOrder, v.OutTradeNo),
 	}
 	if v.GoodsName != "" {
-		lines = append(lines, field(catalog.FieldGoods, v.GoodsName))
+		lines = append(lines, field(catalog.FieldGoods, storage.EscapeText(v.GoodsName)))
 	}
 	if v.Cashier != "" {
-		lines = append(lines, field(catalog.FieldSoldBy, v.Cashier))
+		lines = append(lines, field(catalog.FieldSoldBy, storage.EscapeText(v.Cashier)))
 	}
 	lines = append(lines, field(catalog.ColStatus, s.d.saleStatus(v)))
 	if v.Refunded > 0 {

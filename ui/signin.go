@@ -222,6 +222,15 @@ func (a *App) lock(why string) tea.Cmd {
 	a.locked, a.printing = true, 0 // a question asked before the lock is not answered after it
 	a.d.Terminal.Cashier, a.d.role, a.d.session = "", "", storage.Session{}
 	a.signin.reset()
+	// Lock means lock: what the last person half typed goes, and the next starts at the sales list.
+	a.stack, a.notice = []screenID{salesID}, notice{}
+	a.refund.approval, a.refund.confirming = nil, false
+	a.today.closing = false
+	if a.sales.finding || a.sales.find.Value() != "" {
+		a.sales.blur()
+		a.sales.find.SetValue("")
+		return tea.Batch(cmd, a.sales.searchCmd())
+	}
 	return cmd
 }
 

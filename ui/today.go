@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"qfpos/qfpay/money"
 	"qfpos/reversal/report"
@@ -20,6 +21,7 @@ import (
 // filters, totals with breakdowns, the timeline of one, a re-check, and the whole-store view.
 type todayScreen struct {
 	printing bool   // p was pressed: the next key picks the slip\'s language
+	closing  bool   // Z was pressed: y closes the day, any other key does not
 	locks    string // staff locked after wrong PINs, for the manager
 	d        *Deps
 	keys     todayKeys
@@ -148,6 +150,12 @@ func (s *todayScreen) listHeight() int {
 	if s.locks != "" {
 		h--
 	}
+	if s.report.Closed != nil {
+		h--
+	}
+	if s.notice != "" {
+		h -= lipgloss.Height(wrap(s.notice, s.width)) - 1 // one line is counted in the 4
+	}
 	return max(h, 3)
 }
 
@@ -183,6 +191,9 @@ func (s *todayScreen) rows() [][]string {
 		if !r.Journaled {
 			state += " *"
 		}
+		if r.AfterClose { // first, so that a narrow column keeps it
+			state = "+" + state
+		}
 		row := []string{tm, s.d.kind(storage.Kind(r.Kind))}
 		if narrow {
 			rows[i] = append(row, amount(r.Amount, r.Currency), state, s.d.Printer.PayMethodNamed(r.PayMethod))
@@ -191,11 +202,11 @@ func (s *todayScreen) rows() [][]string {
 		if wide {
 			row = append(row, r.Endpoint)
 		}
-		row = append(row, amount(r.Amount, r.Currency), s.d.Printer.PayMethodNamed(r.PayMethod), state, r.Cashier)
+		row = append(row, amount(r.Amount, r.Currency), s.d.Printer.PayMethodNamed(r.PayMethod), state, storage.EscapeText(r.Cashier))
 		if wide {
-			row = append(row, r.Approver, r.UDID, short(r.QFPaySysSN, 10))
+			row = append(row, storage.EscapeText(r.Approver), r.UDID, short(r.QFPaySysSN, 10))
 		}
-		rows[i] = append(row, s.d.Printer.Reason(r.Reason, r.ReasonText))
+		rows[i] = append(row, storage.EscapeText(s.d.Printer.Reason(r.Reason, r.ReasonText))) // text from before control characters were refused
 	}
 	return rows
 }
@@ -268,10 +279,12 @@ func (s *todayScreen) Update(msg tea.Msg) tea.Cmd {
 	case closedMsg:
 		if msg.err != nil {
 			s.notice = s.d.t(catalog.CloseFailed, msg.err)
-		} else {
-			s.notice = s.d.t(catalog.DayClosedAs, msg.dc.Day, msg.dc.Number)
+			s.list.setHeight(s.listHeight())
+			return nil
 		}
+		s.notice = s.d.t(catalog.DayClosedAs, msg.dc.Day, msg.dc.Number)
 		s.list.setHeight(s.listHeight())
+		return loadReport(s.d.Reports, s.day, s.store) // the day shows as closed
 	case staffLocksMsg:
 		s.locks = ""
 		if len(msg.locked) > 0 {
@@ -283,7 +296,9 @@ func (s *todayScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		s.loaded, s.err, s.report = true, msg.err, msg.rep
-		s.notice = msg.rep.Notice
+		if !s.closing { // the question stays until it is answered
+			s.notice = msg.rep.Notice
+		}
 		s.applyFilters()
 	case timelineMsg:
 		if msg.err == nil {
@@ -298,6 +313,14 @@ func (s *todayScreen) Update(msg tea.Msg) tea.Cmd {
 			return tea.Batch(cmds...)
 		}
 	case tea.KeyMsg:
+		if s.closing { // the answer to "Close this day?"
+			s.closing, s.notice = false, ""
+			s.list.setHeight(s.listHeight())
+			if msg.String() == "y" {
+				return closeDay(s.d.CloseDay, s.day, s.d.Terminal.Cashier)
+			}
+			return nil
+		}
 		if s.opened != nil || s.openRow.QFPaySysSN != "" && s.openRow.ID == 0 {
 			return s.timelineKey(msg)
 		}
@@ -311,7 +334,7 @@ func (s *todayScreen) listKey(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, s.keys.Back):
 		return msgCmd(backMsg{})
 	case key.Matches(k, s.keys.CloseDay):
-		return closeDay(s.d.CloseDay, s.day, s.d.Terminal.Cashier)
+		s.askClose()
 	case key.Matches(k, s.keys.PrevDay):
 		return s.open(s.day.AddDate(0, 0, -1))
 	case key.Matches(k, s.keys.NextDay):
@@ -384,6 +407,43 @@ func (s *todayScreen) refreshKeys() {
 	s.keys.Recheck.SetEnabled(s.opened != nil && !s.opened.State.Finished())
 	s.keys.Print.SetEnabled(s.opened != nil && s.d.PrintSlip != nil)
 	s.keys.CloseDay.SetEnabled(!timeline && s.d.CloseDay != nil && s.d.manager() && !s.store)
+}
+
+// askClose shows what closing the day would record and asks to confirm: a close is never undone.
+func (s *todayScreen) askClose() {
+	switch {
+	case !s.loaded || s.err != nil:
+		return
+	case s.report.Closed != nil:
+		s.notice = s.d.t(catalog.AlreadyClosed, s.report.Closed.Number)
+	default:
+		var sums []string
+		for _, t := range report.TotalsOf(s.report.Rows) {
+			a := t.All
+			sums = append(sums, s.d.t(catalog.TotalsLine, t.Currency, a.Refunded.Count, money.Text(a.Refunded.Amount, t.Currency),
+				a.Cancelled.Count, money.Text(a.Cancelled.Amount, t.Currency), a.Open.Count, money.Text(a.Open.Amount, t.Currency),
+				a.Failed.Count, money.Text(a.Failed.Amount, t.Currency)))
+		}
+		if len(sums) == 0 {
+			sums = []string{s.d.t(catalog.TodayNone)}
+		}
+		s.closing = true
+		s.notice = s.d.t(catalog.CloseAsk, s.day.Format("2006-01-02"), len(s.report.Rows), strings.Join(sums, "; "))
+	}
+	s.list.setHeight(s.listHeight())
+}
+
+// closedLine says that the shown day is closed: by which close, when and by whom.
+func (s *todayScreen) closedLine() string {
+	c := s.report.Closed
+	if c == nil {
+		return ""
+	}
+	by := c.By
+	if by == "" {
+		by = "—"
+	}
+	return s.d.t(catalog.ClosedLine, c.Number, c.At.In(s.d.Terminal.Location).Format("15:04"), by)
 }
 
 // totals are one line per currency and its breakdowns.
@@ -491,11 +551,16 @@ func (s *todayScreen) View() string {
 		return s.timelineView()
 	default:
 		lines = []string{title, st.Muted.Render(s.filterLine())}
+		if c := s.closedLine(); c != "" {
+			lines = append(lines, st.Warn.Render(c))
+		}
 		if s.locks != "" {
 			lines = append(lines, st.Bad.Render(s.locks))
 		}
-		if s.notice != "" {
-			lines = append(lines, st.Warn.Render(s.notice))
+		for _, l := range strings.Split(wrap(s.notice, s.width), "\n") {
+			if l != "" {
+				lines = append(lines, st.Warn.Render(l))
+			}
 		}
 		if len(s.shown) == 0 {
 			lines = append(lines, t(catalog.TodayNone))

@@ -127,7 +127,10 @@ func (d *Deps) reasonCodes() []string {
 }
 
 // reason is an operation's reason in the cashier's words.
-func (d *Deps) reason(r storage.Reversal) string { return d.Printer.Reason(r.Reason, r.ReasonText) }
+// Control characters a journal written before they were refused may hold are shown escaped.
+func (d *Deps) reason(r storage.Reversal) string {
+	return storage.EscapeText(d.Printer.Reason(r.Reason, r.ReasonText))
+}
 
 // RefusalText is a refusal from Desk.Start in a cashier's words, in the printer's language (the
 // command line uses it too).

@@ -454,6 +454,12 @@ func (c *Config) validate(src []byte) error {
 	if c.QFPay.RateLimit < 1 || c.QFPay.RateLimit > 400 {
 		return bad("qfpay", "rate_limit", "must be 1 to 400 requests a minute (QFPay's limit per merchant, shared by its terminals)")
 	}
+	for _, f := range []struct{ table, key, value string }{{"terminal", "cashier", c.Terminal.Cashier},
+		{"receipt", "shop_name", c.Receipt.ShopName}, {"receipt", "address", c.Receipt.Address}} {
+		if err := storage.CheckText(f.value); err != nil {
+			return bad(f.table, f.key, "%v (a printer or a terminal would act on it)", err)
+		}
+	}
 	if c.Receipt.Width != 32 && c.Receipt.Width != 48 {
 		return bad("receipt", "width", "must be 32 (58 mm paper) or 48 (80 mm)")
 	}

@@ -43,6 +43,9 @@ type ReportRow struct {
 	RespCD     string    `json:"respcd"`
 	Journaled  bool      `json:"journaled"` // false: QFPay has it, this terminal's journal does not
 	Unsigned   bool      `json:"unsigned"`  // a reply from QFPay came without a valid signature
+	// AfterClose: the day is closed and this operation changed after it (a state the close did not
+	// record, or an operation it did not have).
+	AfterClose bool `json:"after_close,omitempty"`
 }
 
 // ReasonWords is the reason as one text: the code, and the cashier's words after a colon.
@@ -106,6 +109,8 @@ type Report struct {
 	Terminal string `json:"terminal"` // this terminal's udid
 	Store    bool   `json:"store"`    // the whole merchant's records from QFPay are merged in
 	Notice   string `json:"notice,omitempty"`
+	// Closed is the day's close, when the day is closed.
+	Closed *Closed `json:"closed,omitempty"`
 	// Unsigned counts the rows whose replies from QFPay came without a valid signature.
 	Unsigned int         `json:"unsigned_replies"`
 	Rows     []ReportRow `json:"rows"`
@@ -337,9 +342,10 @@ func WriteReport(w io.Writer, rep Report, format string, loc *time.Location) err
 		cw := csv.NewWriter(w)
 		_ = cw.Write(ReportColumns)
 		for _, r := range rep.Rows {
+			esc := storage.EscapeText // text written before control characters were refused
 			_ = cw.Write([]string{r.Time.In(loc).Format(time.RFC3339), r.Kind, r.Endpoint, r.State, strconv.FormatInt(r.Amount, 10),
-				r.Currency, r.PayType, r.PayMethod, r.Cashier, r.Approver, r.Reason, r.UDID, r.QFPaySysSN, r.SaleSysSN,
-				r.OutTradeNo, r.RespCD, strconv.FormatBool(r.Journaled), strconv.FormatBool(r.Unsigned), r.ReasonText})
+				r.Currency, r.PayType, r.PayMethod, esc(r.Cashier), esc(r.Approver), esc(r.Reason), r.UDID, r.QFPaySysSN, r.SaleSysSN,
+				r.OutTradeNo, r.RespCD, strconv.FormatBool(r.Journaled), strconv.FormatBool(r.Unsigned), esc(r.ReasonText)})
 		}
 		cw.Flush()
 		return cw.Error()
@@ -414,7 +420,7 @@ func writeReportTable(w io.Writer, rep Report, loc *time.Location, t Words) erro
 			tm = r.Time.In(loc).Format("15:04:05")
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", tm, r.Kind, r.Endpoint, money.TextCode(r.Amount, r.Currency),
-			r.PayMethod, state, r.Cashier, r.Approver, r.ReasonWords(), r.UDID, r.QFPaySysSN)
+			r.PayMethod, state, storage.EscapeText(r.Cashier), storage.EscapeText(r.Approver), storage.EscapeText(r.ReasonWords()), r.UDID, r.QFPaySysSN)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -482,8 +488,53 @@ type Reporter struct {
 
 // Report is the day that contains t; store merges QFPay's records of the whole merchant.
 func (r Reporter) Report(ctx context.Context, t time.Time, store bool) (Report, error) {
+	var rep Report
+	var err error
 	if store && r.Gateway != nil {
-		return StoreReport(ctx, r.Journal, r.Gateway, t, r.UDID)
+		rep, err = StoreReport(ctx, r.Journal, r.Gateway, t, r.UDID)
+	} else {
+		rep, err = LocalReport(r.Journal, t, r.UDID)
 	}
-	return LocalReport(r.Journal, t, r.UDID)
+	if err == nil {
+		err = MarkClose(r.Journal, &rep)
+	}
+	return rep, err
+}
+
+// Closed is a day's close as a report of that day names it.
+type Closed struct {
+	Number uint64    `json:"number"`
+	At     time.Time `json:"at"`
+	By     string    `json:"by,omitempty"`
+}
+
+// MarkClose names, in a report of a closed day, the close and the rows that changed after it: an
+// operation whose state is not the one the close recorded, or that the close did not have.
+func MarkClose(j *storage.Journal, rep *Report) error {
+	dc, closed, err := j.DayClosed(rep.Date)
+	if err != nil || !closed {
+		return err
+	}
+	var then Report
+	if err := json.Unmarshal(dc.Report, &then); err != nil {
+		return fmt.Errorf("close #%d of %s: %w", dc.Number, dc.Day, err)
+	}
+	was := map[string]string{}
+	for _, r := range then.Rows {
+		was[r.key()] = r.State
+	}
+	rep.Closed = &Closed{Number: dc.Number, At: dc.ClosedAt, By: dc.ClosedBy}
+	for i, r := range rep.Rows {
+		state, ok := was[r.key()]
+		rep.Rows[i].AfterClose = !ok || state != r.State
+	}
+	return nil
+}
+
+// key names a report row across reports: the journal's id, else QFPay's reference.
+func (r ReportRow) key() string {
+	if r.ID != 0 {
+		return fmt.Sprint(r.ID)
+	}
+	return "qfpay:" + r.QFPaySysSN
 }

@@ -62,10 +62,10 @@ func (s Slip) Lines(width int) []string {
 		}
 	}
 	if s.Shop.Name != "" {
-		center(s.Shop.Name)
+		center(storage.EscapeText(s.Shop.Name))
 	}
 	if s.Shop.Address != "" {
-		center(s.Shop.Address)
+		center(storage.EscapeText(s.Shop.Address))
 	}
 	out = append(out, strings.Repeat("=", width))
 	center(s.title())
@@ -95,6 +95,7 @@ func (s Slip) Lines(width int) []string {
 		if f[1] == "" {
 			continue
 		}
+		f[1] = storage.EscapeText(f[1]) // a control character must never reach the printer
 		label := f[0] + ":"
 		if ansi.StringWidth(label)+1+ansi.StringWidth(f[1]) <= width {
 			out = append(out, label+strings.Repeat(" ", width-ansi.StringWidth(label)-ansi.StringWidth(f[1]))+f[1])

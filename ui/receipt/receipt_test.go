@@ -150,3 +150,31 @@ func TestSlipESCPOS(t *testing.T) {
 		})
 	}
 }
+
+// TestControlCharactersNeverReachThePrinter: text a journal written before control characters
+// were refused may hold (a drawer kick, a cut, a terminal escape in the reason's words, the
+// cashier, the shop's name) comes out escaped, on the text slip and in the ESC/POS bytes.
+func TestControlCharactersNeverReachThePrinter(t *testing.T) {
+	s := slip(storage.StateSucceeded, language.English)
+	s.Op.ReasonText, s.Op.Cashier, s.Shop.Name = "kick\x1bp\x00\x19\xfa cut\x1dV\x00", "amy\x07", "Shop\u009b2J"
+	text := s.Text(48)
+	for i, r := range text {
+		if r < 0x20 && r != '\n' || r == 0x7f || r >= 0x80 && r <= 0x9f {
+			t.Fatalf("a control character %U at %d of the slip:\n%s", r, i, text)
+		}
+	}
+	for _, want := range []string{`kick\x1bp\x00\x19`, `amy\x07`, `Shop\u009b2J`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("%q not shown escaped in:\n%s", want, text)
+		}
+	}
+	b, err := s.ESCPOS(48, escpos.UTF8, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range [][]byte{{0x1b, 'p', 0x00}, {0x1d, 'V', 0x00}, {0x07}} {
+		if bytes.Contains(b, cmd) {
+			t.Errorf("the ESC/POS bytes carry % x", cmd)
+		}
+	}
+}
