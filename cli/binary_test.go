@@ -3,12 +3,35 @@ package cli
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
+
+var build struct {
+	once sync.Once
+	bin  string
+	err  error
+}
+
+// builtQfpos builds qfpos once for the package's tests and returns its path.
+func builtQfpos(t testing.TB) string {
+	t.Helper()
+	build.once.Do(func() {
+		build.bin = filepath.Join(testDir, "bin", "qfpos")
+		if out, err := exec.Command("go", "build", "-o", build.bin, "qfpos").CombinedOutput(); err != nil {
+			build.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if build.err != nil {
+		t.Fatal(build.err)
+	}
+	return build.bin
+}
 
 // TestBuiltBinary runs the built qfpos the way a person would type it (issue 11's list).
 func TestBuiltBinary(t *testing.T) {
@@ -16,10 +39,7 @@ func TestBuiltBinary(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "qfpos")
-	if out, err := exec.Command("go", "build", "-o", bin, "qfpos").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := builtQfpos(t)
 	run := func(args ...string) (int, string, string) {
 		cmd := exec.Command(bin, args...)
 		cmd.Dir = dir

@@ -47,11 +47,15 @@ func (s *syncBuffer) String() string {
 }
 
 // TestMain keeps the commands away from the user's real configuration and journal.
+// testDir is the package's tests' own directory, removed when they end.
+var testDir string
+
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "qfpos-main-test-")
 	if err != nil {
 		panic(err)
 	}
+	testDir = dir
 	os.Setenv("XDG_CONFIG_HOME", dir+"/config")
 	os.Setenv("XDG_DATA_HOME", dir+"/data")
 	os.Setenv("LC_ALL", "C.UTF-8") // the cashier's text in English, whatever the machine's locale

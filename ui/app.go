@@ -94,6 +94,9 @@ func New(d Deps) *App {
 	// With staff the desk is locked from its first frame until the count of the staff says it
 	// has none (a count that cannot be read keeps it locked).
 	a.locked = dp.Staff != nil
+	if dp.LimitsDiffer {
+		a.notice = notice{text: dp.t(catalog.LimitsDiffer)}
+	}
 	a.updates, a.stop = d.Desk.Subscribe()
 	a.settle()
 	return a

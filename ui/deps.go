@@ -113,6 +113,9 @@ type Deps struct {
 	// Unprinted, when set, brings the operations whose slip [receipt] auto_print could not print:
 	// the desk says the printer is not reachable and p prints again.
 	Unprinted <-chan uint64
+	// LimitsDiffer says that the configuration's [refunds] differs from the journal's approval
+	// limits, which hold: the desk says so when it starts.
+	LimitsDiffer bool
 	// CloseDay, when set, closes a day (qfpos close-day) from the manager's review.
 	CloseDay func(day time.Time, by string) (storage.DayClose, error)
 

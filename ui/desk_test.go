@@ -692,6 +692,18 @@ func TestSignIn(t *testing.T) {
 	}
 }
 
+// TestLimitsDifferSaid: a desk whose configuration's limits differ from the journal's says so at
+// start, in the cashier's language.
+func TestLimitsDifferSaid(t *testing.T) {
+	d := testDeps(sampleJournal(), &fakeDesk{})
+	d.LimitsDiffer = true
+	a := New(d)
+	send(a, tea.WindowSizeMsg{Width: 80, Height: 24})
+	if v := a.View(); !strings.Contains(v, "approval limits differ from the journal's") {
+		t.Fatalf("%s", v)
+	}
+}
+
 // TestLockDropsForms: Ctrl+L and the idle lock drop whatever was half filled (a refund form, its
 // approval, a search): the next person starts at the sales list.
 func TestLockDropsForms(t *testing.T) {
