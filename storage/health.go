@@ -126,6 +126,12 @@ func (j *Journal) Verify() Health {
 		}
 	}
 	err := j.view(func(tx *bolt.Tx) error {
+		// The page tree first, read from the file: bbolt's cursors would loop on a page that
+		// points back up its tree.
+		if err := checkPageTree(j.path, uint64(tx.ID())); err != nil {
+			problem("%v", err)
+			return nil
+		}
 		_ = tx.ForEach(func(name []byte, b *bolt.Bucket) error {
 			walkBucket(name, b, problem)
 			return nil

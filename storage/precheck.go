@@ -1,10 +1,7 @@
 package storage
 
 import (
-	"encoding/binary"
 	"fmt"
-	"hash/fnv"
-	"io"
 	"os"
 )
 
@@ -30,36 +27,12 @@ func checkLength(path string) error {
 	if err != nil {
 		return nil
 	}
-	var best struct{ txid, pgid, pageSize uint64 }
+	var best boltMeta
 	found := false
-	pageSize := int64(0)
-	for i := range 2 {
-		buf := make([]byte, metaLen)
-		off := int64(pageHeaderLen)
-		if i == 1 {
-			if pageSize == 0 {
-				break
-			}
-			off += pageSize
-		}
-		if _, err := f.ReadAt(buf, off); err != nil && err != io.EOF {
-			continue
-		}
-		le := binary.LittleEndian
-		if le.Uint32(buf[0:]) != boltMagic {
-			continue
-		}
-		h := fnv.New64a()
-		h.Write(buf[:56])
-		if h.Sum64() != le.Uint64(buf[56:]) {
-			continue
-		}
-		ps, pgid, txid := uint64(le.Uint32(buf[8:])), le.Uint64(buf[40:]), le.Uint64(buf[48:])
-		if i == 0 {
-			pageSize = int64(ps)
-		}
-		if !found || txid > best.txid {
-			best.txid, best.pgid, best.pageSize, found = txid, pgid, ps, true
+	metas, _ := readMetas(f)
+	for _, m := range metas {
+		if !found || m.txid > best.txid {
+			best, found = m, true
 		}
 	}
 	if found && best.pgid*best.pageSize > uint64(st.Size()) {

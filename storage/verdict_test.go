@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -217,5 +218,51 @@ func TestStaffEditedBehindQFPosBack(t *testing.T) {
 		if !strings.Contains(all, want) {
 			t.Errorf("missing %q in:\n%s", want, all)
 		}
+	}
+}
+
+// TestPageLoopIsDamageNotAHang: a branch page damaged to point at itself would make bbolt's
+// cursors loop for ever; the check finds it first and says so.
+func TestPageLoopIsDamageNotAHang(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "j.db")
+	fillJournal(t, path, 600)
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, PreLoadFreelist: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	branch, pageSize := -1, db.Info().PageSize
+	_ = db.View(func(tx *bolt.Tx) error {
+		for id := 2; branch < 0; id++ {
+			p, err := tx.Page(id)
+			if err != nil || p == nil {
+				return err
+			}
+			if p.Type == "branch" {
+				branch = id
+			}
+		}
+		return nil
+	})
+	db.Close()
+	if branch < 0 {
+		t.Fatal("no branch page in the journal")
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := make([]byte, 8) // the first element's child: the page itself
+	binary.LittleEndian.PutUint64(id, uint64(branch))
+	if _, err := f.WriteAt(id, int64(branch*pageSize+16+8)); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	j, err := Open(path, WithLocation(hk), Inspect())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if h := j.Verify(); h.OK() || !strings.Contains(h.Problems[0], "reached twice") {
+		t.Fatalf("%s", h)
 	}
 }
