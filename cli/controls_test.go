@@ -384,3 +384,29 @@ func TestRefundSaysLimitsDiffer(t *testing.T) {
 		t.Fatalf("%d %q", r.code, r.errOut)
 	}
 }
+
+// TestDeletedDayCloseIsFound: a day close deleted from the journal behind qfpos's back is named by
+// audit verify and journal check, and the day cannot be closed again.
+func TestDeletedDayCloseIsFound(t *testing.T) {
+	h := newHeadless(t, "")
+	do := inProcess(t)
+	if r := do("", "refund", "--syssn", h.sales["paid"].SysSN, "--reason", "damaged", "--amount", "1", "--config", h.cfg); r.code != 0 {
+		t.Fatal(r.errOut)
+	}
+	day := refundDay(t, filepath.Join(h.dir, "journal.db"))
+	if r := do("", "close-day", "--date", day, "--config", h.cfg); r.code != 0 {
+		t.Fatal(r.errOut)
+	}
+	editJournal(t, filepath.Join(h.dir, "journal.db"), func(tx *bbolt.Tx) error { return tx.Bucket([]byte("day_closes")).Delete([]byte(day)) })
+	if r := do("", "audit", "verify", "--config", h.cfg); r.code != ExitFailed || !strings.Contains(r.out, "close #1 of "+day+" is on the audit trail but gone from the journal") {
+		t.Fatalf("audit verify: %d %q", r.code, r.out)
+	}
+	if r := do("", "journal", "check", "--config", h.cfg); r.code != ExitFailed || !strings.Contains(r.out, "gone from the journal") {
+		t.Fatalf("journal check: %d %q", r.code, r.out)
+	}
+	// The verdict holds; inspected, the day still cannot be closed again (the storage test covers
+	// the refusal on an undamaged journal).
+	if r := do("", "close-day", "--date", day, "--config", h.cfg); r.code == 0 {
+		t.Fatalf("closed again: %q", r.out)
+	}
+}
