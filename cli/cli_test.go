@@ -752,15 +752,7 @@ func TestRefundApproval(t *testing.T) {
 		t.Fatalf("apply: %d %q %q", code, out, errOut)
 	}
 	paid := h.sales["paid"].SysSN
-	refunds := func() int {
-		n := 0
-		for _, req := range h.sb.Requests() {
-			if req.Endpoint == "refund" {
-				n++
-			}
-		}
-		return n
-	}
+	refunds := func() int { return h.sent("refund") }
 	refund := func(stdin string, args ...string) {
 		withStdin(t, stdin, func() {
 			code, _, errOut = runCmd(t, append([]string{"refund", "--reason", "damaged", "--config", h.cfg, "--syssn", paid, "--cashier", "amy", "--pin-stdin"}, args...)...)
