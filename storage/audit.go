@@ -244,6 +244,12 @@ func (j *Journal) VerifyAuditTail(n uint64) (AuditResult, error) { return j.veri
 func (j *Journal) verifyAudit(tail uint64) (AuditResult, error) {
 	var res AuditResult
 	err := j.view(func(tx *bolt.Tx) error {
+		if tail == 0 { // a walk of the whole trail follows the page tree first (pagetree.go)
+			if err := checkPageTree(j.path, uint64(tx.ID())); err != nil {
+				res.BrokenAt, res.Problem = 1, err.Error()
+				return nil
+			}
+		}
 		res = j.verifyAuditTx(tx, tail)
 		return nil
 	})
