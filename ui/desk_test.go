@@ -692,6 +692,19 @@ func TestSignIn(t *testing.T) {
 	}
 }
 
+// TestApprovalRefusalInTheCashiersWords: the lifecycle's refusal of an approval (wrong PIN, not a
+// manager) and of a request without a signed-in person are said in the cashier's language.
+func TestApprovalRefusalInTheCashiersWords(t *testing.T) {
+	p := catalog.New(language.TraditionalChinese)
+	err := &reversal.ApprovalError{Rule: "a refund above 50.00 HKD", Refused: &storage.StaffError{ID: "mgr", Err: storage.ErrWrongPIN}}
+	if got := RefusalText(p, err, "HKD"); !strings.Contains(got, p.T(catalog.SignInWrong, "mgr")) {
+		t.Fatalf("%q", got)
+	}
+	if got := RefusalText(p, fmt.Errorf("%w: x", reversal.ErrNotSignedIn), "HKD"); got != p.T(catalog.ErrNotSignedIn) {
+		t.Fatalf("%q", got)
+	}
+}
+
 // TestLimitsDifferSaid: a desk whose configuration's limits differ from the journal's says so at
 // start, in the cashier's language.
 func TestLimitsDifferSaid(t *testing.T) {

@@ -159,21 +159,29 @@ func (s *signinScreen) Update(msg tea.Msg) tea.Cmd {
 func (s *signinScreen) refused(err error) {
 	s.busy = false
 	s.pin.SetValue("")
+	s.problem = s.d.staffProblem(err)
+}
+
+// staffProblem says why a person's id and PIN were refused, in the cashier's words (a journal
+// error as such).
+func (d *Deps) staffProblem(err error) string {
 	var se *storage.StaffError
-	switch {
-	case errors.As(err, &se) && errors.Is(err, storage.ErrLockedOut):
-		s.problem = s.d.t(catalog.SignInLocked, se.ID, se.Until.In(s.d.Terminal.Location).Format("15:04"))
-	case errors.As(err, &se) && errors.Is(err, storage.ErrWrongPIN):
-		s.problem = s.d.t(catalog.SignInWrong, se.ID)
-	case errors.As(err, &se) && errors.Is(err, storage.ErrStaffDisabled):
-		s.problem = s.d.t(catalog.SignInDisabled, se.ID)
-	case errors.As(err, &se) && errors.Is(err, storage.ErrNoSuchStaff):
-		s.problem = s.d.t(catalog.SignInUnknown, se.ID)
-	case errors.As(err, &se) && errors.Is(err, storage.ErrNotManager):
-		s.problem = s.d.t(catalog.ApprovalNotManager, se.ID)
-	default:
-		s.problem = s.d.t(catalog.JournalError, err)
+	if !errors.As(err, &se) {
+		return d.t(catalog.JournalError, err)
 	}
+	switch {
+	case errors.Is(err, storage.ErrLockedOut):
+		return d.t(catalog.SignInLocked, se.ID, se.Until.In(d.Terminal.Location).Format("15:04"))
+	case errors.Is(err, storage.ErrWrongPIN):
+		return d.t(catalog.SignInWrong, se.ID)
+	case errors.Is(err, storage.ErrStaffDisabled):
+		return d.t(catalog.SignInDisabled, se.ID)
+	case errors.Is(err, storage.ErrNoSuchStaff):
+		return d.t(catalog.SignInUnknown, se.ID)
+	case errors.Is(err, storage.ErrNotManager):
+		return d.t(catalog.ApprovalNotManager, se.ID)
+	}
+	return d.t(catalog.JournalError, err)
 }
 
 func (s *signinScreen) View() string {

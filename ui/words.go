@@ -144,8 +144,12 @@ func (d *Deps) startError(err error, currency string) string {
 	var ae *reversal.ApprovalError
 	var rsn *reversal.ReasonError
 	switch {
+	case errors.As(err, &ae) && ae.Refused != nil:
+		return d.t(catalog.ErrApproval, ae.Rule) + " " + d.staffProblem(ae.Refused)
 	case errors.As(err, &ae):
 		return d.t(catalog.ErrApproval, ae.Rule)
+	case errors.Is(err, reversal.ErrNotSignedIn):
+		return d.t(catalog.ErrNotSignedIn)
 	case errors.As(err, &rsn):
 		return d.reasonProblem(rsn)
 	case errors.Is(err, storage.ErrInFlight):

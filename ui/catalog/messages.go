@@ -215,6 +215,7 @@ const (
 	CloseAsk           Key = "Close %s? %d refunds and cancels: %s. A close can never be undone. y close the day · any other key not now"
 	ClosedLine         Key = "Closed as #%d at %s by %s. + marks what changed after the close."
 	AlreadyClosed      Key = "This day is already closed (#%d)."
+	ErrNotSignedIn     Key = "With staff, every refund and cancel is a signed-in person's: sign in first."
 	LimitsDiffer       Key = "The configuration's approval limits differ from the journal's; the journal's hold (qfpos limits shows both)."
 	SlipRefunded       Key = "REFUND (credit note)"
 	SlipCancelled      Key = "SALE CANCELLED"
@@ -283,7 +284,7 @@ var messages = []Key{
 	HelpHelp, HelpNextField, HelpReason, HelpContinue, HelpSend, HelpDismiss, HelpPrevDay, HelpNextDay,
 	HelpRecheck, HelpMore, HelpDigits, HelpLanguage, PayTypeUnknown, AuditBroken,
 	SignInTitle, SignInID, SignInPIN, SignInWrong, SignInLocked, SignInDisabled, SignInUnknown, HelpSignIn, HelpLock,
-	ApprovalTitle, ApprovalNeeded, ApprovalNotManager, StaffLocked, HelpCloseDay, DayClosedAs, CloseFailed, CloseAsk, ClosedLine, AlreadyClosed, LimitsDiffer, SlipRefunded, SlipCancelled, SlipFailed, HelpPrint, SlipPrinted, PrinterDown, SlipAudit, SlipLanguageAsk, SlipOf, StatusPrintHint,
+	ApprovalTitle, ApprovalNeeded, ApprovalNotManager, StaffLocked, HelpCloseDay, DayClosedAs, CloseFailed, CloseAsk, ClosedLine, AlreadyClosed, LimitsDiffer, ErrNotSignedIn, SlipRefunded, SlipCancelled, SlipFailed, HelpPrint, SlipPrinted, PrinterDown, SlipAudit, SlipLanguageAsk, SlipOf, StatusPrintHint,
 	CliCancel, CliJournaled, CliSent, CliWaitingNext, CliWaiting, CliSucceededRef, CliSucceeded, CliFailed,
 	CliResult, CliInterrupted, CliNothingToResume, CliResuming, CliResumeInterrupted, CliTerminalGateway, CliNoPending, CliRefused,
 	RepTitle, RepTerminal, RepStore, RepNote, RepColumns, RepNotJournaled, RepNone, RepTotals, RepByPayMethod, RepByCashier,

@@ -212,6 +212,7 @@ var zhHans = map[Key]string{
 	CloseAsk:             "日结 %s？共 %d 笔退款和撤销：%s。日结后永远不能撤回。按 y 日结 · 按其他键暂不",
 	ClosedLine:           "已日结，编号 #%d，%s 由 %s 完成。+ 标示日结后有变的项目。",
 	AlreadyClosed:        "这一天已日结（#%d）。",
+	ErrNotSignedIn:       "设有职员时，每笔退款和撤销都属于已登录的职员：请先登录。",
 	LimitsDiffer:         "配置文件的审批上限与日志的不同；以日志的为准（qfpos limits 显示两者）。",
 	SlipRefunded:         "退款单",
 	SlipCancelled:        "交易已撤销",

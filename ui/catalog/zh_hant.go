@@ -212,6 +212,7 @@ var zhHant = map[Key]string{
 	CloseAsk:             "日結 %s？共 %d 筆退款及取消：%s。日結後永遠不能撤回。按 y 日結 · 按其他鍵暫不",
 	ClosedLine:           "已日結，編號 #%d，%s 由 %s 完成。+ 標示日結後有變的項目。",
 	AlreadyClosed:        "這一日已日結（#%d）。",
+	ErrNotSignedIn:       "設有職員時，每筆退款及取消都屬於已登入的職員：請先登入。",
 	LimitsDiffer:         "設定檔的批核上限與日誌的不同；以日誌的為準（qfpos limits 顯示兩者）。",
 	SlipRefunded:         "退款單",
 	SlipCancelled:        "交易已取消",
