@@ -131,7 +131,10 @@ func (t *pageTree) page(pgid uint64, page []byte, depth int) error {
 	if pageHeaderLen+count*elementLen > len(page) {
 		return fmt.Errorf("page %d: %d elements do not fit in it", pgid, count)
 	}
-	if flags&branchPageFlag != 0 && count == 0 {
+	if flags&(branchPageFlag|leafPageFlag) == 0 { // bbolt would take it for a branch, and loop
+		return fmt.Errorf("page %d is neither a branch nor a leaf page (flags %#x)", pgid, flags)
+	}
+	if flags&leafPageFlag == 0 && count == 0 { // bbolt takes a page that is not a leaf for a branch
 		return fmt.Errorf("page %d: a branch page without elements", pgid)
 	}
 	if depth > maxTreeDepth {
@@ -141,7 +144,7 @@ func (t *pageTree) page(pgid uint64, page []byte, depth int) error {
 		at := pageHeaderLen + i*elementLen
 		e := page[at : at+elementLen]
 		switch {
-		case flags&branchPageFlag != 0:
+		case flags&leafPageFlag == 0: // a branch, as bbolt reads it
 			pos, ksize := int(le.Uint32(e[0:])), int(le.Uint32(e[4:]))
 			if at+pos+ksize > len(page) || pos < 0 {
 				return fmt.Errorf("page %d: element %d points outside the page", pgid, i)
@@ -149,7 +152,7 @@ func (t *pageTree) page(pgid uint64, page []byte, depth int) error {
 			if err := t.walk(le.Uint64(e[8:]), depth+1); err != nil {
 				return err
 			}
-		case flags&leafPageFlag != 0:
+		default:
 			eflags, pos, ksize, vsize := le.Uint32(e[0:]), int(le.Uint32(e[4:])), int(le.Uint32(e[8:])), int(le.Uint32(e[12:]))
 			end := at + pos + ksize + vsize
 			if pos < 0 || ksize < 0 || vsize < 0 || end > len(page) || end < at {
@@ -169,8 +172,6 @@ func (t *pageTree) page(pgid uint64, page []byte, depth int) error {
 			} else if err := t.page(pgid, value[16:], depth+1); err != nil {
 				return err
 			}
-		default:
-			return fmt.Errorf("page %d is neither a branch nor a leaf page (flags %#x)", pgid, flags)
 		}
 	}
 	return nil

@@ -266,3 +266,28 @@ func TestPageLoopIsDamageNotAHang(t *testing.T) {
 		t.Fatalf("%s", h)
 	}
 }
+
+// TestInlineBucketWithoutAPageIsDamage: a bucket element whose value reads as an inline bucket of
+// zeros (a flipped key length found it) would make bbolt's cursor loop on itself; the page tree
+// check refuses it, as it refuses a branch page without elements.
+func TestInlineBucketWithoutAPageIsDamage(t *testing.T) {
+	le := binary.LittleEndian
+	page := make([]byte, 256)
+	le.PutUint64(page, 5)
+	le.PutUint16(page[8:], leafPageFlag)
+	le.PutUint16(page[10:], 1)
+	e := page[pageHeaderLen:]
+	le.PutUint32(e[0:], bucketLeafFlag)
+	le.PutUint32(e[4:], elementLen) // the key right after the element
+	le.PutUint32(e[8:], 3)
+	le.PutUint32(e[12:], 32) // the bucket header and an inline "page" of zeros
+	copy(page[pageHeaderLen+elementLen:], "abc")
+	tree := pageTree{pages: 10, seen: map[uint64]bool{}}
+	if err := tree.page(5, page, 0); err == nil || !strings.Contains(err.Error(), "neither a branch nor a leaf") {
+		t.Fatalf("%v", err)
+	}
+	le.PutUint16(page[pageHeaderLen+elementLen+3+16+8:], branchPageFlag) // a branch with no elements
+	if err := tree.page(5, page, 0); err == nil || !strings.Contains(err.Error(), "a branch page without elements") {
+		t.Fatalf("%v", err)
+	}
+}
