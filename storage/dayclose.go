@@ -2,7 +2,6 @@ package storage
 
 import (
 	"bytes"
-	"cmp"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/binary"
@@ -112,23 +111,6 @@ func (j *Journal) CloseDay(day, by string, report any, key ed25519.PrivateKey) (
 		return appendAudit(tx, dc.ClosedAt, AuditKindDayClose, day, dc)
 	})
 	return dc, err
-}
-
-// DayCloses lists every close, in the order they were written.
-func (j *Journal) DayCloses() ([]DayClose, error) {
-	var out []DayClose
-	err := j.view(func(tx *bolt.Tx) error {
-		return tx.Bucket(bDayCloses).ForEach(func(k, v []byte) error {
-			var dc DayClose
-			if err := json.Unmarshal(v, &dc); err != nil {
-				return fmt.Errorf("close of %s: %w", k, err)
-			}
-			out = append(out, dc)
-			return nil
-		})
-	})
-	slices.SortFunc(out, func(a, b DayClose) int { return cmp.Compare(a.Number, b.Number) })
-	return out, err
 }
 
 // DayClosed returns a day's close, if it was closed.

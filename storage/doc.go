@@ -6,6 +6,10 @@
 // the sale, cancels only for sales that did not complete, refunds only for paid sales, and a
 // finished reversal never changes.
 //
+// Beside the file: PATH.clean, left by a clean close (the journal is walked whole when it is
+// missing), and PATH.damaged, the verdict of a walk that found damage (verdict.go): the same bytes
+// are refused by every later Open until a backup is restored in their place.
+//
 // Bucket tree (schema 10). Time keys are big-endian Unix nanoseconds followed by a big-endian
 // sequence number, so that byte order is time order.
 //
@@ -15,6 +19,10 @@
 //	    udid                   the terminal id generated when none is configured
 //	    language/<cashier>     the language the cashier last chose in the desk
 //	    audit_head             seq (8) and hash (32) of the audit trail's last event
+//	    limits                 the approval limits (JSON): the first configuration's, then a
+//	                           manager's (limits.go)
+//	    first_manager          the manager added without a credential to a journal that had none
+//	    config_seen            the settings the last command started with (JSON)
 //	sales/
 //	    <time 8><seq 8>        saleRef (schema 9): 0x04, the uvarint seq of the audit event that
 //	                           holds the sale, the varint amount, and the last 8 bytes of the
