@@ -26,6 +26,7 @@ var layer = map[string]int{
 	"qfpos/storage/storagetest":   15,
 	"qfpos/qfpay":                 10,
 	"qfpos/qfpay/money":           5,
+	"qfpos/qfpay/respcd":          5,
 	"qfpos/qfpay/paytype":         5,
 }
 

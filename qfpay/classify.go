@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
+
+	"qfpos/qfpay/respcd"
 )
 
 // Outcome is what a caller should do after a refund, reversal or close call.
@@ -43,7 +45,7 @@ func (o Outcome) String() string {
 type Verdict struct {
 	Outcome Outcome
 	// Info is the code table row when QFPay answered with a respcd (Info.Code is then set).
-	Info CodeInfo
+	Info respcd.Info
 	// Reconcile: a final refusal that hints an earlier attempt may have succeeded; confirm by query.
 	Reconcile bool
 	// CannotCancel: for reversal/close, this endpoint cannot cancel the order; try the other once.
@@ -64,7 +66,7 @@ func Classify(reply *Reply, err error) Verdict {
 	if reply == nil {
 		return Verdict{Outcome: Unknown, Reason: "no reply"}
 	}
-	info := LookupCodeAt(reply.RespCD, reply.RespErr, reply.QFPayTime)
+	info := respcd.LookupAt(reply.RespCD, reply.RespErr, reply.QFPayTime)
 	v := verdictFor(info)
 	if v.Outcome == Succeeded && reply.Endpoint == EndpointClose && reply.SysSN == "" {
 		// JP §2.5: a close reply without its own syssn means the order could not be closed.
@@ -77,16 +79,16 @@ func Classify(reply *Reply, err error) Verdict {
 	return v
 }
 
-func verdictFor(info CodeInfo) Verdict {
+func verdictFor(info respcd.Info) Verdict {
 	v := Verdict{Info: info, Reconcile: info.Reconcile, CannotCancel: info.CannotCancel, Reason: "respcd " + info.Code}
 	switch info.Class {
-	case ClassFinalOK:
+	case respcd.FinalOK:
 		v.Outcome = Succeeded
-	case ClassPending:
+	case respcd.Pending:
 		v.Outcome = Processing
-	case ClassUnknown:
+	case respcd.Unknown:
 		v.Outcome = Unknown
-	case ClassRetryLater:
+	case respcd.RetryLater:
 		v.Outcome = RetryLater
 	default:
 		v.Outcome = Failed
@@ -120,7 +122,7 @@ func classifyError(err error) Verdict {
 		if ae.RespCD == "" {
 			return Verdict{Outcome: Unknown, Reason: "HTTP " + http.StatusText(ae.HTTPStatus)}
 		}
-		info := LookupCodeAt(ae.RespCD, ae.RespErr, ae.QFPayTime)
+		info := respcd.LookupAt(ae.RespCD, ae.RespErr, ae.QFPayTime)
 		if ae.HTTPStatus != http.StatusOK && ae.HTTPStatus >= 500 || ae.HTTPStatus == http.StatusTooManyRequests {
 			return Verdict{Outcome: Unknown, Info: info, Reason: "HTTP " + http.StatusText(ae.HTTPStatus)}
 		}

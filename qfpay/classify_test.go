@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"qfpos/qfpay/respcd"
 )
 
 // wantOutcome is written out from decision D12 and the reference's code table, independently of
@@ -29,7 +31,7 @@ var wantOutcome = map[string]Outcome{
 }
 
 func TestClassifyEveryCode(t *testing.T) {
-	known := KnownCodes()
+	known := respcd.Known()
 	slices.Sort(known)
 	for _, code := range known {
 		want, ok := wantOutcome[code]
@@ -40,20 +42,20 @@ func TestClassifyEveryCode(t *testing.T) {
 		t.Run(code, func(t *testing.T) {
 			reply := &Reply{Endpoint: EndpointRefund, RespCD: code, SysSN: "1", Signature: SignatureVerified}
 			var err error
-			if c := LookupCode(code, "").Class; c != ClassFinalOK && c != ClassPending {
+			if c := respcd.Lookup(code, "").Class; c != respcd.FinalOK && c != respcd.Pending {
 				err = &APIError{Endpoint: EndpointRefund, HTTPStatus: 200, RespCD: code}
 			}
 			v := Classify(reply, err)
 			if v.Outcome != want {
 				t.Fatalf("Classify(%s) = %s, want %s", code, v.Outcome, want)
 			}
-			if info := LookupCode(code, ""); info.Text != code || info.Code != code {
+			if info := respcd.Lookup(code, ""); info.Text != code || info.Code != code {
 				t.Fatalf("code %s: %+v", code, info)
 			}
 		})
 	}
 	for code := range wantOutcome {
-		if _, ok := codeTable[code]; !ok {
+		if !slices.Contains(respcd.Known(), code) {
 			t.Errorf("code %s expected but missing from the table", code)
 		}
 	}
@@ -63,19 +65,19 @@ func TestClassifyEveryCode(t *testing.T) {
 func TestExplainedCodes(t *testing.T) {
 	for _, code := range []string{"1100", "1104", "1108", "1124", "1125", "1142", "1143", "1145", "1150", "1155",
 		"1262", "1263", "1264", "1265", "1268", "1269", "1270", "1271", "1272", "1294", "1297", "1298"} {
-		if _, ok := codeTable[code]; !ok {
+		if !slices.Contains(respcd.Known(), code) {
 			t.Errorf("no explanation for %s", code)
 		}
 	}
 }
 
 func Test1265TwoMeanings(t *testing.T) {
-	night := LookupCode("1265", "不能在23:30-00:30之间退款")
-	if night.Class != ClassRetryLater || night.Text != "1265-night" {
+	night := respcd.Lookup("1265", "不能在23:30-00:30之间退款")
+	if night.Class != respcd.RetryLater || night.Text != "1265-night" {
 		t.Fatalf("night window: %+v", night)
 	}
-	expired := LookupCode("1265", "refund period exceeded")
-	if expired.Class != ClassFinal {
+	expired := respcd.Lookup("1265", "refund period exceeded")
+	if expired.Class != respcd.Final {
 		t.Fatalf("expired: %+v", expired)
 	}
 	if v := Classify(&Reply{RespCD: "1265"}, &APIError{HTTPStatus: 200, RespCD: "1265", RespErr: "refunds are not available between 23:30 and 00:30"}); v.Outcome != RetryLater {

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"qfpos/qfpay/respcd"
 )
 
 // Presets are QFPay's documented Hong Kong environments (reference section 1).
@@ -394,8 +396,8 @@ func (c *Client) write(ctx context.Context, ep Endpoint, method string, params m
 	if c.strict && res.sig != SignatureVerified {
 		return &reply, fmt.Errorf("qfpay %s: reply signature %s: %w", ep, res.sig, ErrSignatureMismatch)
 	}
-	switch LookupCode(reply.RespCD, reply.RespErr).Class {
-	case ClassFinalOK, ClassPending:
+	switch respcd.Lookup(reply.RespCD, reply.RespErr).Class {
+	case respcd.FinalOK, respcd.Pending:
 		if res.status == http.StatusOK {
 			return &reply, nil
 		}

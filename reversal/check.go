@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"qfpos/qfpay"
+	"qfpos/qfpay/respcd"
 	"qfpos/storage"
 )
 
@@ -189,16 +190,16 @@ func (d *Desk) applyQuery(ctx context.Context, r storage.Reversal, f found) {
 		}
 	}
 	if f.ok {
-		info := qfpay.LookupCode(f.rec.RespCD, f.rec.ErrMsg)
+		info := respcd.Lookup(f.rec.RespCD, f.rec.ErrMsg)
 		ev.Code = f.rec.RespCD
 		switch info.Class {
-		case qfpay.ClassFinalOK:
+		case respcd.FinalOK:
 			ev.Message = "QFPay confirms it is done"
-			if r.Kind == storage.KindCancel && r.RespCD != "0000" && cancelDoneCodes[r.RespCD] {
+			if answered := respcd.Lookup(r.RespCD, r.RespErr); r.Kind == storage.KindCancel && answered.CancelDone && answered.Class != respcd.FinalOK {
 				ev.Message = "QFPay confirms the order was already cancelled: nothing was charged"
 			}
 			d.transition(r, storage.Change{State: storage.StateSucceeded, SysSN: f.rec.SysSN, RespCD: f.rec.RespCD, Event: ev}, ReachOK)
-		case qfpay.ClassPending, qfpay.ClassUnknown:
+		case respcd.Pending, respcd.Unknown:
 			state, next := d.nextCheck(r)
 			ev.Message = "QFPay is still processing"
 			d.transition(r, storage.Change{State: state, SysSN: f.rec.SysSN, RespCD: f.rec.RespCD, NextCheck: next, Event: ev}, ReachOK)
@@ -212,9 +213,9 @@ func (d *Desk) applyQuery(ctx context.Context, r storage.Reversal, f found) {
 		return
 	}
 	// QFPay has no such operation.
-	last := qfpay.LookupCode(r.RespCD, r.RespErr)
+	last := respcd.Lookup(r.RespCD, r.RespErr)
 	ev.Message = "QFPay has no such operation"
-	refusal := r.RespCD != "" && (last.Class == qfpay.ClassFinal || last.Class == qfpay.ClassRetryLater)
+	refusal := r.RespCD != "" && (last.Class == respcd.Final || last.Class == respcd.RetryLater)
 	sinceSend := now.Sub(r.LastSent)
 	switch {
 	case refusal && (r.Attempts <= 1 || sinceSend >= d.p.ResendAfter):
@@ -254,17 +255,17 @@ func (d *Desk) cancelResult(r storage.Reversal, f found) (found, bool) {
 	if ref == "" {
 		ref = f.rec.SysSN // settled by query: keep QFPay's reference of the sale's record
 	}
-	done := found{rec: qfpay.Record{RespCD: "0000", SysSN: ref}, ok: true}
+	done := found{rec: qfpay.Record{RespCD: respcd.OK, SysSN: ref}, ok: true}
 	switch f.rec.Cancel {
 	case qfpay.CancelReversed, qfpay.CancelClosed, qfpay.CancelRefunded:
 		return done, false
 	}
-	if f.rec.RespCD == "0000" {
+	if respcd.Lookup(f.rec.RespCD, "").Class == respcd.FinalOK {
 		ev := storage.Event{Type: storage.EventQuery, Code: f.rec.RespCD, Message: fmt.Sprintf("QFPay's record shows sale %s paid", r.SaleSysSN)}
 		d.cancelFoundPaid(r, storage.Change{RespErr: "paid at QFPay (enquiry)", Event: ev}, ReachOK)
 		return found{}, true
 	}
-	if cancelDoneCodes[r.RespCD] && qfpay.LookupCode(f.rec.RespCD, "").Class != qfpay.ClassFinalOK {
+	if respcd.Lookup(r.RespCD, r.RespErr).CancelDone && respcd.Lookup(f.rec.RespCD, "").Class != respcd.FinalOK {
 		return done, false // QFPay answered the cancel as done and the sale was never paid
 	}
 	return found{}, false

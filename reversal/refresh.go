@@ -8,6 +8,7 @@ import (
 
 	"qfpos/qfpay"
 	"qfpos/qfpay/money"
+	"qfpos/qfpay/respcd"
 	"qfpos/storage"
 )
 
@@ -67,7 +68,7 @@ func flagShowsRefunds(rec qfpay.Record) bool {
 	case qfpay.CancelRefunded, qfpay.CancelPartlyRefunded:
 		return true
 	case qfpay.CancelReversed, qfpay.CancelClosed:
-		return rec.RespCD == "0000"
+		return rec.RespCD == respcd.OK
 	}
 	return false
 }

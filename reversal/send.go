@@ -7,6 +7,7 @@ import (
 
 	"qfpos/qfpay"
 	"qfpos/qfpay/money"
+	"qfpos/qfpay/respcd"
 	"qfpos/storage"
 )
 
@@ -109,10 +110,6 @@ func replyReach(reply *qfpay.Reply, v qfpay.Verdict) Reach {
 	return ReachDown
 }
 
-// cancelDoneCodes are a cancel's answers that say the order is (already) cancelled. None of them
-// is proof: a query of the sale confirms it (D17, D19).
-var cancelDoneCodes = map[string]bool{"0000": true, "1142": true, "1263": true, "1181": true}
-
 // applyReply journals what a reply means (decision D12 as revised in 10.1): a refund's verified
 // 0000 and a refusal of its first send are final; everything else is settled by query. A cancel
 // is never final on its reply alone; 1260 says the customer was charged; a cancel that this
@@ -161,7 +158,7 @@ func (d *Desk) applyReply(ctx context.Context, r storage.Reversal, reply *qfpay.
 		c.State, c.NextCheck = storage.StateProcessing, now.Add(d.p.First)
 	}
 	r, _ = d.transition(r, c, reach)
-	if r.State == storage.StateFailed && r.RespCD == "1272" {
+	if r.State == storage.StateFailed && respcd.Lookup(r.RespCD, r.RespErr).RemainderExceeded {
 		// QFPay holds refunds this terminal did not count: read the sale again.
 		if _, err := d.Refresh(ctx, r.SaleSysSN); err != nil {
 			d.log.Warn("reading the sale at QFPay after 1272", "sale", r.SaleSysSN, "err", err)
@@ -177,7 +174,7 @@ func (d *Desk) applyCancelReply(ctx context.Context, r storage.Reversal, c stora
 	now := d.clock.Now()
 	code := v.Info.Code
 	switch {
-	case code == "1260" && !v.Unverified:
+	case v.Info.SalePaid && !v.Unverified:
 		return d.cancelFoundPaid(r, c, reach)
 	case v.CannotCancel && !d.fellBack(r):
 		other := otherEndpoint(r.Endpoint)
@@ -188,7 +185,7 @@ func (d *Desk) applyCancelReply(ctx context.Context, r storage.Reversal, c stora
 			return r
 		}
 		return d.send(ctx, r)
-	case cancelDoneCodes[code]:
+	case v.Info.CancelDone: // none of these answers is proof: a query of the sale confirms it (D17, D19)
 		c.State, c.NextCheck = storage.StateProcessing, now.Add(d.p.First)
 		c.Event.Message = "QFPay answered " + code + "; confirming with an enquiry of the sale (a cancel's answer is not proof)"
 	case v.Outcome == qfpay.Failed && !v.Reconcile:
@@ -206,11 +203,11 @@ func (d *Desk) applyCancelReply(ctx context.Context, r storage.Reversal, c stora
 // cancelFoundPaid ends a cancel of a sale QFPay shows paid: the sale is marked paid and the
 // cashier is told to refund it instead (D17, D19).
 func (d *Desk) cancelFoundPaid(r storage.Reversal, c storage.Change, reach Reach) storage.Reversal {
-	if _, err := d.j.UpdateRemote(r.SaleSysSN, storage.RemoteUpdate{RespCD: "0000", Checked: d.clock.Now()}); err != nil {
+	if _, err := d.j.UpdateRemote(r.SaleSysSN, storage.RemoteUpdate{RespCD: respcd.OK, Checked: d.clock.Now()}); err != nil {
 		d.log.Error("recording that a sale was paid", "syssn", r.SaleSysSN, "err", err)
 	}
-	c.State, c.RespCD, c.NextCheck = storage.StateFailed, "1260", time.Time{}
-	c.Event.Code, c.Event.Message = "1260", "the sale is paid at QFPay: the customer was charged; refund it instead"
+	c.State, c.RespCD, c.NextCheck = storage.StateFailed, respcd.SalePaidCode, time.Time{}
+	c.Event.Code, c.Event.Message = respcd.SalePaidCode, "the sale is paid at QFPay: the customer was charged; refund it instead"
 	r, _ = d.transition(r, c, reach)
 	return r
 }

@@ -13,6 +13,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"qfpos/qfpay/money"
+	"qfpos/qfpay/respcd"
 )
 
 // TxDtmLayout is QFPay's time layout (txdtm, sysdtm).
@@ -58,11 +59,11 @@ type Sale struct {
 // Status interprets RespCD.
 func (s Sale) Status() PaymentStatus { return statusOf(s.RespCD) }
 
-func statusOf(respcd string) PaymentStatus {
-	switch respcd {
-	case "0000":
+func statusOf(code string) PaymentStatus {
+	switch respcd.Lookup(code, "").Class {
+	case respcd.FinalOK:
 		return PaymentPaid
-	case "1143", "1145", "1298", "1161", "2999", "1295":
+	case respcd.Pending:
 		return PaymentProcessing
 	}
 	return PaymentFailed

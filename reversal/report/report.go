@@ -16,6 +16,7 @@ import (
 	"qfpos/qfpay"
 	"qfpos/qfpay/money"
 	"qfpos/qfpay/paytype"
+	"qfpos/qfpay/respcd"
 	"qfpos/reversal"
 	"qfpos/storage"
 )
@@ -236,10 +237,10 @@ func reversalRecords(ctx context.Context, gw reversal.Gateway, t time.Time, loc 
 
 // recordState maps a QFPay record's respcd to a reversal state.
 func recordState(rec qfpay.Record) storage.State {
-	switch qfpay.LookupCode(rec.RespCD, rec.ErrMsg).Class {
-	case qfpay.ClassFinalOK:
+	switch respcd.Lookup(rec.RespCD, rec.ErrMsg).Class {
+	case respcd.FinalOK:
 		return storage.StateSucceeded
-	case qfpay.ClassPending, qfpay.ClassUnknown:
+	case respcd.Pending, respcd.Unknown:
 		return storage.StateProcessing
 	}
 	return storage.StateFailed

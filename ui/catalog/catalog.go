@@ -11,7 +11,7 @@ import (
 	"golang.org/x/text/message"
 	"golang.org/x/text/message/catalog"
 
-	"qfpos/qfpay"
+	"qfpos/qfpay/respcd"
 )
 
 // Key is an English message that is also its catalog key. Arguments use fmt verbs.
@@ -87,7 +87,7 @@ func (p *Printer) T(k Key, args ...any) string { return p.p.Sprintf(string(k), a
 
 // Code returns the explanation and next step of a QFPay response code in the printer's language.
 func (p *Printer) Code(code, resperr string) (explanation, next string) {
-	t := codeTexts[qfpay.LookupCode(code, resperr).Text]
+	t := codeTexts[respcd.Lookup(code, resperr).Text]
 	return p.p.Sprintf(string(t.Explanation)), p.p.Sprintf(string(t.Next))
 }
 

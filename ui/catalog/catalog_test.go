@@ -11,8 +11,8 @@ import (
 
 	"golang.org/x/text/language"
 
-	"qfpos/qfpay"
 	"qfpos/qfpay/paytype"
+	"qfpos/qfpay/respcd"
 )
 
 // TestEveryKeyIsListed parses messages.go: every Key constant must be in the messages list.
@@ -88,14 +88,14 @@ func TestCodesAreInTheCatalog(t *testing.T) {
 // TestEveryCodeHasWords: every code qfpay classifies (and the two variants) has an explanation
 // and a next step here, and nothing here is for a code qfpay does not know.
 func TestEveryCodeHasWords(t *testing.T) {
-	for _, code := range append(qfpay.KnownCodes(), "1265-night", "unknown") {
+	for _, code := range append(respcd.Known(), "1265-night", "unknown") {
 		w, ok := codeTexts[code]
 		if !ok || w.Explanation == "" || w.Next == "" {
 			t.Errorf("code %s has no words: %+v", code, w)
 		}
 	}
-	if len(codeTexts) != len(qfpay.KnownCodes())+2 {
-		t.Errorf("%d code texts for %d codes", len(codeTexts), len(qfpay.KnownCodes()))
+	if len(codeTexts) != len(respcd.Known())+2 {
+		t.Errorf("%d code texts for %d codes", len(codeTexts), len(respcd.Known()))
 	}
 	en := New(language.English)
 	for resperr, want := range map[string]string{"refunds are not available between 23:30 and 00:30": "QFPay refuses refunds between 23:30 and 00:30",
@@ -114,9 +114,9 @@ func TestEveryCodeHasWords(t *testing.T) {
 // TestFinalCodesNeverSayTryLater: a cashier told "try again later" does it; codes whose outcome
 // is final must not say so.
 func TestFinalCodesNeverSayTryLater(t *testing.T) {
-	for _, code := range qfpay.KnownCodes() {
+	for _, code := range respcd.Known() {
 		w := codeTexts[code]
-		if qfpay.LookupCode(code, "").Class == qfpay.ClassFinal && strings.Contains(strings.ToLower(string(w.Explanation+" "+w.Next)), "try again later") {
+		if respcd.Lookup(code, "").Class == respcd.Final && strings.Contains(strings.ToLower(string(w.Explanation+" "+w.Next)), "try again later") {
 			t.Errorf("%s is final but says %q %q", code, w.Explanation, w.Next)
 		}
 	}
