@@ -324,3 +324,34 @@ func TestSaleRefDecoding(t *testing.T) {
 		}
 	}
 }
+
+// TestSaleStateHasOneOwner: a paid sale that QFPay marks refunded or reversed, with no refund
+// records, is "refunded elsewhere" in the list and has nothing left to refund: the two answers
+// come from the same facts.
+func TestSaleStateHasOneOwner(t *testing.T) {
+	j := openTest(t, newClock())
+	for i, flag := range []string{CancelRefunded, CancelReversed} {
+		s := sale(i, 5000, newClock().now())
+		mustPut(t, j, s)
+		if _, err := j.UpdateRemote(s.SysSN, RemoteUpdate{Cancel: flag, Checked: newClock().now()}); err != nil {
+			t.Fatal(err)
+		}
+		v, _, err := j.Sale(s.SysSN)
+		if err != nil || v.State() != SaleStateRefundedElsewhere || v.Remaining() != 0 {
+			t.Fatalf("flag %s: %s, %d left (%v)", flag, v.State(), v.Remaining(), err)
+		}
+	}
+	// Refunded here in full: refunded, nothing left.
+	s := sale(9, 5000, newClock().now())
+	mustPut(t, j, s)
+	r, err := j.Create(refundIntent(s, "RF_9", 5000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := j.Transition(r.ID, Change{State: StateSucceeded, SysSN: "2026112100000000000000009", Event: Event{Type: EventReply}}); err != nil {
+		t.Fatal(err)
+	}
+	if v, _, _ := j.Sale(s.SysSN); v.State() != SaleStateRefunded || v.Remaining() != 0 {
+		t.Fatalf("%s, %d left", v.State(), v.Remaining())
+	}
+}

@@ -11,10 +11,15 @@ const (
 	SaleStatePartlyRefunded SaleState = "partly-refunded"
 	SaleStateRefunded       SaleState = "refunded"
 	SaleStateCancelled      SaleState = "cancelled"
-	SaleStateInProgress     SaleState = "in-progress" // a refund or cancel is unfinished
+	// SaleStateRefundedElsewhere: QFPay's record says the paid sale was refunded in full or
+	// reversed, and this terminal holds no refund of it (made at another till or in QFPay's portal).
+	SaleStateRefundedElsewhere SaleState = "refunded-elsewhere"
+	SaleStateInProgress        SaleState = "in-progress" // a refund or cancel is unfinished
 )
 
-// State sums the sale up.
+// State sums the sale up. It is the one owner of what a sale is, from the same facts as
+// Remaining (what is left to refund): the sales list, the sale screen, the reports and the
+// lifecycle's rules (reversal.Rules) all read these two.
 func (v SaleView) State() SaleState {
 	switch {
 	case v.Open != nil:
@@ -25,7 +30,9 @@ func (v SaleView) State() SaleState {
 		return SaleStateUnpaid
 	case v.Status() == PaymentFailed:
 		return SaleStateFailed
-	case v.Refunded >= v.Amount:
+	case v.reversedAtQFPay() && v.Refunded == 0:
+		return SaleStateRefundedElsewhere
+	case v.Remaining() == 0 && v.Reserved == 0:
 		return SaleStateRefunded
 	case v.Refunded > 0:
 		return SaleStatePartlyRefunded

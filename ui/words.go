@@ -34,6 +34,8 @@ func (d *Deps) saleStatus(v storage.SaleView) string {
 		return d.t(catalog.StateFailedPy)
 	case storage.SaleStateRefunded:
 		return d.t(catalog.StateRefunded)
+	case storage.SaleStateRefundedElsewhere:
+		return d.t(catalog.StateRefundedElsewhere)
 	case storage.SaleStatePartlyRefunded:
 		return d.t(catalog.StatePartly, money.Text(v.Remaining(), v.Currency))
 	}
