@@ -27,7 +27,11 @@ type AuditEvent struct {
 	Subject string          `json:"subject"` // a sale's syssn, or a refund or cancel's id
 	Record  json.RawMessage `json:"record"`  // what was written
 	Prev    string          `json:"prev"`    // the previous event's hash, hex ("" for the first)
-	Hash    string          `json:"hash"`    // SHA-256 of Prev's bytes and the canonical encoding of the fields above
+	Hash    string          `json:"hash"`    // see hashOf
+	// Stored are the bytes the journal keeps of an event of schema 11, which its hash covers:
+	// Hash = SHA-256(Prev's bytes ‖ Seq as 8 bytes big-endian ‖ Stored). Empty for older events,
+	// whose hash covers the JSON of seq, at (RFC 3339, UTC), kind, subject, record and prev.
+	Stored []byte `json:"stored,omitempty"`
 }
 
 // Audit event kinds.
@@ -51,7 +55,8 @@ var (
 	kAuditHead = []byte("audit_head") // meta: seq (8) and hash (32) of the last event
 )
 
-// auditBody is what the hash covers, in a fixed order: everything but the hash.
+// auditBody is what the hash of an event before schema 11 covers, in a fixed order: everything
+// but the hash (legacy: frozen).
 type auditBody struct {
 	Seq     uint64          `json:"seq"`
 	At      string          `json:"at"`
@@ -61,8 +66,9 @@ type auditBody struct {
 	Prev    string          `json:"prev"`
 }
 
-// auditHash is SHA-256(previous hash ‖ canonical encoding of the event without its hash).
-func auditHash(e AuditEvent) (string, error) {
+// legacyHash is the hash of the events written before schema 11: SHA-256(previous hash ‖ the
+// JSON of auditBody, a frozen struct: it must never change).
+func legacyHash(e AuditEvent) (string, error) {
 	prev, err := hex.DecodeString(e.Prev)
 	if err != nil {
 		return "", fmt.Errorf("previous hash %q is not hex", e.Prev)
@@ -84,107 +90,137 @@ func appendAudit(tx *bolt.Tx, at time.Time, kind, subject string, record any) er
 	return err
 }
 
-// appendAuditSeq is appendAudit returning the event's sequence number (0: the journal has no
-// trail yet, while it is being migrated).
+// appendAuditSeq is appendAudit returning the event's sequence number. A new event is stored in
+// one of the forms of schema 11 (auditStored, or auditSaleStored for a sale) and its hash covers
+// the bytes stored (storedHash).
 func appendAuditSeq(tx *bolt.Tx, at time.Time, kind, subject string, record any) (uint64, error) {
-	b := tx.Bucket(bAudit)
-	if b == nil {
-		return 0, nil // a journal being migrated: the trail starts once its bucket exists
-	}
-	raw, err := json.Marshal(record)
-	if err != nil {
-		return 0, err
-	}
-	meta := tx.Bucket(bMeta)
+	b, meta := tx.Bucket(bAudit), tx.Bucket(bMeta)
 	var seq uint64
 	var prev string
 	if head := meta.Get(kAuditHead); len(head) == 8+sha256.Size {
 		seq = binary.BigEndian.Uint64(head[:8])
 		prev = hex.EncodeToString(head[8:])
 	}
-	e := AuditEvent{Seq: seq + 1, At: at, Kind: kind, Subject: subject, Record: raw, Prev: prev}
-	if e.Hash, err = auditHash(e); err != nil {
-		return 0, err
+	seq++
+	var body []byte
+	if s, ok := record.(Sale); ok && kind == AuditKindSale && subject == s.SysSN {
+		body = appendSale(append([]byte{auditSaleStored}, binary.AppendVarint(nil, at.UnixNano())...), s)
+	} else {
+		raw, err := json.Marshal(record)
+		if err != nil {
+			return 0, err
+		}
+		body = appendParts(append([]byte{auditStored}, binary.AppendVarint(nil, at.UnixNano())...), kind, subject, string(raw))
 	}
-	var sale *Sale
-	if s, ok := record.(Sale); ok {
-		sale = &s
-	}
-	v, err := encodeAudit(e, sale)
+	hash, err := storedHash(prev, seq, body)
 	if err != nil {
 		return 0, err
 	}
 	b.FillPercent = appendFill // sequence keys are appended
-	if err := b.Put(idKey(e.Seq), v); err != nil {
+	if err := b.Put(idKey(seq), append(body, hash...)); err != nil {
 		return 0, err
 	}
-	hash, _ := hex.DecodeString(e.Hash)
-	return e.Seq, meta.Put(kAuditHead, append(binary.BigEndian.AppendUint64(nil, e.Seq), hash...))
+	return seq, meta.Put(kAuditHead, append(binary.BigEndian.AppendUint64(nil, seq), hash...))
 }
 
-// Audit events are stored compact (schema 8): a format byte, the time (Unix nanoseconds, varint),
-// the kind, the subject and the record (each a uvarint length and its bytes), and the hash (32
-// bytes). The sequence number is the key and the previous hash is the event before's: neither is
-// stored again. Events written before schema 8 stay as they were, JSON (they start with '{');
-// the hash never depends on how an event is stored.
-const auditCompact = 0x01
+// How an audit event is stored. The key is its sequence number; the previous hash is the event
+// before's: neither is stored again. Every form but the first ends with the event's hash (32
+// bytes). The hash of an event of schema 11 covers exactly the bytes stored before it, so reading
+// or verifying it never depends on the shape of a Go struct; the forms of earlier schemas are read
+// by the legacy decoders below and never written again.
+const (
+	// auditStored (schema 11): the format byte, the time (Unix nanoseconds, varint), the kind, the
+	// subject and the record (JSON), each a uvarint length and its bytes. Hash: storedHash.
+	auditStored = 0x05
+	// auditSaleStored (schema 11): the format byte, the time, and the sale in binary (salecodec.go);
+	// kind "sale", subject its syssn. Hash: storedHash.
+	auditSaleStored = 0x06
+	// auditCompact (legacy, schema 8–10): auditStored's layout; hash: legacyHash.
+	auditCompact = 0x01
+	// auditSale (legacy, schema 8–10): auditSaleStored's layout; hash: legacyHash over the sale's
+	// JSON as schema 10 wrote it (saleV10). Events written before schema 8 are JSON, starting
+	// with '{' (legacy too; hash: legacyHash).
+)
 
-// encodeAudit is an event as stored; sale, when given, is the sale its record was made from.
-func encodeAudit(e AuditEvent, sale *Sale) ([]byte, error) {
-	hash, err := hex.DecodeString(e.Hash)
-	if err != nil || len(hash) != sha256.Size {
-		return nil, fmt.Errorf("audit event %d: hash %q is not SHA-256 hex", e.Seq, e.Hash)
+// storedHash is SHA-256(previous hash ‖ sequence number (8 bytes, big-endian) ‖ the bytes stored
+// before the hash): the hash of every event of schema 11.
+func storedHash(prev string, seq uint64, body []byte) ([]byte, error) {
+	p, err := hex.DecodeString(prev)
+	if err != nil {
+		return nil, fmt.Errorf("previous hash %q is not hex", prev)
 	}
-	if form := saleForm(e, sale); form != nil { // a sale: kind and subject are the sale's
-		v := append([]byte{auditSale}, binary.AppendVarint(nil, e.At.UnixNano())...)
-		return append(append(v, form...), hash...), nil
+	h := sha256.New()
+	h.Write(p)
+	h.Write(binary.BigEndian.AppendUint64(nil, seq))
+	h.Write(body)
+	return h.Sum(nil), nil
+}
+
+// hashOf recomputes an event's hash the way its form was hashed.
+func hashOf(e AuditEvent) (string, error) {
+	if e.Stored == nil {
+		return legacyHash(e)
 	}
-	v := make([]byte, 0, 1+binary.MaxVarintLen64+3*binary.MaxVarintLen32+len(e.Kind)+len(e.Subject)+len(e.Record)+sha256.Size)
-	v = append(v, auditCompact)
-	v = binary.AppendVarint(v, e.At.UnixNano())
-	for _, part := range [][]byte{[]byte(e.Kind), []byte(e.Subject), e.Record} {
+	h, err := storedHash(e.Prev, e.Seq, e.Stored)
+	return hex.EncodeToString(h), err
+}
+
+func appendParts(v []byte, parts ...string) []byte {
+	for _, part := range parts {
 		v = binary.AppendUvarint(v, uint64(len(part)))
 		v = append(v, part...)
 	}
-	return append(v, hash...), nil
+	return v
 }
 
 // decodeAudit reads the event stored under key k; prev is the hash of the event before it ("" for
-// the first), which a compact event does not store. The time comes back in loc.
+// the first), which is not stored again. The time comes back in loc. A sale's record is its JSON
+// (for a legacy sale event, the JSON its hash covers; for one of schema 11, for reading only).
 func decodeAudit(k, v []byte, prev string, loc *time.Location) (AuditEvent, error) {
 	e, sale, err := decodeAuditForm(k, v, prev, loc)
-	if err == nil && sale != nil {
+	if err == nil && sale != nil && e.Record == nil {
 		e.Record, err = json.Marshal(*sale)
 	}
 	return e, err
 }
 
-// decodeAuditForm is decodeAudit without making a sale's JSON again: a sale stored in binary
-// comes back as the sale (e.Record is then nil).
+// decodeAuditForm is decodeAudit without making a sale's JSON for reading: a sale comes back as
+// the sale (e.Record is then nil for a schema-11 sale event).
 func decodeAuditForm(k, v []byte, prev string, loc *time.Location) (AuditEvent, *Sale, error) {
 	var e AuditEvent
-	if len(v) > 0 && v[0] == '{' { // written before schema 8
+	if len(v) > 0 && v[0] == '{' { // legacy: written before schema 8
 		err := json.Unmarshal(v, &e)
 		return e, nil, err
 	}
-	if len(k) != 8 || len(v) < 1+sha256.Size || v[0] != auditCompact && v[0] != auditSale {
+	if len(k) != 8 || len(v) < 1+sha256.Size {
+		return e, nil, errors.New("not an audit event")
+	}
+	form := v[0]
+	if form != auditStored && form != auditSaleStored && form != auditCompact && form != auditSale {
 		return e, nil, errors.New("not an audit event")
 	}
 	e.Seq, e.Prev = binary.BigEndian.Uint64(k), prev
-	rest := v[1 : len(v)-sha256.Size]
+	body := v[:len(v)-sha256.Size]
 	e.Hash = hex.EncodeToString(v[len(v)-sha256.Size:])
+	if form == auditStored || form == auditSaleStored {
+		e.Stored = bytes.Clone(body)
+	}
+	rest := body[1:]
 	nanos, n := binary.Varint(rest)
 	if n <= 0 {
 		return e, nil, errors.New("an audit event's time is damaged")
 	}
 	e.At, rest = time.Unix(0, nanos).In(loc), rest[n:]
-	if v[0] == auditSale {
+	if form == auditSale || form == auditSaleStored {
 		s, err := readSale(rest)
 		if err != nil {
 			return e, nil, err
 		}
 		e.Kind, e.Subject = AuditKindSale, s.SysSN
-		return e, &s, nil
+		if form == auditSale {
+			e.Record, err = legacySaleJSON(s) // what its hash covers
+		}
+		return e, &s, err
 	}
 	parts := make([][]byte, 3)
 	for i := range parts {
@@ -298,7 +334,7 @@ func (j *Journal) verifyAuditTx(tx *bolt.Tx, tail uint64) AuditResult {
 		if e.Prev != prev {
 			return broken(want, "it does not follow event %d", want-1)
 		}
-		if h, err := auditHash(e); err != nil || h != e.Hash {
+		if h, err := hashOf(e); err != nil || h != e.Hash {
 			return broken(want, "its content does not match its hash")
 		}
 		res.Events, res.Head, prev = want, e.Hash, e.Hash
@@ -379,9 +415,9 @@ func auditKindOf(v []byte) (string, bool) {
 		return "", false
 	}
 	switch v[0] {
-	case auditSale:
+	case auditSale, auditSaleStored:
 		return AuditKindSale, true
-	case auditCompact:
+	case auditCompact, auditStored:
 		rest := v[1 : len(v)-sha256.Size]
 		if _, n := binary.Varint(rest); n > 0 {
 			rest = rest[n:]

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"path/filepath"
@@ -164,61 +165,37 @@ func TestAuditTail(t *testing.T) {
 	}
 }
 
-// TestAuditStoredCompact: events are stored compact (the sequence number and the previous hash
-// are not stored again), far smaller than JSON; a trail whose older events are JSON, as a qfpos
-// before schema 8 wrote them, verifies and reads the same, with the new events after them.
-func TestAuditStoredCompact(t *testing.T) {
+// TestMixedTrail: a trail as older qfpos wrote it (JSON events, then compact ones, sales in
+// binary, each hashed by the legacy rule) verifies and reads the same after the upgrade to schema
+// 11, and new events (hashed over the bytes stored) follow it; new events are far smaller than JSON.
+func TestMixedTrail(t *testing.T) {
 	path, n := auditJournal(t)
-	j, err := Open(path, WithLocation(hk))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var before []AuditEvent
-	_ = j.AuditEvents(0, func(e AuditEvent) error { before = append(before, e); return nil })
-	j.Close()
-	if uint64(len(before)) != n {
-		t.Fatalf("%d events, want %d", len(before), n)
-	}
-	// The first three as the JSON of schema 7.
-	db, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bAudit)
-		for _, e := range before[:3] {
-			v, _ := json.Marshal(e)
-			if compact := b.Get(idKey(e.Seq)); len(compact) > len(v)-100 {
-				t.Errorf("event %d: %d bytes stored, %d as JSON", e.Seq, len(compact), len(v))
-			}
-			if err := b.Put(idKey(e.Seq), v); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return nil
-	})
-	db.Close()
+	makeTrailLegacy(t, path)
 	clk := newClock()
 	clk.advance(time.Hour)
-	j, err = Open(path, WithLocation(hk), WithClock(clk.now))
+	j, err := Open(path, WithLocation(hk), WithClock(clk.now))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer j.Close()
-	mustPut(t, j, sale(9, 2000, clk.t))
+	var before []AuditEvent
+	_ = j.AuditEvents(0, func(e AuditEvent) error { before = append(before, e); return nil })
+	if uint64(len(before)) != n || before[0].Stored != nil || before[n-1].Stored != nil {
+		t.Fatalf("%d events (want %d), legacy: %v", len(before), n, before[0].Stored == nil)
+	}
+	if res, err := j.VerifyAudit(); err != nil || !res.OK() || res.Events != n {
+		t.Fatalf("the legacy trail: %v %v", res, err)
+	}
+	if h := j.Verify(); !h.OK() || h.Sales != 3 {
+		t.Fatalf("%s", h)
+	}
+	s := sale(9, 2000, clk.t)
+	mustPut(t, j, s)
 	var after []AuditEvent
 	_ = j.AuditEvents(0, func(e AuditEvent) error { after = append(after, e); return nil })
-	if len(after) != len(before)+1 {
-		t.Fatalf("%d events after one more sale, were %d", len(after), len(before))
-	}
-	for i, e := range before {
-		a := after[i]
-		if a.Seq != e.Seq || !a.At.Equal(e.At) || a.Kind != e.Kind || a.Subject != e.Subject || !bytes.Equal(a.Record, e.Record) || a.Prev != e.Prev || a.Hash != e.Hash {
-			t.Errorf("event %d reads %+v, was %+v", e.Seq, a, e)
-		}
-	}
-	if last := after[len(after)-1]; last.Prev != before[len(before)-1].Hash {
-		t.Fatal("the new event does not follow the last one")
+	last := after[len(after)-1]
+	if len(after) != len(before)+1 || last.Prev != before[len(before)-1].Hash || last.Stored == nil || last.Stored[0] != auditSaleStored {
+		t.Fatalf("the new event: %+v", last)
 	}
 	if res, err := j.VerifyAudit(); err != nil || !res.OK() || res.Events != n+1 {
 		t.Fatalf("%v %v", res, err)
@@ -226,30 +203,35 @@ func TestAuditStoredCompact(t *testing.T) {
 	if res, err := j.VerifyAuditTail(2); err != nil || !res.OK() {
 		t.Fatalf("tail: %v %v", res, err)
 	}
+	if got, _, _ := j.Sale(s.SysSN); got.Amount != 2000 {
+		t.Fatalf("the new sale reads %+v", got)
+	}
+	for i := range 3 {
+		if got, ok, err := j.Sale(sale(i, 0, clk.t).SysSN); err != nil || !ok || got.Amount != 1000 {
+			t.Fatalf("a legacy sale reads %+v %v %v", got, ok, err)
+		}
+	}
 	var since []AuditEvent
 	_ = j.AuditEvents(5, func(e AuditEvent) error { since = append(since, e); return nil })
 	if len(since) == 0 || since[0].Seq != 5 || since[0].Prev != before[3].Hash {
 		t.Fatalf("from 5: %+v", since[:min(1, len(since))])
 	}
+	raw, _ := json.Marshal(before[0])
+	if len(last.Stored) > len(raw)-100 {
+		t.Errorf("a new sale event takes %d bytes, a JSON one %d", len(last.Stored), len(raw))
+	}
 }
 
 // FuzzDecodeAudit: whatever bytes an audit event holds, decoding says what is wrong and never
-// panics; a compact event decodes to what was encoded.
+// panics; an event of schema 11 decodes to the bytes it was stored as.
 func FuzzDecodeAudit(f *testing.F) {
-	e := AuditEvent{Seq: 7, At: time.Unix(0, 1_763_700_000_123_456_789).In(hk), Kind: AuditKindSale, Subject: "2026112100010002",
-		Record: json.RawMessage(`{"syssn":"2026112100010002","txamt":1250}`), Prev: "ab", Hash: strings.Repeat("cd", 32)}
-	v, err := encodeAudit(e, nil)
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(v)
-	sale := AuditEvent{Seq: 7, At: e.At, Kind: AuditKindSale, Subject: "S1", Hash: e.Hash,
-		Record: json.RawMessage(`{"syssn":"S1","out_trade_no":"","txamt":1250,"txcurrcd":"HKD","pay_type":"800208","txdtm":"","time":"2026-11-21T15:04:05+08:00","respcd":"0000","source":""}`)}
-	if v, err := encodeAudit(sale, nil); err != nil || v[0] != auditSale {
-		f.Fatalf("%v", err)
-	} else {
-		f.Add(v)
-	}
+	at := binary.AppendVarint(nil, 1_763_700_000_123_456_789)
+	generic := appendParts(append([]byte{auditStored}, at...), AuditKindStaff, "amy", `{"action":"signed in"}`)
+	f.Add(append(generic, make([]byte, 32)...))
+	s := Sale{SysSN: "S1", Amount: 1250, Currency: "HKD", PayType: "800208", RespCD: "0000", Time: time.Unix(1_763_700_000, 0).In(hk)}
+	f.Add(append(appendSale(append([]byte{auditSaleStored}, at...), s), make([]byte, 32)...))
+	legacy := appendSale(append([]byte{auditSale}, at...), s)
+	f.Add(append(legacy, make([]byte, 32)...))
 	f.Add([]byte(`{"seq":1}`))
 	f.Add([]byte{auditCompact})
 	f.Fuzz(func(t *testing.T, v []byte) {
@@ -257,12 +239,11 @@ func FuzzDecodeAudit(f *testing.F) {
 		if err != nil || v[0] == '{' {
 			return
 		}
-		again, err := encodeAudit(got, nil)
-		if err != nil || !bytes.Equal(again, v) {
-			// Only a canonical encoding round-trips; anything else must still have decoded sanely.
-			if got.Seq != 7 || len(got.Hash) != 64 {
-				t.Fatalf("%+v", got)
-			}
+		if got.Seq != 7 || len(got.Hash) != 64 {
+			t.Fatalf("%+v", got)
+		}
+		if got.Stored != nil && !bytes.Equal(append(bytes.Clone(got.Stored), mustHex(got.Hash)...), v) {
+			t.Fatalf("stored bytes %x are not the event's %x", got.Stored, v)
 		}
 	})
 }

@@ -10,7 +10,7 @@
 // missing), and PATH.damaged, the verdict of a walk that found damage (verdict.go): the same bytes
 // are refused by every later Open until a backup is restored in their place.
 //
-// Bucket tree (schema 10). Time keys are big-endian Unix nanoseconds followed by a big-endian
+// Bucket tree (schema 11). Time keys are big-endian Unix nanoseconds followed by a big-endian
 // sequence number, so that byte order is time order.
 //
 //	meta/
@@ -40,9 +40,13 @@
 //	sales_paytype/             (schema 4)
 //	    <pay_type> 0x00 <sale key>  empty
 //	audit/                     (schema 5)
-//	    <seq 8>                AuditEvent: hash-chained, append-only (audit.go); compact from
-//	                           schema 8 (format byte, time, kind, subject, record, hash; a sale's
-//	                           record in binary, salecodec.go), JSON before
+//	    <seq 8>                AuditEvent: hash-chained, append-only (audit.go). Schema 11 writes
+//	                           0x05 (time, kind, subject, JSON record) or, for a sale, 0x06 (time,
+//	                           the sale in binary, salecodec.go), each followed by its hash:
+//	                           SHA-256(previous hash ‖ seq ‖ the bytes stored before it). Read
+//	                           only, by legacy decoders: 0x01 and 0x03 (schemas 8–10) and JSON
+//	                           (schemas 5–7), hashed over a frozen JSON of the event (saleV10 for
+//	                           a sale)
 //	staff/                     (schema 6)
 //	    <id>                   the person: role, disabled, wrong PINs, lock, bcrypt hash of the PIN
 //	day_closes/                (schema 7)

@@ -16,7 +16,7 @@ import (
 )
 
 // SchemaVersion is the journal layout this qfpos writes.
-const SchemaVersion = 10
+const SchemaVersion = 11
 
 const magic = "qfpos-journal"
 
@@ -45,21 +45,23 @@ var (
 // audit events compact and a new sale as a pointer to its audit event (older values stay as they
 // were, so a qfpos before 8 must not read it); schema 9 keys sales_syssn and sales_otn by the
 // numbers as they are (not reversed), drops sales_amount and stores a sale as a saleRef; schema 10
-// keeps a reversal's new events only in the audit trail (the reversal lists their numbers).
+// keeps a reversal's new events only in the audit trail (the reversal lists their numbers); schema
+// 11 hashes each new audit event over the bytes stored (a qfpos before 11 could not verify them).
 var bucketsV1 = [][]byte{bMeta, bSales, bSalesSysSN, bSalesOTN, bReversals, bReversalsSale,
 	bReversalsDay, bReversalsOpen, bReversalsOTN, bEvents}
 
 // migrations[v] upgrades a journal from schema v to v+1, inside one write transaction.
 var migrations = map[uint64]func(tx *bolt.Tx) error{
-	1: migrateAddAmountIndex,
-	2: func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bSalesQFPay); return err },
-	3: migrateAddPayTypeIndex,
-	4: func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bAudit); return err },
-	5: func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bStaff); return err },
-	6: func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bDayCloses); return err },
-	7: func(*bolt.Tx) error { return nil }, // the audit events and sales written from now on are compact
-	8: migrateSaleRefs,
-	9: func(*bolt.Tx) error { return nil }, // reversals' events from now on live in the audit trail
+	1:  migrateAddAmountIndex,
+	2:  func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bSalesQFPay); return err },
+	3:  migrateAddPayTypeIndex,
+	4:  func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bAudit); return err },
+	5:  func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bStaff); return err },
+	6:  func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bDayCloses); return err },
+	7:  func(*bolt.Tx) error { return nil }, // the audit events and sales written from now on are compact
+	8:  migrateSaleRefs,
+	9:  func(*bolt.Tx) error { return nil }, // reversals' events from now on live in the audit trail
+	10: func(*bolt.Tx) error { return nil }, // new audit events are hashed over the bytes stored
 }
 
 // Journal is an open journal file. It is safe for concurrent use.

@@ -37,8 +37,3 @@ func saleReversalKey(syssn string, id uint64) []byte {
 	k = append(k, 0)
 	return binary.BigEndian.AppendUint64(k, id)
 }
-
-func eventKey(id, seq uint64) []byte {
-	k := binary.BigEndian.AppendUint64(make([]byte, 0, 16), id)
-	return binary.BigEndian.AppendUint64(k, seq)
-}

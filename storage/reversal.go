@@ -79,6 +79,9 @@ type Reversal struct {
 	// them (schema 10). Events written before are in the events bucket and come first.
 	Trail []uint64 `json:"trail,omitempty"`
 
+	//lint:ignore U1000 empty, but for the test of a field added later (extra.go)
+	reversalExtra
+
 	Events []Event `json:"-"` // filled by Reversal and ReversalByOutTradeNo
 }
 
@@ -311,30 +314,16 @@ func putReversal(tx *bolt.Tx, r Reversal) error {
 
 // appendEvent appends an event of reversal r (as it stands after the event) to the audit trail,
 // which holds a reversal's history from schema 10, and returns r with the event's place in its
-// Trail: the caller writes r. A journal still being migrated has no trail: the events bucket
-// keeps the event, as before schema 10.
+// Trail: the caller writes r. (The events bucket keeps the events written before schema 10.)
 func appendEvent(tx *bolt.Tx, r Reversal, e Event) (Reversal, error) {
-	id := r.ID
 	snapshot := r
 	snapshot.Trail = nil // where the history is kept is not part of it (and would grow each record)
-	at, err := appendAuditSeq(tx, e.At, AuditKindEvent, strconv.FormatUint(id, 10), auditedEvent{Reversal: snapshot, Event: e})
+	at, err := appendAuditSeq(tx, e.At, AuditKindEvent, strconv.FormatUint(r.ID, 10), auditedEvent{Reversal: snapshot, Event: e})
 	if err != nil {
 		return r, err
 	}
-	if at != 0 {
-		r.Trail = append(slices.Clip(r.Trail), at)
-		return r, nil
-	}
-	b := tx.Bucket(bEvents)
-	seq, err := b.NextSequence()
-	if err != nil {
-		return r, err
-	}
-	v, err := json.Marshal(e)
-	if err != nil {
-		return r, err
-	}
-	return r, b.Put(eventKey(id, seq), v)
+	r.Trail = append(slices.Clip(r.Trail), at)
+	return r, nil
 }
 
 // Change is one step of a reversal's life, written with its event in one transaction. Empty

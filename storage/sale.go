@@ -54,6 +54,8 @@ type Sale struct {
 	Cashier    string    `json:"cashier,omitempty"`
 	GoodsName  string    `json:"goods_name,omitempty"`
 	Source     Source    `json:"source"`
+	//lint:ignore U1000 empty, but for the test of a field added later (extra.go)
+	saleExtra
 }
 
 // Status interprets RespCD.

@@ -1,18 +1,16 @@
 package storage
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"time"
 )
 
-// A sale's audit event (kind "sale", subject its syssn) is stored with the sale in binary
-// (auditSale) instead of its JSON: the strings with their lengths, the amount, and the time as
-// Unix nanoseconds with its zone's offset. The hash covers the JSON, so an event is stored this
-// way only when the JSON made again from the binary is the hashed JSON, byte for byte; otherwise it
-// is stored with its JSON (auditCompact).
+// A sale's audit event (kind "sale", subject its syssn) keeps the sale in binary: the strings with
+// their lengths, the amount, and the time as Unix nanoseconds with its zone's offset. From schema
+// 11 (auditSaleStored) the event's hash covers these bytes; before (auditSale, legacy) it covered
+// the sale's JSON (legacySaleJSON).
 const auditSale = 0x03
 
 // appendSale appends the binary form of s.
@@ -58,29 +56,28 @@ func readSale(b []byte) (Sale, error) {
 	return s, nil
 }
 
-// saleForm is the binary form of a sale event's record when it gives back the record exactly (nil
-// when it does not: the event keeps its JSON). s, when given, is the sale the record was made
-// from (it saves decoding the record).
-func saleForm(e AuditEvent, s *Sale) []byte {
-	if e.Kind != AuditKindSale {
-		return nil
-	}
-	if s == nil {
-		s = new(Sale)
-		if json.Unmarshal(e.Record, s) != nil {
-			return nil
-		}
-	}
-	if s.SysSN != e.Subject {
-		return nil
-	}
-	form := appendSale(nil, *s)
-	back, err := readSale(form)
-	if err != nil {
-		return nil
-	}
-	if again, err := json.Marshal(back); err != nil || !bytes.Equal(again, e.Record) {
-		return nil
-	}
-	return form
+// saleV10 is a sale's JSON as the Sale struct of schemas 5 to 10 encoded it (legacy: frozen). The
+// hash of a sale event stored in binary before schema 11 (auditSale) covers this JSON, made again
+// from the binary; today's Sale may grow fields without changing it.
+type saleV10 struct {
+	SysSN      string    `json:"syssn"`
+	OutTradeNo string    `json:"out_trade_no"`
+	Amount     int64     `json:"txamt"`
+	Currency   string    `json:"txcurrcd"`
+	PayType    string    `json:"pay_type"`
+	TxDtm      string    `json:"txdtm"`
+	Time       time.Time `json:"time"`
+	SysDtm     string    `json:"sysdtm,omitempty"`
+	RespCD     string    `json:"respcd"`
+	UDID       string    `json:"udid,omitempty"`
+	Cashier    string    `json:"cashier,omitempty"`
+	GoodsName  string    `json:"goods_name,omitempty"`
+	Source     string    `json:"source"`
+}
+
+// legacySaleJSON is the JSON a legacy binary sale event's hash covers.
+func legacySaleJSON(s Sale) (json.RawMessage, error) {
+	return json.Marshal(saleV10{SysSN: s.SysSN, OutTradeNo: s.OutTradeNo, Amount: s.Amount, Currency: s.Currency, PayType: s.PayType,
+		TxDtm: s.TxDtm, Time: s.Time, SysDtm: s.SysDtm, RespCD: s.RespCD, UDID: s.UDID, Cashier: s.Cashier, GoodsName: s.GoodsName,
+		Source: string(s.Source)})
 }
