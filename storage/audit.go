@@ -242,7 +242,7 @@ func auditHashAt(b *bolt.Bucket, seq uint64, loc *time.Location) (string, error)
 	if seq == 0 {
 		return "", nil
 	}
-	e, err := decodeAudit(idKey(seq), b.Get(idKey(seq)), "", loc)
+	e, _, err := decodeAuditForm(idKey(seq), b.Get(idKey(seq)), "", loc)
 	return e.Hash, err
 }
 
@@ -324,7 +324,7 @@ func (j *Journal) verifyAuditTx(tx *bolt.Tx, tail uint64) AuditResult {
 		if seq := binary.BigEndian.Uint64(k); seq != want {
 			return broken(want, "event %d is missing (the next one is %d)", want, seq)
 		}
-		e, err := decodeAudit(k, v, prev, j.loc)
+		e, _, err := decodeAuditForm(k, v, prev, j.loc) // a sale's JSON is not needed to verify it
 		if err != nil {
 			return broken(want, "unreadable: %v", err)
 		}
@@ -395,7 +395,7 @@ func (j *Journal) AuditCodeOf(id uint64) (string, bool, error) {
 		}
 		c := b.Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
-			e, err := decodeAudit(k, v, "", j.loc)
+			e, _, err := decodeAuditForm(k, v, "", j.loc)
 			if err != nil {
 				return err
 			}
