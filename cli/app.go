@@ -178,10 +178,10 @@ func (a *app) journal(mode journalMode) (*storage.Journal, error) {
 	if j.Created() {
 		fmt.Fprintf(a.stderr, "created journal %s\n", path)
 	}
-	if err := j.Damaged(); err != nil { // opened to be read: nothing is written to it
+	a.closers = append(a.closers, func() { j.Close() }) // closed with the command, whatever follows
+	if err := j.Damaged(); err != nil {                 // opened to be read: nothing is written to it
 		fmt.Fprintf(a.stderr, "qfpos: %v\n", err)
 		a.j = j
-		a.closers = append(a.closers, func() { j.Close() })
 		return j, nil
 	}
 	if j.Unclean() {
@@ -189,21 +189,17 @@ func (a *app) journal(mode journalMode) (*storage.Journal, error) {
 	}
 	// Settings other than the last ones seen go on the audit trail (the client key as a fingerprint).
 	if _, err := j.SeeConfig(c.Settings()); err != nil {
-		j.Close()
 		return nil, journalError(err)
 	}
 	// The approval limits are the journal's: the configuration's only the first time.
 	limits, err := j.AdoptLimits(c.Limits())
 	if err != nil {
-		j.Close()
 		return nil, journalError(err)
 	}
-
 	a.j = j
-	a.closers = append(a.closers, func() { j.Close() })
 	if limits != c.Limits() {
-		a.limitsDiffer = fmt.Sprintf("[refunds] in the configuration differs from the journal's approval limits (%s); the journal's hold (a manager applies the file's with qfpos limits apply)", describeLimits(limits))
-		a.logger().Warn("configured approval limits differ from the journal's; the journal's hold", "journal", describeLimits(limits), "configured", describeLimits(c.Limits()))
+		a.limitsDiffer = fmt.Sprintf("[refunds] in the configuration differs from the journal's approval limits (%s); the journal's hold (a manager applies the file's with qfpos limits apply)", reversal.DescribeLimits(limits))
+		a.logger().Warn("configured approval limits differ from the journal's; the journal's hold", "journal", reversal.DescribeLimits(limits), "configured", reversal.DescribeLimits(c.Limits()))
 	}
 	return j, nil
 }

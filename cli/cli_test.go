@@ -736,7 +736,7 @@ func TestRefundApproval(t *testing.T) {
 		t.Fatal(errOut)
 	}
 	if code, out, _ := runCmd(t, "limits", "--config", h.cfg); code != 0 ||
-		out != "journal:       no refund needs an approval\nconfiguration: approval for a refund above 10.00 HKD, a cashier's refunds of the day above 15.00 HKD (not in force: qfpos limits apply --manager ID)\n" {
+		out != "journal:       no refund needs an approval\nconfiguration: approval for a refund above 10.00 HKD, a cashier's refunds today above 15.00 HKD (not in force: qfpos limits apply --manager ID)\n" {
 		t.Fatalf("limits: %q", out)
 	}
 	withStdin(t, "1234\n", func() {

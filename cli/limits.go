@@ -2,39 +2,11 @@ package cli
 
 import (
 	"fmt"
-	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"qfpos/qfpay/money"
-	"qfpos/storage"
+	"qfpos/reversal"
 )
-
-// describeLimits says in one line when a refund needs a manager's approval.
-func describeLimits(l storage.Limits) string {
-	var parts []string
-	if l.ApprovalOver > 0 {
-		parts = append(parts, "a refund above "+money.TextCode(l.ApprovalOver, l.Currency))
-	}
-	if l.CashierDaily > 0 {
-		parts = append(parts, "a cashier's refunds of the day above "+money.TextCode(l.CashierDaily, l.Currency))
-	}
-	if l.MaxSaleAge > 0 {
-		age := l.MaxSaleAge.String()
-		if l.MaxSaleAge%(24*time.Hour) == 0 {
-			age = fmt.Sprintf("%d days", l.MaxSaleAge/(24*time.Hour))
-		}
-		parts = append(parts, "a sale older than "+age)
-	}
-	if l.OtherCashier {
-		parts = append(parts, "a sale of another cashier")
-	}
-	if len(parts) == 0 {
-		return "no refund needs an approval"
-	}
-	return "approval for " + strings.Join(parts, ", ")
-}
 
 func limitsCmd(a *app) *cobra.Command {
 	c := &cobra.Command{
@@ -56,9 +28,9 @@ a copy of the file without limits cannot lift them.`,
 			if err != nil {
 				return failed(err)
 			}
-			fmt.Fprintf(a.stdout, "journal:       %s\n", describeLimits(l))
+			fmt.Fprintf(a.stdout, "journal:       %s\n", reversal.DescribeLimits(l))
 			if l != cfg.Limits() {
-				fmt.Fprintf(a.stdout, "configuration: %s (not in force: qfpos limits apply --manager ID)\n", describeLimits(cfg.Limits()))
+				fmt.Fprintf(a.stdout, "configuration: %s (not in force: qfpos limits apply --manager ID)\n", reversal.DescribeLimits(cfg.Limits()))
 			}
 			return nil
 		},
@@ -88,7 +60,7 @@ a copy of the file without limits cannot lift them.`,
 			if err := j.SetLimits(by, cfg.Limits()); err != nil {
 				return staffError(err)
 			}
-			fmt.Fprintf(a.stdout, "the journal's limits: %s\n", describeLimits(cfg.Limits()))
+			fmt.Fprintf(a.stdout, "the journal's limits: %s\n", reversal.DescribeLimits(cfg.Limits()))
 			return nil
 		},
 	}

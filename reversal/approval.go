@@ -3,6 +3,7 @@ package reversal
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"qfpos/qfpay/money"
@@ -43,12 +44,42 @@ type Limits struct {
 	RefundsToday func(cashier string) (int64, error) // what a cashier has refunded today (not failed)
 }
 
+// rule phrases, the one wording of each limit: NeedsApproval names the one crossed, Describe all.
+func overRule(l storage.Limits) string {
+	return "a refund above " + money.TextCode(l.ApprovalOver, l.Currency)
+}
+func dailyRule(l storage.Limits, cashier string) string {
+	return fmt.Sprintf("%s's refunds today above %s", cashier, money.TextCode(l.CashierDaily, l.Currency))
+}
+func ageRule(l storage.Limits) string { return "a sale older than " + ageText(l.MaxSaleAge) }
+
+// DescribeLimits says in one line when a refund needs a manager's approval.
+func DescribeLimits(l storage.Limits) string {
+	var parts []string
+	if l.ApprovalOver > 0 {
+		parts = append(parts, overRule(l))
+	}
+	if l.CashierDaily > 0 {
+		parts = append(parts, dailyRule(l, "a cashier"))
+	}
+	if l.MaxSaleAge > 0 {
+		parts = append(parts, ageRule(l))
+	}
+	if l.OtherCashier {
+		parts = append(parts, "a sale of another cashier")
+	}
+	if len(parts) == 0 {
+		return "no refund needs an approval"
+	}
+	return "approval for " + strings.Join(parts, ", ")
+}
+
 // NeedsApproval says which rule, if any, asks for a manager's approval of refunding amount of the
 // sale by the cashier ("" when none does).
 func (l Limits) NeedsApproval(v storage.SaleView, amount int64, cashier string) (string, error) {
 	if l.Currency == "" || v.Currency == l.Currency {
 		if l.ApprovalOver > 0 && amount > l.ApprovalOver {
-			return fmt.Sprintf("a refund above %s", money.TextCode(l.ApprovalOver, l.Currency)), nil
+			return overRule(l.Limits), nil
 		}
 		if l.CashierDaily > 0 && l.RefundsToday != nil {
 			done, err := l.RefundsToday(cashier)
@@ -56,12 +87,12 @@ func (l Limits) NeedsApproval(v storage.SaleView, amount int64, cashier string) 
 				return "", err
 			}
 			if done+amount > l.CashierDaily {
-				return fmt.Sprintf("%s's refunds today above %s", cashier, money.TextCode(l.CashierDaily, l.Currency)), nil
+				return dailyRule(l.Limits, cashier), nil
 			}
 		}
 	}
 	if l.MaxSaleAge > 0 && l.Now != nil && l.Now().Sub(v.Time) > l.MaxSaleAge {
-		return fmt.Sprintf("a sale older than %s", ageText(l.MaxSaleAge)), nil
+		return ageRule(l.Limits), nil
 	}
 	if l.OtherCashier && v.Cashier != "" && cashier != "" && v.Cashier != cashier {
 		return fmt.Sprintf("a sale of another cashier (%s)", v.Cashier), nil

@@ -257,9 +257,9 @@ func checkIntent(tx *bolt.Tx, v SaleView, in Intent) error {
 	if err := checkID("out_trade_no", in.OutTradeNo, true); err != nil {
 		return rule(ErrDuplicate, err.Error())
 	}
-	for field, text := range map[string]string{"reason": in.Reason, "reason_text": in.ReasonText, "cashier": in.Cashier, "approver": in.Approver} {
-		if err := CheckText(text); err != nil {
-			return rule(ErrText, fmt.Sprintf("%s %s", field, err))
+	for _, f := range [][2]string{{"reason", in.Reason}, {"reason_text", in.ReasonText}, {"cashier", in.Cashier}, {"approver", in.Approver}} {
+		if err := CheckText(f[1]); err != nil {
+			return rule(ErrText, fmt.Sprintf("%s %s", f[0], err))
 		}
 	}
 	if err := checkPeople(tx, in); err != nil {

@@ -111,9 +111,9 @@ func (s Sale) Validate() error {
 	if len(s.UDID) > 40 {
 		return fmt.Errorf("udid is longer than 40 characters")
 	}
-	for field, v := range map[string]string{"goods_name": s.GoodsName, "cashier": s.Cashier} {
-		if err := CheckText(v); err != nil {
-			return fmt.Errorf("%s %q %w", field, EscapeText(v), err)
+	for _, f := range [][2]string{{"goods_name", s.GoodsName}, {"cashier", s.Cashier}} {
+		if err := CheckText(f[1]); err != nil {
+			return fmt.Errorf("%s %q %w", f[0], EscapeText(f[1]), err)
 		}
 	}
 	switch s.Source {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -99,7 +100,11 @@ func TestStaffAndLockout(t *testing.T) {
 		t.Fatalf("%v %v", res, err)
 	}
 	var trail bytes.Buffer
-	_ = j.AuditEvents(1, func(e AuditEvent) error { trail.Write(e.Record); return nil })
+	_ = j.AuditEvents(1, func(e AuditEvent) error {
+		// The records' digests are hex: a PIN's digits may turn up inside one by chance.
+		trail.Write(regexp.MustCompile(`"stored":"[0-9a-f]{64}"`).ReplaceAll(e.Record, nil))
+		return nil
+	})
 	for _, secret := range []string{"1234", "987654", "5555", "$2a$", "pin_hash"} {
 		if bytes.Contains(trail.Bytes(), []byte(secret)) {
 			t.Errorf("the audit trail holds %q", secret)

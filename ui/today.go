@@ -419,10 +419,7 @@ func (s *todayScreen) askClose() {
 	default:
 		var sums []string
 		for _, t := range report.TotalsOf(s.report.Rows) {
-			a := t.All
-			sums = append(sums, s.d.t(catalog.TotalsLine, t.Currency, a.Refunded.Count, money.Text(a.Refunded.Amount, t.Currency),
-				a.Cancelled.Count, money.Text(a.Cancelled.Amount, t.Currency), a.Open.Count, money.Text(a.Open.Amount, t.Currency),
-				a.Failed.Count, money.Text(a.Failed.Amount, t.Currency)))
+			sums = append(sums, s.totalsLine(t))
 		}
 		if len(sums) == 0 {
 			sums = []string{s.d.t(catalog.TodayNone)}
@@ -446,14 +443,19 @@ func (s *todayScreen) closedLine() string {
 	return s.d.t(catalog.ClosedLine, c.Number, c.At.In(s.d.Terminal.Location).Format("15:04"), by)
 }
 
+// totalsLine is one currency's totals.
+func (s *todayScreen) totalsLine(t report.Totals) string {
+	a := t.All
+	return s.d.t(catalog.TotalsLine, t.Currency, a.Refunded.Count, money.Text(a.Refunded.Amount, t.Currency),
+		a.Cancelled.Count, money.Text(a.Cancelled.Amount, t.Currency), a.Open.Count, money.Text(a.Open.Amount, t.Currency),
+		a.Failed.Count, money.Text(a.Failed.Amount, t.Currency))
+}
+
 // totals are one line per currency and its breakdowns.
 func (s *todayScreen) totals() []string {
 	var out []string
 	for _, t := range report.TotalsOf(s.shown) {
-		a := t.All
-		out = append(out, s.d.t(catalog.TotalsLine, t.Currency, a.Refunded.Count, money.Text(a.Refunded.Amount, t.Currency),
-			a.Cancelled.Count, money.Text(a.Cancelled.Amount, t.Currency), a.Open.Count, money.Text(a.Open.Amount, t.Currency),
-			a.Failed.Count, money.Text(a.Failed.Amount, t.Currency)))
+		out = append(out, s.totalsLine(t))
 		parts := []struct {
 			k    catalog.Key
 			rows []report.Breakdown
