@@ -184,7 +184,13 @@ func (a *app) journal(mode journalMode) (*storage.Journal, error) {
 		a.j = j
 		return j, nil
 	}
-	if j.Unclean() {
+	from, migrated := j.MigratedFrom()
+	switch {
+	case migrated && j.Unclean():
+		fmt.Fprintf(a.stderr, "journal %s was written by an older qfpos (schema %d): upgraded to schema %d and checked whole: sound\n", path, from, storage.SchemaVersion)
+	case migrated:
+		fmt.Fprintf(a.stderr, "journal %s was written by an older qfpos (schema %d): upgraded to schema %d\n", path, from, storage.SchemaVersion)
+	case j.Unclean():
 		fmt.Fprintf(a.stderr, "journal %s was not closed cleanly last time; checked it whole: sound\n", path)
 	}
 	// Settings other than the last ones seen go on the audit trail (the client key as a fingerprint).

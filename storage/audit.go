@@ -42,6 +42,7 @@ const (
 	AuditKindStaff    = "staff"        // a person added, disabled, a PIN changed, a sign-in, a wrong PIN, a lockout
 	AuditKindDayClose = "day_close"    // a day closed: its report and the trail's head at that moment
 	AuditKindConfig   = "config"       // a process started with settings other than the last ones seen
+	AuditKindSchema   = "schema"       // the journal migrated from an older layout: from and to
 )
 
 // auditedEvent is the record of an AuditKindEvent.

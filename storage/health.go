@@ -72,14 +72,62 @@ func (j *Journal) checkIfUnclean(stale bool) error {
 		j.unclean = false
 		return os.Remove(j.cleanPath())
 	}
-	j.unclean = true
+	j.unclean, j.staleVerdict = true, stale
+	// The file first, whatever its schema: its pages and keys.
+	var problems []string
+	if err := j.view(func(tx *bolt.Tx) error {
+		checkStructure(j.path, tx, func(format string, args ...any) {
+			problems = append(problems, fmt.Sprintf(format, args...))
+		})
+		return nil
+	}); err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		j.markDamaged(problems[0])
+		return &DamagedError{Path: j.path, Cause: "after an unclean shutdown: " + problems[0]}
+	}
+	// Then the records, which today's checks read in today's layout: an older journal's once
+	// it is migrated.
+	version, err := j.storedSchema()
+	if err != nil {
+		return err
+	}
+	if version > 0 && version < SchemaVersion {
+		j.checkAfterMigrating = true
+		return nil
+	}
+	return j.verifyWhole()
+}
+
+// verifyWhole runs Verify on a journal whose last shutdown was not clean.
+func (j *Journal) verifyWhole() error {
 	if h := j.Verify(); !h.OK() {
 		return &DamagedError{Path: j.path, Cause: "after an unclean shutdown: " + h.Problems[0]}
 	}
-	if stale {
+	if j.staleVerdict {
+		j.staleVerdict = false
 		return os.Remove(j.damagedPath())
 	}
 	return nil
+}
+
+// storedSchema reads the schema the file says it has (0 for a new or foreign file).
+func (j *Journal) storedSchema() (version uint64, err error) {
+	err = j.view(func(tx *bolt.Tx) error {
+		if meta := tx.Bucket(bMeta); meta != nil && string(meta.Get(kMagic)) == magic {
+			if v := meta.Get(kVersion); len(v) == 8 {
+				version = binary.BigEndian.Uint64(v)
+			}
+		}
+		return nil
+	})
+	return version, err
+}
+
+// MigratedFrom returns the schema Open found when it migrated an older journal to today's.
+func (j *Journal) MigratedFrom() (schema uint64, migrated bool) {
+	return j.migratedFrom, j.migratedFrom != 0
 }
 
 // Unclean reports whether Open found that the last shutdown was not clean (and checked the whole
@@ -126,24 +174,8 @@ func (j *Journal) Verify() Health {
 		}
 	}
 	err := j.view(func(tx *bolt.Tx) error {
-		// The page tree first, read from the file: bbolt's cursors would loop on a page that
-		// points back up its tree.
-		if err := checkPageTree(j.path, uint64(tx.ID())); err != nil {
-			problem("%v", err)
-			return nil
-		}
-		_ = tx.ForEach(func(name []byte, b *bolt.Bucket) error {
-			walkBucket(name, b, problem)
-			return nil
-		})
-		if !h.OK() {
+		if checkStructure(j.path, tx, problem); !h.OK() {
 			return nil // the values below may not be readable
-		}
-		for err := range tx.Check() {
-			problem("%v", err)
-		}
-		if !h.OK() {
-			return nil
 		}
 		h.Pages = int(tx.Size() / int64(tx.DB().Info().PageSize))
 		meta := tx.Bucket(bMeta)
@@ -269,6 +301,28 @@ func (j *Journal) Verify() Health {
 		j.markDamaged(h.Problems[0])
 	}
 	return h
+}
+
+// checkStructure checks what does not depend on the schema: the page tree, read from the file
+// first (bbolt's cursors would loop on a page that points back up its tree), then every bucket's
+// keys in order, then bbolt's own consistency check of the pages.
+func checkStructure(path string, tx *bolt.Tx, problem func(string, ...any)) {
+	var found bool
+	note := func(format string, args ...any) { found = true; problem(format, args...) }
+	if err := checkPageTree(path, uint64(tx.ID())); err != nil {
+		note("%v", err)
+		return
+	}
+	_ = tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+		walkBucket(name, b, note)
+		return nil
+	})
+	if found {
+		return
+	}
+	for err := range tx.Check() {
+		note("%v", err)
+	}
 }
 
 // walkBucket reads every key of a bucket and its nested buckets, in order; keys out of order are

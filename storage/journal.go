@@ -80,8 +80,13 @@ type Journal struct {
 	forDemo     bool // opened by qfpos demo
 	demo        bool // the journal is a demo's
 	unclean     bool // the last shutdown was not clean (the journal was checked whole)
-	inspect     bool // open a damaged journal to read it (Inspect)
-	damage      damage
+	// checkAfterMigrating: an unclean journal of an older schema had its file's structure checked
+	// before migrating; today's checks of its records run once it has today's layout.
+	checkAfterMigrating bool
+	staleVerdict        bool   // a damage marker about other bytes goes once the journal is found sound
+	migratedFrom        uint64 // the schema Open found, when it migrated the journal
+	inspect             bool   // open a damaged journal to read it (Inspect)
+	damage              damage
 }
 
 // Option configures Open.
@@ -184,6 +189,12 @@ func Open(path string, opts ...Option) (*Journal, error) {
 		db.Close()
 		return nil, err
 	}
+	if j.checkAfterMigrating {
+		if err := j.verifyWhole(); err != nil && !(j.inspect && errors.Is(err, ErrDamaged)) {
+			db.Close()
+			return nil, err
+		}
+	}
 	if err := j.markDemo(); err != nil {
 		db.Close()
 		return nil, err
@@ -261,6 +272,9 @@ func (j *Journal) prepare(existed bool) error {
 	if version == SchemaVersion {
 		return nil
 	}
+	if version > 0 {
+		j.migratedFrom = version
+	}
 	return j.update(func(tx *bolt.Tx) error {
 		if version == 0 {
 			for _, name := range append(bucketsV1, bSalesQFPay, bSalesPayType, bAudit, bStaff, bDayCloses) {
@@ -281,7 +295,10 @@ func (j *Journal) prepare(existed bool) error {
 				return err
 			}
 		}
-		return nil
+		return appendAudit(tx, j.now(), AuditKindSchema, "schema", struct {
+			From uint64 `json:"from"`
+			To   uint64 `json:"to"`
+		}{version, SchemaVersion})
 	})
 }
 

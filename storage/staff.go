@@ -490,7 +490,11 @@ func (j *Journal) verifyRecordsTx(tx *bolt.Tx) ([]string, error) {
 		return nil, err
 	}
 	var problems []string
-	_ = tx.Bucket(bStaff).ForEach(func(k, _ []byte) error {
+	staff := tx.Bucket(bStaff)
+	if staff == nil {
+		return nil, nil // a journal of schema 5 or older: no staff, no limits
+	}
+	_ = staff.ForEach(func(k, _ []byte) error {
 		if _, ok := latest[AuditKindStaff][string(k)]; !ok {
 			problems = append(problems, fmt.Sprintf("staff %s is in the journal but not on the audit trail (added behind qfpos's back)", k))
 		}
@@ -501,7 +505,7 @@ func (j *Journal) verifyRecordsTx(tx *bolt.Tx) ([]string, error) {
 		if want == "" {
 			continue // changed last before the trail kept digests
 		}
-		if v := tx.Bucket(bStaff).Get([]byte(id)); v == nil {
+		if v := staff.Get([]byte(id)); v == nil {
 			problems = append(problems, fmt.Sprintf("staff %s is on the audit trail but gone from the journal", id))
 		} else if digest(v) != want {
 			problems = append(problems, fmt.Sprintf("staff %s is not as the audit trail recorded it (changed behind qfpos's back)", id))

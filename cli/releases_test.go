@@ -1,0 +1,110 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"qfpos/storage"
+	"qfpos/storage/storagetest"
+)
+
+var updateReleases = flag.Bool("update-releases", false, "rewrite ../storage/testdata/releases/*.cli.golden")
+
+// TestJournalsOfEarlierReleases runs today's commands on copies of the journals that the qfpos of
+// each earlier schema wrote (../storage/testdata/releases, written by its generate.sh): the
+// journal migrates on first open and says so, `journal check`, `audit verify` and `limits` pass,
+// and what `sales list`, `pending`, `report` and `staff list` show is the golden beside the
+// journal (schema-N.cli.golden). The commands run at a fixed "now": a minute after the journal's
+// newest refund or cancel.
+func TestJournalsOfEarlierReleases(t *testing.T) {
+	for _, r := range storagetest.ReleasedJournals(t, filepath.Join("..", "storage", "testdata", "releases"), storage.SchemaVersion) {
+		t.Run(fmt.Sprintf("schema-%d", r.Schema), func(t *testing.T) {
+			journal := storagetest.Copy(t, r.Path)
+			dir := filepath.Dir(journal)
+			cfg := filepath.Join(dir, "qfpos.toml")
+			if err := os.WriteFile(cfg, []byte(`[qfpay]
+base_url = "sandbox"
+
+[terminal]
+udid = "FIXTURE-TILL"
+timezone = "Asia/Hong_Kong"
+currency = "HKD"
+`), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			now, days := releasedAt(t, r.Path)
+			cmds := [][]string{
+				{"journal", "check"},
+				{"audit", "verify"},
+				{"limits"},
+				{"sales", "list", "--days", "3650"},
+				{"pending"},
+				{"staff", "list"},
+			}
+			for _, d := range days {
+				cmds = append(cmds, []string{"report", "--date", d})
+			}
+			var got strings.Builder
+			for i, args := range cmds {
+				var out, errOut syncBuffer
+				a := newApp(context.Background(), &out, &errOut, os.Getenv)
+				a.now = func() time.Time { return now }
+				code, held := execute(a, append([]string{"--config", cfg, "--journal", journal}, args...))
+				a.close()
+				if held != nil {
+					t.Fatalf("%v: the journal is held by another qfpos", args)
+				}
+				fmt.Fprintf(&got, "$ qfpos %s\n[exit %d]\n%s", strings.Join(args, " "), code, out.String())
+				if s := errOut.String(); s != "" {
+					fmt.Fprintf(&got, "[stderr]\n%s", s)
+				}
+				switch {
+				case i == 0 && !strings.Contains(errOut.String(), "was written by an older qfpos"):
+					t.Errorf("the first command does not say the journal was upgraded: %q", errOut.String())
+				case slices.Contains([]string{"journal", "audit", "limits"}, args[0]) && code != ExitOK:
+					t.Errorf("%v: exit %d\n%s%s", args, code, out.String(), errOut.String())
+				}
+			}
+			text := strings.ReplaceAll(got.String(), dir, "$DIR")
+			// The audit trail's head covers the settings event, whose fingerprint of the
+			// configuration file differs with the temporary folder.
+			text = regexp.MustCompile(`head [0-9a-f]{64}`).ReplaceAllString(text, "head …")
+			storagetest.Golden(t, r.Golden("cli"), text, *updateReleases, "go test ./cli -run EarlierReleases -update-releases")
+		})
+	}
+}
+
+// releasedAt returns a minute after a journal's newest refund or cancel and the days (in Hong
+// Kong) they were made on.
+func releasedAt(t *testing.T, src string) (time.Time, []string) {
+	t.Helper()
+	hk, _ := time.LoadLocation("Asia/Hong_Kong")
+	j, err := storage.Open(storagetest.Copy(t, src), storage.WithLocation(hk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	var last time.Time
+	var days []string
+	for id := uint64(1); ; id++ {
+		r, err := j.Reversal(id)
+		if err != nil {
+			break
+		}
+		if r.Updated.After(last) {
+			last = r.Updated
+		}
+		if d := r.Created.In(hk).Format(time.DateOnly); !slices.Contains(days, d) {
+			days = append(days, d)
+		}
+	}
+	return last.Add(time.Minute), days
+}
