@@ -8,7 +8,8 @@
 #   a refund that succeeds, then the rest of the same sale with a manager's approval (schema 6 on:
 #   [refunds] approval_over = "50.00");
 #   a refund left processing (QFPay answered "processing" and the command stopped following);
-#   a refund whose reply never came (the sandbox is gone: outcome unknown);
+#   a refund whose reply never came and whose polling window ran out (outcome unknown);
+#   a refund sent to a gateway that never answers, with qfpos killed while it waited (sent);
 #   a refund QFPay refused (a sale it does not know: failed);
 #   a cancel of an unpaid sale;
 #   the day closed (schema 7 on).
@@ -119,7 +120,7 @@ EOF
 	mapfile -t paid < <("$q" sales list --days 30 --format csv | awk -F, 'NR>1 && $7=="0000" && $5 ~ /^80[01]/ && $1 !~ /999001$/ {print $3, $1}' | sort -rn | awk '{print $2}')
 	local unpaid
 	unpaid=$("$q" sales list --days 30 --format csv | awk -F, 'NR>1 && $7=="1143" {print $1; exit}')
-	[ "${#paid[@]}" -ge 3 ] && [ -n "$unpaid" ] || { echo "the sandbox seeded too few sales" >&2; exit 1; }
+	[ "${#paid[@]}" -ge 4 ] && [ -n "$unpaid" ] || { echo "the sandbox seeded too few sales" >&2; exit 1; }
 
 	refund() { # refund PINS ARGS...: PINS go to stdin, one a line
 		local in=$1
@@ -143,13 +144,40 @@ EOF
 	local rc=0
 	printf '%b' "${pins:+$pins\n}" | "$q" cancel --syssn "$unpaid" "${who[@]}" --wait 30s || rc=$?
 	echo "   exit $rc"
-	# Processing: the command stops following at once, then the sandbox goes away.
+	# Processing: QFPay answered "processing", the command stopped following at once, and the
+	# sandbox went away before it settled.
 	refund "${pins:+$pins\n}" --syssn "${paid[1]}" --amount 5.00 "${reason[@]}" "${who[@]}" --wait 1ms
 	kill "$sandbox_pid"
 	wait "$sandbox_pid" 2>/dev/null || true
 	sandbox_pid=""
-	# Unknown: no reply at all.
-	refund "${pins:+$pins\n}" --syssn "${paid[2]}" --amount 5.00 "${reason[@]}" "${who[@]}" --wait 1ms
+	# Unknown: no reply at all, and the polling window ([poll] give_up_after) ran out.
+	cp qfpos.toml unknown.toml
+	printf '\n[poll]\nfirst = "1s"\ninterval = "1s"\ngive_up_after = "3s"\n' >>unknown.toml
+	refund "${pins:+$pins\n}" --config unknown.toml --syssn "${paid[2]}" --amount 5.00 "${reason[@]}" "${who[@]}" --wait 10s
+	# Sent: the request left for a gateway that never answers and qfpos was killed (SIGKILL)
+	# while it waited.
+	local hang=$((18800 + schema))
+	python3 -c 'import socket,sys,time
+s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8); held=[]
+while True: held.append(s.accept())' "$hang" &
+	local hang_pid=$!
+	sed "s|^base_url = .*|base_url = \"http://127.0.0.1:$hang\"\ntimeout = \"3s\"|" qfpos.toml >hang.toml
+	chmod 600 unknown.toml hang.toml
+	sleep 0.5
+	printf '%b' "${pins:+$pins\n}" | "$q" refund --config hang.toml --syssn "${paid[3]}" --amount 5.00 "${reason[@]}" "${who[@]}" --wait 1m >crash.out 2>&1 &
+	local crash_pid=$!
+	for _ in $(seq 200); do
+		grep -q "journaled" crash.out && break
+		sleep 0.05
+	done
+	sleep 0.5
+	kill -9 "$crash_pid"
+	wait "$crash_pid" 2>/dev/null || true
+	cat crash.out
+	kill "$hang_pid"
+	wait "$hang_pid" 2>/dev/null || true
+	rm -f journal.db.clean
 	if [ "$schema" -ge 7 ]; then
 		"$q" close-day --date today
 	fi
