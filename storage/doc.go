@@ -6,9 +6,23 @@
 // the sale, cancels only for sales that did not complete, refunds only for paid sales, and a
 // finished reversal never changes.
 //
-// Beside the file: PATH.clean, left by a clean close (the journal is walked whole when it is
-// missing), and PATH.damaged, the verdict of a walk that found damage (verdict.go): the same bytes
-// are refused by every later Open until a backup is restored in their place.
+// How records are stored and found:
+//   - A sale is kept once, in the audit event that recorded it (0x06: the sale in binary). The
+//     sales bucket holds, by time, a small saleRef: that event's number, the amount and the last
+//     digits of both numbers. By syssn or out_trade_no: sales_syssn or sales_otn gives the sales
+//     key, its saleRef the audit event. By amount or digits: the window's saleRefs, newest first.
+//   - A reversal is JSON in reversals by id, found by sale (reversals_sale), day (reversals_day),
+//     out_trade_no (reversals_otn) or as unfinished (reversals_open). Its history is the audit
+//     events its Trail names (events written before schema 10 stay in the events bucket).
+//   - An audit event is stored as a format byte, its fields and its hash, which covers the bytes
+//     stored: SHA-256(previous hash ‖ seq ‖ bytes). A form an older qfpos wrote is read by its one
+//     legacy decoder and verified over what that release hashed, never over today's structs.
+//
+// Open migrates an older schema in one transaction and records it on the trail (kind "schema");
+// testdata/releases holds journals that the qfpos of each earlier schema wrote. Beside the file:
+// PATH.clean, left by a clean close (without it the journal is walked whole), and PATH.damaged,
+// the verdict of a walk that found damage (verdict.go): the same bytes are refused by every later
+// Open until a backup is restored in their place.
 //
 // Bucket tree (schema 11). Time keys are big-endian Unix nanoseconds followed by a big-endian
 // sequence number, so that byte order is time order.
@@ -24,11 +38,9 @@
 //	    first_manager          the manager added without a credential to a journal that had none
 //	    config_seen            the settings the last command started with (JSON)
 //	sales/
-//	    <time 8><seq 8>        saleRef (schema 9): 0x04, the uvarint seq of the audit event that
-//	                           holds the sale, the varint amount, and the last 8 bytes of the
-//	                           syssn and of the out_trade_no (each after its length) that a
-//	                           search compares; 0x02 and the audit seq (8) in schema 8; JSON of
-//	                           the Sale before. time is the parsed txdtm
+//	    <time 8><seq 8>        saleRef (schema 9): 0x04, uvarint audit seq, varint amount, the
+//	                           last 8 bytes of syssn and out_trade_no (each after its length);
+//	                           0x02 and the audit seq (8) in schema 8; JSON of the Sale before
 //	sales_syssn/
 //	    <syssn>                sale key (reversed before schema 9)
 //	sales_otn/
@@ -40,13 +52,9 @@
 //	sales_paytype/             (schema 4)
 //	    <pay_type> 0x00 <sale key>  empty
 //	audit/                     (schema 5)
-//	    <seq 8>                AuditEvent: hash-chained, append-only (audit.go). Schema 11 writes
-//	                           0x05 (time, kind, subject, JSON record) or, for a sale, 0x06 (time,
-//	                           the sale in binary, salecodec.go), each followed by its hash:
-//	                           SHA-256(previous hash ‖ seq ‖ the bytes stored before it). Read
-//	                           only, by legacy decoders: 0x01 and 0x03 (schemas 8–10) and JSON
-//	                           (schemas 5–7), hashed over a frozen JSON of the event (saleV10 for
-//	                           a sale)
+//	    <seq 8>                0x05 (time, kind, subject, JSON record) or 0x06 (time, the sale in
+//	                           binary, salecodec.go), then the hash (audit.go); read only: 0x01,
+//	                           0x03 (schemas 8–10), JSON (5–7), hashed as those releases did
 //	staff/                     (schema 6)
 //	    <id>                   the person: role, disabled, wrong PINs, lock, bcrypt hash of the PIN
 //	day_closes/                (schema 7)
