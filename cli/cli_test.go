@@ -1085,3 +1085,51 @@ func TestRefundReasons(t *testing.T) {
 		t.Fatalf("table: %s", out)
 	}
 }
+
+// TestReceiptAsJournaled: a slip shows the terminal and time zone of the operation as journaled,
+// whatever configuration prints it (a reprint from another till's config keeps the refund's
+// terminal and zone); --printer alone sends ESC/POS; Chinese slips about to reach a printer as
+// UTF-8 are warned about, in the cashier's language, with the encoding to set.
+func TestReceiptAsJournaled(t *testing.T) {
+	h := newHeadless(t, "")
+	code, out, errOut := runCmd(t, "refund", "--reason", "damaged", "--config", h.cfg, "--syssn", h.sales["paid"].SysSN, "--amount", "1", "--json")
+	var res result
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil {
+		t.Fatalf("%d %q %q", code, out, errOut)
+	}
+	id := fmt.Sprint(res.ID)
+	_, text, _ := runCmd(t, "receipt", "--config", h.cfg, "--op", id)
+	udid := regexp.MustCompile(`Terminal: +(\S+)`).FindStringSubmatch(text)
+	zone := regexp.MustCompile(`Time: +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ([+-]\d\d:\d\d)`).FindStringSubmatch(text)
+	if udid == nil || zone == nil {
+		t.Fatalf("no terminal or zone on the slip:\n%s", text)
+	}
+	// Another till's configuration: another udid and zone.
+	other := filepath.Join(h.dir, "other.toml")
+	cfg, _ := os.ReadFile(h.cfg)
+	cfg = regexp.MustCompile(`(?m)^udid = .*$`).ReplaceAll(cfg, []byte(`udid = "OTHER-TILL"`))
+	cfg = bytes.Replace(cfg, []byte("[terminal]\n"), []byte("[terminal]\ntimezone = \"America/New_York\"\n"), 1)
+	if !bytes.Contains(cfg, []byte("OTHER-TILL")) || !bytes.Contains(cfg, []byte("New_York")) {
+		t.Fatalf("the test's config has no udid or timezone line:\n%s", cfg)
+	}
+	if err := os.WriteFile(other, cfg, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, again, errOut := runCmd(t, "receipt", "--config", other, "--op", id)
+	if code != 0 || !strings.Contains(again, udid[0]) || !strings.Contains(again, zone[0]) || strings.Contains(again, "OTHER-TILL") {
+		t.Fatalf("reprinted from another till's config (%d %q):\n%s\nfirst:\n%s", code, errOut, again, text)
+	}
+	file := filepath.Join(h.dir, "slip.bin")
+	code, _, errOut = runCmd(t, "receipt", "--config", h.cfg, "--op", id, "--printer", "file:"+file, "--lang", "zh-Hant")
+	b, _ := os.ReadFile(file)
+	if code != 0 || !bytes.HasPrefix(b, []byte{0x1b, 0x40}) || !bytes.HasSuffix(b, []byte{0x1d, 0x56, 0x42, 0x00}) {
+		t.Fatalf("--printer without --format: %d %q % x", code, errOut, b[:min(8, len(b))])
+	}
+	if !strings.Contains(errOut, `set [receipt] encoding = "big5"`) {
+		t.Errorf("no warning of a Chinese slip sent as UTF-8: %q", errOut)
+	}
+	_ = os.WriteFile(h.cfg, append(append([]byte(nil), cfg...), "[receipt]\nencoding = \"big5\"\n"...), 0o600)
+	if code, _, errOut = runCmd(t, "receipt", "--config", h.cfg, "--op", id, "--printer", "file:"+file, "--lang", "zh-Hant"); code != 0 || strings.Contains(errOut, "encoding") {
+		t.Errorf("big5: %d %q", code, errOut)
+	}
+}

@@ -41,8 +41,8 @@ func (a *app) runDesk() error {
 	}
 	cfg, _ := a.config()
 	deps := ui.Deps{Journal: h.j, Desk: h.d, Terminal: a.terminal(), Printer: lang, Memory: h.j, Audit: h.j, Staff: h.j, LockAfter: cfg.Terminal.LockAfter.Duration,
-		LimitsDiffer: a.limitsDiffer != "",
-		Reports:      report.Reporter{Journal: h.j, Gateway: a.client, UDID: a.udid},
+		LimitsDiffer: a.limitsDiffer != "", SlipEncoding: string(h.slipEncoding),
+		Reports: report.Reporter{Journal: h.j, Gateway: a.client, UDID: a.udid},
 		CloseDay: func(day time.Time, by string) (storage.DayClose, error) {
 			dc, _, err := a.closeDay(h.j, day, by)
 			return dc, err

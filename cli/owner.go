@@ -17,6 +17,7 @@ import (
 	"qfpos/reversal"
 	"qfpos/reversal/report"
 	"qfpos/storage"
+	"qfpos/ui/receipt/escpos"
 )
 
 // One journal, one owner: the process that holds the journal (the desk, qfpos demo or qfpos
@@ -160,14 +161,17 @@ operations in flight stay journaled and resume next time.`,
 // holding is a journal held by this process (the desk or qfpos serve) with what runs beside it:
 // the lifecycle's loop, the scheduled backups and the journal's socket.
 type holding struct {
-	j         *storage.Journal
-	d         *reversal.Desk
-	ctx       context.Context // ends when the holding is released
-	serveErr  error           // why other commands cannot reach this process (nil: they can)
-	unprinted chan uint64     // operations whose slip auto_print could not print (nil without auto_print)
-	cancel    context.CancelFunc
-	stop      func()
-	wg        sync.WaitGroup
+	j   *storage.Journal
+	d   *reversal.Desk
+	ctx context.Context // ends when the holding is released
+	// slipEncoding is the encoding the printer needs while [receipt] encoding is utf-8 and slips
+	// are in Chinese ("" when none).
+	slipEncoding escpos.Encoding
+	serveErr     error       // why other commands cannot reach this process (nil: they can)
+	unprinted    chan uint64 // operations whose slip auto_print could not print (nil without auto_print)
+	cancel       context.CancelFunc
+	stop         func()
+	wg           sync.WaitGroup
 }
 
 // hold opens the journal as its owner, starts the lifecycle (which resumes unfinished work), the
@@ -189,6 +193,9 @@ func (a *app) hold(command string) (*holding, error) {
 	if cfg.Journal.BackupDir != "" {
 		b := backups{dir: cfg.Journal.BackupDir, keep: cfg.Journal.BackupKeep, now: a.now, loc: cfg.Location}
 		h.wg.Go(func() { b.run(h.ctx, j, a.logger().Info) })
+	}
+	if cfg.Receipt.Printer != "" { // the desk shows it; serve has only its standard error
+		h.slipEncoding = a.warnSlipEncoding("", command == ownerServe)
 	}
 	if cfg.Receipt.AutoPrint && cfg.Receipt.Printer != "" {
 		updates, unsubscribe := d.Subscribe()

@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/text/language"
 
 	"qfpos/cli/config"
 	"qfpos/reversal"
@@ -32,12 +35,19 @@ the shop ([receipt] shop_name, address), terminal, cashier, approver, time, amou
 to refund, pay method, the sale's references and QFPay's reference of the refund — what the
 customer shows their bank or wallet. An unknown outcome's slip says so and never calls it a
 refund. Text by default on standard output; --format escpos for a receipt printer, sent with
---printer (tcp://HOST:9100, a device, file:PATH) or [receipt] printer. A printer that cannot be
+--printer (tcp://HOST:9100, a device, file:PATH; --printer alone means escpos) or [receipt]
+printer. Times are in the zone of the terminal that made the operation, with its offset. A printer that cannot be
 reached changes nothing: print the slip again at any time.`,
 		Example: `  qfpos receipt --op 42
   qfpos receipt --syssn 20261121000100020000001001 --format escpos --printer tcp://192.168.1.50:9100 --lang zh-Hant`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if format == "" { // a printer reads ESC/POS: without --format, --printer means it
+				format = "text"
+				if printer != "" {
+					format = "escpos"
+				}
+			}
 			if format != "text" && format != "escpos" {
 				return flagError("format", format, errors.New("is not text or escpos"))
 			}
@@ -57,9 +67,12 @@ reached changes nothing: print the slip again at any time.`,
 			if format == "text" {
 				b = []byte(slip.Text(cfg.Receipt.Width))
 			} else {
+				a.warnSlipEncoding(lang, true)
 				enc, _ := escpos.ParseEncoding(cfg.Receipt.Encoding)
-				if b, err = slip.ESCPOS(cfg.Receipt.Width, enc, cfg.Receipt.QR); err != nil {
-					return failed(err)
+				var replaced []rune
+				b, replaced = slip.ESCPOS(cfg.Receipt.Width, enc, cfg.Receipt.QR)
+				if len(replaced) > 0 {
+					fmt.Fprintf(a.stderr, "note: %s has no %s; printed as stand-ins (?, or the letter without its accent)\n", enc, quoteRunes(replaced))
 				}
 			}
 			switch {
@@ -81,11 +94,81 @@ reached changes nothing: print the slip again at any time.`,
 	}
 	c.Flags().Uint64Var(&id, "op", 0, "the refund's or cancel's id in the journal (qfpos report shows it)")
 	c.Flags().StringVar(&syssn, "syssn", "", "the sale's syssn: its latest refund or cancel")
-	c.Flags().StringVar(&format, "format", "text", "text or escpos")
+	c.Flags().StringVar(&format, "format", "", "text or escpos (default: escpos with --printer, else text)")
 	c.Flags().StringVar(&lang, "lang", "", "the slip's language (default [receipt] language, else the desk's)")
 	c.Flags().StringVar(&out, "out", "", "write the slip to this file")
 	c.Flags().StringVar(&printer, "printer", "", "send it to a printer: tcp://HOST:9100, a device, or file:PATH")
 	return c
+}
+
+// quoteRunes lists characters for a message: "é", "🙂" (each once).
+func quoteRunes(rs []rune) string {
+	var out []string
+	for _, r := range rs {
+		if q := strconv.QuoteRune(r); !slices.Contains(out, q) {
+			out = append(out, q)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// slipWords is the catalog of a slip's language: lang (--lang of receipt), else [receipt]
+// language, else the desk's.
+func (a *app) slipWords(lang string) (*catalog.Printer, error) {
+	cfg, err := a.config()
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range []string{lang, cfg.Receipt.Language} {
+		if l == "" {
+			continue
+		}
+		tag, err := config.ParseLanguage(l)
+		if err != nil {
+			return nil, flagError("lang", l, err)
+		}
+		return catalog.New(tag), nil
+	}
+	return a.printer()
+}
+
+// slipEncodingAdvice is the encoding a receipt printer needs for slips in lang when they would
+// go out as UTF-8 ("" when there is nothing to say: English slips, or a Chinese encoding set).
+func slipEncodingAdvice(enc escpos.Encoding, lang language.Tag) escpos.Encoding {
+	if enc != escpos.UTF8 {
+		return ""
+	}
+	switch catalog.Match(lang) {
+	case language.TraditionalChinese:
+		return escpos.Big5
+	case language.SimplifiedChinese:
+		return escpos.GB18030
+	}
+	return ""
+}
+
+// warnSlipEncoding says (in the log, and on standard error in the cashier's language when say is
+// set) when slips in lang would reach a receipt printer as UTF-8; it returns the encoding to set.
+func (a *app) warnSlipEncoding(lang string, say bool) escpos.Encoding {
+	cfg, err := a.config()
+	if err != nil {
+		return ""
+	}
+	words, err := a.slipWords(lang)
+	if err != nil {
+		return ""
+	}
+	enc, _ := escpos.ParseEncoding(cfg.Receipt.Encoding)
+	advice := slipEncodingAdvice(enc, words.Language())
+	if advice != "" {
+		a.logger().Warn("Chinese slips would reach the printer as UTF-8", "set [receipt] encoding", string(advice))
+		if say {
+			if p, err := a.printer(); err == nil {
+				fmt.Fprintln(a.stderr, p.T(catalog.SlipEncodingUTF8, string(advice)))
+			}
+		}
+	}
+	return advice
 }
 
 // slipPrinted is the note that marks an operation's slip as printed by auto_print.
@@ -134,9 +217,9 @@ func (a *app) printSlip(j *storage.Journal, id uint64, lang string) error {
 	}
 	cfg, _ := a.config()
 	enc, _ := escpos.ParseEncoding(cfg.Receipt.Encoding)
-	b, err := slip.ESCPOS(cfg.Receipt.Width, enc, cfg.Receipt.QR)
-	if err != nil {
-		return err
+	b, replaced := slip.ESCPOS(cfg.Receipt.Width, enc, cfg.Receipt.QR)
+	if len(replaced) > 0 {
+		a.logger().Warn("slip characters the printer's encoding lacks were printed as stand-ins", "operation", id, "encoding", enc, "characters", string(replaced))
 	}
 	if err := escpos.Send(cfg.Receipt.Printer, b, printTimeout); err != nil {
 		return fmt.Errorf("printer not reachable (%v)", err)
@@ -171,20 +254,9 @@ func (a *app) slip(j *storage.Journal, id uint64, syssn, lang string) (receipt.S
 		return receipt.Slip{}, failed(err)
 	}
 	cfg, _ := a.config()
-	words, err := a.printer()
+	words, err := a.slipWords(lang)
 	if err != nil {
 		return receipt.Slip{}, err
-	}
-	for _, l := range []string{lang, cfg.Receipt.Language} {
-		if l == "" {
-			continue
-		}
-		tag, err := config.ParseLanguage(l)
-		if err != nil {
-			return receipt.Slip{}, flagError("lang", l, err)
-		}
-		words = catalog.New(tag)
-		break
 	}
 	udid, err := a.terminalUDID(j)
 	if err != nil {

@@ -245,6 +245,7 @@ func (a *app) startOne(j *storage.Journal, req reversal.Request, w waitFlags) er
 		if c.Receipt.Printer == "" {
 			return usage("--print needs [receipt] printer (or use qfpos receipt --out FILE)")
 		}
+		a.warnSlipEncoding("", true)
 		r.after = func(op storage.Reversal) {
 			if err := a.printSlip(j, op.ID, ""); err != nil {
 				fmt.Fprintf(a.stderr, "slip not printed: %v — print it with qfpos receipt --op %d\n", err, op.ID)

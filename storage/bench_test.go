@@ -67,7 +67,7 @@ func buildJournal(path string, n, r int) error {
 					created = fixtureNow.AddDate(0, 0, -1-i%300)
 				}
 				s := sale(i, 0, fixtureNow)
-				rev, err := createTx(tx, refundIntent(s, fmt.Sprintf("RF_%d", i), 50), created)
+				rev, err := createTx(tx, refundIntent(s, fmt.Sprintf("RF_%d", i), 50), created, hk)
 				if err != nil {
 					return err
 				}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -68,12 +69,15 @@ type Reversal struct {
 	Cashier    string    `json:"cashier,omitempty"`
 	Approver   string    `json:"approver,omitempty"`
 	UDID       string    `json:"udid,omitempty"`
-	Created    time.Time `json:"created"`
-	Updated    time.Time `json:"updated"`
-	Finished   time.Time `json:"finished,omitzero"`
-	NextCheck  time.Time `json:"next_check,omitzero"`
-	Answered   bool      `json:"answered,omitempty"` // QFPay answered a request with a respcd: a cancel is never sent again
-	Unsigned   bool      `json:"unsigned,omitempty"` // a reply arrived without a valid signature
+	// Zone is the terminal's time zone when it was created (an IANA name, else an offset such as
+	// "+08:00"): a slip printed later, from any configuration, shows its times there.
+	Zone      string    `json:"zone,omitempty"`
+	Created   time.Time `json:"created"`
+	Updated   time.Time `json:"updated"`
+	Finished  time.Time `json:"finished,omitzero"`
+	NextCheck time.Time `json:"next_check,omitzero"`
+	Answered  bool      `json:"answered,omitempty"` // QFPay answered a request with a respcd: a cancel is never sent again
+	Unsigned  bool      `json:"unsigned,omitempty"` // a reply arrived without a valid signature
 
 	// Trail is where its events are, in order: the sequence numbers of the audit events that hold
 	// them (schema 10). Events written before are in the events bucket and come first.
@@ -146,7 +150,7 @@ func (j *Journal) Create(in Intent) (Reversal, error) {
 	var r Reversal
 	err := j.update(func(tx *bolt.Tx) error {
 		var err error
-		r, err = createTx(tx, in, j.now())
+		r, err = createTx(tx, in, j.now(), j.loc)
 		return err
 	})
 	return r, err
@@ -159,7 +163,7 @@ func (j *Journal) CreateAndSend(in Intent, sent Change) (Reversal, error) {
 	var r Reversal
 	err := j.update(func(tx *bolt.Tx) error {
 		now := j.now()
-		created, err := createTx(tx, in, now)
+		created, err := createTx(tx, in, now, j.loc)
 		if err != nil {
 			return err
 		}
@@ -169,7 +173,7 @@ func (j *Journal) CreateAndSend(in Intent, sent Change) (Reversal, error) {
 	return r, err
 }
 
-func createTx(tx *bolt.Tx, in Intent, now time.Time) (Reversal, error) {
+func createTx(tx *bolt.Tx, in Intent, now time.Time, loc *time.Location) (Reversal, error) {
 	s, ok, err := saleTx(tx, in.SaleSysSN)
 	if err != nil {
 		return Reversal{}, err
@@ -190,7 +194,8 @@ func createTx(tx *bolt.Tx, in Intent, now time.Time) (Reversal, error) {
 	}
 	r := Reversal{ID: id, Kind: in.Kind, Endpoint: in.Endpoint, OutTradeNo: in.OutTradeNo, SaleSysSN: s.SysSN,
 		Amount: in.Amount, Currency: s.Currency, TxDtm: in.TxDtm, State: StatePending, Reason: in.Reason,
-		ReasonText: in.ReasonText, Cashier: in.Cashier, Approver: in.Approver, UDID: in.UDID, Created: now, Updated: now}
+		ReasonText: in.ReasonText, Cashier: in.Cashier, Approver: in.Approver, UDID: in.UDID, Zone: ZoneName(loc, now),
+		Created: now, Updated: now}
 	for _, kv := range []struct {
 		b    []byte
 		k, v []byte
@@ -531,4 +536,43 @@ func (j *Journal) Unfinished() ([]Reversal, error) {
 		})
 	})
 	return out, err
+}
+
+// ZoneName names a time zone so that ZoneOf finds it again: its IANA name, or, for a zone
+// known by no such name (the machine's own, time.Local, or a fixed offset), the offset it had at t.
+func ZoneName(loc *time.Location, t time.Time) string {
+	if loc == nil {
+		loc = time.Local
+	}
+	if name := loc.String(); loc != time.Local && loadable(name) {
+		return name
+	}
+	return t.In(loc).Format("-07:00")
+}
+
+// zonesLoaded remembers which zone names time.LoadLocation knows.
+var zonesLoaded sync.Map
+
+func loadable(name string) bool {
+	if ok, seen := zonesLoaded.Load(name); seen {
+		return ok.(bool)
+	}
+	_, err := time.LoadLocation(name)
+	ok := err == nil && name != "Local" && name != ""
+	zonesLoaded.Store(name, ok)
+	return ok
+}
+
+// ZoneOf returns the zone a Reversal's Zone names, or ok false when it names none (an operation
+// journaled before qfpos kept it).
+func ZoneOf(name string) (loc *time.Location, ok bool) {
+	if name == "" {
+		return nil, false
+	}
+	if t, err := time.Parse("-07:00", name); err == nil {
+		_, off := t.Zone()
+		return time.FixedZone(name, off), true
+	}
+	loc, err := time.LoadLocation(name)
+	return loc, err == nil
 }

@@ -94,8 +94,15 @@ func New(d Deps) *App {
 	// With staff the desk is locked from its first frame until the count of the staff says it
 	// has none (a count that cannot be read keeps it locked).
 	a.locked = dp.Staff != nil
+	var notices []string
 	if dp.LimitsDiffer {
-		a.notice = notice{text: dp.t(catalog.LimitsDiffer)}
+		notices = append(notices, dp.t(catalog.LimitsDiffer))
+	}
+	if dp.SlipEncoding != "" {
+		notices = append(notices, dp.t(catalog.SlipEncodingUTF8, dp.SlipEncoding))
+	}
+	if len(notices) > 0 {
+		a.notice = notice{text: strings.Join(notices, " ")}
 	}
 	a.updates, a.stop = d.Desk.Subscribe()
 	a.settle()

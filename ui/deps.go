@@ -116,6 +116,9 @@ type Deps struct {
 	// LimitsDiffer says that the configuration's [refunds] differs from the journal's approval
 	// limits, which hold: the desk says so when it starts.
 	LimitsDiffer bool
+	// SlipEncoding, when set, is the encoding the printer needs for the slips' language while
+	// [receipt] encoding is utf-8: the desk says so when it starts.
+	SlipEncoding string
 	// CloseDay, when set, closes a day (qfpos close-day) from the manager's review.
 	CloseDay func(day time.Time, by string) (storage.DayClose, error)
 

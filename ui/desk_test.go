@@ -717,6 +717,22 @@ func TestLimitsDifferSaid(t *testing.T) {
 	}
 }
 
+// TestSlipEncodingSaid: a desk whose Chinese slips would reach the printer as UTF-8 says which
+// encoding to set, in the cashier's language, beside a limits notice.
+func TestSlipEncodingSaid(t *testing.T) {
+	d := testDeps(sampleJournal(), &fakeDesk{})
+	d.LimitsDiffer, d.SlipEncoding = true, "big5"
+	d.Printer = catalog.New(language.TraditionalChinese)
+	a := New(d)
+	send(a, tea.WindowSizeMsg{Width: 120, Height: 30})
+	v := a.View()
+	for _, want := range []string{`encoding = "big5"`, "批核上限"} {
+		if !strings.Contains(strings.ReplaceAll(v, "\n", ""), want) {
+			t.Errorf("%q not said:\n%s", want, v)
+		}
+	}
+}
+
 // TestLockDropsForms: Ctrl+L and the idle lock drop whatever was half filled (a refund form, its
 // approval, a search): the next person starts at the sales list.
 func TestLockDropsForms(t *testing.T) {

@@ -218,6 +218,7 @@ const (
 	ErrNotSignedIn         Key = "With staff, every refund and cancel is a signed-in person's: sign in first."
 	StateRefundedElsewhere Key = "refunded elsewhere"
 	LimitsDiffer           Key = "The configuration's approval limits differ from the journal's; the journal's hold (qfpos limits shows both)."
+	SlipEncodingUTF8       Key = "Chinese slips would reach the receipt printer as UTF-8, which most cannot read: set [receipt] encoding = \"%s\"."
 	SlipRefunded           Key = "REFUND (credit note)"
 	SlipCancelled          Key = "SALE CANCELLED"
 	SlipFailed             Key = "NOT REFUNDED"
@@ -285,7 +286,7 @@ var messages = []Key{
 	HelpHelp, HelpNextField, HelpReason, HelpContinue, HelpSend, HelpDismiss, HelpPrevDay, HelpNextDay,
 	HelpRecheck, HelpMore, HelpDigits, HelpLanguage, PayTypeUnknown, AuditBroken,
 	SignInTitle, SignInID, SignInPIN, SignInWrong, SignInLocked, SignInDisabled, SignInUnknown, HelpSignIn, HelpLock,
-	ApprovalTitle, ApprovalNeeded, ApprovalNotManager, StaffLocked, HelpCloseDay, DayClosedAs, CloseFailed, CloseAsk, ClosedLine, AlreadyClosed, LimitsDiffer, ErrNotSignedIn, StateRefundedElsewhere, SlipRefunded, SlipCancelled, SlipFailed, HelpPrint, SlipPrinted, PrinterDown, SlipAudit, SlipLanguageAsk, SlipOf, StatusPrintHint,
+	ApprovalTitle, ApprovalNeeded, ApprovalNotManager, StaffLocked, HelpCloseDay, DayClosedAs, CloseFailed, CloseAsk, ClosedLine, AlreadyClosed, LimitsDiffer, SlipEncodingUTF8, ErrNotSignedIn, StateRefundedElsewhere, SlipRefunded, SlipCancelled, SlipFailed, HelpPrint, SlipPrinted, PrinterDown, SlipAudit, SlipLanguageAsk, SlipOf, StatusPrintHint,
 	CliCancel, CliJournaled, CliSent, CliWaitingNext, CliWaiting, CliSucceededRef, CliSucceeded, CliFailed,
 	CliResult, CliInterrupted, CliNothingToResume, CliResuming, CliResumeInterrupted, CliTerminalGateway, CliNoPending, CliRefused,
 	RepTitle, RepTerminal, RepStore, RepNote, RepColumns, RepNotJournaled, RepNone, RepTotals, RepByPayMethod, RepByCashier,

@@ -215,6 +215,7 @@ var zhHans = map[Key]string{
 	ErrNotSignedIn:         "设有职员时，每笔退款和撤销都属于已登录的职员：请先登录。",
 	StateRefundedElsewhere: "已在别处退款",
 	LimitsDiffer:           "配置文件的审批上限与日志的不同；以日志的为准（qfpos limits 显示两者）。",
+	SlipEncodingUTF8:       "中文收据会以 UTF-8 发送到小票打印机，大部分打印机无法读取：请设置 [receipt] encoding = \"%s\"。",
 	SlipRefunded:           "退款单",
 	SlipCancelled:          "交易已撤销",
 	SlipFailed:             "未能退款",

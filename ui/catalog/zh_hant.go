@@ -215,6 +215,7 @@ var zhHant = map[Key]string{
 	ErrNotSignedIn:         "設有職員時，每筆退款及取消都屬於已登入的職員：請先登入。",
 	StateRefundedElsewhere: "已在他處退款",
 	LimitsDiffer:           "設定檔的批核上限與日誌的不同；以日誌的為準（qfpos limits 顯示兩者）。",
+	SlipEncodingUTF8:       "中文收據會以 UTF-8 送到收據打印機，大部分打印機無法讀取：請設定 [receipt] encoding = \"%s\"。",
 	SlipRefunded:           "退款單",
 	SlipCancelled:          "交易已取消",
 	SlipFailed:             "未能退款",

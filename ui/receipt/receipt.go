@@ -26,7 +26,9 @@ type Shop struct{ Name, Address string }
 
 // Slip is one refund's or cancel's slip.
 type Slip struct {
-	Shop  Shop
+	Shop Shop
+	// UDID and Loc are the printing terminal's: used only for an operation journaled without
+	// its own (before qfpos kept them), as the slip shows the terminal and zone that made it.
 	UDID  string
 	Op    storage.Reversal // as journaled now
 	Sale  storage.SaleView
@@ -75,9 +77,17 @@ func (s Slip) Lines(width int) []string {
 	if at.IsZero() {
 		at = op.Updated
 	}
+	loc, ok := storage.ZoneOf(op.Zone)
+	if !ok {
+		loc = s.Loc
+	}
+	udid := op.UDID
+	if udid == "" {
+		udid = s.UDID
+	}
 	fields := [][2]string{
-		{t(catalog.ColTime), at.In(s.Loc).Format("2006-01-02 15:04:05")},
-		{t(catalog.FieldTerminal), s.UDID},
+		{t(catalog.ColTime), at.In(loc).Format("2006-01-02 15:04:05 -07:00")},
+		{t(catalog.FieldTerminal), udid},
 		{t(catalog.ColCashier), op.Cashier},
 		{t(catalog.ColApprover), op.Approver},
 		{t(catalog.ColAmount), money.TextCode(op.Amount, op.Currency)},
@@ -118,8 +128,9 @@ func (s Slip) Lines(width int) []string {
 func (s Slip) Text(width int) string { return strings.Join(s.Lines(width), "\n") + "\n" }
 
 // ESCPOS is the slip for a receipt printer: the title in double height, QFPay's reference also
-// as a QR code when qr is set, then a cut.
-func (s Slip) ESCPOS(width int, enc escpos.Encoding, qr bool) ([]byte, error) {
+// as a QR code when qr is set, then a cut. It also returns the characters the printer's encoding
+// lacks, which are printed as stand-ins (escpos.Builder.Line).
+func (s Slip) ESCPOS(width int, enc escpos.Encoding, qr bool) ([]byte, []rune) {
 	b := escpos.New(enc)
 	title := s.title()
 	for _, l := range s.Lines(width) {
@@ -132,5 +143,5 @@ func (s Slip) ESCPOS(width int, enc escpos.Encoding, qr bool) ([]byte, error) {
 	if qr && s.Op.SysSN != "" {
 		b.Align(escpos.Center).QR(s.Op.SysSN).Align(escpos.Left)
 	}
-	return b.Bytes()
+	return b.Bytes(), b.Replaced()
 }

@@ -1,6 +1,6 @@
 // Package escpos writes ESC/POS, the command language of receipt printers: initialise, align,
-// double height, text in the printer's encoding (UTF-8, GB18030 or Big5, switching a Chinese
-// printer to its Chinese mode), a QR code, and a cut; and Send, which delivers the bytes to a
+// double height, text in the printer's encoding (UTF-8, GB18030 or standard Big5, switching a
+// Chinese printer to its Chinese mode), a QR code, and a cut; and Send, which delivers the bytes to a
 // network printer, a device or a file within a timeout. No cgo; the encodings come from
 // golang.org/x/text.
 package escpos
@@ -9,10 +9,6 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
-
-	"golang.org/x/text/encoding"
-	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/encoding/traditionalchinese"
 )
 
 // Commands.
@@ -52,21 +48,22 @@ func ParseEncoding(s string) (Encoding, error) {
 	return "", fmt.Errorf("%q is not utf-8, gb18030 or big5", s)
 }
 
-func (e Encoding) encoder() encoding.Encoding {
+// runeEncoder is how the encoding writes one character (nil for UTF-8, which writes all).
+func (e Encoding) runeEncoder() func(rune) ([]byte, bool) {
 	switch e {
 	case GB18030:
-		return simplifiedchinese.GB18030
+		return gb18030Rune
 	case Big5:
-		return traditionalchinese.Big5
+		return big5Rune
 	}
 	return nil
 }
 
 // Builder collects a receipt's commands.
 type Builder struct {
-	buf bytes.Buffer
-	enc Encoding
-	err error
+	buf      bytes.Buffer
+	enc      Encoding
+	replaced []rune
 }
 
 // New starts a receipt: initialise, and for a Chinese encoding the printer's Chinese mode.
@@ -95,20 +92,22 @@ func (b *Builder) DoubleHeight(on bool) *Builder {
 	return b
 }
 
-// Line writes a line of text in the printer's encoding. A character the encoding lacks is an
-// error (Bytes reports the first).
+// Line writes a line of text in the printer's encoding. A character the encoding lacks is
+// replaced by a stand-in ("->" for →, e for é, else "?"); Replaced lists them.
 func (b *Builder) Line(s string) *Builder {
-	if enc := b.enc.encoder(); enc != nil {
-		out, err := enc.NewEncoder().String(s)
-		if err != nil && b.err == nil {
-			b.err = fmt.Errorf("%q cannot be printed in %s: %w", s, b.enc, err)
-		}
-		s = out
+	if enc := b.enc.runeEncoder(); enc != nil {
+		out, replaced := encodeText(s, enc)
+		b.buf.Write(out)
+		b.replaced = append(b.replaced, replaced...)
+	} else {
+		b.buf.WriteString(s)
 	}
-	b.buf.WriteString(s)
 	b.buf.WriteByte('\n')
 	return b
 }
+
+// Replaced lists the characters that the printer's encoding lacks and Line replaced, in order.
+func (b *Builder) Replaced() []rune { return b.replaced }
 
 // QR prints data as a QR code (model 2, module size 6, error correction M): GS ( k.
 func (b *Builder) QR(data string) *Builder {
@@ -129,15 +128,12 @@ func (b *Builder) QR(data string) *Builder {
 	return b
 }
 
-// Bytes ends the receipt (feed and cut) and returns it, or the first text it could not encode.
-func (b *Builder) Bytes() ([]byte, error) {
-	if b.err != nil {
-		return nil, b.err
-	}
+// Bytes ends the receipt (feed and cut) and returns it.
+func (b *Builder) Bytes() []byte {
 	out := bytes.Clone(b.buf.Bytes())
 	if b.enc == GB18030 || b.enc == Big5 {
 		out = append(out, ChineseOff...)
 	}
 	out = append(out, '\n', '\n', '\n')
-	return append(out, CutPartial...), nil
+	return append(out, CutPartial...)
 }

@@ -2,7 +2,6 @@ package escpos
 
 import (
 	"bytes"
-	"strings"
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -14,11 +13,8 @@ func TestReceiptBytes(t *testing.T) {
 		enc  Encoding
 		text string
 	}{{UTF8, "Refund 12.50 HKD"}, {GB18030, "退款 12.50 港币"}, {Big5, "退款 12.50 港幣"}} {
-		b, err := New(c.enc).Align(Center).DoubleHeight(true).Line(c.text).DoubleHeight(false).Align(Left).
+		b := New(c.enc).Align(Center).DoubleHeight(true).Line(c.text).DoubleHeight(false).Align(Left).
 			QR("20261121000200020000012345").Bytes()
-		if err != nil {
-			t.Fatal(err)
-		}
 		if !bytes.HasPrefix(b, Initialise) || !bytes.HasSuffix(b, CutPartial) {
 			t.Fatalf("%s: % x", c.enc, b)
 		}
@@ -35,7 +31,9 @@ func TestReceiptBytes(t *testing.T) {
 				t.Errorf("GB18030 round trip: %q", back)
 			}
 		case Big5:
-			want, _ = traditionalchinese.Big5.NewEncoder().Bytes([]byte(c.text))
+			// Standard Big5: 港 is B4 E4 (x/text's encoder writes the HKSCS FD BB).
+			want = append([]byte{0xB0, 0x68, 0xB4, 0xDA}, " 12.50 "...)
+			want = append(want, 0xB4, 0xE4, 0xB9, 0xF4)
 			back, _ := traditionalchinese.Big5.NewDecoder().Bytes(want)
 			if string(back) != c.text {
 				t.Errorf("Big5 round trip: %q", back)
@@ -54,9 +52,19 @@ func TestReceiptBytes(t *testing.T) {
 	}
 }
 
+// TestUnprintableText: a character the printer's encoding lacks is printed as a stand-in and
+// listed, never as bytes of another encoding; the rest of the slip prints.
 func TestUnprintableText(t *testing.T) {
-	if _, err := New(Big5).Line("emoji 🙂").Bytes(); err == nil || !strings.Contains(err.Error(), "cannot be printed in big5") {
-		t.Fatalf("%v", err)
+	b := New(Big5)
+	out := b.Line("Café 🙂 → 香港").Bytes()
+	// é and 🙂 are not in standard Big5 (x/text's WHATWG Big5 writes é as 88 6D, an HKSCS code);
+	// → is A1 F7; 港 is B4 E4 (x/text writes FD BB).
+	want := append([]byte("Cafe ? "), 0xA1, 0xF7, ' ', 0xAD, 0xBB, 0xB4, 0xE4, '\n')
+	if !bytes.Contains(out, want) {
+		t.Errorf("% x\nwant % x", out, want)
+	}
+	if got := string(b.Replaced()); got != "é🙂" {
+		t.Errorf("replaced %q", got)
 	}
 	if _, err := ParseEncoding("latin1"); err == nil {
 		t.Fatal("latin1 accepted")
