@@ -101,7 +101,7 @@ func Reconcile(ctx context.Context, j *storage.Journal, gw reversal.Gateway, t t
 				return res, err
 			}
 			if ours && (udid == "" || rec.UDID != udid) {
-				res.Differences = append(res.Differences, Difference{Kind: RefundedElsewhere, Row: recordRow(rec, loc),
+				res.Differences = append(res.Differences, Difference{Kind: RefundedElsewhere, Row: recordRow(rec, j.QFPayZone(), loc),
 					Detail: fmt.Sprintf("QFPay holds refund %s of this journal's sale, made %s; added to the sale's refunds", rec.SysSN, madeAt(rec.UDID))})
 			}
 			if ours {
@@ -117,7 +117,7 @@ func Reconcile(ctx context.Context, j *storage.Journal, gw reversal.Gateway, t t
 		if udid != "" && rec.UDID != udid {
 			continue
 		}
-		res.Differences = append(res.Differences, Difference{Kind: MissingLocally, Row: recordRow(rec, loc),
+		res.Differences = append(res.Differences, Difference{Kind: MissingLocally, Row: recordRow(rec, j.QFPayZone(), loc),
 			Detail: "QFPay has this terminal's " + rec.OrderType + " " + rec.SysSN + "; the journal does not"})
 	}
 	if _, err := j.UpdateRemotes(elsewhere); err != nil {

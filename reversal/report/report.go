@@ -278,16 +278,28 @@ func (m matcher) find(r storage.Reversal) (int, bool) {
 	return i, ok
 }
 
-// recordRow describes a record only QFPay has.
-func recordRow(rec qfpay.Record, loc *time.Location) ReportRow {
+// ZoneLabel names the terminal's zone for a reader: "Asia/Hong_Kong (UTC+08:00)", or the offset
+// alone for a zone without a name.
+func ZoneLabel(loc *time.Location, at time.Time) string {
+	offset := "UTC" + at.In(loc).Format("-07:00")
+	if name := storage.ZoneName(loc, at); !strings.HasPrefix(name, "+") && !strings.HasPrefix(name, "-") {
+		return name + " (" + offset + ")"
+	}
+	return offset
+}
+
+// recordRow describes a record only QFPay has. QFPay's sysdtm is a wall-clock time in the
+// merchant's QFPay zone (qfpayZone); the row holds the moment, in the terminal's zone (loc).
+func recordRow(rec qfpay.Record, qfpayZone, loc *time.Location) ReportRow {
 	kind, endpoint := string(storage.KindCancel), rec.OrderType
 	if rec.OrderType == "refund" {
 		kind, endpoint = string(storage.KindRefund), "refund"
 	}
-	// QFPay gives local times in the zone the client sends (txzone): the terminal's.
-	t, err := time.ParseInLocation(qfpay.TxDtmLayout, rec.SysDtm, loc)
+	t, err := time.ParseInLocation(qfpay.TxDtmLayout, rec.SysDtm, qfpayZone)
 	if err != nil {
 		t = time.Time{}
+	} else {
+		t = t.In(loc)
 	}
 	return ReportRow{Time: t, Kind: kind, Endpoint: endpoint, State: string(recordState(rec)), Amount: rec.Amount,
 		Currency: rec.Currency, PayType: rec.PayType, PayMethod: paytype.Name(rec.PayType), UDID: rec.UDID,
@@ -321,7 +333,7 @@ func StoreReport(ctx context.Context, j *storage.Journal, gw reversal.Gateway, t
 	}
 	for i, rec := range recs {
 		if !used[i] {
-			rep.Rows = append(rep.Rows, recordRow(rec, j.Location()))
+			rep.Rows = append(rep.Rows, recordRow(rec, j.QFPayZone(), j.Location()))
 		}
 	}
 	rep.finish()
@@ -376,11 +388,12 @@ const (
 	textByReason     = "by reason"
 	textSums         = "refunded %d (%s), cancelled %d (%s), open or unknown %d (%s), failed %d (%s)"
 	textUnsigned     = "%d refund(s) or cancel(s) had replies from QFPay without a valid signature; set strict_response_signature = true to trust only signed replies"
+	textZone         = "times in %s"
 )
 
 // TableTexts are the English texts the table writes, for the catalog that translates them.
 var TableTexts = []string{textTitle, textTerminal, textStore, textNote, textColumns, textNotJournaled, textNone,
-	textTotals, textByPayMethod, textByCashier, textByTerminal, textByReason, textSums, textUnsigned}
+	textTotals, textByPayMethod, textByCashier, textByTerminal, textByReason, textSums, textUnsigned, textZone}
 
 func english(s string, args ...any) string { return fmt.Sprintf(s, args...) }
 
@@ -402,6 +415,9 @@ func writeReportTable(w io.Writer, rep Report, loc *time.Location, t Words) erro
 		scope = t(textStore)
 	}
 	fmt.Fprintln(w, t(textTitle, rep.Date, scope))
+	if day, err := time.ParseInLocation(time.DateOnly, rep.Date, loc); err == nil {
+		fmt.Fprintln(w, t(textZone, ZoneLabel(loc, day.Add(12*time.Hour))))
+	}
 	if rep.Notice != "" {
 		fmt.Fprintln(w, t(textNote, rep.Notice))
 	}

@@ -344,3 +344,39 @@ func TestStoreReportAcrossPages(t *testing.T) {
 }
 
 var hk = reversaltest.HK
+
+// TestQFPayTimesInTheTerminalsZone: a refund made at another till is shown at the moment QFPay
+// made it, in this terminal's zone and labelled, whatever zone QFPay writes its sysdtm in (the
+// merchant's, +08:00): on a UTC terminal 15:00 at QFPay is 07:00, never "15:00 UTC".
+func TestQFPayTimesInTheTerminalsZone(t *testing.T) {
+	h := reversaltest.New(t, reversaltest.Setup{Local: time.UTC})
+	h.Run()
+	tx, err := h.Sandbox.AddPayment(qfpaytest.Payment{AppCode: qfpaytest.TestMerchant.AppCode, Amount: 9900, PayType: "800208",
+		Time: h.Clock.Now().Add(-time.Hour), UDID: "POS-02"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	made := h.Clock.Now()
+	if _, err := otherTerminal(t, h).Refund(context.Background(), qfpay.RefundRequest{SysSN: tx.SysSN, OutTradeNo: "POS02_RF_1", Amount: 2000}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := report.StoreReport(context.Background(), h.Journal, h.Gateway, made, "POS-01")
+	if err != nil || len(rep.Rows) != 1 {
+		t.Fatalf("%v %+v", err, rep)
+	}
+	if got := rep.Rows[0].Time; !got.Equal(made.Truncate(time.Second)) || got.Location() != time.UTC {
+		t.Errorf("QFPay's refund at %v, made at %v", got, made.In(time.UTC))
+	}
+	var b bytes.Buffer
+	if err := report.WriteReport(&b, rep, "table", time.UTC); err != nil {
+		t.Fatal(err)
+	}
+	if want := made.In(time.UTC).Format("15:04:05"); !strings.Contains(b.String(), "times in UTC (UTC+00:00)") || !strings.Contains(b.String(), want) {
+		t.Errorf("want %s, labelled:\n%s", want, b.String())
+	}
+	b.Reset()
+	_ = report.WriteReport(&b, rep, "csv", time.UTC)
+	if want := made.In(time.UTC).Format(time.RFC3339); !strings.Contains(b.String(), want) {
+		t.Errorf("csv: want %s in\n%s", want, b.String())
+	}
+}

@@ -264,6 +264,7 @@ const (
 	RepByTerminal   Key = "by terminal"
 	RepByReason     Key = "by reason"
 	RepSums         Key = "refunded %d (%s), cancelled %d (%s), open or unknown %d (%s), failed %d (%s)"
+	RepZone         Key = "times in %s"
 	RepUnsigned     Key = "%d refund(s) or cancel(s) had replies from QFPay without a valid signature; set strict_response_signature = true to trust only signed replies"
 )
 
@@ -290,6 +291,6 @@ var messages = []Key{
 	CliCancel, CliJournaled, CliSent, CliWaitingNext, CliWaiting, CliSucceededRef, CliSucceeded, CliFailed,
 	CliResult, CliInterrupted, CliNothingToResume, CliResuming, CliResumeInterrupted, CliTerminalGateway, CliNoPending, CliRefused,
 	RepTitle, RepTerminal, RepStore, RepNote, RepColumns, RepNotJournaled, RepNone, RepTotals, RepByPayMethod, RepByCashier,
-	RepByTerminal, RepByReason, RepSums, RepUnsigned,
+	RepByTerminal, RepByReason, RepSums, RepUnsigned, RepZone,
 	TotalsLine, ByPayMethod, ByCashier, ByTerminal, BreakdownItem, BreakdownDone, BreakdownOpen, BreakdownFail, StoreView, TerminalView, NotJournaled, Showing, FilterAll, FilterState, FilterKind, FilterPay, FilterCashier, ColEndpoint, ColApprover, RecheckAsked, TimelineTitle, NoTimeline, SyncedSales, SyncFailed, EvIntent, EvSent, EvResend, EvReply, EvQuery, EvState, EvNote, HelpStateF, HelpKindF, HelpPayF, HelpCashierF, HelpStore,
 }

@@ -247,6 +247,7 @@ var zhHans = map[Key]string{
 	RepTerminal:            "终端 %s",
 	RepStore:               "全店（QFPay 记录与本终端日志合并）",
 	RepNote:                "注意：%s",
+	RepZone:                "时间以 %s 显示",
 	RepColumns:             "时间\t类别\t接口\t金额\t支付方式\t状态\t收银员\t批准人\t原因\t终端\tQFPay 编号\t",
 	RepNotJournaled:        "%s（不在本日志）",
 	RepNone:                "（没有）",

@@ -247,6 +247,7 @@ var zhHant = map[Key]string{
 	RepTerminal:            "終端 %s",
 	RepStore:               "全店（QFPay 紀錄與本終端日誌合併）",
 	RepNote:                "注意：%s",
+	RepZone:                "時間以 %s 顯示",
 	RepColumns:             "時間\t類別\t介面\t金額\t付款方式\t狀態\t收銀員\t批准人\t原因\t終端\tQFPay 編號\t",
 	RepNotJournaled:        "%s（不在本日誌）",
 	RepNone:                "（沒有）",
