@@ -47,7 +47,7 @@ func resultOf(r storage.Reversal) result {
 		Attempts: r.Attempts, UDID: r.UDID}
 	switch r.State {
 	case storage.StateFailed:
-		res.Explanation, res.NextStep = english.Code(r.RespCD, r.RespErr)
+		res.Explanation, res.NextStep = english.Code(r.Operation(), r.RespCD, r.RespErr)
 	case storage.StateUnknown, storage.StateSent, storage.StateProcessing, storage.StatePending:
 		res.Explanation, res.NextStep = "Outcome unknown — still checking.", "Do not refund again; run qfpos resume later."
 	}
@@ -84,7 +84,7 @@ func sentence(p *catalog.Printer, r storage.Reversal, loc *time.Location) string
 		}
 		return p.T(catalog.CliSucceeded)
 	case storage.StateFailed:
-		exp, next := p.Code(r.RespCD, r.RespErr)
+		exp, next := p.Code(r.Operation(), r.RespCD, r.RespErr)
 		return p.T(catalog.CliFailed, r.RespCD, exp, next)
 	case storage.StateUnknown:
 		return p.T(catalog.StatusUnknown)

@@ -195,9 +195,6 @@ func (d *Desk) applyQuery(ctx context.Context, r storage.Reversal, f found) {
 		switch info.Class {
 		case respcd.FinalOK:
 			ev.Message = "QFPay confirms it is done"
-			if answered := respcd.Lookup(r.RespCD, r.RespErr); r.Kind == storage.KindCancel && answered.CancelDone && answered.Class != respcd.FinalOK {
-				ev.Message = "QFPay confirms the order was already cancelled: nothing was charged"
-			}
 			d.transition(r, storage.Change{State: storage.StateSucceeded, SysSN: f.rec.SysSN, RespCD: f.rec.RespCD, Event: ev}, ReachOK)
 		case respcd.Pending, respcd.Unknown:
 			state, next := d.nextCheck(r)
@@ -251,22 +248,34 @@ func (d *Desk) cancelResult(r storage.Reversal, f found) (found, bool) {
 		return f, false
 	}
 	d.noteSaleRecord(r.SaleSysSN, f.rec)
-	ref := r.SysSN
-	if ref == "" {
-		ref = f.rec.SysSN // settled by query: keep QFPay's reference of the sale's record
+	answered := respcd.Lookup(r.RespCD, r.RespErr)
+	// succeed ends the cancel as done. It keeps what QFPay answered the cancel (1142, 1263 or
+	// 1181 say the order was already closed, cancelled or expired; 0000 otherwise) and QFPay's
+	// reference of the cancel if it gave one: the sale's own syssn is not the cancel's.
+	succeed := func(msg string) (found, bool) {
+		code := respcd.OK
+		if answered.CancelDone {
+			code = r.RespCD
+		}
+		ev := storage.Event{Type: storage.EventQuery, Code: f.rec.RespCD, Message: msg}
+		d.transition(r, storage.Change{State: storage.StateSucceeded, RespCD: code, Event: ev}, ReachOK)
+		return found{}, true
 	}
-	done := found{rec: qfpay.Record{RespCD: respcd.OK, SysSN: ref}, ok: true}
 	switch f.rec.Cancel {
 	case qfpay.CancelReversed, qfpay.CancelClosed, qfpay.CancelRefunded:
-		return done, false
+		return succeed(fmt.Sprintf("QFPay's record shows sale %s cancelled (flag %s): nothing was charged", r.SaleSysSN, f.rec.Cancel))
 	}
 	if respcd.Lookup(f.rec.RespCD, "").Class == respcd.FinalOK {
 		ev := storage.Event{Type: storage.EventQuery, Code: f.rec.RespCD, Message: fmt.Sprintf("QFPay's record shows sale %s paid", r.SaleSysSN)}
 		d.cancelFoundPaid(r, storage.Change{RespErr: "paid at QFPay (enquiry)", Event: ev}, ReachOK)
 		return found{}, true
 	}
-	if respcd.Lookup(r.RespCD, r.RespErr).CancelDone && respcd.Lookup(f.rec.RespCD, "").Class != respcd.FinalOK {
-		return done, false // QFPay answered the cancel as done and the sale was never paid
+	if answered.CancelDone {
+		// QFPay answered the cancel as done and the sale was never paid.
+		if answered.Class == respcd.FinalOK {
+			return succeed("QFPay confirms it is done")
+		}
+		return succeed("QFPay confirms the order was already cancelled: nothing was charged")
 	}
 	return found{}, false
 }

@@ -261,9 +261,10 @@ func TestCancelLostReplySettledBySaleRecord(t *testing.T) {
 		full, _ := h.Journal.Reversal(r.ID)
 		t.Fatalf("%s attempts %d: %s", r.State, r.Attempts, reversaltest.Trail(full))
 	}
-	// Settled by query, it keeps QFPay's reference of the sale's record.
-	if r.SysSN != s.SysSN {
-		t.Fatalf("QFPay reference %q", r.SysSN)
+	// Settled by query of the sale: done, with no reference of its own (the sale's syssn is the
+	// sale's, not the cancel's).
+	if r.SysSN != "" || r.RespCD != "0000" {
+		t.Fatalf("QFPay reference %q, respcd %q", r.SysSN, r.RespCD)
 	}
 }
 

@@ -14,6 +14,6 @@ var english = catalog.New(language.English)
 
 // told is what the cashier is told of a finished operation: the catalog's words for its code.
 func told(r storage.Reversal) string {
-	exp, next := english.Code(r.RespCD, r.RespErr)
+	exp, next := english.Code(r.Operation(), r.RespCD, r.RespErr)
 	return exp + " " + next
 }

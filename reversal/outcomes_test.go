@@ -137,6 +137,11 @@ func TestCancelAnswers(t *testing.T) {
 			if msg := lastMessage(t, h, r.ID); !strings.Contains(msg, "already cancelled") {
 				t.Fatalf("message %q", msg)
 			}
+			// It keeps what QFPay answered, and no reference: QFPay gave the cancel none, and the
+			// sale's syssn is not the cancel's.
+			if r.RespCD != code || r.SysSN != "" {
+				t.Fatalf("respcd %q, QFPay reference %q", r.RespCD, r.SysSN)
+			}
 		})
 	}
 }

@@ -576,3 +576,12 @@ func ZoneOf(name string) (loc *time.Location, ok bool) {
 	loc, err := time.LoadLocation(name)
 	return loc, err == nil
 }
+
+// Operation names what was asked of QFPay: its endpoint (refund, reversal or close), else, for an
+// operation journaled before it chose one, its kind (refund or cancel).
+func (r Reversal) Operation() string {
+	if r.Endpoint != "" {
+		return r.Endpoint
+	}
+	return string(r.Kind)
+}

@@ -191,7 +191,7 @@ func (p *statusPane) block(r storage.Reversal, now time.Time) []string {
 	style := st.Pane
 	switch r.State {
 	case storage.StateFailed:
-		exp, next := p.d.Printer.Code(r.RespCD, r.RespErr)
+		exp, next := p.d.Printer.Code(r.Operation(), r.RespCD, r.RespErr)
 		detail, style = exp+" "+next, st.Bad
 	case storage.StateUnknown:
 		detail, style = t(catalog.StatusUnknown), st.Warn

@@ -90,7 +90,7 @@ func (d *Deps) sentence(r storage.Reversal) string {
 	case storage.StateSucceeded:
 		return d.t(catalog.StatusSucceeded)
 	case storage.StateFailed:
-		exp, next := d.Printer.Code(r.RespCD, r.RespErr)
+		exp, next := d.Printer.Code(r.Operation(), r.RespCD, r.RespErr)
 		return d.t(catalog.StatusFailed, exp, next)
 	}
 	return d.t(catalog.StatusUnknown)

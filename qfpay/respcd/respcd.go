@@ -49,6 +49,9 @@ type Info struct {
 	// SalePaid marks a cancel's answer that says the sale was paid: the customer was charged, and
 	// the cashier refunds it instead.
 	SalePaid bool
+	// NotPaid marks a refund's answer that says the sale was never paid: nothing was charged, so
+	// nothing is refunded, and the cashier cancels the order instead.
+	NotPaid bool
 	// RemainderExceeded marks a refund's answer that QFPay holds refunds this terminal did not
 	// count (made at another till): the sale is read again.
 	RemainderExceeded bool
@@ -100,7 +103,7 @@ var codeTable = map[string]Info{
 	"1252": {Class: RetryLater},
 	"1254": {Class: RetryLater},
 	"1260": {Class: Final, SalePaid: true},
-	"1261": {Class: Final},
+	"1261": {Class: Final, NotPaid: true},
 	"1262": {Class: Final, Reconcile: true},
 	"1263": {Class: Final, Reconcile: true, CancelDone: true},
 	"1264": {Class: Final, Reconcile: true},

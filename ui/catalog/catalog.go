@@ -5,13 +5,12 @@ package catalog
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"golang.org/x/text/message/catalog"
-
-	"qfpos/qfpay/respcd"
 )
 
 // Key is an English message that is also its catalog key. Arguments use fmt verbs.
@@ -39,18 +38,29 @@ func Match(tag language.Tag) language.Tag {
 	return Languages[i]
 }
 
-// withCodes adds the translations of QFPay's code texts (keyed by code) to a language's messages.
+// withCodes adds the translations of QFPay's code texts (keyed as codeTexts: "code" or
+// "code/operation") to a language's messages.
 func withCodes(msgs map[Key]string, codes map[string][2]string) map[Key]string {
 	out := make(map[Key]string, len(msgs)+2*len(codes))
 	for k, v := range msgs {
 		out[k] = v
 	}
-	for code, t := range codes {
-		if en, ok := codeTexts[code]; ok {
-			out[en.Explanation], out[en.Next] = t[0], t[1]
+	for code, byOp := range codeTexts {
+		for op, en := range byOp {
+			if t, ok := codes[codeKey(code, op)]; ok {
+				out[en.Explanation], out[en.Next] = t[0], t[1]
+			}
 		}
 	}
 	return out
+}
+
+// codeKey is how the translations key a code's words: the code, or "code/operation".
+func codeKey(code, op string) string {
+	if op == "" {
+		return code
+	}
+	return code + "/" + op
 }
 
 // Printer formats catalog messages in one language.
@@ -85,10 +95,11 @@ func New(lang language.Tag) *Printer {
 // T formats a message.
 func (p *Printer) T(k Key, args ...any) string { return p.p.Sprintf(string(k), args...) }
 
-// Code returns the explanation and next step of a QFPay response code in the printer's language.
-func (p *Printer) Code(code, resperr string) (explanation, next string) {
-	t := codeTexts[respcd.Lookup(code, resperr).Text]
-	return p.p.Sprintf(string(t.Explanation)), p.p.Sprintf(string(t.Next))
+// Code returns the explanation and next step of a QFPay response code to an operation (OpRefund,
+// OpReversal, OpClose or OpQuery; "cancel" is either cancel endpoint) in the printer's language.
+func (p *Printer) Code(op, code, resperr string) (explanation, next string) {
+	w := wordsFor(op, code, resperr)
+	return p.p.Sprintf(string(w.Explanation)), p.p.Sprintf(string(w.Next))
 }
 
 // All lists every key: the messages below and QFPay's code explanations.
@@ -98,16 +109,13 @@ func All() []Key {
 	for _, k := range out {
 		seen[k] = true
 	}
-	codes := make([]string, 0, len(codeTexts))
-	for c := range codeTexts {
-		codes = append(codes, c)
-	}
-	sort.Strings(codes)
-	for _, c := range codes {
-		for _, k := range []Key{codeTexts[c].Explanation, codeTexts[c].Next} {
-			if !seen[k] {
-				seen[k] = true
-				out = append(out, k)
+	for _, c := range slices.Sorted(maps.Keys(codeTexts)) {
+		for _, op := range slices.Sorted(maps.Keys(codeTexts[c])) {
+			for _, k := range []Key{codeTexts[c][op].Explanation, codeTexts[c][op].Next} {
+				if !seen[k] {
+					seen[k] = true
+					out = append(out, k)
+				}
 			}
 		}
 	}

@@ -1,10 +1,15 @@
 package catalog
 
 import (
+	"flag"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,6 +19,8 @@ import (
 	"qfpos/qfpay/paytype"
 	"qfpos/qfpay/respcd"
 )
+
+var update = flag.Bool("update", false, "rewrite testdata/code-words.golden")
 
 // TestEveryKeyIsListed parses messages.go: every Key constant must be in the messages list.
 func TestEveryKeyIsListed(t *testing.T) {
@@ -72,7 +79,7 @@ func TestTranslationWorks(t *testing.T) {
 
 func TestCodesAreInTheCatalog(t *testing.T) {
 	en := New(language.English)
-	exp, next := en.Code("1272", "")
+	exp, next := en.Code(OpRefund, "1272", "")
 	if !strings.Contains(exp, "already refunded part") || next == "" {
 		t.Fatalf("%q %q", exp, next)
 	}
@@ -85,13 +92,19 @@ func TestCodesAreInTheCatalog(t *testing.T) {
 	}
 }
 
+// codeNames are the codes with words: every code qfpay classifies and the two variants.
+func codeNames() []string {
+	return append(slices.Sorted(slices.Values(respcd.Known())), "1265-night", "unknown")
+}
+
 // TestEveryCodeHasWords: every code qfpay classifies (and the two variants) has an explanation
-// and a next step here, and nothing here is for a code qfpay does not know.
+// and a next step for every operation, and nothing here is for a code qfpay does not know.
 func TestEveryCodeHasWords(t *testing.T) {
-	for _, code := range append(respcd.Known(), "1265-night", "unknown") {
-		w, ok := codeTexts[code]
-		if !ok || w.Explanation == "" || w.Next == "" {
-			t.Errorf("code %s has no words: %+v", code, w)
+	for _, code := range codeNames() {
+		for _, op := range Ops {
+			if w := codeTexts[code][group(op)]; w.Explanation == "" && codeTexts[code][""].Explanation == "" {
+				t.Errorf("code %s has no words for a %s", code, op)
+			}
 		}
 	}
 	if len(codeTexts) != len(respcd.Known())+2 {
@@ -100,25 +113,90 @@ func TestEveryCodeHasWords(t *testing.T) {
 	en := New(language.English)
 	for resperr, want := range map[string]string{"refunds are not available between 23:30 and 00:30": "QFPay refuses refunds between 23:30 and 00:30",
 		"refund period exceeded": "its refund period is over"} {
-		exp, next := en.Code("1265", resperr)
+		exp, next := en.Code(OpRefund, "1265", resperr)
 		// Both meanings are always shown (D9′).
 		if !strings.Contains(exp, want) || !strings.Contains(exp, "23:30") || !strings.Contains(exp, "period") || next == "" {
 			t.Errorf("1265 %q: %q %q", resperr, exp, next)
 		}
 	}
-	if exp, _ := en.Code("9999", ""); exp != string(codeTexts["unknown"].Explanation) {
+	if exp, _ := en.Code(OpRefund, "9999", ""); exp != string(codeTexts["unknown"][""].Explanation) {
 		t.Errorf("unknown code: %q", exp)
 	}
 }
 
-// TestFinalCodesNeverSayTryLater: a cashier told "try again later" does it; codes whose outcome
-// is final must not say so.
-func TestFinalCodesNeverSayTryLater(t *testing.T) {
-	for _, code := range respcd.Known() {
-		w := codeTexts[code]
-		if respcd.Lookup(code, "").Class == respcd.Final && strings.Contains(strings.ToLower(string(w.Explanation+" "+w.Next)), "try again later") {
-			t.Errorf("%s is final but says %q %q", code, w.Explanation, w.Next)
+// opWords are the words that name each operation the cashier starts, per language.
+var opWords = map[language.Tag]map[string][]string{
+	language.English:            {"refund": {"refund"}, "cancel": {"cancel", "reversal"}},
+	language.TraditionalChinese: {"refund": {"退款"}, "cancel": {"取消", "沖正", "關單"}},
+	language.SimplifiedChinese:  {"refund": {"退款"}, "cancel": {"取消", "冲正", "关单"}},
+}
+
+// tryAgain is "try again" in each language.
+var tryAgain = map[language.Tag]string{language.English: "try again", language.TraditionalChinese: "再試", language.SimplifiedChinese: "再试"}
+
+// doNotRepeat is "do not refund again" and "do not cancel again" in each language.
+var doNotRepeat = map[language.Tag]map[string]string{
+	language.English:            {"refund": "do not refund again", "cancel": "do not cancel again"},
+	language.TraditionalChinese: {"refund": "切勿重複退款", "cancel": "切勿重複取消"},
+	language.SimplifiedChinese:  {"refund": "切勿重复退款", "cancel": "切勿重复取消"},
+}
+
+// TestEveryCodeInItsOperationsWords lists every (code, operation) pair in every language
+// (testdata/code-words.golden, -update rewrites it) and checks each text: a refund's never names
+// a cancel (unless the code says the sale was not paid: cancel it instead), a cancel's never a
+// refund (unless the code says the sale was paid: refund it instead), a query's names neither; a
+// final code never says to try again; a code still in flight says not to do it again, in the
+// operation's words.
+func TestEveryCodeInItsOperationsWords(t *testing.T) {
+	var golden strings.Builder
+	for _, code := range codeNames() {
+		info := respcd.Lookup(code, "")
+		if code == "1265-night" {
+			info = respcd.Lookup("1265", "23:30")
 		}
+		for _, op := range Ops {
+			g := group(op)
+			for _, tag := range Languages {
+				exp, next := New(tag).Code(op, code, "")
+				if code == "1265-night" {
+					exp, next = New(tag).Code(op, "1265", "refunds are not available between 23:30 and 00:30")
+				}
+				text := exp + " " + next
+				lower := strings.ToLower(text)
+				fmt.Fprintf(&golden, "%s %s %s: %s\n", code, op, tag, text)
+				for other, words := range opWords[tag] {
+					if other == g {
+						continue
+					}
+					allowed := (g == "refund" && info.NotPaid) || (g == "cancel" && info.SalePaid)
+					for _, w := range words {
+						if strings.Contains(lower, w) && !allowed {
+							t.Errorf("%s on a %s (%s) names %q: %s", code, op, tag, w, text)
+						}
+					}
+				}
+				if info.Class == respcd.Final && strings.Contains(lower, tryAgain[tag]) {
+					t.Errorf("%s is final but on a %s (%s) says to try again: %s", code, op, tag, text)
+				}
+				if (info.Class == respcd.Pending || info.Class == respcd.Unknown) && g != OpQuery &&
+					!strings.Contains(lower, doNotRepeat[tag][g]) {
+					t.Errorf("%s is in flight but on a %s (%s) does not say %q: %s", code, op, tag, doNotRepeat[tag][g], text)
+				}
+			}
+		}
+	}
+	path := filepath.Join("testdata", "code-words.golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(golden.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test ./ui/catalog -update)", err)
+	}
+	if golden.String() != string(want) {
+		t.Errorf("the code words changed; read the diff of go test ./ui/catalog -update")
 	}
 }
 
@@ -147,27 +225,36 @@ func TestChineseCatalogsAreComplete(t *testing.T) {
 		if err := Check(c.msgs); err != nil {
 			t.Errorf("%s: %v", c.tag, err)
 		}
-		for code, en := range codeTexts {
-			tr, ok := c.codes[code]
-			if !ok || tr[0] == "" || tr[1] == "" {
-				t.Errorf("%s: code %s has no words", c.tag, code)
-				continue
-			}
-			for other, en2 := range codeTexts {
-				tr2 := c.codes[other]
-				if en.Explanation == en2.Explanation && tr[0] != tr2[0] || en.Next == en2.Next && tr[1] != tr2[1] {
-					t.Errorf("%s: codes %s and %s say the same in English but not here", c.tag, code, other)
+		n := 0
+		for code, byOp := range codeTexts {
+			for op := range byOp {
+				n++
+				if tr, ok := c.codes[codeKey(code, op)]; !ok || tr[0] == "" || tr[1] == "" {
+					t.Errorf("%s: code %s has no words", c.tag, codeKey(code, op))
 				}
 			}
 		}
-		if len(c.codes) != len(codeTexts) {
-			t.Errorf("%s: %d code texts for %d codes", c.tag, len(c.codes), len(codeTexts))
+		// Two codes that say the same in English say the same here.
+		said := map[Key]string{}
+		for code, byOp := range codeTexts {
+			for op, en := range byOp {
+				tr := c.codes[codeKey(code, op)]
+				for i, k := range []Key{en.Explanation, en.Next} {
+					if prev, ok := said[k]; ok && prev != tr[i] {
+						t.Errorf("%s: %q is %q in one code and %q in %s", c.tag, k, prev, tr[i], codeKey(code, op))
+					}
+					said[k] = tr[i]
+				}
+			}
+		}
+		if len(c.codes) != n {
+			t.Errorf("%s: %d code texts for %d", c.tag, len(c.codes), n)
 		}
 		p := New(c.tag)
 		if got := p.T(StatusUnknown); got == string(StatusUnknown) {
 			t.Errorf("%s: the printer does not translate", c.tag)
 		}
-		if exp, _ := p.Code("1272", ""); !strings.Contains(exp, "QFPay") || exp == string(codeTexts["1272"].Explanation) {
+		if exp, _ := p.Code(OpRefund, "1272", ""); !strings.Contains(exp, "QFPay") || exp == string(codeTexts["1272"]["refund"].Explanation) {
 			t.Errorf("%s: code 1272 is %q", c.tag, exp)
 		}
 	}

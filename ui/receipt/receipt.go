@@ -116,7 +116,7 @@ func (s Slip) Lines(width int) []string {
 	}
 	out = append(out, strings.Repeat("-", width))
 	if op.State == storage.StateFailed {
-		exp, next := s.Words.Code(op.RespCD, op.RespErr)
+		exp, next := s.Words.Code(op.Operation(), op.RespCD, op.RespErr)
 		out = append(out, strings.Split(ansi.Wrap(exp+" "+next, width, ""), "\n")...)
 	} else if !op.State.Finished() {
 		out = append(out, strings.Split(ansi.Wrap(t(catalog.StatusUnknown), width, ""), "\n")...)
