@@ -580,7 +580,7 @@ func TestRefundInChinese(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `"state":"succeeded"`) || strings.ContainsAny(out, "退款已") {
 		t.Fatalf("json: %q", out)
 	}
-	if code, out, _ := runCmd(t, "pending", "--config", h.cfg, "--lang", "zh-Hans"); code != 0 || out != "没有未完成的退款或撤销\n" {
+	if code, out, _ := runCmd(t, "pending", "--config", h.cfg, "--lang", "zh-Hans"); code != 0 || out != "没有未完成的退款或取消\n" {
 		t.Fatalf("pending: %q", out)
 	}
 	// A refusal in the cashier's words; nothing sent.

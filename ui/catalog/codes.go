@@ -209,9 +209,9 @@ var codeTexts = map[string]map[string]codeWords{
 		"query": {"QFPay could not reach the payment channel.", "qfpos asks QFPay again shortly."},
 	},
 	"2011": {
-		"refund": {"QFPay has already seen this reference.", "Checking the earlier attempt. Do not refund again."},
-		"cancel": {"QFPay has already seen this reference.", "Checking the earlier attempt. Do not cancel again."},
-		"query":  {"QFPay has already seen this reference.", "Checking the earlier attempt."},
+		"refund": {"QFPay has already seen this request's number.", "Checking the earlier attempt. Do not refund again."},
+		"cancel": {"QFPay has already seen this request's number.", "Checking the earlier attempt. Do not cancel again."},
+		"query":  {"QFPay has already seen this request's number.", "Checking the earlier attempt."},
 	},
 	"2999": {
 		"refund": {"The payment channel is still processing.", "Still checking. Do not refund again."},
