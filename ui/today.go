@@ -288,7 +288,7 @@ func (s *todayScreen) Update(msg tea.Msg) tea.Cmd {
 	case staffLocksMsg:
 		s.locks = ""
 		if len(msg.locked) > 0 {
-			s.locks = s.d.t(catalog.StaffLocked, strings.Join(msg.locked, ", "))
+			s.locks = s.d.t(catalog.StaffLocked, s.d.Printer.Join(msg.locked))
 		}
 		s.list.setHeight(s.listHeight())
 	case reportMsg:
@@ -486,9 +486,9 @@ func (s *todayScreen) totals() []string {
 				if b.Failed.Count > 0 {
 					parts = append(parts, s.d.t(catalog.BreakdownFail, b.Failed.Count, money.Text(b.Failed.Amount, t.Currency)))
 				}
-				items = append(items, s.d.t(catalog.BreakdownItem, name, strings.Join(parts, ", ")))
+				items = append(items, s.d.t(catalog.BreakdownItem, name, s.d.Printer.Join(parts)))
 			}
-			out = append(out, "  "+s.d.t(p.k, strings.Join(items, "; ")))
+			out = append(out, "  "+s.d.t(p.k, s.d.Printer.JoinGroups(items)))
 		}
 	}
 	var wrapped []string
@@ -537,7 +537,7 @@ func (s *todayScreen) filterLine() string {
 	if s.store {
 		scope = t(catalog.StoreView)
 	}
-	return scope + " · " + t(catalog.Showing, strings.Join(parts, ", "))
+	return scope + " · " + t(catalog.Showing, s.d.Printer.Join(parts))
 }
 
 func (s *todayScreen) View() string {
@@ -587,7 +587,7 @@ func (s *todayScreen) timelineView() string {
 	row := s.openRow
 	field := func(label catalog.Key, value string) string { return st.Label.Render(t(label)) + " " + value }
 	head := []string{st.Title.Render(t(catalog.TimelineTitle, s.d.kind(storage.Kind(row.Kind)), amount(row.Amount, row.Currency), row.OutTradeNo)),
-		field(catalog.ColSysSN, row.SaleSysSN), field(catalog.ColPaidWith, row.PayMethod)}
+		field(catalog.ColSysSN, row.SaleSysSN), field(catalog.ColPaidWith, s.d.Printer.PayMethodNamed(row.PayMethod))}
 	state := storage.Reversal{State: storage.State(row.State)}
 	ref := row.QFPaySysSN
 	if s.opened != nil {
@@ -608,8 +608,13 @@ func (s *todayScreen) timelineView() string {
 			if e.Code != "" {
 				text += " · " + e.Code
 			}
-			if e.Message != "" {
-				text += " · " + e.Message
+			switch {
+			case e.Type == storage.EventReply && e.Code != "":
+				// QFPay's answer in the words of the operation (its resperr may be in any language).
+				exp, _ := s.d.Printer.Code(r.Operation(), e.Code, "")
+				text += " · " + exp
+			case e.Message != "":
+				text += " · " + s.d.Printer.EventNote(e.Message)
 			}
 			body = append(body, strings.Split(wrap(text, s.width), "\n")...)
 		}

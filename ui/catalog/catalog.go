@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
@@ -92,6 +93,12 @@ func New(lang language.Tag) *Printer {
 	return &Printer{p: message.NewPrinter(lang, message.Catalog(builder)), tag: Match(lang)}
 }
 
+// Join joins a list's items as the language does (", " in English, "、" in Chinese).
+func (p *Printer) Join(items []string) string { return strings.Join(items, p.T(SepItems)) }
+
+// JoinGroups joins groups of items ("; " in English, "；" in Chinese).
+func (p *Printer) JoinGroups(groups []string) string { return strings.Join(groups, p.T(SepGroups)) }
+
 // T formats a message.
 func (p *Printer) T(k Key, args ...any) string { return p.p.Sprintf(string(k), args...) }
 
@@ -104,7 +111,8 @@ func (p *Printer) Code(op, code, resperr string) (explanation, next string) {
 
 // All lists every key: the messages below and QFPay's code explanations.
 func All() []Key {
-	out := append([]Key(nil), messages...)
+	out := append(append([]Key(nil), messages...), eventNotes...)
+	out = append(out, WordReversal, WordClose)
 	seen := map[Key]bool{}
 	for _, k := range out {
 		seen[k] = true

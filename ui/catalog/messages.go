@@ -130,23 +130,26 @@ const (
 	StatusRef       Key = "QFPay %s"
 
 	// Today.
-	TodayNone              Key = "No refunds or cancels on this day."
-	ColKind                Key = "Kind"
-	ColState               Key = "State"
-	ColCashier             Key = "Cashier"
-	TotalsLine             Key = "%s — refunded %d (%s) · cancelled %d (%s) · open or unknown %d (%s) · failed %d (%s)"
-	ByPayMethod            Key = "By pay method: %s"
-	ByCashier              Key = "By cashier: %s"
-	ByTerminal             Key = "By terminal: %s"
-	BreakdownItem          Key = "%s: %s"
-	ReasonAndWords             = BreakdownItem // a reason and the cashier's words: the same "label: text"
-	BreakdownDone          Key = "%d done (%s)"
-	BreakdownOpen          Key = "%d open (%s)"
-	BreakdownFail          Key = "%d failed (%s)"
-	StoreView              Key = "Whole store — QFPay's records merged with this journal"
-	TerminalView           Key = "This terminal"
-	NotJournaled           Key = "not in this journal"
-	Showing                Key = "Showing %s"
+	TodayNone      Key = "No refunds or cancels on this day."
+	ColKind        Key = "Kind"
+	ColState       Key = "State"
+	ColCashier     Key = "Cashier"
+	TotalsLine     Key = "%s — refunded %d (%s) · cancelled %d (%s) · open or unknown %d (%s) · failed %d (%s)"
+	ByPayMethod    Key = "By pay method: %s"
+	ByCashier      Key = "By cashier: %s"
+	ByTerminal     Key = "By terminal: %s"
+	BreakdownItem  Key = "%s: %s"
+	ReasonAndWords     = BreakdownItem // a reason and the cashier's words: the same "label: text"
+	BreakdownDone  Key = "%d done (%s)"
+	BreakdownOpen  Key = "%d open (%s)"
+	BreakdownFail  Key = "%d failed (%s)"
+	StoreView      Key = "Whole store — QFPay's records merged with this journal"
+	TerminalView   Key = "This terminal"
+	NotJournaled   Key = "not in this journal"
+	Showing        Key = "Showing %s"
+	// How a list's items and its groups are joined in the language.
+	SepItems               Key = ", "
+	SepGroups              Key = "; "
 	FilterAll              Key = "all"
 	FilterState            Key = "state: %s"
 	FilterKind             Key = "kind: %s"
@@ -292,5 +295,5 @@ var messages = []Key{
 	CliResult, CliInterrupted, CliNothingToResume, CliResuming, CliResumeInterrupted, CliTerminalGateway, CliNoPending, CliRefused,
 	RepTitle, RepTerminal, RepStore, RepNote, RepColumns, RepNotJournaled, RepNone, RepTotals, RepByPayMethod, RepByCashier,
 	RepByTerminal, RepByReason, RepSums, RepUnsigned, RepZone,
-	TotalsLine, ByPayMethod, ByCashier, ByTerminal, BreakdownItem, BreakdownDone, BreakdownOpen, BreakdownFail, StoreView, TerminalView, NotJournaled, Showing, FilterAll, FilterState, FilterKind, FilterPay, FilterCashier, ColEndpoint, ColApprover, RecheckAsked, TimelineTitle, NoTimeline, SyncedSales, SyncFailed, EvIntent, EvSent, EvResend, EvReply, EvQuery, EvState, EvNote, HelpStateF, HelpKindF, HelpPayF, HelpCashierF, HelpStore,
+	TotalsLine, ByPayMethod, ByCashier, ByTerminal, BreakdownItem, BreakdownDone, BreakdownOpen, BreakdownFail, StoreView, TerminalView, NotJournaled, Showing, SepItems, SepGroups, FilterAll, FilterState, FilterKind, FilterPay, FilterCashier, ColEndpoint, ColApprover, RecheckAsked, TimelineTitle, NoTimeline, SyncedSales, SyncFailed, EvIntent, EvSent, EvResend, EvReply, EvQuery, EvState, EvNote, HelpStateF, HelpKindF, HelpPayF, HelpCashierF, HelpStore,
 }
