@@ -1081,7 +1081,7 @@ func TestRefundReasons(t *testing.T) {
 		!strings.Contains(errOut, `reason "wrong item" is not one of the store's reasons: damaged, gift return`) {
 		t.Fatalf("%d %q", code, errOut)
 	}
-	if code, out, _ := runCmd(t, "report", "--config", h.cfg); code != 0 || !strings.Contains(out, "other: left it on the bus") || !strings.Contains(out, "gift return") {
+	if code, out, _ := runCmd(t, "report", "--config", h.cfg); code != 0 || !strings.Contains(out, "Other: left it on the bus") || !strings.Contains(out, "gift return") {
 		t.Fatalf("table: %s", out)
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"qfpos/storage"
 	"qfpos/storage/storagetest"
 )
@@ -107,4 +109,53 @@ func releasedAt(t *testing.T, src string) (time.Time, []string) {
 		}
 	}
 	return last.Add(time.Minute), days
+}
+
+// TestReportInThreeLanguages: `qfpos report` of the newest earlier release's journal in English,
+// Traditional and Simplified Chinese (goldens in testdata/report-LANG.golden): words and cells
+// (kinds, endpoints, states, pay methods, reasons) in the language, and every line of the table
+// as wide on a terminal as its header, so the columns line up under Chinese headers.
+func TestReportInThreeLanguages(t *testing.T) {
+	released := storagetest.ReleasedJournals(t, filepath.Join("..", "storage", "testdata", "releases"), storage.SchemaVersion)
+	src := released[len(released)-1].Path
+	now, days := releasedAt(t, src)
+	journal := storagetest.Copy(t, src)
+	cfg := filepath.Join(filepath.Dir(journal), "qfpos.toml")
+	if err := os.WriteFile(cfg, []byte("[terminal]\nudid = \"FIXTURE-TILL\"\ntimezone = \"Asia/Hong_Kong\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"en", "zh-Hant", "zh-Hans"} {
+		var out, errOut syncBuffer
+		a := newApp(context.Background(), &out, &errOut, os.Getenv)
+		a.now = func() time.Time { return now }
+		code, _ := execute(a, []string{"--config", cfg, "--journal", journal, "report", "--date", days[0], "--lang", lang})
+		a.close()
+		if code != ExitOK {
+			t.Fatalf("%s: %d %s", lang, code, errOut.String())
+		}
+		lines := strings.Split(out.String(), "\n")
+		header := slices.IndexFunc(lines, func(l string) bool {
+			return strings.Contains(l, "FIXTURE-TILL") && strings.Contains(l, "  ") && !strings.Contains(l, "—")
+		}) - 1
+		if header < 0 {
+			t.Fatalf("%s: no table in\n%s", lang, out.String())
+		}
+		width := ansi.StringWidth(lines[header])
+		for _, l := range lines[header:] {
+			if l == "" {
+				break
+			}
+			if ansi.StringWidth(l) != width {
+				t.Errorf("%s: a line %d cells wide under a header of %d:\n%s\n%s", lang, ansi.StringWidth(l), width, lines[header], l)
+			}
+		}
+		if lang != "en" {
+			for _, english := range []string{" refund ", " succeeded ", " processing ", "Damaged item", "WeChat Pay "} {
+				if strings.Contains(out.String(), english) {
+					t.Errorf("%s: %q stays English in\n%s", lang, english, out.String())
+				}
+			}
+		}
+		storagetest.Golden(t, filepath.Join("testdata", "report-"+lang+".golden"), out.String(), *updateReleases, "go test ./cli -run ReportInThreeLanguages -update-releases")
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -68,17 +67,16 @@ fields and, per currency, all, by_pay_method, by_cashier, by_terminal, by_reason
 					return failed(err)
 				}
 			}
-			if err := noteClose(j, &rep); err != nil {
-				return failed(err)
-			}
-			var buf bytes.Buffer
-			cfg, _ := a.config()
 			words, err := a.printer()
 			if err != nil {
 				return err
 			}
-			t := func(english string, args ...any) string { return words.T(catalog.Key(english), args...) }
-			if err := report.WriteReportIn(&buf, rep, format, cfg.Location, t); err != nil {
+			if err := noteClose(j, &rep, words); err != nil {
+				return failed(err)
+			}
+			var buf bytes.Buffer
+			cfg, _ := a.config()
+			if err := report.WriteReportIn(&buf, rep, format, cfg.Location, reportLang(words)); err != nil {
 				return failed(err)
 			}
 			if out == "" {
@@ -160,25 +158,26 @@ func (a *app) journalDay(date string) (*storage.Journal, time.Time, error) {
 
 // noteClose says in a report of a closed day which close it is and what changed after it: an
 // operation whose state is not the one the close recorded, or that the close did not have.
-func noteClose(j *storage.Journal, rep *report.Report) error {
+func noteClose(j *storage.Journal, rep *report.Report, words *catalog.Printer) error {
 	if err := report.MarkClose(j, rep); err != nil || rep.Closed == nil {
 		return err
 	}
 	var after []string
 	for _, r := range rep.Rows {
 		if r.AfterClose {
-			after = append(after, fmt.Sprintf("%s %s %s now %s", r.Kind, money.TextCode(r.Amount, r.Currency), r.OutTradeNo, r.State))
+			after = append(after, words.T(catalog.RepNowState, words.OperationName(r.Kind), money.TextCode(r.Amount, r.Currency), r.OutTradeNo, words.StateName(r.State)))
 		}
 	}
-	note := fmt.Sprintf("closed as #%d at %s", rep.Closed.Number, rep.Closed.At.In(j.Location()).Format("15:04:05"))
+	at := rep.Closed.At.In(j.Location()).Format("15:04:05")
+	note := words.T(catalog.RepClosed, rep.Closed.Number, at)
 	if rep.Closed.By != "" {
-		note += " by " + rep.Closed.By
+		note = words.T(catalog.RepClosedBy, rep.Closed.Number, at, rep.Closed.By)
 	}
 	if len(after) > 0 {
-		note += "; after close: " + strings.Join(after, "; ")
+		note += words.T(catalog.SepGroups) + words.T(catalog.RepAfterClose, words.JoinGroups(after))
 	}
 	if rep.Notice != "" {
-		note = rep.Notice + "; " + note
+		note = rep.Notice + words.T(catalog.SepGroups) + note
 	}
 	rep.Notice = note
 	return nil
@@ -244,4 +243,16 @@ changed after it (an unknown outcome settled later, say).`,
 	}
 	c.Flags().StringVar(&date, "date", "today", "YYYY-MM-DD, today or yesterday")
 	return c
+}
+
+// reportLang is a report table in the cashier's language: its words, and its cells' kinds,
+// endpoints, states, pay methods and reasons.
+func reportLang(words *catalog.Printer) report.Lang {
+	return report.Lang{
+		T:         func(english string, args ...any) string { return words.T(catalog.Key(english), args...) },
+		Operation: words.OperationName,
+		State:     words.StateName,
+		PayMethod: words.PayMethodNamed,
+		Reason:    words.Reason,
+	}
 }

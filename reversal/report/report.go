@@ -6,11 +6,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/charmbracelet/x/ansi"
 	"io"
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"qfpos/qfpay"
@@ -363,7 +363,7 @@ func WriteReport(w io.Writer, rep Report, format string, loc *time.Location) err
 		cw.Flush()
 		return cw.Error()
 	case "", "table":
-		return writeReportTable(w, rep, loc, nil)
+		return writeReportTable(w, rep, loc, Lang{})
 	}
 	return fmt.Errorf("format %q is not table, csv or json", format)
 }
@@ -371,6 +371,36 @@ func WriteReport(w io.Writer, rep Report, format string, loc *time.Location) err
 // Words translates the table's words, each given by its English text (a key of the desk's message
 // catalog), into the cashier's language.
 type Words func(english string, args ...any) string
+
+// Lang is the reader's language for a report's table: its words and the words in its cells. A
+// nil function leaves what it would translate in English.
+type Lang struct {
+	T         Words
+	Operation func(kindOrEndpoint string) string // refund, cancel; refund, reversal, close
+	State     func(state string) string
+	PayMethod func(english string) string
+	Reason    func(code, words string) string
+}
+
+func (l Lang) filled() Lang {
+	same := func(s string) string { return s }
+	if l.T == nil {
+		l.T = english
+	}
+	if l.Operation == nil {
+		l.Operation = same
+	}
+	if l.State == nil {
+		l.State = same
+	}
+	if l.PayMethod == nil {
+		l.PayMethod = same
+	}
+	if l.Reason == nil {
+		l.Reason = func(code, words string) string { return ReportRow{Reason: code, ReasonText: words}.ReasonWords() }
+	}
+	return l
+}
 
 // The table's words; TableTexts lists them for the catalog's test.
 const (
@@ -389,27 +419,27 @@ const (
 	textSums         = "refunded %d (%s), cancelled %d (%s), open or unknown %d (%s), failed %d (%s)"
 	textUnsigned     = "%d refund(s) or cancel(s) had replies from QFPay without a valid signature; set strict_response_signature = true to trust only signed replies"
 	textZone         = "times in %s"
+	textPart         = "%s:"
 )
 
 // TableTexts are the English texts the table writes, for the catalog that translates them.
 var TableTexts = []string{textTitle, textTerminal, textStore, textNote, textColumns, textNotJournaled, textNone,
-	textTotals, textByPayMethod, textByCashier, textByTerminal, textByReason, textSums, textUnsigned, textZone}
+	textTotals, textByPayMethod, textByCashier, textByTerminal, textByReason, textSums, textUnsigned, textZone, textPart}
 
 func english(s string, args ...any) string { return fmt.Sprintf(s, args...) }
 
-// WriteReportIn is WriteReport with the table's words in a language (JSON and CSV, machine
-// outputs, stay as they are).
-func WriteReportIn(w io.Writer, rep Report, format string, loc *time.Location, t Words) error {
+// WriteReportIn is WriteReport with the table in a language, its words and its cells (JSON and
+// CSV, machine outputs, stay as they are).
+func WriteReportIn(w io.Writer, rep Report, format string, loc *time.Location, lang Lang) error {
 	if format == "" || format == "table" {
-		return writeReportTable(w, rep, loc, t)
+		return writeReportTable(w, rep, loc, lang)
 	}
 	return WriteReport(w, rep, format, loc)
 }
 
-func writeReportTable(w io.Writer, rep Report, loc *time.Location, t Words) error {
-	if t == nil {
-		t = english
-	}
+func writeReportTable(w io.Writer, rep Report, loc *time.Location, lang Lang) error {
+	lang = lang.filled()
+	t := lang.T
 	scope := t(textTerminal, rep.Terminal)
 	if rep.Store {
 		scope = t(textStore)
@@ -425,10 +455,9 @@ func writeReportTable(w io.Writer, rep Report, loc *time.Location, t Words) erro
 		fmt.Fprintln(w, t(textNote, t(textUnsigned, rep.Unsigned)))
 	}
 	fmt.Fprintln(w)
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, t(textColumns))
+	table := [][]string{strings.Split(strings.TrimSuffix(t(textColumns), "\t"), "\t")}
 	for _, r := range rep.Rows {
-		state := r.State
+		state := lang.State(r.State)
 		if !r.Journaled {
 			state = t(textNotJournaled, state)
 		}
@@ -436,11 +465,12 @@ func writeReportTable(w io.Writer, rep Report, loc *time.Location, t Words) erro
 		if !r.Time.IsZero() {
 			tm = r.Time.In(loc).Format("15:04:05")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", tm, r.Kind, r.Endpoint, money.TextCode(r.Amount, r.Currency),
-			r.PayMethod, state, storage.EscapeText(r.Cashier), storage.EscapeText(r.Approver), storage.EscapeText(r.ReasonWords()), r.UDID, r.QFPaySysSN)
+		table = append(table, []string{tm, lang.Operation(r.Kind), lang.Operation(r.Endpoint), money.TextCode(r.Amount, r.Currency),
+			lang.PayMethod(r.PayMethod), state, storage.EscapeText(r.Cashier), storage.EscapeText(r.Approver),
+			storage.EscapeText(lang.Reason(r.Reason, r.ReasonText)), r.UDID, r.QFPaySysSN})
 	}
-	if err := tw.Flush(); err != nil {
-		return err
+	for _, line := range alignColumns(table, 2) {
+		fmt.Fprintln(w, line)
 	}
 	if len(rep.Rows) == 0 {
 		fmt.Fprintln(w, t(textNone))
@@ -451,13 +481,18 @@ func writeReportTable(w io.Writer, rep Report, loc *time.Location, t Words) erro
 			title string
 			rows  []Breakdown
 		}{{textByPayMethod, tot.ByPayMethod}, {textByCashier, tot.ByCashier}, {textByTerminal, tot.ByTerminal}, {textByReason, tot.ByReason}} {
-			fmt.Fprintf(w, "  %s:\n", t(part.title))
+			fmt.Fprintf(w, "  %s\n", t(textPart, t(part.title)))
 			for _, b := range part.rows {
 				key := b.Key
-				if key == "" {
+				switch {
+				case key == "":
 					key = t(textNone)
+				case part.title == textByPayMethod:
+					key = lang.PayMethod(key)
+				case part.title == textByReason:
+					key = lang.Reason(key, "")
 				}
-				fmt.Fprintf(w, "    %-24s %s\n", key, sumsText(t, b.Sums, tot.Currency))
+				fmt.Fprintf(w, "    %s %s\n", padRight(storage.EscapeText(key), 24), sumsText(t, b.Sums, tot.Currency))
 			}
 		}
 	}
@@ -554,4 +589,33 @@ func (r ReportRow) key() string {
 		return fmt.Sprint(r.ID)
 	}
 	return "qfpay:" + r.QFPaySysSN
+}
+
+// alignColumns lays a table out in columns as wide as their widest cell, measured in cells on a
+// terminal (a Chinese character is two), gap spaces apart; trailing spaces are kept so that every
+// line of a column starts at the same place.
+func alignColumns(rows [][]string, gap int) []string {
+	var widths []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], ansi.StringWidth(c))
+		}
+	}
+	out := make([]string, 0, len(rows))
+	for _, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			b.WriteString(padRight(c, widths[i]+gap))
+		}
+		out = append(out, b.String())
+	}
+	return out
+}
+
+// padRight pads s with spaces to a width in terminal cells.
+func padRight(s string, width int) string {
+	return s + strings.Repeat(" ", max(0, width-ansi.StringWidth(s)))
 }

@@ -112,7 +112,7 @@ func (p *Printer) Code(op, code, resperr string) (explanation, next string) {
 // All lists every key: the messages below and QFPay's code explanations.
 func All() []Key {
 	out := append(append([]Key(nil), messages...), eventNotes...)
-	out = append(out, WordReversal, WordClose)
+	out = append(out, wordKeys...)
 	seen := map[Key]bool{}
 	for _, k := range out {
 		seen[k] = true

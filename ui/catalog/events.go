@@ -46,11 +46,38 @@ var eventNotes = []Key{
 }
 
 // Words a note's values may be: an operation's kind or endpoint ("refund" and "cancel" are the
-// help bar's and the command line's words already).
+// help bar's and the command line's words already); and an operation's state in a report.
 const (
-	WordReversal Key = "reversal"
-	WordClose    Key = "close"
+	WordReversal    Key = "reversal"
+	WordClose       Key = "close"
+	WordStateFailed Key = "failed"
+	WordProcessing  Key = "processing"
+	WordUnknownSt   Key = "unknown"
+	WordPending     Key = "pending"
 )
+
+// wordKeys are the words above, for All.
+var wordKeys = []Key{WordReversal, WordClose, WordStateFailed, WordProcessing, WordUnknownSt, WordPending}
+
+// OperationName is an operation's kind (refund, cancel) or endpoint (refund, reversal, close) in
+// the printer's language; another word stays as it is.
+func (p *Printer) OperationName(op string) string {
+	if k, ok := noteWords[op]; ok {
+		return p.T(k)
+	}
+	return op
+}
+
+// StateName is an operation's state (succeeded, failed, processing, unknown, sent, pending) in
+// the printer's language; another word stays as it is.
+func (p *Printer) StateName(state string) string {
+	k, ok := map[string]Key{"succeeded": CliSucceeded, "failed": WordStateFailed, "processing": WordProcessing,
+		"unknown": WordUnknownSt, "sent": EvSent, "pending": WordPending}[state]
+	if !ok {
+		return state
+	}
+	return p.T(k)
+}
 
 var noteWords = map[string]Key{"refund": HelpRefund, "cancel": CliCancel, "reversal": WordReversal, "close": WordClose}
 

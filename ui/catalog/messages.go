@@ -268,6 +268,11 @@ const (
 	RepByReason     Key = "by reason"
 	RepSums         Key = "refunded %d (%s), cancelled %d (%s), open or unknown %d (%s), failed %d (%s)"
 	RepZone         Key = "times in %s"
+	RepPart         Key = "%s:"
+	RepClosed       Key = "closed as #%d at %s"
+	RepClosedBy     Key = "closed as #%d at %s by %s"
+	RepAfterClose   Key = "after close: %s"
+	RepNowState     Key = "%s %s %s now %s"
 	RepUnsigned     Key = "%d refund(s) or cancel(s) had replies from QFPay without a valid signature; set strict_response_signature = true to trust only signed replies"
 )
 
@@ -294,6 +299,6 @@ var messages = []Key{
 	CliCancel, CliJournaled, CliSent, CliWaitingNext, CliWaiting, CliSucceededRef, CliSucceeded, CliFailed,
 	CliResult, CliInterrupted, CliNothingToResume, CliResuming, CliResumeInterrupted, CliTerminalGateway, CliNoPending, CliRefused,
 	RepTitle, RepTerminal, RepStore, RepNote, RepColumns, RepNotJournaled, RepNone, RepTotals, RepByPayMethod, RepByCashier,
-	RepByTerminal, RepByReason, RepSums, RepUnsigned, RepZone,
+	RepByTerminal, RepByReason, RepSums, RepUnsigned, RepZone, RepPart, RepClosed, RepClosedBy, RepAfterClose, RepNowState,
 	TotalsLine, ByPayMethod, ByCashier, ByTerminal, BreakdownItem, BreakdownDone, BreakdownOpen, BreakdownFail, StoreView, TerminalView, NotJournaled, Showing, SepItems, SepGroups, FilterAll, FilterState, FilterKind, FilterPay, FilterCashier, ColEndpoint, ColApprover, RecheckAsked, TimelineTitle, NoTimeline, SyncedSales, SyncFailed, EvIntent, EvSent, EvResend, EvReply, EvQuery, EvState, EvNote, HelpStateF, HelpKindF, HelpPayF, HelpCashierF, HelpStore,
 }
