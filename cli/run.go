@@ -49,7 +49,7 @@ func resultOf(r storage.Reversal) result {
 	case storage.StateFailed:
 		res.Explanation, res.NextStep = english.Code(r.Operation(), r.RespCD, r.RespErr)
 	case storage.StateUnknown, storage.StateSent, storage.StateProcessing, storage.StatePending:
-		res.Explanation, res.NextStep = "Outcome unknown — still checking.", "Do not refund again; run qfpos resume later."
+		res.Explanation, res.NextStep = "Outcome unknown — still checking.", "Do not "+string(r.Kind)+" again; run qfpos resume later."
 	}
 	return res
 }
@@ -87,7 +87,7 @@ func sentence(p *catalog.Printer, r storage.Reversal, loc *time.Location) string
 		exp, next := p.Code(r.Operation(), r.RespCD, r.RespErr)
 		return p.T(catalog.CliFailed, r.RespCD, exp, next)
 	case storage.StateUnknown:
-		return p.T(catalog.StatusUnknown)
+		return p.T(catalog.UnknownFor(string(r.Kind)))
 	}
 	return string(r.State)
 }

@@ -233,7 +233,7 @@ func (d *Desk) applyQuery(ctx context.Context, r storage.Reversal, f found) {
 	}
 	state, next := d.nextCheck(r)
 	if state == storage.StateUnknown {
-		ev.Message = "Outcome unknown — still checking. Do not refund again."
+		ev.Message = "Outcome unknown — still checking. Do not " + string(r.Kind) + " again."
 	}
 	d.transition(r, storage.Change{State: state, NextCheck: next, Event: ev}, ReachOK)
 }

@@ -83,7 +83,7 @@ func (d *Deps) actionsFor(v storage.SaleView) saleActions {
 	add := func(k catalog.Key, args ...any) { a.lines = append(a.lines, d.t(k, args...)) }
 	switch p.Why {
 	case reversal.OutcomeIsOpen:
-		add(catalog.StatusUnknown)
+		add(catalog.UnknownFor(string(v.Open.Kind)))
 	case reversal.InFlight:
 		if v.Open.Kind == storage.KindCancel {
 			add(catalog.CancelBusy)

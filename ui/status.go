@@ -194,7 +194,7 @@ func (p *statusPane) block(r storage.Reversal, now time.Time) []string {
 		exp, next := p.d.Printer.Code(r.Operation(), r.RespCD, r.RespErr)
 		detail, style = exp+" "+next, st.Bad
 	case storage.StateUnknown:
-		detail, style = t(catalog.StatusUnknown), st.Warn
+		detail, style = t(catalog.UnknownFor(string(r.Kind))), st.Warn
 	case storage.StateSucceeded:
 		if r.SysSN != "" {
 			detail = t(catalog.StatusRef, r.SysSN)

@@ -93,7 +93,7 @@ func (d *Deps) sentence(r storage.Reversal) string {
 		exp, next := d.Printer.Code(r.Operation(), r.RespCD, r.RespErr)
 		return d.t(catalog.StatusFailed, exp, next)
 	}
-	return d.t(catalog.StatusUnknown)
+	return d.t(catalog.UnknownFor(string(r.Kind)))
 }
 
 // pay is a pay method's name in the cashier's language.

@@ -59,6 +59,15 @@ const (
 // wordKeys are the words above, for All.
 var wordKeys = []Key{WordReversal, WordClose, WordStateFailed, WordProcessing, WordUnknownSt, WordPending}
 
+// UnknownFor is "Outcome unknown — still checking" with the next step in the words of the
+// operation's kind (refund or cancel).
+func UnknownFor(kind string) Key {
+	if kind == "cancel" {
+		return StatusUnknownC
+	}
+	return StatusUnknown
+}
+
 // OperationName is an operation's kind (refund, cancel) or endpoint (refund, reversal, close) in
 // the printer's language; another word stays as it is.
 func (p *Printer) OperationName(op string) string {
@@ -128,6 +137,9 @@ func (p *Printer) EventNote(note string) string {
 }
 
 func (p *Printer) eventNote(note string) (string, bool) {
+	if t := p.T(Key(note)); t != note { // a note that is a message of its own ("Outcome unknown — …")
+		return t, true
+	}
 	for _, pat := range notePatterns() {
 		m := pat.re.FindStringSubmatch(note)
 		if m == nil {

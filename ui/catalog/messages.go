@@ -124,6 +124,7 @@ const (
 	StatusSucceeded Key = "Succeeded"
 	StatusFailed    Key = "Failed: %s %s"
 	StatusUnknown   Key = "Outcome unknown — still checking. Do not refund again."
+	StatusUnknownC  Key = "Outcome unknown — still checking. Do not cancel again."
 	StatusAttempt   Key = "attempt %d"
 	StatusNext      Key = "next check in %s"
 	StatusElapsed   Key = "%s elapsed"
@@ -290,7 +291,7 @@ var messages = []Key{
 	FullOnly, ConfirmSend, NothingCharged, CancelUnlisted, SmallAmount, CheckingQFPay,
 	CheckedQFPay, CheckedNothing, LocalFigure, ErrInFlight, ErrOverRefund, ErrNotPaid,
 	ErrCompleted, ErrCancelled, ErrNothingLeft, ErrFullToday, ErrStart, ErrApproval, Started, KindRefund, KindCancel,
-	StatusSending, StatusWaiting, StatusSucceeded, StatusFailed, StatusUnknown, StatusAttempt, StatusNext,
+	StatusSending, StatusWaiting, StatusSucceeded, StatusFailed, StatusUnknown, StatusUnknownC, StatusAttempt, StatusNext,
 	StatusElapsed, StatusRef, TodayNone, ColKind, ColState, ColCashier, WordFailed, WordUnknown, WordInProgress, HelpUp, HelpDown, HelpOpen, HelpFind, HelpClear, HelpToday, HelpRefund, HelpCancel, HelpBack, HelpQuit,
 	HelpHelp, HelpNextField, HelpReason, HelpContinue, HelpSend, HelpDismiss, HelpPrevDay, HelpNextDay,
 	HelpRecheck, HelpMore, HelpDigits, HelpLanguage, PayTypeUnknown, AuditBroken,

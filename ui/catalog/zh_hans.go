@@ -122,6 +122,7 @@ var zhHans = map[Key]string{
 	StatusSucceeded: "已完成",
 	StatusFailed:    "失败：%s %s",
 	StatusUnknown:   "结果未明 — 仍在查询，切勿重复退款。",
+	StatusUnknownC:  "结果未明 — 仍在查询，切勿重复取消。",
 	StatusAttempt:   "第 %d 次",
 	StatusNext:      "%s 后再查询",
 	StatusElapsed:   "已过 %s",

@@ -122,6 +122,7 @@ var zhHant = map[Key]string{
 	StatusSucceeded: "已完成",
 	StatusFailed:    "失敗：%s %s",
 	StatusUnknown:   "結果未明 — 仍在查詢，切勿重複退款。",
+	StatusUnknownC:  "結果未明 — 仍在查詢，切勿重複取消。",
 	StatusAttempt:   "第 %d 次",
 	StatusNext:      "%s 後再查詢",
 	StatusElapsed:   "已過 %s",

@@ -119,7 +119,7 @@ func (s Slip) Lines(width int) []string {
 		exp, next := s.Words.Code(op.Operation(), op.RespCD, op.RespErr)
 		out = append(out, strings.Split(ansi.Wrap(exp+" "+next, width, ""), "\n")...)
 	} else if !op.State.Finished() {
-		out = append(out, strings.Split(ansi.Wrap(t(catalog.StatusUnknown), width, ""), "\n")...)
+		out = append(out, strings.Split(ansi.Wrap(t(catalog.UnknownFor(string(op.Kind))), width, ""), "\n")...)
 	}
 	return out
 }
