@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -27,7 +26,8 @@ type app struct {
 	env            func(string) string
 	now            func() time.Time
 
-	configFlag, journalFlag, langFlag string // the persistent flags
+	configFlag, journalFlag, langFlag string   // the persistent flags
+	args                              []string // the command line, as given
 
 	// files are the files named on the command line: this process's, or the caller's when the
 	// command runs for another qfpos.
@@ -43,9 +43,9 @@ type app struct {
 	client *qfpay.Client
 	udid   string
 	desk   *reversal.Desk
-	// limitsDiffer says, when it is not empty, that [refunds] differs from the journal's limits
+	// limitsDiffer says, when it is not nil, that [refunds] differs from the journal's limits
 	// (which hold): refund and the desk say so.
-	limitsDiffer string
+	limitsDiffer *message
 	closers      []func()
 }
 
@@ -130,7 +130,7 @@ func (a *app) journalPath() (path string, isDefault bool, err error) {
 	}
 	p, err := storage.DefaultPath()
 	if err != nil {
-		return "", false, usage("%v", err)
+		return "", false, badInput(err)
 	}
 	return p, true, nil
 }
@@ -166,7 +166,7 @@ func (a *app) journal(mode journalMode) (*storage.Journal, error) {
 	if errors.Is(err, storage.ErrInUse) {
 		var ue *relay.UntrustedError
 		if errors.As(derr, &ue) {
-			return nil, failed(fmt.Errorf("journal %s is in use, and %w", path, ue))
+			return nil, failed(says("journal %s is in use, and %v", path, ue))
 		}
 		if conn, derr := relay.Dial(path); derr == nil { // its owner has just started serving
 			return nil, a.heldBy(path, conn)
@@ -176,22 +176,22 @@ func (a *app) journal(mode journalMode) (*storage.Journal, error) {
 		return nil, journalError(err)
 	}
 	if j.Created() {
-		fmt.Fprintf(a.stderr, "created journal %s\n", path)
+		a.say(a.stderr, "created journal %s", path)
 	}
 	a.closers = append(a.closers, func() { j.Close() }) // closed with the command, whatever follows
 	if err := j.Damaged(); err != nil {                 // opened to be read: nothing is written to it
-		fmt.Fprintf(a.stderr, "qfpos: %v\n", err)
+		a.say(a.stderr, "qfpos: %v", err)
 		a.j = j
 		return j, nil
 	}
 	from, migrated := j.MigratedFrom()
 	switch {
 	case migrated && j.Unclean():
-		fmt.Fprintf(a.stderr, "journal %s was written by an older qfpos (schema %d): upgraded to schema %d and checked whole: sound\n", path, from, storage.SchemaVersion)
+		a.say(a.stderr, "journal %s was written by an older qfpos (schema %d): upgraded to schema %d and checked whole: sound", path, from, storage.SchemaVersion)
 	case migrated:
-		fmt.Fprintf(a.stderr, "journal %s was written by an older qfpos (schema %d): upgraded to schema %d\n", path, from, storage.SchemaVersion)
+		a.say(a.stderr, "journal %s was written by an older qfpos (schema %d): upgraded to schema %d", path, from, storage.SchemaVersion)
 	case j.Unclean():
-		fmt.Fprintf(a.stderr, "journal %s was not closed cleanly last time; checked it whole: sound\n", path)
+		a.say(a.stderr, "journal %s was not closed cleanly last time; checked it whole: sound", path)
 	}
 	// Settings other than the last ones seen go on the audit trail (the client key as a fingerprint).
 	if _, err := j.SeeConfig(c.Settings()); err != nil {
@@ -204,7 +204,7 @@ func (a *app) journal(mode journalMode) (*storage.Journal, error) {
 	}
 	a.j = j
 	if limits != c.Limits() {
-		a.limitsDiffer = fmt.Sprintf("[refunds] in the configuration differs from the journal's approval limits (%s); the journal's hold (a manager applies the file's with qfpos limits apply)", reversal.DescribeLimits(limits))
+		a.limitsDiffer = says("[refunds] in the configuration differs from the journal's approval limits (%s); the journal's hold (a manager applies the file's with qfpos limits apply)", rule(reversal.DescribeLimits(limits)))
 		a.logger().Warn("configured approval limits differ from the journal's; the journal's hold", "journal", reversal.DescribeLimits(limits), "configured", reversal.DescribeLimits(c.Limits()))
 	}
 	return j, nil
@@ -265,7 +265,7 @@ func (a *app) gateway(j *storage.Journal) (*qfpay.Client, error) {
 		return nil, err
 	}
 	if c.QFPay.AppCode == "" || c.QFPay.ClientKey == "" {
-		where := "the configuration file"
+		var where any = says("the configuration file")
 		if c.Path != "" {
 			where = c.Path
 		}
@@ -280,7 +280,7 @@ func (a *app) gateway(j *storage.Journal) (*qfpay.Client, error) {
 	}
 	client, err := qfpay.New(c.QFPay.AppCode, c.QFPay.ClientKey, append(c.ClientOptions(udid), qfpay.WithLogger(a.logger()))...)
 	if err != nil {
-		return nil, usage("%v", err)
+		return nil, badInput(err)
 	}
 	a.client = client
 	return client, nil

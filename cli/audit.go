@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"text/tabwriter"
 	"time"
@@ -39,7 +38,11 @@ cancel and every record of QFPay's kept is chained to the one before by SHA-256.
 			if err != nil {
 				return failed(err)
 			}
-			fmt.Fprintf(a.stdout, "audit trail of %s: %s\n", j.Path(), res)
+			if res.OK() {
+				a.say(a.stdout, "audit trail of %s: ok: %d events, head %s", j.Path(), res.Events, res.Head)
+			} else {
+				a.say(a.stdout, "audit trail of %s: broken at event %d: %s (%d events before it verify)", j.Path(), res.BrokenAt, res.Problem, res.Events)
+			}
 			// Each close must be the one its audit event recorded, and each close on the trail must
 			// still be in the journal.
 			closes, err := j.VerifyDayCloses()
@@ -50,7 +53,7 @@ cancel and every record of QFPay's kept is chained to the one before by SHA-256.
 				fmt.Fprintln(a.stdout, p)
 			}
 			if closes.Closes > 0 || len(closes.Problems) > 0 {
-				fmt.Fprintf(a.stdout, "day closes: %d, %d signed, %d not verifying\n", closes.Closes, closes.Signed, len(closes.Problems))
+				a.say(a.stdout, "day closes: %d, %d signed, %d not verifying", closes.Closes, closes.Signed, len(closes.Problems))
 			}
 			if !res.OK() || len(closes.Problems) > 0 {
 				return status(ExitFailed)
@@ -67,7 +70,7 @@ cancel and every record of QFPay's kept is chained to the one before by SHA-256.
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "table" && format != "json" {
-				return flagError("format", format, errors.New("is not table or json"))
+				return flagError("format", format, says("is not table or json"))
 			}
 			j, err := a.journal(inspect)
 			if err != nil {
@@ -81,7 +84,7 @@ cancel and every record of QFPay's kept is chained to the one before by SHA-256.
 				return nil
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "seq\tat\tkind\tsubject\thash")
+			fmt.Fprintln(tw, "seq\tat\tkind\tsubject\thash") // machine-read: the trail's field names, as --format json names them
 			err = j.AuditEvents(since, func(e storage.AuditEvent) error {
 				_, err := fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", e.Seq, e.At.In(j.Location()).Format(time.DateTime), e.Kind, e.Subject, e.Hash[:16])
 				return err

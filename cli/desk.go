@@ -41,7 +41,7 @@ func (a *app) runDesk() error {
 	}
 	cfg, _ := a.config()
 	deps := ui.Deps{Journal: h.j, Desk: h.d, Terminal: a.terminal(), Printer: lang, Memory: h.j, Audit: h.j, Staff: h.j, LockAfter: cfg.Terminal.LockAfter.Duration,
-		LimitsDiffer: a.limitsDiffer != "", SlipEncoding: string(h.slipEncoding),
+		LimitsDiffer: a.limitsDiffer != nil, SlipEncoding: string(h.slipEncoding),
 		Reports: report.Reporter{Journal: h.j, Gateway: a.client, UDID: a.udid},
 		CloseDay: func(day time.Time, by string) (storage.DayClose, error) {
 			dc, _, err := a.closeDay(h.j, day, by)

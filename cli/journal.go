@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -40,22 +39,26 @@ its place (see the README).`,
 			j, err := a.journal(inspect)
 			var de *storage.DamagedError
 			if errors.As(err, &de) {
-				fmt.Fprintf(a.stdout, "journal %s: damaged: %s\n", de.Path, de.Cause)
+				a.say(a.stdout, "journal %s: damaged: %s", de.Path, de.Cause)
 				return status(ExitFailed)
 			}
 			if err != nil {
 				return err
 			}
 			h := j.Verify()
-			fmt.Fprintf(a.stdout, "journal %s: %s\n", j.Path(), h)
+			if h.OK() {
+				a.say(a.stdout, "journal %s: ok: %d sales, %d refunds and cancels, %d events (%d pages)", j.Path(), h.Sales, h.Reversals, h.Events, h.Pages)
+			} else {
+				a.say(a.stdout, "journal %s: damaged: %d problem(s), the first: %s", j.Path(), len(h.Problems), h.Problems[0])
+			}
 			for _, p := range h.Problems[min(1, len(h.Problems)):] {
-				fmt.Fprintf(a.stdout, "  %s\n", p)
+				a.say(a.stdout, "  %s", p)
 			}
 			if !h.OK() {
 				return status(ExitFailed)
 			}
 			if errors.As(j.Damaged(), &de) { // sound now, but a verdict stands until a backup is restored
-				fmt.Fprintf(a.stdout, "found damaged earlier (%s): nothing is sent from it until a backup is restored in its place\n", de.Cause)
+				a.say(a.stdout, "found damaged earlier (%s): nothing is sent from it until a backup is restored in its place", de.Cause)
 				return status(ExitFailed)
 			}
 			return nil
@@ -82,7 +85,7 @@ journal away and copy the backup in its place; then run qfpos resume.`,
 			if err != nil {
 				return failed(err)
 			}
-			fmt.Fprintf(a.stdout, "wrote %s (%d bytes)\n", args[0], n)
+			a.say(a.stdout, "wrote %s (%d bytes)", args[0], n)
 			return nil
 		},
 	})
@@ -93,7 +96,7 @@ journal away and copy the backup in its place; then run qfpos resume.`,
 // for another qfpos).
 func (a *app) backupTo(j *storage.Journal, name string) (int64, error) {
 	if self, _ := filepath.Abs(j.Path()); a.files.Abs(name) == self {
-		return 0, fmt.Errorf("backup %s is the journal itself (name another file)", name)
+		return 0, says("backup %s is the journal itself (name another file)", name)
 	}
 	f, err := a.files.Create(name)
 	if err != nil {
@@ -134,7 +137,7 @@ const backupPrefix, backupSuffix = "journal-", ".db"
 // write makes one backup now and prunes the oldest beyond keep.
 func (b backups) write(j *storage.Journal) (string, error) {
 	if err := os.MkdirAll(b.dir, 0o700); err != nil {
-		return "", fmt.Errorf("backup directory %s: %w", b.dir, err)
+		return "", says("backup directory %s: %v", b.dir, err)
 	}
 	path := filepath.Join(b.dir, backupPrefix+b.now().In(b.loc).Format("20060102-150405")+backupSuffix)
 	if _, err := j.Backup(path); err != nil {

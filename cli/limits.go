@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"qfpos/reversal"
@@ -28,9 +26,9 @@ a copy of the file without limits cannot lift them.`,
 			if err != nil {
 				return failed(err)
 			}
-			fmt.Fprintf(a.stdout, "journal:       %s\n", reversal.DescribeLimits(l))
+			a.say(a.stdout, "journal:       %s", a.words().Rule(reversal.DescribeLimits(l)))
 			if l != cfg.Limits() {
-				fmt.Fprintf(a.stdout, "configuration: %s (not in force: qfpos limits apply --manager ID)\n", reversal.DescribeLimits(cfg.Limits()))
+				a.say(a.stdout, "configuration: %s (not in force: qfpos limits apply --manager ID)", a.words().Rule(reversal.DescribeLimits(cfg.Limits())))
 			}
 			return nil
 		},
@@ -60,7 +58,7 @@ a copy of the file without limits cannot lift them.`,
 			if err := j.SetLimits(by, cfg.Limits()); err != nil {
 				return staffError(err)
 			}
-			fmt.Fprintf(a.stdout, "the journal's limits: %s\n", reversal.DescribeLimits(cfg.Limits()))
+			a.say(a.stdout, "the journal's limits: %s", a.words().Rule(reversal.DescribeLimits(cfg.Limits())))
 			return nil
 		},
 	}

@@ -17,6 +17,7 @@ import (
 	"qfpos/reversal"
 	"qfpos/reversal/report"
 	"qfpos/storage"
+	"qfpos/ui/catalog"
 	"qfpos/ui/receipt/escpos"
 )
 
@@ -39,7 +40,9 @@ type heldError struct {
 	conn *relay.Conn
 }
 
-func (e *heldError) Error() string { return fmt.Sprintf("journal %s is held by another qfpos", e.path) }
+func (e *heldError) Error() string {
+	return says("journal %s is held by another qfpos", e.path).Error()
+}
 
 // heldBy turns a reachable owner into the heldError, or, for a command that would own the
 // journal itself, into one line that says who holds it and how to stop it.
@@ -49,31 +52,31 @@ func (a *app) heldBy(path string, conn *relay.Conn) error {
 	}
 	o, err := conn.Who()
 	if err != nil {
-		return failed(fmt.Errorf("journal %s is in use by another qfpos (%v)", path, err))
+		return failed(says("journal %s is in use by another qfpos (%v)", path, err))
 	}
 	if o.Command == ownerServe {
-		return failed(fmt.Errorf("journal %s is held by %s: stop it first (systemctl stop qfpos, or kill %d); while it runs, every other qfpos command works through it", path, o, o.PID))
+		return failed(says("journal %s is held by %s: stop it first (systemctl stop qfpos, or kill %d); while it runs, every other qfpos command works through it", path, o, o.PID))
 	}
-	return failed(fmt.Errorf("journal %s is held by %s: close that one first (q, or kill %d)", path, o, o.PID))
+	return failed(says("journal %s is held by %s: close that one first (q, or kill %d)", path, o, o.PID))
 }
 
 // forward runs the command line in the owner and returns its exit status. If the owner stops
 // before the command ends, a refund, cancel or resume ends as "outcome unknown" (what it started is
 // journaled and resumes), anything else as failed.
-func (e *heldError) forward(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func (e *heldError) forward(ctx context.Context, args []string, stdout, stderr io.Writer, p *catalog.Printer) int {
 	code, err := e.conn.Run(ctx, args, stdout, stderr)
 	if err == nil {
 		return code
 	}
 	if errors.Is(err, relay.ErrOwnerGone) {
-		fmt.Fprintf(stderr, "qfpos: %v (journal %s); what it did is journaled: check with qfpos pending\n", err, e.path)
+		fmt.Fprintln(stderr, says("qfpos: %v (journal %s); what it did is journaled: check with qfpos pending", err, e.path).in(p))
 		switch firstWord(args) {
 		case "refund", "cancel", "resume":
 			return ExitUnknown
 		}
 		return ExitFailed
 	}
-	fmt.Fprintf(stderr, "qfpos: journal %s: %v\n", e.path, err)
+	fmt.Fprintln(stderr, says("qfpos: journal %s: %v", e.path, err).in(p))
 	return ExitFailed
 }
 
@@ -132,7 +135,7 @@ func (a *app) handle(ctx context.Context, s *relay.Session) int {
 		cfg: a.cfg, j: a.j, log: a.logger(), client: a.client, udid: a.udid, desk: a.desk}
 	defer child.close()
 	if c, _, err := newRoot(child).Find(s.Args); err != nil || !forwardable[c.CommandPath()] {
-		fmt.Fprintf(s.Stderr, "qfpos: this command does not run through %s; stop it first\n", a.j.Path())
+		child.say(s.Stderr, "qfpos: this command does not run through %s; stop it first", a.j.Path())
 		return ExitUsage
 	}
 	start := time.Now()
@@ -228,13 +231,13 @@ func (a *app) runServe() error {
 	if cfg.Journal.SyncOnStart || cfg.Journal.SyncEvery.Duration > 0 {
 		h.wg.Go(func() { a.syncLoop(h.ctx, cfg.Journal.SyncOnStart, cfg.Journal.SyncEvery.Duration) })
 	}
-	fmt.Fprintf(a.stderr, "qfpos serve: journal %s, terminal %s, gateway %s; other qfpos commands run through %s\n",
+	a.say(a.stderr, "qfpos serve: journal %s, terminal %s, gateway %s; other qfpos commands run through %s",
 		h.j.Path(), a.udid, cfg.QFPay.BaseURL, relay.SocketPath(h.j.Path()))
 	<-a.ctx.Done()
 	h.release()
 	open, _ := h.j.Unfinished()
 	a.logger().Info("serve stopped", "in_flight", len(open))
-	fmt.Fprintf(a.stderr, "qfpos serve: stopped; %d refund(s) or cancel(s) in flight stay journaled and resume next time\n", len(open))
+	a.say(a.stderr, "qfpos serve: stopped; %d refund(s) or cancel(s) in flight stay journaled and resume next time", len(open))
 	return nil
 }
 

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -49,7 +48,7 @@ reached changes nothing: print the slip again at any time.`,
 				}
 			}
 			if format != "text" && format != "escpos" {
-				return flagError("format", format, errors.New("is not text or escpos"))
+				return flagError("format", format, says("is not text or escpos"))
 			}
 			j, err := a.journal(mustExist)
 			if err != nil {
@@ -72,15 +71,15 @@ reached changes nothing: print the slip again at any time.`,
 				var replaced []rune
 				b, replaced = slip.ESCPOS(cfg.Receipt.Width, enc, cfg.Receipt.QR)
 				if len(replaced) > 0 {
-					fmt.Fprintf(a.stderr, "note: %s has no %s; printed as stand-ins (?, or the letter without its accent)\n", enc, quoteRunes(replaced))
+					a.say(a.stderr, "note: %s has no %s; printed as stand-ins (?, or the letter without its accent)", enc, quoteRunes(replaced))
 				}
 			}
 			switch {
 			case printer != "":
 				if err := escpos.Send(printer, b, printTimeout); err != nil {
-					return failed(fmt.Errorf("printer not reachable (%v); nothing changed — print the slip again", err))
+					return failed(says("printer not reachable (%v); nothing changed — print the slip again", err))
 				}
-				fmt.Fprintf(a.stderr, "slip of %s %s sent to %s\n", slip.Op.Kind, slip.Op.OutTradeNo, printer)
+				a.say(a.stderr, "slip of %s %s sent to %s", kindWord(a.words(), slip.Op.Kind), slip.Op.OutTradeNo, printer)
 				return nil
 			case out != "":
 				if err := a.writeFile(out, b); err != nil {
@@ -222,7 +221,7 @@ func (a *app) printSlip(j *storage.Journal, id uint64, lang string) error {
 		a.logger().Warn("slip characters the printer's encoding lacks were printed as stand-ins", "operation", id, "encoding", enc, "characters", string(replaced))
 	}
 	if err := escpos.Send(cfg.Receipt.Printer, b, printTimeout); err != nil {
-		return fmt.Errorf("printer not reachable (%v)", err)
+		return says("printer not reachable (%v)", err)
 	}
 	return nil
 }
@@ -234,7 +233,7 @@ func (a *app) slip(j *storage.Journal, id uint64, syssn, lang string) (receipt.S
 	case id != 0:
 		r, err := j.Reversal(id)
 		if err != nil {
-			return receipt.Slip{}, flagError("op", fmt.Sprint(id), errors.New("not in the journal"))
+			return receipt.Slip{}, flagError("op", fmt.Sprint(id), says("not in the journal"))
 		}
 		op = r
 	case syssn != "":
@@ -243,7 +242,7 @@ func (a *app) slip(j *storage.Journal, id uint64, syssn, lang string) (receipt.S
 			return receipt.Slip{}, failed(err)
 		}
 		if !ok || len(v.Reversals) == 0 {
-			return receipt.Slip{}, flagError("syssn", syssn, errors.New("has no refund or cancel in the journal"))
+			return receipt.Slip{}, flagError("syssn", syssn, says("has no refund or cancel in the journal"))
 		}
 		op = v.Reversals[len(v.Reversals)-1]
 	default:

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,6 +11,7 @@ import (
 	"qfpos/qfpay/money"
 	"qfpos/reversal/report"
 	"qfpos/storage"
+	"qfpos/ui"
 	"qfpos/ui/catalog"
 )
 
@@ -56,7 +56,7 @@ fields and, per currency, all, by_pay_method, by_cashier, by_terminal, by_reason
 					return failed(err)
 				}
 				if rep.Notice != "" {
-					fmt.Fprintf(a.stderr, "qfpos report: %s\n", rep.Notice)
+					a.say(a.stderr, "qfpos report: %s", rep.NoticeIn(reportLang(a.words())))
 				}
 			} else {
 				udid, err := a.terminalUDID(j)
@@ -86,7 +86,7 @@ fields and, per currency, all, by_pay_method, by_cashier, by_terminal, by_reason
 			if err := a.writeFile(out, buf.Bytes()); err != nil {
 				return failed(err)
 			}
-			fmt.Fprintf(a.stderr, "wrote %d refund(s) and cancel(s) of %s to %s\n", len(rep.Rows), rep.Date, out)
+			a.say(a.stderr, "wrote %d refund(s) and cancel(s) of %s to %s", len(rep.Rows), rep.Date, out)
 			return nil
 		},
 	}
@@ -177,7 +177,7 @@ func noteClose(j *storage.Journal, rep *report.Report, words *catalog.Printer) e
 		note += words.T(catalog.SepGroups) + words.T(catalog.RepAfterClose, words.JoinGroups(after))
 	}
 	if rep.Notice != "" {
-		note = rep.Notice + words.T(catalog.SepGroups) + note
+		note = rep.NoticeIn(reportLang(words)) + words.T(catalog.SepGroups) + note
 	}
 	rep.Notice = note
 	return nil
@@ -232,12 +232,11 @@ changed after it (an unknown outcome settled later, say).`,
 			if err != nil {
 				return err
 			}
-			signed := ""
 			if dc.Signature != "" {
-				signed = "; signed"
+				a.say(a.stdout, "closed %s as close #%d: %d refund(s) and cancel(s); audit event %d, head %s; signed", dc.Day, dc.Number, rows, dc.AuditSeq, dc.AuditHead)
+			} else {
+				a.say(a.stdout, "closed %s as close #%d: %d refund(s) and cancel(s); audit event %d, head %s", dc.Day, dc.Number, rows, dc.AuditSeq, dc.AuditHead)
 			}
-			fmt.Fprintf(a.stdout, "closed %s as close #%d: %d refund(s) and cancel(s); audit event %d, head %s%s\n",
-				dc.Day, dc.Number, rows, dc.AuditSeq, dc.AuditHead, signed)
 			return nil
 		},
 	}
@@ -245,14 +244,5 @@ changed after it (an unknown outcome settled later, say).`,
 	return c
 }
 
-// reportLang is a report table in the cashier's language: its words, and its cells' kinds,
-// endpoints, states, pay methods and reasons.
-func reportLang(words *catalog.Printer) report.Lang {
-	return report.Lang{
-		T:         func(english string, args ...any) string { return words.T(catalog.Key(english), args...) },
-		Operation: words.OperationName,
-		State:     words.StateName,
-		PayMethod: words.PayMethodNamed,
-		Reason:    words.Reason,
-	}
-}
+// reportLang is a report table in the cashier's language (ui.ReportLang).
+func reportLang(words *catalog.Printer) report.Lang { return ui.ReportLang(words) }

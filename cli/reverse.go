@@ -32,7 +32,7 @@ func (w *waitFlags) add(c *cobra.Command, what string) {
 // check refuses a negative --wait before anything else is looked at.
 func (w waitFlags) check() error {
 	if w.wait < 0 {
-		return flagError("wait", w.wait.String(), errors.New("must not be negative"))
+		return flagError("wait", w.wait.String(), says("must not be negative"))
 	}
 	return nil
 }
@@ -75,7 +75,7 @@ func (a *app) sale(syssn string, w waitFlags) (*storage.Journal, storage.SaleVie
 		return nil, v, failed(err)
 	}
 	if !ok {
-		return nil, v, flagError("syssn", syssn, errors.New("not in the journal (qfpos sales list shows what is)"))
+		return nil, v, flagError("syssn", syssn, says("not in the journal (qfpos sales list shows what is)"))
 	}
 	return j, v, nil
 }
@@ -128,13 +128,13 @@ then the approver's.`,
 					return failed(err)
 				}
 				if strings.TrimSpace(amount) == "" {
-					return flagError("amount", "", errors.New("is empty: give an amount like 12.50, or leave --amount out to refund what is left"))
+					return flagError("amount", "", says("is empty: give an amount like 12.50, or leave --amount out to refund what is left"))
 				}
 				if req.Amount, err = money.Parse(amount, cur); err != nil {
 					return flagError("amount", amount, err)
 				}
 				if req.Amount <= 0 {
-					return flagError("amount", amount, errors.New("must be more than zero"))
+					return flagError("amount", amount, says("must be more than zero"))
 				}
 			}
 			pins := a.pins(pinStdin)
@@ -216,16 +216,16 @@ func (a *app) signIn(j *storage.Journal, req *reversal.Request, cashier string, 
 		return nil
 	}
 	if cashier == "" {
-		return usage("%s refused, nothing was sent: with staff, every %s is a person's: pass --cashier ID and the PIN (typed, or with --pin-stdin)", req.Kind, req.Kind)
+		return usage("%s refused, nothing was sent: with staff, every %s is a person's: pass --cashier ID and the PIN (typed, or with --pin-stdin)", kind(req.Kind), kind(req.Kind))
 	}
-	pin, err := pins.read(fmt.Sprintf("PIN of %s: ", cashier), false)
+	pin, err := pins.read(says("PIN of %s", cashier), false)
 	if err != nil {
 		return err
 	}
 	s, err := j.SignIn(cashier, pin)
 	var se *storage.StaffError
 	if errors.As(err, &se) {
-		return usage("%s refused, nothing was sent: --cashier %v", req.Kind, err)
+		return usage("%s refused, nothing was sent: --cashier %v", kind(req.Kind), err)
 	}
 	if err != nil {
 		return failed(err)
@@ -248,13 +248,13 @@ func (a *app) startOne(j *storage.Journal, req reversal.Request, w waitFlags) er
 		a.warnSlipEncoding("", true)
 		r.after = func(op storage.Reversal) {
 			if err := a.printSlip(j, op.ID, ""); err != nil {
-				fmt.Fprintf(a.stderr, "slip not printed: %v — print it with qfpos receipt --op %d\n", err, op.ID)
+				a.say(a.stderr, "slip not printed: %v — print it with qfpos receipt --op %d", err, op.ID)
 			}
 		}
 	}
 	fmt.Fprintln(a.stderr, r.words.T(catalog.CliTerminalGateway, a.udid, c.QFPay.BaseURL))
-	if a.limitsDiffer != "" {
-		fmt.Fprintln(a.stderr, a.limitsDiffer)
+	if a.limitsDiffer != nil {
+		fmt.Fprintln(a.stderr, a.limitsDiffer.in(r.words))
 	}
 	return r.one(a.ctx, req)
 }

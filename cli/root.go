@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"qfpos/storage"
+	"qfpos/ui/catalog"
 )
 
 // Exit statuses, one table for every command.
@@ -40,17 +41,20 @@ func (e *exitError) Error() string {
 
 func (e *exitError) Unwrap() error { return e.err }
 
-// usage is a mistake in what was typed or configured (exit 2).
-func usage(format string, args ...any) error {
-	return &exitError{code: ExitUsage, err: fmt.Errorf(format, args...)}
+// usage is a mistake in what was typed or configured (exit 2), said in the catalog's words.
+func usage(key catalog.Key, args ...any) error {
+	return &exitError{code: ExitUsage, err: says(key, args...)}
 }
+
+// badInput is an error about what was typed or configured, as a lower layer said it (exit 2).
+func badInput(err error) error { return &exitError{code: ExitUsage, err: err} }
 
 // flagError names the flag that is wrong: "--syssn 2026…: not in the journal (…)".
 func flagError(flag, value string, err error) error {
 	if value == "" {
-		return &exitError{code: ExitUsage, err: fmt.Errorf("--%s: %w", flag, err)}
+		return &exitError{code: ExitUsage, err: says("--%s: %v", flag, err)}
 	}
-	return &exitError{code: ExitUsage, err: fmt.Errorf("--%s %s: %w", flag, value, err)}
+	return &exitError{code: ExitUsage, err: says("--%s %s: %v", flag, value, err)}
 }
 
 // failed is an error of the operation itself (exit 1).
@@ -72,7 +76,7 @@ func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	code, held := execute(a, args)
 	a.close()
 	if held != nil {
-		return held.forward(ctx, args, stdout, stderr)
+		return held.forward(ctx, args, stdout, stderr, a.words())
 	}
 	return code
 }
@@ -82,6 +86,7 @@ func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func execute(a *app, args []string) (int, *heldError) {
 	root := newRoot(a)
 	root.SetArgs(args)
+	a.args = args
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	cmd, err := root.ExecuteC()
@@ -92,14 +97,15 @@ func execute(a *app, args []string) (int, *heldError) {
 	if errors.As(err, &held) {
 		return 0, held
 	}
-	code, msg := ExitFailed, err.Error()
+	code, msg := ExitFailed, errorIn(a.words(), err)
 	var ee *exitError
 	switch {
 	case errors.As(err, &ee):
 		code = ee.code
 	case isUsage(err):
 		code = ExitUsage
-		msg = unknownCommand(root, args, msg)
+		a.langBeforeParsing(args)
+		msg = errorIn(a.words(), unknownCommand(root, args, err))
 	}
 	if msg = oneLine(msg); msg != "" {
 		fmt.Fprintf(a.stderr, "%s: %s\n", cmd.CommandPath(), msg)
@@ -121,20 +127,20 @@ func isUsage(err error) bool {
 
 // unknownCommand rewrites cobra's several-line "unknown command" error as one line with the
 // nearest command: `unknown command "refunds" (did you mean refund?)`.
-func unknownCommand(root *cobra.Command, args []string, msg string) string {
+func unknownCommand(root *cobra.Command, args []string, err error) error {
+	msg := err.Error()
 	if !strings.HasPrefix(msg, "unknown command") || len(args) == 0 {
-		return msg
+		return err
 	}
 	name, _, _ := strings.Cut(strings.TrimPrefix(msg, "unknown command "), " for")
-	line := "unknown command " + name
 	parent := root
 	if c, _, err := root.Find(args); err == nil && c != nil {
 		parent = c
 	}
 	if s := parent.SuggestionsFor(strings.Trim(name, `"`)); len(s) > 0 {
-		return fmt.Sprintf("%s (did you mean %s?)", line, strings.Join(s, " or "))
+		return says("unknown command %s (did you mean %s?)", name, strings.Join(s, ", "))
 	}
-	return line + " (qfpos help lists the commands)"
+	return says("unknown command %s (qfpos help lists the commands)", name)
 }
 
 func oneLine(s string) string {
@@ -193,7 +199,8 @@ Exit status: 0 done, 1 failed, 2 usage, configuration or validation error (nothi
 	root.PersistentFlags().StringVar(&a.journalFlag, "journal", "", "journal file (overrides [journal] path)")
 	root.PersistentFlags().StringVar(&a.langFlag, "lang", "", "language of the cashier's text: en, zh-Hant or zh-Hans (default [terminal] language, else the locale)")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &exitError{code: ExitUsage, err: fmt.Errorf("%v (qfpos help %s)", err, strings.TrimPrefix(c.CommandPath(), "qfpos "))}
+		a.langBeforeParsing(a.args)
+		return usage("%v (qfpos help %s)", err, strings.TrimPrefix(c.CommandPath(), "qfpos "))
 	})
 	root.AddGroup(&cobra.Group{ID: "desk", Title: "The desk:"}, &cobra.Group{ID: "ops", Title: "Refunds and cancels:"},
 		&cobra.Group{ID: "sales", Title: "Sales and the journal:"}, &cobra.Group{ID: "manager", Title: "For managers:"})
@@ -218,9 +225,9 @@ func subcommand(c *cobra.Command, args []string) error {
 		return nil
 	}
 	if s := c.SuggestionsFor(args[0]); len(s) > 0 {
-		return usage("unknown command %q (did you mean %s?)", args[0], strings.Join(s, " or "))
+		return usage("unknown command %s (did you mean %s?)", fmt.Sprintf("%q", args[0]), strings.Join(s, ", "))
 	}
-	return usage("unknown command %q (qfpos help %s lists the commands)", args[0], c.Name())
+	return usage("unknown command %s (qfpos help %s lists the commands)", fmt.Sprintf("%q", args[0]), strings.TrimPrefix(c.CommandPath(), "qfpos "))
 }
 
 // journalError says whether a journal could not be opened because of what was typed (exit 2) or

@@ -6,14 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"sync"
-	"text/tabwriter"
 	"time"
 
 	"golang.org/x/text/language"
 
 	"qfpos/qfpay/money"
 	"qfpos/reversal"
+	"qfpos/reversal/report"
 	"qfpos/storage"
 	"qfpos/ui"
 	"qfpos/ui/catalog"
@@ -176,7 +178,7 @@ func (c runner) one(ctx context.Context, req reversal.Request) error {
 	if err != nil {
 		done()
 		if errors.Is(err, storage.ErrDamaged) || ctx.Err() != nil {
-			return failed(fmt.Errorf("%s not sent: %w", req.Kind, err))
+			return failed(says("%s not sent: %v", kind(req.Kind), err))
 		}
 		why := c.explain(err)
 		if c.words.Language() != language.English { // the cashier's words; English keeps the details
@@ -206,10 +208,10 @@ func (c runner) explain(err error) string {
 	if errors.As(err, &re) {
 		switch {
 		case errors.Is(err, storage.ErrInFlight) && re.Existing != nil:
-			return fmt.Sprintf("%s (%s %s is %s)", storage.ErrInFlight, re.Existing.Kind, re.Existing.OutTradeNo, sentence(c.words, *re.Existing, loc))
+			return says("%v (%s %s is %s)", storage.ErrInFlight, kindWord(c.words, re.Existing.Kind), re.Existing.OutTradeNo, sentence(c.words, *re.Existing, loc)).in(c.words)
 		case errors.Is(err, storage.ErrOverRefund):
 			v, _, _ := c.j.Sale(re.SaleSysSN)
-			return fmt.Sprintf("%s (%s left)", storage.ErrOverRefund, money.TextCode(re.Remaining, v.Currency))
+			return says("%v (%s left)", storage.ErrOverRefund, money.TextCode(re.Remaining, v.Currency)).in(c.words)
 		}
 	}
 	return err.Error()
@@ -238,7 +240,7 @@ func (c runner) resume(ctx context.Context) error {
 		// process would make at its start.
 		for _, o := range open {
 			if err := c.desk.Recheck(o.ID); err != nil {
-				fmt.Fprintf(c.stderr, "cannot ask for a check of %s now: %v\n", o.OutTradeNo, err)
+				fmt.Fprintln(c.stderr, says("cannot ask for a check of %s now: %v", o.OutTradeNo, err).in(c.words))
 			}
 		}
 	}
@@ -319,11 +321,15 @@ func writePending(w io.Writer, p *catalog.Printer, j *storage.Journal, asJSON bo
 		_, err := fmt.Fprintln(w, p.T(catalog.CliNoPending))
 		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "id\tcreated\tkind\tsale\tamount\tout_trade_no\tattempts\tstate")
+	rows := [][]string{{p.T("id"), p.T("created"), p.T("kind"), p.T("sale"), p.T("amount"), "out_trade_no", p.T("attempts"), p.T("state")}}
 	for _, r := range open {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", r.ID, r.Created.In(loc).Format("2006-01-02 15:04:05"), r.Kind,
-			r.SaleSysSN, money.TextCode(r.Amount, r.Currency), r.OutTradeNo, r.Attempts, sentence(p, r, loc))
+		rows = append(rows, []string{strconv.FormatUint(r.ID, 10), r.Created.In(loc).Format("2006-01-02 15:04:05"), kindWord(p, r.Kind),
+			r.SaleSysSN, money.TextCode(r.Amount, r.Currency), r.OutTradeNo, strconv.Itoa(r.Attempts), sentence(p, r, loc)})
 	}
-	return tw.Flush()
+	for _, line := range report.AlignColumns(rows, 2) {
+		if _, err := fmt.Fprintln(w, strings.TrimRight(line, " ")); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -61,7 +61,7 @@ updates it; a paid sale is never made unpaid again.`,
 			}
 			s.Currency, s.Source = cur.Code, storage.SourceRecorded
 			if err := s.Validate(); err != nil {
-				return usage("%v", err)
+				return badInput(err)
 			}
 			j, err := a.journal(mayCreate)
 			if err != nil {
@@ -73,12 +73,18 @@ updates it; a paid sale is never made unpaid again.`,
 			case errors.Is(err, storage.ErrBackwards):
 				return flagError("status", s.RespCD, err)
 			case errors.As(err, &re):
-				return usage("%v", err)
+				return badInput(err)
 			case err != nil:
 				return failed(err)
 			}
-			word := map[storage.PutResult]string{storage.SaleAdded: "added", storage.SaleUpdated: "updated", storage.SaleUnchanged: "unchanged"}[res]
-			fmt.Fprintf(a.stdout, "%s sale %s (%s)\n", word, s.SysSN, money.FormatCode(s.Amount, cur))
+			switch res {
+			case storage.SaleAdded:
+				a.say(a.stdout, "added sale %s (%s)", s.SysSN, money.FormatCode(s.Amount, cur))
+			case storage.SaleUpdated:
+				a.say(a.stdout, "updated sale %s (%s)", s.SysSN, money.FormatCode(s.Amount, cur))
+			default:
+				a.say(a.stdout, "unchanged sale %s (%s)", s.SysSN, money.FormatCode(s.Amount, cur))
+			}
 			return nil
 		},
 	}
@@ -116,7 +122,7 @@ the same file again changes nothing.`,
 			name := args[0]
 			f, err := a.files.Open(name)
 			if err != nil {
-				return usage("%v", err)
+				return badInput(err)
 			}
 			defer f.Close()
 			j, err := a.journal(mayCreate)
@@ -128,9 +134,9 @@ the same file again changes nothing.`,
 				return usage("%s: %v; nothing was imported", name, err)
 			}
 			for _, r := range res.Refused {
-				fmt.Fprintf(a.stderr, "%s:%d: %s\n", name, r.Line, r.Reason)
+				a.say(a.stderr, "%s:%d: %s", name, r.Line, lower(r.Reason))
 			}
-			fmt.Fprintf(a.stdout, "%d added, %d updated, %d unchanged, %d refused\n", res.Added, res.Updated, res.Unchanged, len(res.Refused))
+			a.say(a.stdout, "%d added, %d updated, %d unchanged, %d refused", res.Added, res.Updated, res.Unchanged, len(res.Refused))
 			if len(res.Refused) > 0 {
 				return status(ExitFailed)
 			}
@@ -152,7 +158,7 @@ and CSV amounts are minor units.`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if days < 0 {
-				return flagError("days", fmt.Sprint(days), errors.New("must be 1 or more"))
+				return flagError("days", fmt.Sprint(days), says("must be 1 or more"))
 			}
 			if err := checkFormat(format); err != nil {
 				return err
@@ -193,7 +199,7 @@ func checkFormat(format string) error {
 	case "table", "csv", "json":
 		return nil
 	}
-	return flagError("format", format, errors.New("is not table, csv or json"))
+	return flagError("format", format, says("is not table, csv or json"))
 }
 
 func salesSyncCmd(a *app) *cobra.Command {
@@ -211,7 +217,7 @@ true the desk does this in the background when it starts.`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if since <= 0 {
-				return flagError("since", since.String(), errors.New("must be positive, e.g. 24h"))
+				return flagError("since", since.String(), says("must be positive, e.g. 24h"))
 			}
 			j, err := a.journal(mayCreate)
 			if err != nil {
@@ -229,12 +235,12 @@ true the desk does this in the background when it starts.`,
 			defer cancel()
 			res, err := report.SyncSales(ctx, j, client, a.now(), since, udid)
 			if err != nil {
-				return failed(fmt.Errorf("%v (nothing was changed that QFPay did not answer)", err))
+				return failed(says("%v (nothing was changed that QFPay did not answer)", err))
 			}
 			for _, r := range res.Refused {
-				fmt.Fprintf(a.stderr, "refused: %s\n", r)
+				a.say(a.stderr, "refused: %s", r)
 			}
-			fmt.Fprintf(a.stdout, "%d added, %d updated, %d unchanged, %d of other terminals left out, %d with refunds or cancels at QFPay\n",
+			a.say(a.stdout, "%d added, %d updated, %d unchanged, %d of other terminals left out, %d with refunds or cancels at QFPay",
 				res.Added, res.Updated, res.Unchanged, res.OtherTerminals, res.AtQFPay)
 			if len(res.Refused) > 0 {
 				return status(ExitFailed)

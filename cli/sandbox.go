@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"qfpos/qfpay"
 	"qfpos/qfpay/money"
 	"qfpos/qfpay/qfpaytest"
+	"qfpos/ui/catalog"
 )
 
 // sandboxFlags are qfpos sandbox's settings.
@@ -69,10 +69,10 @@ func (a *app) runSandbox(f sandboxFlags) error {
 		return flagError("mchid", f.mchid, err)
 	}
 	if f.settle < 0 {
-		return flagError("settle", f.settle.String(), errors.New("must not be negative"))
+		return flagError("settle", f.settle.String(), says("must not be negative"))
 	}
 	if f.faultRate < 0 || f.faultRate > 1 {
-		return flagError("fault-rate", fmt.Sprint(f.faultRate), errors.New("must be between 0 and 1"))
+		return flagError("fault-rate", fmt.Sprint(f.faultRate), says("must be between 0 and 1"))
 	}
 	opts := []qfpaytest.Option{qfpaytest.WithSeed(f.seed), qfpaytest.WithSettle(qfpaytest.Settle{Delay: f.settle, Jitter: f.settle})}
 	if f.state != "" {
@@ -94,7 +94,7 @@ func (a *app) runSandbox(f sandboxFlags) error {
 	sb.AddMerchant(m)
 	if len(sb.Txns()) == 0 && f.sales > 0 {
 		if _, err := sb.SeedSales(m.AppCode, time.Now(), f.sales, "POS-01"); err != nil {
-			return failed(fmt.Errorf("seeding sales: %w", err))
+			return failed(says("seeding sales: %v", err))
 		}
 	}
 	if f.faultRate > 0 {
@@ -106,33 +106,38 @@ func (a *app) runSandbox(f sandboxFlags) error {
 	}
 	srv, err := sb.Listen(f.addr)
 	if err != nil {
-		return failed(fmt.Errorf("cannot listen on %s: %v (pick another --addr)", f.addr, err))
+		return failed(says("cannot listen on %s: %v (pick another --addr)", f.addr, err))
 	}
 	defer srv.Close()
 	if !loopbackAddr(f.addr) {
-		fmt.Fprintf(a.stderr, "WARNING: the sandbox listens on %s, not on loopback: anyone on that network can use its credentials\n", f.addr)
+		a.say(a.stderr, "WARNING: the sandbox listens on %s, not on loopback: anyone on that network can use its credentials", f.addr)
 	}
 
 	out := a.stdout
-	fmt.Fprintf(out, "QFPay sandbox listening on %s (no real money)\n\n", srv.URL)
-	fmt.Fprintf(out, "  base_url    = %q\n  app_code    = %q\n  client_key  = %q\n", srv.URL, m.AppCode, m.Key)
+	a.say(out, "QFPay sandbox listening on %s (no real money)", srv.URL)
+	// machine-read: the lines to put in [qfpay], and QFPay's own field names over the sales
+	fmt.Fprintf(out, "\n  base_url    = %q\n  app_code    = %q\n  client_key  = %q\n", srv.URL, m.AppCode, m.Key)
 	if m.MchID != "" {
-		fmt.Fprintf(out, "  mchid       = %q\n", m.MchID)
+		fmt.Fprintf(out, "  mchid       = %q\n", m.MchID) // machine-read
 	}
-	fmt.Fprintln(out, "\nSales:")
-	fmt.Fprintf(out, "  %-26s  %-26s  %-19s  %-6s  %14s  %s\n", "syssn", "out_trade_no", "txdtm", "type", "amount", "status")
+	fmt.Fprintln(out)
+	a.say(out, "Sales:")
+	words := a.words()
+	// machine-read: QFPay's field names
+	fmt.Fprintf(out, "  %-26s  %-26s  %-19s  %-6s  %14s  %s\n", "syssn", "out_trade_no", "txdtm", "type", "amount", "respcd")
 	for _, t := range sb.Txns() {
 		if t.OrderType != "payment" || t.AppCode != m.AppCode {
 			continue
 		}
-		st := "paid"
+		st := words.T(catalog.StatePaid)
 		if t.RespCD != "0000" {
-			st = "unpaid"
+			st = words.T(catalog.StateUnpaid)
 		}
 		fmt.Fprintf(out, "  %-26s  %-26s  %-19s  %-6s  %14s  %s\n", t.SysSN, t.OutTradeNo, t.TxDtm, t.PayType, money.TextCode(t.Amount, t.Currency), st)
 	}
-	fmt.Fprintln(out, "\nPress Ctrl+C to stop.")
+	fmt.Fprintln(out)
+	a.say(out, "Press Ctrl+C to stop.")
 	<-a.ctx.Done()
-	fmt.Fprintln(out, "sandbox stopped")
+	a.say(out, "sandbox stopped")
 	return nil
 }

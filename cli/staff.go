@@ -45,7 +45,7 @@ order the command asks for them: the manager's (or your current one), then the n
 		Args: oneName,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if role != storage.RoleCashier && role != storage.RoleManager {
-				return flagError("role", role, errors.New("is not cashier or manager"))
+				return flagError("role", role, says("is not cashier or manager"))
 			}
 			if err := storage.CheckStaffID(args[0]); err != nil {
 				return usage("staff id %q %v", args[0], err)
@@ -60,14 +60,14 @@ order the command asks for them: the manager's (or your current one), then the n
 			if err != nil {
 				return err
 			}
-			pin, err := pins.read(fmt.Sprintf("PIN of %s: ", args[0]), true)
+			pin, err := pins.read(says("PIN of %s", args[0]), true)
 			if err != nil {
 				return err
 			}
 			if err := j.AddStaff(by, args[0], role, pin); err != nil {
 				return staffError(err)
 			}
-			fmt.Fprintf(a.stdout, "added %s (%s)\n", args[0], role)
+			a.say(a.stdout, "added %s (%s)", args[0], role)
 			return nil
 		},
 	}
@@ -92,19 +92,19 @@ order the command asks for them: the manager's (or your current one), then the n
 				return err
 			}
 			if pinManager == "" { // one's own PIN: the current one first
-				if by.PIN, err = pins.read(fmt.Sprintf("current PIN of %s: ", args[0]), false); err != nil {
+				if by.PIN, err = pins.read(says("current PIN of %s", args[0]), false); err != nil {
 					return err
 				}
 				by.ID = args[0]
 			}
-			p, err := pins.read(fmt.Sprintf("new PIN of %s: ", args[0]), true)
+			p, err := pins.read(says("new PIN of %s", args[0]), true)
 			if err != nil {
 				return err
 			}
 			if err := j.SetPIN(by, args[0], p); err != nil {
 				return staffError(err)
 			}
-			fmt.Fprintf(a.stdout, "PIN of %s changed\n", args[0])
+			a.say(a.stdout, "PIN of %s changed", args[0])
 			return nil
 		},
 	}
@@ -129,7 +129,7 @@ order the command asks for them: the manager's (or your current one), then the n
 			if err := j.DisableStaff(by, args[0]); err != nil {
 				return staffError(err)
 			}
-			fmt.Fprintf(a.stdout, "disabled %s\n", args[0])
+			a.say(a.stdout, "disabled %s", args[0])
 			return nil
 		},
 	}
@@ -155,7 +155,7 @@ order the command asks for them: the manager's (or your current one), then the n
 				return failed(err)
 			}
 			if len(people) == 0 {
-				fmt.Fprintln(a.stdout, "no staff: the desk works with [terminal] cashier")
+				a.say(a.stdout, "no staff: the desk works with [terminal] cashier")
 				return nil
 			}
 			rows := [][]string{{"id", "role", "state"}}
@@ -218,13 +218,13 @@ func (p *pinLines) manager(id string) (storage.Credential, error) {
 	if id == "" {
 		return storage.Credential{}, nil
 	}
-	pin, err := p.read(fmt.Sprintf("PIN of %s: ", id), false)
+	pin, err := p.read(says("PIN of %s", id), false)
 	return storage.Credential{ID: id, PIN: pin}, err
 }
 
 // read reads one PIN: the next line of standard input, or typed unseen at the terminal (twice
 // when confirm is set). It checks the PIN's form.
-func (p *pinLines) read(prompt string, confirm bool) (string, error) {
+func (p *pinLines) read(prompt *message, confirm bool) (string, error) {
 	var pin string
 	switch {
 	case p.stdin:
@@ -237,18 +237,18 @@ func (p *pinLines) read(prompt string, confirm bool) (string, error) {
 		}
 		line, err := p.r.ReadString('\n')
 		if err != nil && line == "" {
-			return "", usage("no PIN on standard input for %s (--pin-stdin reads one PIN a line)", strings.TrimSuffix(prompt, ": "))
+			return "", usage("no PIN on standard input for %v (--pin-stdin reads one PIN a line)", prompt)
 		}
 		pin = strings.TrimSpace(line)
 	case p.a.owned || !term.IsTerminal(os.Stdin.Fd()):
 		return "", usage("give the PIN with --pin-stdin (no terminal to type it on)")
 	default:
-		first, err := askPIN(p.a.stderr, prompt)
+		first, err := askPIN(p.a.stderr, prompt.in(p.a.words()))
 		if err != nil {
 			return "", failed(err)
 		}
 		if confirm {
-			again, err := askPIN(p.a.stderr, "again, "+prompt)
+			again, err := askPIN(p.a.stderr, says("again, %v", prompt).in(p.a.words()))
 			if err != nil {
 				return "", failed(err)
 			}
@@ -259,14 +259,14 @@ func (p *pinLines) read(prompt string, confirm bool) (string, error) {
 		pin = first
 	}
 	if err := storage.CheckPIN(pin); err != nil {
-		return "", usage("%v", err)
+		return "", badInput(err)
 	}
 	return pin, nil
 }
 
 // askPIN prompts and reads a PIN without echo.
 func askPIN(w io.Writer, prompt string) (string, error) {
-	fmt.Fprint(w, prompt)
+	fmt.Fprint(w, prompt+": ")
 	b, err := term.ReadPassword(os.Stdin.Fd())
 	fmt.Fprintln(w)
 	return strings.TrimSpace(string(b)), err

@@ -43,7 +43,7 @@ func (j *Journal) ImportCSV(r io.Reader) (ImportResult, error) {
 	header, err := cr.Read()
 	header = slices.Clone(header) // the reader reuses its record
 	if err == io.EOF {
-		return res, errors.New("the file is empty; the first line must be the header " + strings.Join(ImportColumns, ","))
+		return res, fmt.Errorf("the file is empty; the first line must be the header %s", strings.Join(ImportColumns, ","))
 	}
 	if err != nil {
 		return res, fmt.Errorf("cannot read the header: %v", err)

@@ -222,7 +222,7 @@ func decodeSale(tx *bolt.Tx, v []byte) (Sale, error) {
 	if len(v) > 0 && v[0] == saleRefForm {
 		r, ok := parseSaleRef(v)
 		if !ok {
-			return Sale{}, fmt.Errorf("undecodable sale reference: %w", ErrDamaged)
+			return Sale{}, fmt.Errorf("undecodable sale index entry: %w", ErrDamaged)
 		}
 		s, err := decodeStoredSale(tx, append([]byte{salePointer}, idKey(r.audit)...))
 		if err == nil && !r.agrees(s) {

@@ -291,7 +291,7 @@ func (s *refundScreen) View() string {
 	hint := func(text string) string { return st.Label.Render("") + " " + text }
 	var lines []string
 	if s.approval != nil {
-		return st.Warn.Render(wrap(t(catalog.ApprovalNeeded, s.approvalRule), s.width)) + "\n\n" + s.approval.View()
+		return st.Warn.Render(wrap(t(catalog.ApprovalNeeded, s.d.Printer.Rule(s.approvalRule)), s.width)) + "\n\n" + s.approval.View()
 	}
 	if s.confirming {
 		lines = []string{

@@ -297,7 +297,7 @@ func (s *todayScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 		s.loaded, s.err, s.report = true, msg.err, msg.rep
 		if !s.closing { // the question stays until it is answered
-			s.notice = msg.rep.Notice
+			s.notice = msg.rep.NoticeIn(ReportLang(s.d.Printer))
 		}
 		s.applyFilters()
 	case timelineMsg:

@@ -8,6 +8,7 @@ import (
 
 	"qfpos/qfpay/money"
 	"qfpos/reversal"
+	"qfpos/reversal/report"
 	"qfpos/storage"
 	"qfpos/ui/catalog"
 )
@@ -96,6 +97,18 @@ func (d *Deps) sentence(r storage.Reversal) string {
 	return d.t(catalog.UnknownFor(string(r.Kind)))
 }
 
+// ReportLang is a report table in a printer's language: its words, and its cells' kinds,
+// endpoints, states, pay methods and reasons (the command line's report uses it too).
+func ReportLang(words *catalog.Printer) report.Lang {
+	return report.Lang{
+		T:         func(english string, args ...any) string { return words.T(catalog.Key(english), args...) },
+		Operation: words.OperationName,
+		State:     words.StateName,
+		PayMethod: words.PayMethodNamed,
+		Reason:    words.Reason,
+	}
+}
+
 // pay is a pay method's name in the cashier's language.
 func (d *Deps) pay(code string) string { return d.Printer.PayMethod(code) }
 
@@ -140,6 +153,20 @@ func RefusalText(p *catalog.Printer, err error, currency string) string {
 	return (&Deps{Printer: p}).startError(err, currency)
 }
 
+// ErrorWords is an error the desk has words for — a refusal from Desk.Start, a staff problem — in
+// p's language (a lockout's time in loc, an amount in currency); ok is false for any other error.
+func ErrorWords(p *catalog.Printer, err error, currency string, loc *time.Location) (string, bool) {
+	d := &Deps{Printer: p}
+	d.Terminal.Location = loc
+	var se *storage.StaffError
+	if errors.As(err, &se) {
+		return d.staffProblem(err), true
+	}
+	s := d.startError(err, currency)
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	return s, s != d.t(catalog.ErrStart, msg)
+}
+
 // startError turns a refusal from Desk.Start into one cashier line.
 func (d *Deps) startError(err error, currency string) string {
 	var re *storage.RuleError
@@ -147,9 +174,9 @@ func (d *Deps) startError(err error, currency string) string {
 	var rsn *reversal.ReasonError
 	switch {
 	case errors.As(err, &ae) && ae.Refused != nil:
-		return d.t(catalog.ErrApproval, ae.Rule) + " " + d.staffProblem(ae.Refused)
+		return d.t(catalog.ErrApproval, d.Printer.Rule(ae.Rule)) + " " + d.staffProblem(ae.Refused)
 	case errors.As(err, &ae):
-		return d.t(catalog.ErrApproval, ae.Rule)
+		return d.t(catalog.ErrApproval, d.Printer.Rule(ae.Rule))
 	case errors.Is(err, reversal.ErrNotSignedIn):
 		return d.t(catalog.ErrNotSignedIn)
 	case errors.As(err, &rsn):

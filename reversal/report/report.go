@@ -110,6 +110,8 @@ type Report struct {
 	Terminal string `json:"terminal"` // this terminal's udid
 	Store    bool   `json:"store"`    // the whole merchant's records from QFPay are merged in
 	Notice   string `json:"notice,omitempty"`
+	// unreachable is why QFPay could not be reached, when Notice says so.
+	unreachable string
 	// Closed is the day's close, when the day is closed.
 	Closed *Closed `json:"closed,omitempty"`
 	// Unsigned counts the rows whose replies from QFPay came without a valid signature.
@@ -315,7 +317,8 @@ func StoreReport(ctx context.Context, j *storage.Journal, gw reversal.Gateway, t
 	}
 	recs, err := reversalRecords(ctx, gw, t, j.Location())
 	if err != nil {
-		rep.Notice = "QFPay could not be reached; showing this terminal's journal only (" + qfpay.Classify(nil, err).Reason + ")"
+		rep.unreachable = qfpay.Classify(nil, err).Reason
+		rep.Notice = english(textUnreachable, rep.unreachable)
 		return rep, nil
 	}
 	rep.Store = true
@@ -408,6 +411,7 @@ const (
 	textTerminal     = "terminal %s"
 	textStore        = "whole store (QFPay's records merged with this terminal's journal)"
 	textNote         = "NOTE: %s"
+	textUnreachable  = "QFPay could not be reached; showing this terminal's journal only (%s)"
 	textColumns      = "time\tkind\tendpoint\tamount\tpay method\tstate\tcashier\tapprover\treason\tudid\tqfpay syssn\t"
 	textNotJournaled = "%s (not in this journal)"
 	textNone         = "(none)"
@@ -424,7 +428,7 @@ const (
 
 // TableTexts are the English texts the table writes, for the catalog that translates them.
 var TableTexts = []string{textTitle, textTerminal, textStore, textNote, textColumns, textNotJournaled, textNone,
-	textTotals, textByPayMethod, textByCashier, textByTerminal, textByReason, textSums, textUnsigned, textZone, textPart}
+	textTotals, textByPayMethod, textByCashier, textByTerminal, textByReason, textSums, textUnsigned, textZone, textPart, textUnreachable}
 
 func english(s string, args ...any) string { return fmt.Sprintf(s, args...) }
 
@@ -449,7 +453,7 @@ func writeReportTable(w io.Writer, rep Report, loc *time.Location, lang Lang) er
 		fmt.Fprintln(w, t(textZone, ZoneLabel(loc, day.Add(12*time.Hour))))
 	}
 	if rep.Notice != "" {
-		fmt.Fprintln(w, t(textNote, rep.Notice))
+		fmt.Fprintln(w, t(textNote, rep.NoticeIn(lang)))
 	}
 	if rep.Unsigned > 0 {
 		fmt.Fprintln(w, t(textNote, t(textUnsigned, rep.Unsigned)))
@@ -469,7 +473,7 @@ func writeReportTable(w io.Writer, rep Report, loc *time.Location, lang Lang) er
 			lang.PayMethod(r.PayMethod), state, storage.EscapeText(r.Cashier), storage.EscapeText(r.Approver),
 			storage.EscapeText(lang.Reason(r.Reason, r.ReasonText)), r.UDID, r.QFPaySysSN})
 	}
-	for _, line := range alignColumns(table, 2) {
+	for _, line := range AlignColumns(table, 2) {
 		fmt.Fprintln(w, line)
 	}
 	if len(rep.Rows) == 0 {
@@ -497,6 +501,16 @@ func writeReportTable(w io.Writer, rep Report, loc *time.Location, lang Lang) er
 		}
 	}
 	return nil
+}
+
+// NoticeIn is the report's notice in a language: the words of "QFPay could not be reached" in it
+// (the notice of --json stays in English).
+func (r Report) NoticeIn(l Lang) string {
+	if r.unreachable == "" {
+		return r.Notice
+	}
+	l = l.filled()
+	return strings.Replace(r.Notice, english(textUnreachable, r.unreachable), l.T(textUnreachable, r.unreachable), 1)
 }
 
 // UnsignedNotice says that replies arrived unsigned and what a store can do about it.
@@ -591,10 +605,10 @@ func (r ReportRow) key() string {
 	return "qfpay:" + r.QFPaySysSN
 }
 
-// alignColumns lays a table out in columns as wide as their widest cell, measured in cells on a
+// AlignColumns lays a table out in columns as wide as their widest cell, measured in cells on a
 // terminal (a Chinese character is two), gap spaces apart; trailing spaces are kept so that every
 // line of a column starts at the same place.
-func alignColumns(rows [][]string, gap int) []string {
+func AlignColumns(rows [][]string, gap int) []string {
 	var widths []int
 	for _, r := range rows {
 		for i, c := range r {

@@ -172,6 +172,11 @@ func TestStoreReportMergesOtherTerminals(t *testing.T) {
 	if err != nil || rep.Store || !strings.Contains(rep.Notice, "QFPay could not be reached") || len(rep.Rows) != len(ops) {
 		t.Fatalf("down: %v %+v", err, rep)
 	}
+	// The notice in another language: its words from the language, the reason carried.
+	loud := report.Lang{T: func(e string, args ...any) string { return strings.ToUpper(fmt.Sprintf(e, args...)) }}
+	if got := rep.NoticeIn(loud); got != strings.ToUpper(rep.Notice) || got == rep.Notice {
+		t.Fatalf("notice in another language: %q", got)
+	}
 }
 
 func TestReportJSONShape(t *testing.T) {

@@ -20,8 +20,8 @@ type Key string
 // Translations maps a language to the translation of each key. English needs none (the key is
 // the English text). Traditional and Simplified Chinese are zh_hant.go and zh_hans.go.
 var Translations = map[language.Tag]map[Key]string{
-	language.TraditionalChinese: withCodes(zhHant, zhHantCodes),
-	language.SimplifiedChinese:  withCodes(zhHans, zhHansCodes),
+	language.TraditionalChinese: withCodes(withTable(zhHant, 0), zhHantCodes),
+	language.SimplifiedChinese:  withCodes(withTable(zhHans, 1), zhHansCodes),
 }
 
 // Languages are the catalog's languages, English first (the fallback).
@@ -52,6 +52,19 @@ func withCodes(msgs map[Key]string, codes map[string][2]string) map[Key]string {
 				out[en.Explanation], out[en.Next] = t[0], t[1]
 			}
 		}
+	}
+	return out
+}
+
+// withTable adds the translations kept side by side with their English (the command line's lines,
+// the approval rules' phrases) to a language's messages: column 0 Traditional, 1 Simplified.
+func withTable(msgs map[Key]string, col int) map[Key]string {
+	out := maps.Clone(msgs)
+	for _, r := range ruleTexts {
+		out[r.en] = [2]string{r.hant, r.hans}[col]
+	}
+	for _, c := range cliTexts {
+		out[c.en] = [2]string{c.hant, c.hans}[col]
 	}
 	return out
 }
@@ -99,6 +112,16 @@ func (p *Printer) Join(items []string) string { return strings.Join(items, p.T(S
 // JoinGroups joins groups of items ("; " in English, "；" in Chinese).
 func (p *Printer) JoinGroups(groups []string) string { return strings.Join(groups, p.T(SepGroups)) }
 
+// Format is a key's format in the printer's language, for fmt: numbers formatted by it are
+// written as Go writes them (an id, a process or a line number never grouped as 21,589), where T
+// writes them in the language's way.
+func (p *Printer) Format(k Key) string {
+	if f, ok := Translations[p.tag][k]; ok {
+		return f
+	}
+	return string(k)
+}
+
 // T formats a message.
 func (p *Printer) T(k Key, args ...any) string { return p.p.Sprintf(string(k), args...) }
 
@@ -113,6 +136,12 @@ func (p *Printer) Code(op, code, resperr string) (explanation, next string) {
 func All() []Key {
 	out := append(append([]Key(nil), messages...), eventNotes...)
 	out = append(out, wordKeys...)
+	for _, r := range ruleTexts {
+		out = append(out, r.en)
+	}
+	for _, c := range cliTexts {
+		out = append(out, c.en)
+	}
 	seen := map[Key]bool{}
 	for _, k := range out {
 		seen[k] = true

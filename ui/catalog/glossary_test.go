@@ -1,8 +1,10 @@
 package catalog
 
 import (
+	"maps"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -67,9 +69,14 @@ func TestGlossaryIsUsed(t *testing.T) {
 		{language.TraditionalChinese, func(r glossaryRow) string { return r.hant }, func(r glossaryRow) []string { return r.notHant }},
 		{language.SimplifiedChinese, func(r glossaryRow) string { return r.hans }, func(r glossaryRow) []string { return r.notHans }},
 	} {
-		msgs := Translations[lang.tag]
+		msgs := maps.Clone(Translations[lang.tag])
+		keys := All()
+		for _, e := range errorTexts { // the lower layers' errors, said by ErrorText
+			keys = append(keys, e.en)
+			msgs[e.en] = [2]string{e.hant, e.hans}[slices.Index(Languages, lang.tag)-1]
+		}
 		var all []string
-		for _, k := range All() {
+		for _, k := range keys {
 			all = append(all, msgs[k])
 		}
 		for _, name := range payMethods[lang.tag] {
@@ -86,7 +93,7 @@ func TestGlossaryIsUsed(t *testing.T) {
 			if r.keys == nil {
 				continue
 			}
-			for _, k := range All() {
+			for _, k := range keys {
 				// A message naming qfpos's commands keeps them as typed (qfpos refund, cancel…).
 				if strings.Contains(string(k), "qfpos ") && strings.Contains(msgs[k], "qfpos ") {
 					continue

@@ -274,6 +274,7 @@ const (
 	RepClosedBy     Key = "closed as #%d at %s by %s"
 	RepAfterClose   Key = "after close: %s"
 	RepNowState     Key = "%s %s %s now %s"
+	RepUnreachable  Key = "QFPay could not be reached; showing this terminal's journal only (%s)"
 	RepUnsigned     Key = "%d refund(s) or cancel(s) had replies from QFPay without a valid signature; set strict_response_signature = true to trust only signed replies"
 )
 
@@ -300,6 +301,6 @@ var messages = []Key{
 	CliCancel, CliJournaled, CliSent, CliWaitingNext, CliWaiting, CliSucceededRef, CliSucceeded, CliFailed,
 	CliResult, CliInterrupted, CliNothingToResume, CliResuming, CliResumeInterrupted, CliTerminalGateway, CliNoPending, CliRefused,
 	RepTitle, RepTerminal, RepStore, RepNote, RepColumns, RepNotJournaled, RepNone, RepTotals, RepByPayMethod, RepByCashier,
-	RepByTerminal, RepByReason, RepSums, RepUnsigned, RepZone, RepPart, RepClosed, RepClosedBy, RepAfterClose, RepNowState,
+	RepByTerminal, RepByReason, RepSums, RepUnreachable, RepUnsigned, RepZone, RepPart, RepClosed, RepClosedBy, RepAfterClose, RepNowState,
 	TotalsLine, ByPayMethod, ByCashier, ByTerminal, BreakdownItem, BreakdownDone, BreakdownOpen, BreakdownFail, StoreView, TerminalView, NotJournaled, Showing, SepItems, SepGroups, FilterAll, FilterState, FilterKind, FilterPay, FilterCashier, ColEndpoint, ColApprover, RecheckAsked, TimelineTitle, NoTimeline, SyncedSales, SyncFailed, EvIntent, EvSent, EvResend, EvReply, EvQuery, EvState, EvNote, HelpStateF, HelpKindF, HelpPayF, HelpCashierF, HelpStore,
 }

@@ -300,6 +300,7 @@ var zhHans = map[Key]string{
 	RepByTerminal:          "按终端",
 	RepByReason:            "按原因",
 	RepSums:                "已退款 %d（%s），已取消 %d（%s），处理中或未明 %d（%s），失败 %d（%s）",
+	RepUnreachable:         "无法连接 QFPay；只显示本终端日志的记录（%s）",
 	RepUnsigned:            "%d 笔退款或取消收到未经有效签名的 QFPay 回复；设置 strict_response_signature = true 便只接受已签名的回复",
 }
 

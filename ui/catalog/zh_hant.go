@@ -300,6 +300,7 @@ var zhHant = map[Key]string{
 	RepByTerminal:          "按終端",
 	RepByReason:            "按原因",
 	RepSums:                "已退款 %d（%s），已取消 %d（%s），處理中或未明 %d（%s），失敗 %d（%s）",
+	RepUnreachable:         "無法連接 QFPay；只顯示本終端日誌的紀錄（%s）",
 	RepUnsigned:            "%d 宗退款或取消收到未經有效簽名的 QFPay 回覆；設定 strict_response_signature = true 便只接受已簽名的回覆",
 }
 
