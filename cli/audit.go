@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"text/tabwriter"
 	"time"
@@ -65,8 +64,8 @@ cancel and every record of QFPay's kept is chained to the one before by SHA-256.
 	var format string
 	export := &cobra.Command{
 		Use:     "export [--since N] [--format table|json]",
-		Short:   "Print the audit trail's events from N on (JSON: one event a line, as chained)",
-		Example: `  qfpos audit export --since 1200 --format json > audit.jsonl`,
+		Short:   "Print the audit trail's events from N on (JSON: an array, one event a line, as chained)",
+		Example: `  qfpos audit export --since 1200 --format json > audit.json`,
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "table" && format != "json" {
@@ -77,11 +76,11 @@ cancel and every record of QFPay's kept is chained to the one before by SHA-256.
 				return err
 			}
 			if format == "json" {
-				enc := json.NewEncoder(a.stdout)
-				if err := j.AuditEvents(since, func(e storage.AuditEvent) error { return enc.Encode(e) }); err != nil {
+				arr := &jsonArray{w: a.stdout}
+				if err := j.AuditEvents(since, func(e storage.AuditEvent) error { return arr.add(e) }); err != nil {
 					return failed(err)
 				}
-				return nil
+				return arr.close()
 			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "seq\tat\tkind\tsubject\thash") // machine-read: the trail's field names, as --format json names them

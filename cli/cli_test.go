@@ -317,7 +317,7 @@ func TestUnknownOutcomeAndResume(t *testing.T) {
 	if code != ExitUnknown || !strings.Contains(out, "Outcome unknown") {
 		t.Fatalf("exit %d: %q\n%s", code, out, errOut)
 	}
-	if code, out, _ := runCmd(t, "pending", "--config", h.cfg, "--json"); code != 0 || strings.Count(out, "\n") != 1 || !strings.Contains(out, `"state":"unknown"`) {
+	if code, out, _ := runCmd(t, "pending", "--config", h.cfg, "--json"); code != 0 || len(jsonList(t, out)) != 1 || !strings.Contains(out, `"state":"unknown"`) {
 		t.Fatalf("pending: %q", out)
 	}
 	// QFPay finishes it; resume settles it.
@@ -332,7 +332,7 @@ func TestInterruptedRefundIsResumable(t *testing.T) {
 	h := newHeadless(t, "")
 	h.sb.ScriptAmount(100, qfpaytest.Script{NeverSettle: true})
 	interruptRefund(t, h)
-	if code, out, _ := runCmd(t, "pending", "--config", h.cfg, "--json"); code != 0 || strings.Count(out, "\n") != 1 {
+	if code, out, _ := runCmd(t, "pending", "--config", h.cfg, "--json"); code != 0 || len(jsonList(t, out)) != 1 {
 		t.Fatalf("pending after the interrupt: %q", out)
 	}
 }
@@ -630,8 +630,8 @@ func TestAuditCommands(t *testing.T) {
 		t.Fatalf("verify: %d %q", code, out)
 	}
 	code, out, _ = runCmd(t, "audit", "export", "--config", h.cfg, "--format", "json", "--since", "2")
-	var first storage.AuditEvent
-	if code != 0 || json.Unmarshal([]byte(strings.SplitN(out, "\n", 2)[0]), &first) != nil || first.Seq != 2 || first.Hash == "" {
+	var events []storage.AuditEvent
+	if code != 0 || json.Unmarshal([]byte(out), &events) != nil || len(events) == 0 || events[0].Seq != 2 || events[0].Hash == "" {
 		t.Fatalf("export: %d %q", code, out)
 	}
 	if code, _, errOut := runCmd(t, "audit", "export", "--config", h.cfg, "--format", "xml"); code != ExitUsage || !strings.Contains(errOut, "--format xml") {

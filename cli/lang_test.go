@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -88,5 +89,50 @@ func TestEveryLineInTheReadersLanguage(t *testing.T) {
 				t.Errorf("the transcript differs from %s (-update-lines rewrites it):\n%s", golden, got)
 			}
 		})
+	}
+}
+
+// jsonList parses a JSON array of objects.
+func jsonList(t testing.TB, out string) []map[string]any {
+	t.Helper()
+	var list []map[string]any
+	if err := json.Unmarshal([]byte(out), &list); err != nil {
+		t.Fatalf("not a JSON array (%v): %q", err, out)
+	}
+	return list
+}
+
+// TestEveryJSONOutputOnAnEmptyJournal runs each command that prints JSON on a journal with
+// nothing in it (and on one with nothing to do): each prints one valid JSON value, [] or {}.
+func TestEveryJSONOutputOnAnEmptyJournal(t *testing.T) {
+	h := newHeadless(t, "")
+	empty := filepath.Join(t.TempDir(), "empty.db")
+	if code, _, errOut := runCmd(t, "sales", "add", "--journal", empty, "--syssn", "20261121000100020000000001", "--amount", "1",
+		"--pay-type", "800208", "--txdtm", "2026-11-21 10:00:00"); code != 0 { // a journal to open; its day has nothing
+		t.Fatal(errOut)
+	}
+	for _, c := range []struct {
+		args []string
+		want string // the JSON kind: array or object
+	}{
+		{[]string{"pending", "--json", "--config", h.cfg}, "array"},
+		{[]string{"pending", "--json", "--journal", empty}, "array"},
+		{[]string{"resume", "--json", "--config", h.cfg}, "array"},
+		{[]string{"sales", "list", "--format", "json", "--days", "1", "--journal", empty, "--config", h.cfg}, "array"},
+		{[]string{"audit", "export", "--format", "json", "--since", "1000000", "--journal", empty}, "array"},
+		{[]string{"report", "--format", "json", "--date", "2026-01-01", "--journal", empty}, "object"},
+		{[]string{"reconcile", "--json", "--date", "2026-01-01", "--config", h.cfg}, "object"},
+	} {
+		code, out, errOut := runCmd(t, c.args...)
+		var v any
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Errorf("%v: exit %d, not JSON (%v): %q %q", c.args, code, err, out, errOut)
+			continue
+		}
+		_, isArray := v.([]any)
+		_, isObject := v.(map[string]any)
+		if c.want == "array" && !isArray || c.want == "object" && !isObject {
+			t.Errorf("%v: %q is not a JSON %s", c.args, out, c.want)
+		}
 	}
 }

@@ -22,7 +22,11 @@ type waitFlags struct {
 }
 
 func (w *waitFlags) add(c *cobra.Command, what string) {
-	c.Flags().BoolVar(&w.json, "json", false, "print "+what+" as one JSON line")
+	how := "as one JSON object"
+	if what == "each result" {
+		how = "as a JSON array, one a line ([] when there is nothing to resume)"
+	}
+	c.Flags().BoolVar(&w.json, "json", false, "print "+what+" "+how)
 	c.Flags().DurationVar(&w.wait, "wait", 0, "how long to follow the outcome (default: [poll] give_up_after + 1m)")
 	if what == "the result" {
 		c.Flags().BoolVar(&w.print, "print", false, "print the customer's slip on [receipt] printer afterwards")
@@ -309,6 +313,6 @@ func pendingCmd(a *app) *cobra.Command {
 			return nil
 		},
 	}
-	c.Flags().BoolVar(&asJSON, "json", false, "print one JSON line per operation")
+	c.Flags().BoolVar(&asJSON, "json", false, "print the operations as a JSON array, one a line ([] when there are none)")
 	return c
 }

@@ -226,6 +226,9 @@ func (c runner) resume(ctx context.Context) error {
 	}
 	if len(open) == 0 {
 		fmt.Fprintln(c.stderr, c.words.T(catalog.CliNothingToResume))
+		if c.json {
+			return (&jsonArray{w: c.stdout}).close()
+		}
 		return nil
 	}
 	fmt.Fprintln(c.stderr, c.words.T(catalog.CliResuming, len(open)))
@@ -263,18 +266,26 @@ wait:
 	stop()
 	done()
 	code := ExitOK
+	arr := &jsonArray{w: c.stdout}
 	for _, o := range open {
 		r, err := c.j.Reversal(o.ID)
 		if err != nil {
 			return failed(err)
 		}
-		writeResult(c.stdout, c.words, r, c.json, loc)
+		if c.json {
+			_ = arr.add(resultOf(r))
+		} else {
+			writeResult(c.stdout, c.words, r, false, loc)
+		}
 		switch s := exitStatus(r); {
 		case s == ExitUnknown:
 			code = ExitUnknown
 		case s == ExitFailed && code == ExitOK:
 			code = ExitFailed
 		}
+	}
+	if c.json {
+		_ = arr.close()
 	}
 	if ctx.Err() != nil {
 		fmt.Fprintln(c.stderr, c.words.T(catalog.CliResumeInterrupted))
@@ -309,13 +320,13 @@ func writePending(w io.Writer, p *catalog.Printer, j *storage.Journal, asJSON bo
 	}
 	loc := j.Location()
 	if asJSON {
-		enc := json.NewEncoder(w)
+		arr := &jsonArray{w: w}
 		for _, r := range open {
-			if err := enc.Encode(resultOf(r)); err != nil {
+			if err := arr.add(resultOf(r)); err != nil {
 				return err
 			}
 		}
-		return nil
+		return arr.close()
 	}
 	if len(open) == 0 {
 		_, err := fmt.Fprintln(w, p.T(catalog.CliNoPending))

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -163,4 +164,34 @@ func (a *app) langBeforeParsing(args []string) {
 // say writes one line of the catalog in the reader's language.
 func (a *app) say(w io.Writer, key catalog.Key, args ...any) {
 	fmt.Fprintln(w, says(key, args...).in(a.words()))
+}
+
+// jsonArray writes a JSON array one element a line, so that a list of any length — none
+// included ("[]") — is one valid JSON value, and a long one is written as it is read.
+type jsonArray struct {
+	w io.Writer
+	n int
+}
+
+func (a *jsonArray) add(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	sep := ",\n"
+	if a.n == 0 {
+		sep = "[\n"
+	}
+	a.n++
+	_, err = fmt.Fprintf(a.w, "%s%s", sep, b)
+	return err
+}
+
+func (a *jsonArray) close() error {
+	end := "\n]\n"
+	if a.n == 0 {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(a.w, end)
+	return err
 }

@@ -204,7 +204,7 @@ resend_after = "400ms"
 	}
 
 	// Everything is final, and the journal and the sandbox agree; the audit trail is whole.
-	if code, out := run("pending", "--json"); code != 0 || strings.TrimSpace(out) != "" {
+	if code, out := run("pending", "--json"); code != 0 || strings.TrimSpace(out) != "[]" {
 		t.Fatalf("pending after the last resume (%d):\n%s", code, out)
 	}
 	if code, out := run("audit", "verify"); code != 0 || !strings.Contains(out, ": ok: ") {

@@ -365,6 +365,9 @@ func (j *Journal) AuditEvents(since uint64, fn func(AuditEvent) error) error {
 			return nil
 		}
 		since = max(since, 1)
+		if last, _ := b.Cursor().Last(); last == nil || bytes.Compare(idKey(since), last) > 0 {
+			return nil // nothing from since on: a reader that asks for what is new gets nothing
+		}
 		prev, err := auditHashAt(b, since-1, j.loc)
 		if err != nil {
 			return fmt.Errorf("audit event %d: %w", since-1, err)
