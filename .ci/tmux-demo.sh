@@ -3,7 +3,8 @@
 # sign-in shows; scan a sale's reference (its digits and
 # Enter in one write, as a keyboard-wedge scanner types) and see that sale open; then refund the
 # newest sale with keystrokes in English, Traditional Chinese (from LANG) and Simplified (--lang)
-# at 80×24, waiting for the outcome and the review. On failure, print what the screen showed.
+# at 80×24, waiting for the outcome and the review; then walk the demo's tour (an approval, a slip
+# file, the manager's close of the day). On failure, print what the screen showed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,5 +57,47 @@ refund_in() { # how to start, list title, form title, confirmation, succeeded, j
 }
 refund_in "LANG=C.UTF-8 LC_ALL= $work/qfpos demo" "Recent sales" "Refund sale" "Send this refund?" "Succeeded" en.db "Refunds and cancels on"
 refund_in "LANG=zh_HK.UTF-8 LC_ALL= $work/qfpos demo" "最近交易 — 過去 7 日" "退款：交易" "確定發送這筆退款？" "已完成" hant.db "的退款及取消"
-refund_in "$work/qfpos demo --lang zh-Hans" "最近交易 — 过去 7 天" "退款：交易" "确定发送这笔退款？" "已完成" hans.db "的退款和撤销"
+refund_in "$work/qfpos demo --lang zh-Hans" "最近交易 — 过去 7 天" "退款：交易" "确定发送这笔退款？" "已完成" hans.db "的退款和取消"
+# The demo's tour, as its sign-in suggests, at 80×24: amy refunds more than the approval limit and
+# mgr approves it on the spot; p prints the slip as a file into the demo's folder; ctrl+l signs
+# out, mgr opens the review and closes the day with Z after the question; the review says closed.
+new_session 80 24 "TERM=xterm-256color LANG=C.UTF-8 LC_ALL= $work/qfpos demo --journal $work/tour.db; sleep 30"
+wait_for "Try:" 20
+wait_for "refund more than 500.00 HKD" 5
+sign_in amy 1234
+wait_for "Recent sales" 10
+tmux send-keys -t "$session" 1280
+wait_for "1,280.00 HKD" 5
+tmux send-keys -t "$session" Enter
+wait_for "Left to refund   1,280.00 HKD" 5
+tmux send-keys -t "$session" r
+wait_for "Refund sale" 5
+tmux send-keys -t "$session" Tab Right Enter
+wait_for "Send this refund?" 5
+tmux send-keys -t "$session" Enter
+wait_for "needs a manager's approval (a refund above 500.00 HKD)" 10
+tmux send-keys -t "$session" mgr Tab 5678 Enter
+wait_for "Refund 1,280.00 HKD" 10
+wait_for "Succeeded" 60
+tmux send-keys -t "$session" p
+wait_for "Print the slip in" 5
+tmux send-keys -t "$session" 1
+wait_for "Slip printed to $work/slips/" 10
+ls "$work"/slips/slip-*-refund.txt >/dev/null 2>&1 || fail "no slip file in $work/slips"
+grep -q "1,280.00 HKD" "$work"/slips/slip-*-refund.txt || fail "the slip file does not show the refund"
+echo "ok: the slip is a file in the demo's folder"
+tmux send-keys -t "$session" C-l
+wait_for "Sign in" 5
+sign_in mgr 5678
+wait_for "Cashier mgr" 10
+tmux send-keys -t "$session" t
+wait_for "Refunds and cancels on" 10
+wait_for "1,280.00 HKD" 10
+tmux send-keys -t "$session" Z
+wait_for "y close the day" 5
+tmux send-keys -t "$session" y
+wait_for "Closed as #1" 10
+tmux send-keys -t "$session" Escape q
+sleep 0.5
+tmux kill-session -t "$session" 2>/dev/null || true
 echo "tmux demo check passed"

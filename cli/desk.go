@@ -48,7 +48,7 @@ func (a *app) runDesk() error {
 			return dc, err
 		}}
 	if cfg.Receipt.Printer != "" {
-		deps.PrintSlip = func(id uint64, lang string) error { return a.printSlip(h.j, id, lang) }
+		deps.PrintSlip = func(id uint64, lang string) (string, error) { return "", a.printSlip(h.j, id, lang) }
 		deps.Unprinted = h.unprinted
 	}
 	if cfg.Journal.SyncOnStart {
@@ -67,6 +67,7 @@ func (a *app) useDemo(d *demo.Demo, log *slog.Logger) {
 	c.QFPay.BaseURL = d.URL()
 	c.Terminal.UDID, c.Terminal.Cashier = d.UDID, d.Cashier
 	c.Journal.Path = d.Journal.Path()
+	c.Receipt.ShopName, c.Receipt.Address = "qfpos demo shop", "1 Queen's Road Central, Hong Kong"
 	a.cfg, a.j, a.client, a.desk, a.udid = &c, d.Journal, d.Client(), d.Desk, d.UDID
 	a.log = log
 }
@@ -76,15 +77,23 @@ func (a *app) showDesk(deps ui.Deps) error {
 	res, err := ui.Run(a.ctx, deps)
 	switch {
 	case errors.Is(err, ui.ErrNoTerminal):
-		return usage("%s", strings.TrimPrefix(err.Error(), ui.ErrNoTerminal.Error()+"\n"))
+		return noTerminal(err)
 	case err != nil:
 		a.logger().Error("terminal UI", "err", err)
 		return failed(err)
 	}
-	if res.InFlight > 0 {
+	switch {
+	case res.InFlight > 0 && deps.TemporaryJournal:
+		fmt.Fprintln(a.stderr, deps.Printer.T(catalog.DemoPendingOnQuit, res.InFlight))
+	case res.InFlight > 0:
 		fmt.Fprintln(a.stderr, deps.Printer.T(catalog.PendingOnQuit, res.InFlight))
 	}
 	return nil
+}
+
+// noTerminal is the desk's "needs a terminal" as a usage error, in its words.
+func noTerminal(err error) error {
+	return badInput(errors.New(strings.TrimPrefix(err.Error(), ui.ErrNoTerminal.Error()+"\n")))
 }
 
 // terminal describes the till for the screens from the configuration.
@@ -125,6 +134,10 @@ starts at its sign-in, which shows the demo's cashier (amy, PIN 1234) and manage
 					return flagError("lang", a.langFlag, err)
 				}
 			}
+			// Nothing is made — no folder, journal or log — for a demo that cannot show itself.
+			if err := ui.NoTerminal(catalog.New(tag)); err != nil {
+				return noTerminal(err)
+			}
 			logPath := filepath.Join(os.TempDir(), "qfpos-demo.log")
 			if a.journalFlag != "" {
 				logPath = filepath.Join(filepath.Dir(a.journalFlag), "qfpos-demo.log")
@@ -151,9 +164,20 @@ starts at its sign-in, which shows the demo's cashier (amy, PIN 1234) and manage
 					tag = t
 				}
 			}
-			// The demo's cashier and manager sign in with the PINs its sign-in shows.
-			return a.showDesk(ui.Deps{Journal: d.Journal, Desk: d.Desk, Terminal: d.Terminal(), Reports: d.Reports(),
-				Printer: catalog.New(tag), Memory: d.Journal, Audit: d.Journal, Staff: d.Journal, Logins: demo.Logins})
+			// The demo's cashier and manager sign in with the PINs its sign-in shows; p prints slips
+			// as files in the demo's folder; the manager closes the day with Z.
+			slips := filepath.Join(d.Dir(), "slips")
+			deps := ui.Deps{Journal: d.Journal, Desk: d.Desk, Terminal: d.Terminal(), Reports: d.Reports(),
+				Printer: catalog.New(tag), Memory: d.Journal, Audit: d.Journal, Staff: d.Journal, Logins: demo.Logins,
+				Tour: &ui.Tour{Cashier: demo.Logins[0].ID, Manager: demo.Logins[1].ID, ApprovalOver: demo.Limits.ApprovalOver,
+					Currency: demo.Limits.Currency, Slips: slips},
+				PrintSlip: func(id uint64, lang string) (string, error) { return a.slipFile(d.Journal, slips, id, lang) },
+				CloseDay: func(day time.Time, by string) (storage.DayClose, error) {
+					dc, _, err := a.closeDay(d.Journal, day, by)
+					return dc, err
+				},
+				TemporaryJournal: d.Temporary()}
+			return a.showDesk(deps)
 		},
 	}
 	c.Flags().Uint64Var(&seed, "seed", 1, "seed for the demo's sales and surprises")

@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -267,4 +269,20 @@ func (a *app) slip(j *storage.Journal, id uint64, syssn, lang string) (receipt.S
 	}
 	return receipt.Slip{Shop: receipt.Shop{Name: cfg.Receipt.ShopName, Address: cfg.Receipt.Address}, UDID: udid, Op: op,
 		Sale: v, Loc: j.Location(), Words: words, Audit: code}, nil
+}
+
+// slipFile writes an operation's slip as a text file into dir (the demo's file printer) and
+// returns the file's path.
+func (a *app) slipFile(j *storage.Journal, dir string, id uint64, lang string) (string, error) {
+	slip, err := a.slip(j, id, "", lang)
+	if err != nil {
+		return "", err
+	}
+	cfg, _ := a.config()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, fmt.Sprintf("slip-%d-%s.txt", id, slip.Op.Kind)) // machine-read: a file name
+	text := strings.Join(slip.Lines(cfg.Receipt.Width), "\n") + "\n"
+	return path, os.WriteFile(path, []byte(text), 0o600)
 }

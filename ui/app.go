@@ -40,21 +40,24 @@ type notice struct {
 
 // App is the root model: it routes messages and lays the screens out.
 type App struct {
-	d        *Deps
-	keys     globalKeys
-	help     help.Model
-	sales    *salesScreen
-	sale     *saleScreen
-	refund   *refundScreen
-	cancel   *cancelScreen
-	today    *todayScreen
-	status   *statusPane
-	stack    []screenID
-	updates  <-chan reversal.Update
-	stop     func()
-	now      time.Time
-	reach    reversal.Reach // what the last request to QFPay found
-	unsigned bool           // a reply from QFPay came without a valid signature
+	d       *Deps
+	keys    globalKeys
+	help    help.Model
+	sales   *salesScreen
+	sale    *saleScreen
+	refund  *refundScreen
+	cancel  *cancelScreen
+	today   *todayScreen
+	status  *statusPane
+	stack   []screenID
+	updates <-chan reversal.Update
+	stop    func()
+	now     time.Time
+	reach   reversal.Reach // what the header says of the way to QFPay
+	// downs counts the requests in a row that got no answer: one lost reply that the next query
+	// settles does not turn the header to "unreachable"; two do.
+	downs    int
+	unsigned bool // a reply from QFPay came without a valid signature
 	notice   notice
 	asking   bool   // asking whether to quit with operations in flight
 	printing uint64 // p was pressed on the status pane: the next key picks this operation's slip language
@@ -213,7 +216,7 @@ func (a *App) route(msg tea.Msg) tea.Cmd {
 		return a.sale.Update(msg)
 	case printedMsg:
 		if msg.pane {
-			a.notice = notice{text: a.d.t(catalog.SlipPrinted), about: msg.id}
+			a.notice = notice{text: a.d.printedText(msg), about: msg.id}
 			if msg.err != nil {
 				a.notice.text, a.status.retry = a.d.t(catalog.PrinterDown), msg.id
 			} else if a.status.retry == msg.id {
@@ -397,8 +400,13 @@ func (a *App) onSynced(m syncedMsg) tea.Cmd {
 // sale screen show its new state.
 func (a *App) onUpdate(u updateMsg) tea.Cmd {
 	a.status.apply(reversal.Update(u), a.now)
-	if u.Reach != reversal.ReachNone {
-		a.reach = u.Reach
+	switch u.Reach {
+	case reversal.ReachOK:
+		a.reach, a.downs = reversal.ReachOK, 0
+	case reversal.ReachDown:
+		if a.downs++; a.downs >= 2 {
+			a.reach = reversal.ReachDown
+		}
 	}
 	a.unsigned = a.unsigned || u.Reversal.Unsigned
 	if a.notice.about == u.Reversal.ID {
@@ -501,7 +509,7 @@ func (a *App) helpView() string {
 	s := a.active()
 	global := []key.Binding{a.keys.Help, a.keys.Quit, a.keys.Dismiss, a.keys.Print}
 	if a.help.ShowAll {
-		return a.help.FullHelpView(append([][]key.Binding{append(global, a.keys.Language)}, s.FullHelp()...))
+		return a.help.FullHelpView(append([][]key.Binding{append(global, a.keys.Language, a.keys.Lock)}, s.FullHelp()...))
 	}
 	return a.help.ShortHelpView(append(global, s.ShortHelp()...))
 }
@@ -540,11 +548,12 @@ func (a *App) header() string {
 	if a.unsigned {
 		warn = st.Warn.Render("⚠ " + t(catalog.UnsignedReplies))
 	}
-	// What matters stays: the environment, the terminal and the cashier. The decoration goes
-	// first: the program's name, then words beside symbols, then the clock.
+	// What matters stays: the environment, the terminal, the cashier and QFPay's state in a word.
+	// The decoration goes first: the program's name, then the clock, and only then the words
+	// beside the symbols.
 	for _, try := range []struct {
 		name, words, clock bool
-	}{{true, true, true}, {false, true, true}, {false, false, true}, {false, false, false}} {
+	}{{true, true, true}, {false, true, true}, {false, true, false}, {false, false, false}} {
 		parts := []string{badge, t(catalog.HeaderTerminal, a.d.Terminal.UDID), cashier}
 		if try.name {
 			parts = append([]string{st.Header.Render("qfpos")}, parts...)

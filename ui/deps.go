@@ -87,6 +87,15 @@ type Login struct {
 	ID, Role, PIN string
 }
 
+// Tour is what the demo's sign-in suggests trying: a refund above the approval limit (its
+// cashier and manager), the slips' folder, and the manager's close of the day.
+type Tour struct {
+	Cashier, Manager string
+	ApprovalOver     int64 // minor units of Currency
+	Currency         string
+	Slips            string // the folder p prints slips into
+}
+
 // Deps is everything the program needs.
 type Deps struct {
 	Journal Journal
@@ -106,10 +115,16 @@ type Deps struct {
 	Staff     Staff
 	LockAfter time.Duration
 	// PrintSlip, when set, prints an operation's slip on the receipt printer ([receipt] printer),
-	// in a language ("en", "zh-Hant", "zh-Hans"; "": the slip's default).
-	PrintSlip func(id uint64, lang string) error
+	// in a language ("en", "zh-Hant", "zh-Hans"; "": the slip's default). where, when not empty,
+	// is where the slip can be found (the demo's slip file), and the desk says it.
+	PrintSlip func(id uint64, lang string) (where string, err error)
 	// Logins, in the demo only, are the seeded staff the sign-in shows with their PINs.
 	Logins []Login
+	// Tour, in the demo only, is what the sign-in suggests trying.
+	Tour *Tour
+	// TemporaryJournal: the journal goes when the program ends (a demo's), so what is in flight
+	// then does not resume.
+	TemporaryJournal bool
 	// Unprinted, when set, brings the operations whose slip [receipt] auto_print could not print:
 	// the desk says the printer is not reachable and p prints again.
 	Unprinted <-chan uint64

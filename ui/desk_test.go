@@ -810,13 +810,21 @@ func TestApprovalOnTheDesk(t *testing.T) {
 	desk := &approvalDesk{}
 	d := testDeps(sampleJournal(), desk)
 	d.Staff = &fakeStaff{}
+	d.Tour = &Tour{Cashier: "amy", Manager: "boss", ApprovalOver: 5000, Currency: "HKD", Slips: "/demo/slips"}
 	a := New(d)
 	a.preload(firstReads(d)...)
 	send(a, tea.WindowSizeMsg{Width: 100, Height: 30})
+	// The demo's sign-in suggests its tour; a manager's approval does not.
+	for _, want := range []string{"Try:", "• as amy, refund more than 50.00 HKD: the desk asks for boss's approval on the\n  spot",
+		"• p prints the customer's slip as a file into /demo/slips", "• ctrl+l signs out; as boss, t opens the day's review and Z closes the day"} {
+		if v := a.View(); !strings.Contains(v, want) {
+			t.Fatalf("the sign-in lacks %q:\n%s", want, v)
+		}
+	}
 	signInAs(a, "amy", "1234")
 	keys(a, "r", "tab", "right", "enter", "enter") // 88.00, over 50.00
-	if v := a.View(); !strings.Contains(v, "This refund needs a manager's approval (a refund above 50.00 HKD)") || len(desk.started) != 0 {
-		t.Fatalf("no approval asked:\n%s", v)
+	if v := a.View(); !strings.Contains(v, "This refund needs a manager's approval (a refund above 50.00 HKD)") || len(desk.started) != 0 || strings.Contains(v, "Try:") {
+		t.Fatalf("no approval asked, or the tour on it:\n%s", v)
 	}
 	signInAs(a, "amy", "1234")
 	if v := a.View(); !strings.Contains(v, "amy is not a manager.") || len(desk.started) != 0 {
@@ -937,12 +945,12 @@ func TestPrintFromTheTimeline(t *testing.T) {
 	var langs []string
 	down := true
 	d := testDeps(managerJournal(), &fakeDesk{})
-	d.PrintSlip = func(id uint64, lang string) error {
+	d.PrintSlip = func(id uint64, lang string) (string, error) {
 		printed, langs = append(printed, id), append(langs, lang)
 		if down {
-			return errors.New("dial tcp: connection refused")
+			return "", errors.New("dial tcp: connection refused")
 		}
-		return nil
+		return "", nil
 	}
 	a := New(d)
 	send(a, tea.WindowSizeMsg{Width: 100, Height: 30})
@@ -974,12 +982,12 @@ func TestPrintFromTheStatusPane(t *testing.T) {
 	var langs []string
 	down := true
 	a := New(testDeps(sampleJournal(), &fakeDesk{}))
-	a.d.PrintSlip = func(id uint64, lang string) error {
+	a.d.PrintSlip = func(id uint64, lang string) (string, error) {
 		printed, langs = append(printed, id), append(langs, lang)
 		if down {
-			return errors.New("dial tcp: connection refused")
+			return "", errors.New("dial tcp: connection refused")
 		}
-		return nil
+		return "/demo/slips/slip-2.txt", nil // a file printer says where the slip is
 	}
 	send(a, tea.WindowSizeMsg{Width: 100, Height: 30})
 	send(a, a.sales.Init()())
@@ -1031,7 +1039,7 @@ func TestPrintFromTheStatusPane(t *testing.T) {
 	}
 	down = false
 	keys(a, "p", "3")
-	if v := a.View(); len(printed) != 2 || printed[1] != 2 || langs[1] != "zh-Hans" || !strings.Contains(v, "Slip printed.") {
+	if v := a.View(); len(printed) != 2 || printed[1] != 2 || langs[1] != "zh-Hans" || !strings.Contains(v, "Slip printed to /demo/slips/slip-2.txt") {
 		t.Fatalf("%v %v\n%s", printed, langs, v)
 	}
 	if a.status.printable().ID != 4 {
@@ -1058,7 +1066,7 @@ func TestAutoPrintFailureOnTheDesk(t *testing.T) {
 	var printed []uint64
 	d := testDeps(sampleJournal(), &fakeDesk{})
 	d.Unprinted = unprinted
-	d.PrintSlip = func(id uint64, _ string) error { printed = append(printed, id); return nil }
+	d.PrintSlip = func(id uint64, _ string) (string, error) { printed = append(printed, id); return "", nil }
 	a := New(d)
 	send(a, tea.WindowSizeMsg{Width: 100, Height: 30})
 	for _, id := range []uint64{7, 8} {

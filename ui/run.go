@@ -19,6 +19,15 @@ import (
 // ErrNoTerminal is returned by Run when standard input or output is not a terminal.
 var ErrNoTerminal = errors.New("no terminal")
 
+// NoTerminal is ErrNoTerminal with the words that say so in p's language when standard input or
+// output is not a terminal (nil when both are): a command checks it before it prepares anything.
+func NoTerminal(p *catalog.Printer) error {
+	if term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd()) {
+		return nil
+	}
+	return errors.Join(ErrNoTerminal, errors.New(p.T(catalog.NeedsTerminal)))
+}
+
 // Result is what the desk left behind when it closed.
 type Result struct {
 	// InFlight is how many refunds and cancels were still in flight when the cashier quit; they
@@ -66,8 +75,8 @@ func Run(ctx context.Context, d Deps) (Result, error) {
 	if d.Printer == nil {
 		d.Printer = catalog.New(language.English)
 	}
-	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
-		return Result{}, errors.Join(ErrNoTerminal, errors.New(d.Printer.T(catalog.NeedsTerminal)))
+	if err := NoTerminal(d.Printer); err != nil {
+		return Result{}, err
 	}
 	r := lipgloss.NewRenderer(os.Stdout)
 	// The question to the terminal and the first reads of the journal go together: the first

@@ -205,6 +205,16 @@ func (s *signinScreen) View() string {
 		}
 		lines = append(lines, st.Muted.Render(wrap(t(catalog.DemoLogin, role, l.ID, l.PIN), s.width)))
 	}
+	if tour := s.d.Tour; tour != nil && s.title == catalog.SignInTitle { // not on a manager's approval
+		lines = append(lines, "", st.Label.Render(t(catalog.DemoTry)))
+		for _, line := range []string{
+			t(catalog.DemoTryApproval, tour.Cashier, amount(tour.ApprovalOver, tour.Currency), tour.Manager),
+			t(catalog.DemoTryPrint, tour.Slips),
+			t(catalog.DemoTryClose, tour.Manager),
+		} {
+			lines = append(lines, hang("• ", line, s.width))
+		}
+	}
 	return strings.Join(lines, "\n")
 }
 

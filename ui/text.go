@@ -31,3 +31,9 @@ func wrap(s string, width int) string {
 	}
 	return ansi.Wrap(s, width, "")
 }
+
+// hang writes a list item: the prefix ("• "), then the text wrapped so that every line after the
+// first starts under the text, not under the prefix.
+func hang(prefix, s string, width int) string {
+	return prefix + wrapIndent(s, width, ansi.StringWidth(prefix))
+}

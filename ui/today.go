@@ -69,15 +69,25 @@ func newTodayScreen(d *Deps) *todayScreen {
 
 // printedMsg is a slip sent to the printer, from the review's timeline or from the status pane.
 type printedMsg struct {
-	id   uint64
-	pane bool
-	err  error
+	id    uint64
+	pane  bool
+	where string // where the slip can be found, when it is a file
+	err   error
 }
 
-func printSlip(f func(uint64, string) error, id uint64, lang string, pane bool) tea.Cmd {
+func printSlip(f func(uint64, string) (string, error), id uint64, lang string, pane bool) tea.Cmd {
 	return func() tea.Msg {
-		return printedMsg{id: id, pane: pane, err: f(id, lang)}
+		where, err := f(id, lang)
+		return printedMsg{id: id, pane: pane, where: where, err: err}
 	}
+}
+
+// printedText says that a slip printed, and where it is when it is a file.
+func (d *Deps) printedText(msg printedMsg) string {
+	if msg.where != "" {
+		return d.t(catalog.SlipPrintedTo, msg.where)
+	}
+	return d.t(catalog.SlipPrinted)
 }
 
 // slipLanguages are the keys that pick the slip's language after p.
@@ -274,7 +284,7 @@ func (s *todayScreen) Update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			s.notice = s.d.t(catalog.PrinterDown)
 		} else {
-			s.notice = s.d.t(catalog.SlipPrinted)
+			s.notice = s.d.printedText(msg)
 		}
 	case closedMsg:
 		if msg.err != nil {

@@ -10,10 +10,12 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+	"golang.org/x/text/language"
 
 	"qfpos/reversal"
 	"qfpos/reversal/report"
 	"qfpos/storage"
+	"qfpos/ui/catalog"
 )
 
 func TestStartScreenListsSalesNewestFirst(t *testing.T) {
@@ -541,9 +543,14 @@ func TestHeaderFromTypedFields(t *testing.T) {
 	a := newTestApp(sampleJournal(), &fakeDesk{}, 120, 30)
 	r := storage.Reversal{ID: 4, Kind: storage.KindRefund, Amount: 1000, Currency: "HKD", State: storage.StateProcessing,
 		SaleSysSN: "20261121000100020000001001", Created: fixedAt, Attempts: 1}
-	send(a, updateMsg(reversal.Update{Reversal: r, Event: storage.Event{Type: storage.EventReply, Message: "query failed: looks like text"}, Reach: reversal.ReachDown}))
+	down := updateMsg(reversal.Update{Reversal: r, Event: storage.Event{Type: storage.EventReply, Message: "query failed: looks like text"}, Reach: reversal.ReachDown})
+	send(a, down)
+	if v := a.View(); strings.Contains(v, "QFPay unreachable") {
+		t.Fatalf("one lost reply made QFPay unreachable:\n%s", v)
+	}
+	send(a, down)
 	if v := a.View(); !strings.Contains(v, "QFPay unreachable") {
-		t.Fatalf("no reply:\n%s", v)
+		t.Fatalf("no reply twice:\n%s", v)
 	}
 	r.Unsigned = true
 	send(a, updateMsg(reversal.Update{Reversal: r, Event: storage.Event{Type: storage.EventQuery, Message: "query failed"}, Reach: reversal.ReachOK}))
@@ -553,5 +560,35 @@ func TestHeaderFromTypedFields(t *testing.T) {
 	send(a, updateMsg(reversal.Update{Reversal: r, Event: storage.Event{Type: storage.EventNote}}))
 	if v := a.View(); !strings.Contains(v, "QFPay reachable") {
 		t.Fatalf("a note changed the reachability:\n%s", v)
+	}
+	// A reply lost, settled by the next query a second later: the header never flips.
+	send(a, down)
+	if v := a.View(); !strings.Contains(v, "QFPay reachable") {
+		t.Fatalf("a lost reply flipped the header:\n%s", v)
+	}
+	send(a, updateMsg(reversal.Update{Reversal: r, Event: storage.Event{Type: storage.EventQuery}, Reach: reversal.ReachOK}))
+	send(a, down)
+	if v := a.View(); !strings.Contains(v, "QFPay reachable") {
+		t.Fatalf("a lost reply after a settled one flipped the header:\n%s", v)
+	}
+}
+
+// TestHeaderSaysQFPayInAWord: at 80 columns, in every language, the header says QFPay's state
+// in words (the clock gives way first).
+func TestHeaderSaysQFPayInAWord(t *testing.T) {
+	for _, lang := range []language.Tag{language.English, language.TraditionalChinese, language.SimplifiedChinese} {
+		a := newTestApp(sampleJournal(), &fakeDesk{}, 80, 24)
+		a.d.Printer = catalog.New(lang)
+		head := strings.Split(a.View(), "\n")[0]
+		if !strings.Contains(head, a.d.t(catalog.QFPayNotYet)) {
+			t.Errorf("%s: %q does not say %q", lang, head, a.d.t(catalog.QFPayNotYet))
+		}
+		for _, reach := range []reversal.Reach{reversal.ReachOK, reversal.ReachDown} {
+			a.reach = reach
+			word := map[reversal.Reach]catalog.Key{reversal.ReachOK: catalog.QFPayOK, reversal.ReachDown: catalog.QFPayDown}[reach]
+			if head := strings.Split(a.View(), "\n")[0]; !strings.Contains(head, a.d.t(word)) {
+				t.Errorf("%s: %q does not say %q", lang, head, a.d.t(word))
+			}
+		}
 	}
 }

@@ -41,6 +41,10 @@ type Options struct {
 // Logins are the demo's staff: a cashier and a manager, with the PINs its sign-in shows.
 var Logins = []ui.Login{{ID: "amy", Role: storage.RoleCashier, PIN: "1234"}, {ID: "mgr", Role: storage.RoleManager, PIN: "5678"}}
 
+// Limits are the demo's approval limits, set by its manager: a refund above 500.00 HKD needs
+// mgr's approval, so that amy meets it.
+var Limits = storage.Limits{Currency: "HKD", ApprovalOver: 50000}
+
 // Demo is a running demo.
 type Demo struct {
 	Sandbox  *qfpaytest.Sandbox
@@ -52,6 +56,7 @@ type Demo struct {
 	server   *qfpaytest.Server
 	client   *qfpay.Client
 	tempDir  string
+	dir      string // the demo's folder: the temporary one, or the one of --journal
 	stop     context.CancelFunc
 	wg       sync.WaitGroup
 }
@@ -87,10 +92,12 @@ func Start(o Options) (*Demo, error) {
 	} else {
 		state = append(state, qfpaytest.WithStateFile(o.JournalPath+".sandbox.json"))
 	}
-	// The journal first: a demo never touches a real journal.
+	d.dir = filepath.Dir(o.JournalPath)
+	// The journal first: a demo never touches a real journal, and makes no folder for one.
 	var err error
 	loc := qfpaytest.HongKong
-	if d.Journal, err = storage.Open(o.JournalPath, storage.ForDemo(), storage.WithClock(o.Clock.Now), storage.WithLocation(loc)); err != nil {
+	if d.Journal, err = storage.Open(o.JournalPath, storage.ForDemo(), storage.WithClock(o.Clock.Now), storage.WithLocation(loc),
+		storage.InExistingDir()); err != nil {
 		return nil, d.fail(err)
 	}
 	opts := append([]qfpaytest.Option{qfpaytest.WithSeed(o.Seed), qfpaytest.WithClock(o.Clock.Now),
@@ -253,8 +260,18 @@ func (d *Demo) seedStaff() error {
 			return fmt.Errorf("demo: staff %s: %w", l.ID, err)
 		}
 	}
+	// The manager sets the approval limits, on the audit trail as in a shop.
+	if err := d.Journal.SetLimits(mgr, Limits); err != nil {
+		return fmt.Errorf("demo: limits: %w", err)
+	}
 	return nil
 }
+
+// Dir is the demo's folder: the temporary one (removed by Close), or the one of its journal.
+func (d *Demo) Dir() string { return d.dir }
+
+// Temporary says whether the demo's journal is removed when it closes.
+func (d *Demo) Temporary() bool { return d.tempDir != "" }
 
 // Client is the demo's QFPay client, on its embedded sandbox.
 func (d *Demo) Client() *qfpay.Client { return d.client }

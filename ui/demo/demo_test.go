@@ -3,6 +3,8 @@ package demo
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -157,5 +159,55 @@ func TestDemoRestartKeepsItsJournal(t *testing.T) {
 			}
 		}
 		d.Close()
+	}
+}
+
+// TestDemoAsksForTheManager: the demo's manager set its approval limits on the audit trail, so
+// that its cashier's refund above 500.00 HKD needs mgr's approval, and with it goes through.
+func TestDemoAsksForTheManager(t *testing.T) {
+	settle := qfpaytest.Settle{}
+	d, err := Start(Options{JournalPath: t.TempDir() + "/demo.db", Calm: true, Settle: &settle})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if l, ok, err := d.Journal.Limits(); err != nil || !ok || l != Limits {
+		t.Fatalf("limits %+v %v %v", l, ok, err)
+	}
+	var big storage.SaleView
+	page, _ := d.Journal.RecentSales(storage.Cursor{}, 500, 3650)
+	for _, v := range page.Sales {
+		if v.RespCD == "0000" && v.Amount > Limits.ApprovalOver && len(v.Reversals) == 0 && !paytype.SameDayFullRefundOnly(v.PayType) {
+			big = v
+			break
+		}
+	}
+	if big.SysSN == "" {
+		t.Fatal("the demo has no paid sale above its approval limit to try it on")
+	}
+	amy, err := d.Journal.SignIn("amy", "1234")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := reversal.Request{Kind: storage.KindRefund, SaleSysSN: big.SysSN, Amount: big.Amount, Reason: "damaged", Session: amy}
+	if _, err := d.Desk.Start(context.Background(), req); !errors.Is(err, reversal.ErrNeedsApproval) {
+		t.Fatalf("a refund of %d by amy: %v", big.Amount, err)
+	}
+	req.Approval = &storage.Credential{ID: "mgr", PIN: "5678"}
+	r, err := d.Desk.Start(context.Background(), req)
+	if err != nil || r.Approver != "mgr" {
+		t.Fatalf("approved by mgr: %v %+v", err, r)
+	}
+}
+
+// TestDemoMakesNothingWhereItCannotStart: a demo journal in a folder that does not exist is
+// refused, and no folder is made for it.
+func TestDemoMakesNothingWhereItCannotStart(t *testing.T) {
+	dir := t.TempDir() + "/missing/dir"
+	if _, err := Start(Options{JournalPath: dir + "/j.db", Calm: true}); err == nil {
+		t.Fatal("a demo journal in a missing folder was made")
+	}
+	if _, err := os.Stat(filepath.Dir(dir)); !os.IsNotExist(err) {
+		t.Fatalf("the folder was made: %v", err)
 	}
 }
