@@ -404,13 +404,18 @@ func (j *Journal) AuditCodeOf(id uint64) (string, bool, error) {
 				return err
 			}
 			if e.Kind == AuditKindEvent && e.Subject == subject {
-				code = fmt.Sprintf("%s #%d", e.Hash[:min(8, len(e.Hash))], e.Seq)
+				code = auditCode(e)
 				return nil
 			}
 		}
 		return nil
 	})
 	return code, code != "", err
+}
+
+// auditCode is an audit event's short code: its hash's first 8 hex digits and its number.
+func auditCode(e AuditEvent) string {
+	return fmt.Sprintf("%s #%d", e.Hash[:min(8, len(e.Hash))], e.Seq)
 }
 
 // auditKindOf reads only the kind of a stored event (ok false: read the whole event to know).

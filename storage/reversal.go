@@ -113,6 +113,9 @@ type Event struct {
 	Attempt   int       `json:"attempt,omitempty"`
 	Signature string    `json:"signature,omitempty"` // response signature check: verified, absent, mismatch
 	NextCheck time.Time `json:"next_check,omitzero"`
+	// Audit is the code of the audit event that holds this event (its hash's first 8 hex digits
+	// and its number, as a slip prints it), when it is read from the trail; never stored.
+	Audit string `json:"-"`
 }
 
 func decodeReversal(v []byte) (Reversal, error) {
@@ -463,6 +466,7 @@ func eventsTx(tx *bolt.Tx, r Reversal) ([]Event, error) {
 		if audit == nil || err != nil || ae.Kind != AuditKindEvent || ae.Subject != strconv.FormatUint(id, 10) || json.Unmarshal(ae.Record, &rec) != nil {
 			return nil, fmt.Errorf("reversal %d: its event in audit event %d is missing or damaged: %w", id, seq, ErrDamaged)
 		}
+		rec.Event.Audit = auditCode(ae)
 		out = append(out, rec.Event)
 	}
 	return out, nil

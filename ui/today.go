@@ -603,7 +603,21 @@ func (s *todayScreen) timelineView() string {
 	if s.opened != nil {
 		state, ref = *s.opened, s.opened.SysSN
 	}
-	head = append(head, field(catalog.ColState, s.d.stateWord(state)), field(catalog.FieldRef, ref), field(catalog.FieldTerminal, row.UDID), "")
+	head = append(head, field(catalog.ColState, s.d.stateWord(state)), field(catalog.FieldRef, ref), field(catalog.FieldTerminal, row.UDID))
+	// Who did it and why: the cashier, the manager who approved it, the reason.
+	if s.opened != nil {
+		r := *s.opened
+		if r.Cashier != "" {
+			head = append(head, field(catalog.ColCashier, r.Cashier))
+		}
+		if r.Approver != "" {
+			head = append(head, field(catalog.ColApprover, r.Approver))
+		}
+		if r.Reason != "" || r.ReasonText != "" {
+			head = append(head, field(catalog.FieldReason, s.d.reason(r)))
+		}
+	}
+	head = append(head, "")
 	var body []string
 	if s.opened == nil {
 		body = append(body, st.Warn.Render(t(catalog.NoTimeline)))
@@ -626,7 +640,10 @@ func (s *todayScreen) timelineView() string {
 			case e.Message != "":
 				text += " · " + s.d.Printer.EventNote(e.Message)
 			}
-			body = append(body, strings.Split(wrap(text, s.width), "\n")...)
+			if e.Audit != "" { // the step's audit event, as a slip prints the last one
+				text += " · " + t(catalog.SlipAudit) + " " + e.Audit
+			}
+			body = append(body, strings.Split(wrapIndent(text, s.width, 10), "\n")...) // under the step, not the time
 		}
 		if r.State == storage.StateFailed || !r.State.Finished() {
 			body = append(body, "")
