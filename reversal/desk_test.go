@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -47,6 +48,17 @@ func TestHappyRefund(t *testing.T) {
 	v, _, _ := h.Journal.Sale(s.SysSN)
 	if v.Refunded != 1250 || v.Remaining() != 3750 {
 		t.Fatalf("sale after refund: %+v", v)
+	}
+	// Each step names its audit event, and the slip's code is the last step's.
+	seen := map[string]bool{}
+	for _, e := range full.Events {
+		if !regexp.MustCompile(`^[0-9a-f]{8} #\d+$`).MatchString(e.Audit) || seen[e.Audit] {
+			t.Fatalf("step %s has audit code %q", e.Type, e.Audit)
+		}
+		seen[e.Audit] = true
+	}
+	if code, ok, err := h.Journal.AuditCodeOf(r.ID); err != nil || !ok || code != full.Events[len(full.Events)-1].Audit {
+		t.Fatalf("slip's audit code %q, last step's %q", code, full.Events[len(full.Events)-1].Audit)
 	}
 }
 
