@@ -110,7 +110,7 @@ func (a *app) terminal() ui.Terminal {
 	}
 	return ui.Terminal{UDID: a.udid, Cashier: cfg.Terminal.Cashier, Environment: env, Gateway: cfg.QFPay.BaseURL,
 		Currency: money.MustLookup(cfg.Terminal.Currency), Location: cfg.Location, RecentDays: cfg.Journal.RecentDays,
-		Background: cfg.Terminal.Background}
+		Background: cfg.Terminal.Background, QFPayZone: cfg.Zone}
 }
 
 func demoCmd(a *app) *cobra.Command {

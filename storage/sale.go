@@ -586,6 +586,22 @@ func (v *SaleView) countElsewhere() {
 	}
 }
 
+// RefundsElsewhere are the refunds QFPay holds for the sale that this journal did not make (at
+// another till, or in QFPay's portal), done or still in progress there.
+func (v SaleView) RefundsElsewhere() []RemoteRefund {
+	ours := map[string]bool{}
+	for _, r := range v.Reversals {
+		ours[r.OutTradeNo] = true
+	}
+	var out []RemoteRefund
+	for _, rr := range v.QFPay.Refunds {
+		if st := statusOf(rr.RespCD); !ours[rr.OutTradeNo] && (st == PaymentPaid || st == PaymentProcessing) {
+			out = append(out, rr)
+		}
+	}
+	return out
+}
+
 // viewAt decodes the sale stored under key, with its reversals.
 func viewAt(tx *bolt.Tx, key []byte) (SaleView, error) {
 	s, err := decodeSale(tx, tx.Bucket(bSales).Get(key))

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -511,7 +512,30 @@ func (a *App) helpView() string {
 	if a.help.ShowAll {
 		return a.help.FullHelpView(append([][]key.Binding{append(global, a.keys.Language, a.keys.Lock)}, s.FullHelp()...))
 	}
-	return a.help.ShortHelpView(append(global, s.ShortHelp()...))
+	return a.shortHelp(append(global, s.ShortHelp()...))
+}
+
+// shortHelp lays the keys that work now out on one line, or on two when one is too narrow (a key
+// is never cut in half); what two lines cannot hold ends in "…", and ? lists every key.
+func (a *App) shortHelp(bindings []key.Binding) string {
+	whole := a.help
+	whole.Width = 0
+	var lines []string
+	var line []key.Binding
+	for i, b := range bindings {
+		if !b.Enabled() {
+			continue
+		}
+		next := append(slices.Clone(line), b)
+		if len(line) > 0 && lipgloss.Width(whole.ShortHelpView(next)) > a.width {
+			if len(lines) == 1 { // the second line is the last: the rest is cut there
+				return lines[0] + "\n" + a.help.ShortHelpView(append(line, bindings[i:]...))
+			}
+			lines, next = append(lines, whole.ShortHelpView(line)), []key.Binding{b}
+		}
+		line = next
+	}
+	return strings.Join(append(lines, whole.ShortHelpView(line)), "\n")
 }
 
 func (a *App) header() string {

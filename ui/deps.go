@@ -80,6 +80,8 @@ type Terminal struct {
 	Background  string // "dark" or "light" as configured; "" asks the terminal (or COLORFGBG) once
 	// Reasons are the store's reason codes for a refund ([refunds] reasons; nil: the defaults).
 	Reasons []string
+	// QFPayZone is the zone of QFPay's own times (its records' sysdtm); nil: Hong Kong's, +08:00.
+	QFPayZone *time.Location
 }
 
 // Login is a person's id and PIN shown on the sign-in, for the demo's seeded staff only.

@@ -55,6 +55,9 @@ func TestViews(t *testing.T) {
 				keys(a, st.keys...)
 				v := a.View()
 				fits(t, v, size[0], size[1])
+				if size[0] >= 80 {
+					helpWhole(t, v)
+				}
 				golden.RequireEqual(t, []byte(v))
 			})
 		}
@@ -91,9 +94,20 @@ func TestViewsInChinese(t *testing.T) {
 					t.Errorf("the locale's ambiguous width changes the layout:\n%s\n---\n%s", v, wide)
 				}
 				fits(t, v, 80, 24)
+				helpWhole(t, v)
 				golden.RequireEqual(t, []byte(v))
 			})
 		}
+	}
+}
+
+// helpWhole checks that the help bar (the view's last line) is not cut: from 80 columns on, the
+// keys that work now fit on its one or two lines.
+func helpWhole(t *testing.T, v string) {
+	t.Helper()
+	lines := strings.Split(v, "\n")
+	if last := strings.TrimRight(lines[len(lines)-1], " "); strings.HasSuffix(last, "…") {
+		t.Errorf("the help bar is cut: %q", last)
 	}
 }
 

@@ -113,6 +113,8 @@ func newFormKeys(t tr) formKeys {
 type todayKeys struct {
 	navKeys
 	Open, PrevDay, NextDay, State, Kind, Pay, Cashier, Store, Recheck, Back, CloseDay, Print key.Binding
+	// Days and Filters stand for ← → and s k p a together in the help bar (the full help lists each).
+	Days, Filters key.Binding
 }
 
 func newTodayKeys(t tr) todayKeys {
@@ -134,5 +136,7 @@ func newTodayKeys(t tr) todayKeys {
 	}
 	k.PrevDay.SetHelp("←", t(catalog.HelpPrevDay))
 	k.NextDay.SetHelp("→", t(catalog.HelpNextDay))
+	k.Days = key.NewBinding(key.WithKeys("left", "right"), key.WithHelp("←/→", t(catalog.HelpDays)))
+	k.Filters = key.NewBinding(key.WithKeys("s", "k", "p", "a"), key.WithHelp("s/k/p/a", t(catalog.HelpFilters)))
 	return k
 }

@@ -36,6 +36,7 @@ func (a *App) relanguage() {
 	a.keys = newGlobalKeys(a.d.t)
 	a.sales.relanguage()
 	a.sale.keys = newSaleKeys(a.d.t)
+	a.sale.Update(languageMsg{})
 	a.sale.refreshKeys()
 	a.refund.relanguage()
 	a.cancel.keys = newFormKeys(a.d.t)

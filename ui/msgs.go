@@ -203,3 +203,6 @@ func waitForUpdate(ch <-chan reversal.Update) tea.Cmd {
 		return updateMsg(u)
 	}
 }
+
+// languageMsg tells a screen that the cashier chose another language with L.
+type languageMsg struct{}

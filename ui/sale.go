@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -48,6 +49,10 @@ func (s *saleScreen) SetSize(w, h int) { s.width, s.height = w, h }
 
 func (s *saleScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case languageMsg: // the reasons' lines in the new language
+		if s.loaded && s.err == nil {
+			s.actions = s.d.actionsFor(s.view)
+		}
 	case saleMsg:
 		if msg.view.SysSN != s.syssn && msg.err == nil {
 			return nil
@@ -154,11 +159,29 @@ func (s *saleScreen) View() string {
 		if !s.actions.refund && !s.actions.cancel {
 			style = st.Warn
 		}
-		lines = append(lines, strings.Split(wrap(style.Render("• "+l), s.width), "\n")...)
+		for _, line := range strings.Split(hang("• ", l, s.width), "\n") { // a wrapped line stays under its text
+			lines = append(lines, style.Render(line))
+		}
 	}
 	lines = append(lines, "", st.Muted.Render(t(catalog.History)))
-	if len(v.Reversals) == 0 {
+	elsewhere := v.RefundsElsewhere()
+	if len(v.Reversals) == 0 && len(elsewhere) == 0 {
 		lines = append(lines, st.Muted.Render(t(catalog.HistoryNone)))
+	}
+	// Refunds made at another till or in QFPay's portal: where and when, as QFPay holds them.
+	for _, rr := range elsewhere {
+		where := t(catalog.ElsewherePortal)
+		if rr.UDID != "" {
+			where = t(catalog.ElsewhereTill, storage.EscapeText(rr.UDID))
+		}
+		when := "?"
+		if at, err := time.ParseInLocation(time.DateTime, rr.SysDtm, s.d.qfpayZone()); err == nil {
+			when = at.In(s.d.Terminal.Location).Format("01-02 15:04")
+		}
+		lines = append(lines, t(catalog.HistoryElsewhere, when, s.d.kind(storage.KindRefund), amount(rr.Amount, v.Currency), where))
+		if rr.SysSN != "" {
+			lines = append(lines, "  "+t(catalog.StatusRef, rr.SysSN))
+		}
 	}
 	for _, r := range v.Reversals {
 		row := t(catalog.HistoryRow, r.Created.In(s.d.Terminal.Location).Format("01-02 15:04"),

@@ -682,9 +682,14 @@ func (s *todayScreen) ShortHelp() []key.Binding {
 	if s.opened != nil || s.openRow.ID == 0 && s.openRow.QFPaySysSN != "" {
 		return []key.Binding{s.keys.Recheck, s.keys.Print, s.keys.Up, s.keys.Down, s.keys.Back}
 	}
-	return []key.Binding{s.keys.Open, s.keys.PrevDay, s.keys.NextDay, s.keys.State, s.keys.Kind, s.keys.Pay, s.keys.Cashier, s.keys.Store, s.keys.CloseDay, s.keys.Back}
+	s.keys.Days.SetEnabled(s.keys.PrevDay.Enabled())
+	s.keys.Filters.SetEnabled(s.keys.State.Enabled())
+	return []key.Binding{s.keys.Open, s.keys.Days, s.keys.Filters, s.keys.Store, s.keys.CloseDay, s.keys.Back}
 }
 
 func (s *todayScreen) FullHelp() [][]key.Binding {
-	return [][]key.Binding{s.ShortHelp(), {s.keys.Up, s.keys.Down}}
+	if s.opened != nil || s.openRow.ID == 0 && s.openRow.QFPaySysSN != "" {
+		return [][]key.Binding{s.ShortHelp(), {s.keys.Up, s.keys.Down}}
+	}
+	return [][]key.Binding{{s.keys.Open, s.keys.PrevDay, s.keys.NextDay, s.keys.State, s.keys.Kind, s.keys.Pay, s.keys.Cashier, s.keys.Store, s.keys.CloseDay, s.keys.Back}, {s.keys.Up, s.keys.Down}}
 }

@@ -592,3 +592,41 @@ func TestHeaderSaysQFPayInAWord(t *testing.T) {
 		}
 	}
 }
+
+// TestSaleScreenSaysRefundsElsewhere: a refund QFPay holds that this terminal did not make is in
+// the sale's history with where (the till, or QFPay's portal) and when (QFPay's time in the
+// terminal's zone); the reasons' lines follow L; an unknown outcome is said on the sale screen as
+// on the status pane.
+func TestSaleScreenSaysRefundsElsewhere(t *testing.T) {
+	j := sampleJournal()
+	v := &j.sales[0]
+	v.QFPay.Refunds = []storage.RemoteRefund{
+		{SysSN: "20261121000200020000000777", OutTradeNo: "OTHER_1", Amount: 2000, RespCD: "0000", UDID: "POS-02", SysDtm: "2026-11-21 14:02:00"},
+		{SysSN: "20261121000200020000000778", OutTradeNo: "PORTAL_1", Amount: 500, RespCD: "0000", SysDtm: "2026-11-21 14:10:00"}}
+	v.Refunded, v.Elsewhere = 2500, 2500
+	a := newTestApp(j, &fakeDesk{}, 100, 30)
+	a.d.Terminal.QFPayZone = time.FixedZone("+08:00", 8*3600)
+	a.d.Terminal.Location = time.UTC // the terminal's zone is not QFPay's
+	keys(a, "enter")
+	for _, want := range []string{"11-21 06:02  Refund 20.00 HKD  at till POS-02 (QFPay's record)", "QFPay 20261121000200020000000777",
+		"11-21 06:10  Refund 5.00 HKD  at QFPay's portal or another system (QFPay's record)", "(25.00 HKD of it at other tills)"} {
+		if v := a.View(); !strings.Contains(v, want) {
+			t.Fatalf("the sale lacks %q:\n%s", want, v)
+		}
+	}
+	before := a.View()
+	keys(a, "L")
+	if v := a.View(); !strings.Contains(v, "於收銀台 POS-02（QFPay 紀錄）") || strings.Contains(v, "can be refunded") || v == before {
+		t.Fatalf("after L the sale screen is not all in Traditional Chinese:\n%s", v)
+	}
+	// The same words for an unknown outcome on the sale screen and in the status pane.
+	for _, kind := range []storage.Kind{storage.KindRefund, storage.KindCancel} {
+		d := testDeps(nil, &fakeDesk{})
+		u := view("20261121000100020000009001", 1000, "800208", "0000", fixedAt, 0)
+		u.Open = &storage.Reversal{Kind: kind, State: storage.StateUnknown}
+		r := storage.Reversal{Kind: kind, State: storage.StateUnknown}
+		if sale, pane := d.actionsFor(u).lines[0], d.sentence(r); sale != pane {
+			t.Errorf("%s: the sale screen says %q, the pane %q", kind, sale, pane)
+		}
+	}
+}

@@ -212,3 +212,11 @@ func (d *Deps) reasonProblem(e *reversal.ReasonError) string {
 	}
 	return d.t(catalog.ReasonNeeded)
 }
+
+// qfpayZone is the zone of QFPay's own times: [qfpay] zone, else Hong Kong's (+08:00).
+func (d *Deps) qfpayZone() *time.Location {
+	if d.Terminal.QFPayZone != nil {
+		return d.Terminal.QFPayZone
+	}
+	return time.FixedZone("+08:00", 8*3600)
+}

@@ -78,6 +78,9 @@ const (
 	History           Key = "Refunds and cancels of this sale"
 	HistoryNone       Key = "None yet."
 	HistoryRow        Key = "%s  %s %s  %s"
+	HistoryElsewhere  Key = "%s  %s %s  at %s (QFPay's record)"
+	ElsewhereTill     Key = "till %s"
+	ElsewherePortal   Key = "QFPay's portal or another system"
 	EventsTitle       Key = "What happened"
 	ReasonDamaged     Key = "Damaged item"
 	ReasonWrong       Key = "Wrong item"
@@ -200,6 +203,8 @@ const (
 	HelpSend               Key = "send"
 	HelpDismiss            Key = "clear finished"
 	HelpPrevDay            Key = "previous day"
+	HelpDays               Key = "day"
+	HelpFilters            Key = "filters"
 	HelpNextDay            Key = "next day"
 	HelpRecheck            Key = "check now"
 	HelpMore               Key = "older sales"
@@ -293,14 +298,14 @@ var messages = []Key{
 	StateFailedPy, StatePartly, StateRefunded, StateCancel, StateBusy,
 	FieldRef, FieldRefunded, FieldLeft, FieldTerminal, FieldReason,
 	CanRefund, CardToday, CanCancel, RefundBusy, CancelBusy, NothingLeft, AlreadyCancel,
-	PaymentFailed, PaidNoCancel, UnpaidNoRefund, History, HistoryNone, HistoryRow, EventsTitle, ReasonDamaged,
+	PaymentFailed, PaidNoCancel, UnpaidNoRefund, History, HistoryNone, HistoryRow, HistoryElsewhere, ElsewhereTill, ElsewherePortal, EventsTitle, ReasonDamaged,
 	ReasonWrong, ReasonMind, ReasonPrice, ReasonOther, ReasonHint, ReasonDuplicate, DemoLogin, DemoTry, DemoPendingOnQuit, DemoTryApproval, DemoTryPrint, DemoTryClose, RoleCashier, RoleManager, ReasonNeeded, ReasonWords, ReasonNotListed, ReasonUnknown, ReasonTooLong, AmountHint, BadAmount, TooMuch, NotPositive,
 	FullOnly, ConfirmSend, NothingCharged, CancelUnlisted, SmallAmount, CheckingQFPay,
 	CheckedQFPay, CheckedNothing, LocalFigure, ErrInFlight, ErrOverRefund, ErrNotPaid,
 	ErrCompleted, ErrCancelled, ErrNothingLeft, ErrFullToday, ErrStart, ErrApproval, Started, KindRefund, KindCancel,
 	StatusSending, StatusWaiting, StatusSucceeded, StatusFailed, StatusUnknown, StatusUnknownC, StatusAttempt, StatusNext,
 	StatusElapsed, StatusRef, TodayNone, ColKind, ColState, ColCashier, WordFailed, WordUnknown, WordInProgress, HelpUp, HelpDown, HelpOpen, HelpFind, HelpClear, HelpToday, HelpRefund, HelpCancel, HelpBack, HelpQuit,
-	HelpHelp, HelpNextField, HelpReason, HelpContinue, HelpSend, HelpDismiss, HelpPrevDay, HelpNextDay,
+	HelpHelp, HelpNextField, HelpReason, HelpContinue, HelpSend, HelpDismiss, HelpPrevDay, HelpDays, HelpFilters, HelpNextDay,
 	HelpRecheck, HelpMore, HelpDigits, HelpLanguage, PayTypeUnknown, AuditBroken,
 	SignInTitle, SignInID, SignInPIN, SignInWrong, SignInLocked, SignInDisabled, SignInUnknown, HelpSignIn, HelpLock,
 	ApprovalTitle, ApprovalNeeded, ApprovalNotManager, StaffLocked, HelpCloseDay, DayClosedAs, CloseFailed, CloseAsk, ClosedLine, AlreadyClosed, LimitsDiffer, SlipEncodingUTF8, ErrNotSignedIn, StateRefundedElsewhere, SlipRefunded, SlipCancelled, SlipFailed, HelpPrint, SlipPrinted, SlipPrintedTo, PrinterDown, SlipAudit, SlipLanguageAsk, SlipOf, StatusPrintHint,

@@ -282,7 +282,7 @@ func (d *Demo) URL() string { return d.server.URL }
 // Terminal describes the demo till for the screens.
 func (d *Demo) Terminal() ui.Terminal {
 	return ui.Terminal{UDID: d.UDID, Cashier: d.Cashier, Environment: ui.EnvDemo, Gateway: d.server.URL,
-		Currency: money.MustLookup("HKD"), Location: qfpaytest.HongKong, RecentDays: 7}
+		Currency: money.MustLookup("HKD"), Location: qfpaytest.HongKong, RecentDays: 7, QFPayZone: qfpaytest.HongKong}
 }
 
 // Reports makes the manager's day reports, the whole store's from the sandbox.
