@@ -3,6 +3,7 @@ module qfpos
 go 1.26.0
 
 require (
+	boot.qfpos/termquery v0.0.0
 	github.com/charmbracelet/bubbles v1.0.0
 	github.com/charmbracelet/bubbletea v1.3.10
 	github.com/charmbracelet/lipgloss v1.1.0
@@ -40,3 +41,6 @@ require (
 	github.com/spf13/pflag v1.0.9 // indirect
 	github.com/xo/terminfo v0.0.0-20220910002029-abceb7e1c41e // indirect
 )
+
+// ui/termquery runs before Bubble Tea's init (see its doc comment): a module of its own, here.
+replace boot.qfpos/termquery => ./ui/termquery

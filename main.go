@@ -8,6 +8,9 @@ import (
 	"os/signal"
 	"syscall"
 
+	// Before Bubble Tea's init: no question to the terminal before main (see its doc comment).
+	_ "boot.qfpos/termquery"
+
 	"qfpos/cli"
 )
 

@@ -106,3 +106,31 @@ func TestBuiltBinary(t *testing.T) {
 		t.Error("pending created typo.db")
 	}
 }
+
+// TestNothingAskedOfASilentTerminal runs the built qfpos in a pseudo-terminal that answers no
+// question (script(1), with nothing on its input): a headless command writes its own output and
+// nothing else — no background-colour or cursor question of Bubble Tea's start-up, which would
+// otherwise wait out termenv's timeout before main. (ui/termquery; the desk asks itself, bounded.)
+func TestNothingAskedOfASilentTerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	script, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("script(1) is not installed")
+	}
+	bin := builtQfpos(t)
+	dir := t.TempDir()
+	for _, args := range []string{"--version", "pending --journal " + filepath.Join(dir, "none.db")} {
+		cmd := exec.Command(script, "-q", "-c", bin+" "+args, "/dev/null")
+		cmd.Env = append(os.Environ(), "TERM=xterm-256color", "CI=", "LC_ALL=C.UTF-8", "XDG_CONFIG_HOME="+dir, "XDG_DATA_HOME="+dir)
+		cmd.Stdin = nil // /dev/null: the terminal never answers
+		out, _ := cmd.CombinedOutput()
+		if strings.Contains(string(out), "\x1b]11;?") || strings.Contains(string(out), "\x1b[6n") {
+			t.Errorf("qfpos %s asked the terminal before main: %q", args, out)
+		}
+		if !strings.Contains(string(out), "qfpos") {
+			t.Errorf("qfpos %s under script: %q", args, out)
+		}
+	}
+}
