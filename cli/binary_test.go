@@ -94,6 +94,15 @@ func TestBuiltBinary(t *testing.T) {
 		!strings.Contains(errOut, "needs a terminal") || !strings.Contains(errOut, "qfpos refund") || strings.Count(errOut, "\n") != 1 {
 		t.Errorf("demo without a terminal: %d %q %q", code, out, errOut)
 	}
+	// A demo that does not start makes nothing: no journal, no log, no folder.
+	if code, _, _ := run("demo", "--journal", "missing/dir/demo.db"); code != ExitUsage {
+		t.Errorf("demo in a missing folder without a terminal: %d", code)
+	}
+	for _, made := range []string{"demo.db", "qfpos-demo.log", "missing", "slips"} {
+		if _, err := os.Stat(filepath.Join(dir, made)); !os.IsNotExist(err) {
+			t.Errorf("a demo that did not start made %s", made)
+		}
+	}
 	// In the cashier's language.
 	if code, _, errOut := run("demo", "--journal", "demo2.db", "--lang", "zh-Hant"); code != ExitUsage || !strings.Contains(errOut, "收銀台畫面需要終端機") {
 		t.Errorf("demo --lang zh-Hant without a terminal: %d %q", code, errOut)

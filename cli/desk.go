@@ -82,13 +82,22 @@ func (a *app) showDesk(deps ui.Deps) error {
 		a.logger().Error("terminal UI", "err", err)
 		return failed(err)
 	}
-	switch {
-	case res.InFlight > 0 && deps.TemporaryJournal:
-		fmt.Fprintln(a.stderr, deps.Printer.T(catalog.DemoPendingOnQuit, res.InFlight))
-	case res.InFlight > 0:
-		fmt.Fprintln(a.stderr, deps.Printer.T(catalog.PendingOnQuit, res.InFlight))
+	if note := quitNote(deps, res); note != "" {
+		fmt.Fprintln(a.stderr, note)
 	}
 	return nil
+}
+
+// quitNote says what is still in flight when the desk closes: it resumes next time, or, on the
+// demo's temporary journal, it ends with it.
+func quitNote(deps ui.Deps, res ui.Result) string {
+	switch {
+	case res.InFlight > 0 && deps.TemporaryJournal:
+		return deps.Printer.T(catalog.DemoPendingOnQuit, res.InFlight)
+	case res.InFlight > 0:
+		return deps.Printer.T(catalog.PendingOnQuit, res.InFlight)
+	}
+	return ""
 }
 
 // noTerminal is the desk's "needs a terminal" as a usage error, in its words.

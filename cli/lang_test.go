@@ -6,10 +6,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"qfpos/ui"
+	"qfpos/ui/catalog"
 	"regexp"
 	"strings"
 	"testing"
 	"unicode"
+
+	"golang.org/x/text/language"
 )
 
 var updateLines = flag.Bool("update-lines", false, "rewrite testdata/lines-*.golden")
@@ -134,5 +138,20 @@ func TestEveryJSONOutputOnAnEmptyJournal(t *testing.T) {
 		if c.want == "array" && !isArray || c.want == "object" && !isObject {
 			t.Errorf("%v: %q is not a JSON %s", c.args, out, c.want)
 		}
+	}
+}
+
+// TestQuitNoteOfATemporaryJournal: quitting with operations in flight promises a resume only
+// where the journal stays; the demo's temporary journal says they end with it.
+func TestQuitNoteOfATemporaryJournal(t *testing.T) {
+	en := catalog.New(language.English)
+	if got := quitNote(ui.Deps{Printer: en}, ui.Result{InFlight: 2}); !strings.Contains(got, "resume") {
+		t.Errorf("a real journal: %q", got)
+	}
+	if got := quitNote(ui.Deps{Printer: en, TemporaryJournal: true}, ui.Result{InFlight: 2}); strings.Contains(got, "resume") || !strings.Contains(got, "temporary") {
+		t.Errorf("the demo's temporary journal: %q", got)
+	}
+	if got := quitNote(ui.Deps{Printer: en}, ui.Result{}); got != "" {
+		t.Errorf("nothing in flight: %q", got)
 	}
 }
