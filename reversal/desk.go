@@ -263,18 +263,29 @@ func (d *Desk) Start(ctx context.Context, req Request) (storage.Reversal, error)
 		return storage.Reversal{}, &storage.RuleError{Err: storage.ErrNotFound, SaleSysSN: req.SaleSysSN}
 	}
 	var note string
+	var remote *storage.RemoteUpdate
 	if req.Kind == storage.KindRefund && v.Open == nil && v.Status() == storage.PaymentPaid && !v.Cancelled {
-		// Refunds made at other tills count: read the sale's record at QFPay first (D21).
-		if v, note, err = d.refreshBeforeRefund(ctx, v); err != nil {
+		// Refunds made at other tills count: read the sale's record at QFPay first (D21); it is
+		// journaled with the intent, in one commit.
+		if v, note, remote, err = d.refreshBeforeRefund(ctx, v); err != nil {
 			return storage.Reversal{}, err
 		}
 		if ctx.Err() != nil {
 			return storage.Reversal{}, ctx.Err()
 		}
 	}
+	// What QFPay said is worth keeping even when the refund is refused on it (refunded elsewhere).
+	keepRemote := func(err error) error {
+		if remote != nil {
+			if _, jerr := d.j.UpdateRemote(v.SysSN, *remote); jerr != nil {
+				d.log.Warn("journaling QFPay's record of a refused refund's sale", "sale", v.SysSN, "err", jerr)
+			}
+		}
+		return err
+	}
 	now := d.clock.Now().In(d.zone)
 	in := storage.Intent{Kind: req.Kind, SaleSysSN: v.SysSN, Reason: req.Reason, ReasonText: req.ReasonText, Cashier: cashier,
-		UDID: d.udid, Note: note}
+		UDID: d.udid, Note: note, Remote: remote}
 	prefix := "RF"
 	p := d.Rules().For(v)
 	switch req.Kind {
@@ -286,10 +297,10 @@ func (d *Desk) Start(ctx context.Context, req Request) (storage.Reversal, error)
 				in.Amount = p.Default(v)
 			}
 			if err := p.CheckRefund(v, in.Amount); err != nil {
-				return storage.Reversal{}, err
+				return storage.Reversal{}, keepRemote(err)
 			}
 			if in.Approver, err = d.approval(v, in.Amount, cashier, req.Approval); err != nil {
-				return storage.Reversal{}, err
+				return storage.Reversal{}, keepRemote(err)
 			}
 		} // else the journal refuses it with the exact reason (in flight, not paid, cancelled)
 	case storage.KindCancel:
@@ -299,14 +310,14 @@ func (d *Desk) Start(ctx context.Context, req Request) (storage.Reversal, error)
 		return storage.Reversal{}, fmt.Errorf("unknown kind %q", req.Kind)
 	}
 	if in.OutTradeNo, err = newOutTradeNo(prefix, now, d.ids); err != nil {
-		return storage.Reversal{}, err
+		return storage.Reversal{}, keepRemote(err)
 	}
 	// The intent and "sent" in one commit, then the request (a crash in between leaves it sent:
 	// a query settles it, as for any lost reply).
 	sent := sending(in.Kind, in.Amount, v.Currency, in.Endpoint, false)
 	r, err := d.j.CreateAndSend(in, sent)
 	if err != nil {
-		return storage.Reversal{}, err
+		return storage.Reversal{}, keepRemote(err) // the refusal rolled the record back with the intent
 	}
 	d.publish(storage.Reversal{ID: r.ID, Kind: r.Kind, Endpoint: r.Endpoint, OutTradeNo: r.OutTradeNo, SaleSysSN: r.SaleSysSN,
 		Amount: r.Amount, Currency: r.Currency, State: storage.StatePending, Created: r.Created, Updated: r.Created, UDID: r.UDID,

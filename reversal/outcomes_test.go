@@ -377,6 +377,10 @@ func TestRefundReadsTheSaleAtQFPayFirst(t *testing.T) {
 		if !errors.As(err, &re) || !errors.Is(err, storage.ErrOverRefund) || re.Remaining != 3000 || len(h.Writes("refund")) != 0 {
 			t.Fatalf("over the true remainder: %v", err)
 		}
+		// The refusal keeps what QFPay said (it was to be journaled with the intent).
+		if v, _, _ := h.Journal.Sale(s.SysSN); v.Elsewhere != 2000 || v.QFPay.Checked.IsZero() {
+			t.Fatalf("after the refusal the journal shows %d elsewhere, checked %v", v.Elsewhere, v.QFPay.Checked)
+		}
 		r := h.Refund(s, 0) // the default is what is really left
 		if r.Amount != 3000 || r.State != storage.StateSucceeded {
 			t.Fatalf("%+v", r)

@@ -36,6 +36,19 @@ func (d *Desk) Refresh(ctx context.Context, syssn string) (storage.SaleView, err
 	if !ok {
 		return v, &storage.RuleError{Err: storage.ErrNotFound, SaleSysSN: syssn}
 	}
+	u, err := d.readAtQFPay(ctx, v)
+	if err != nil {
+		return v, err
+	}
+	return d.j.UpdateRemote(syssn, u)
+}
+
+// readAtQFPay reads QFPay's record of a sale (and its refund records when the flag shows refunds)
+// as an update for the journal, which it does not write: Refresh journals it at once, a refund
+// with its intent. When the refund records cannot be read, what the record said is journaled
+// before the error is returned.
+func (d *Desk) readAtQFPay(ctx context.Context, v storage.SaleView) (storage.RemoteUpdate, error) {
+	syssn := v.SysSN
 	var rec qfpay.Record
 	var found bool
 	if err := d.query(ctx, qfpay.QueryRequest{SysSNs: []string{syssn}}, func(r qfpay.Record) {
@@ -43,23 +56,23 @@ func (d *Desk) Refresh(ctx context.Context, syssn string) (storage.SaleView, err
 			rec, found = r, true
 		}
 	}); err != nil {
-		return v, err
+		return storage.RemoteUpdate{}, err
 	}
 	if !found {
-		return v, ErrNotAtQFPay
+		return storage.RemoteUpdate{}, ErrNotAtQFPay
 	}
 	u := storage.RemoteUpdate{RespCD: rec.RespCD, Cancel: rec.Cancel, Checked: d.clock.Now()}
 	if flagShowsRefunds(rec) {
 		refunds, err := d.refundRecords(ctx, v)
 		if err != nil {
 			if _, jerr := d.j.UpdateRemote(syssn, storage.RemoteUpdate{RespCD: rec.RespCD, Cancel: rec.Cancel}); jerr != nil {
-				return v, jerr
+				return storage.RemoteUpdate{}, jerr
 			}
-			return v, err
+			return storage.RemoteUpdate{}, err
 		}
 		u.Refunds = refunds
 	}
-	return d.j.UpdateRemote(syssn, u)
+	return u, nil
 }
 
 // flagShowsRefunds reports whether a paid sale's record says it was refunded in part or whole.
@@ -99,26 +112,29 @@ func RemoteRefund(rec qfpay.Record) storage.RemoteRefund {
 		UDID: rec.UDID, SysDtm: rec.SysDtm}
 }
 
-// refreshBeforeRefund reads the sale at QFPay unless that was done within refreshFresh. If QFPay
-// cannot be reached the refund goes ahead on this terminal's figure; the note says which it was.
-// Only a journal error stops the refund.
-func (d *Desk) refreshBeforeRefund(ctx context.Context, v storage.SaleView) (storage.SaleView, string, error) {
+// refreshBeforeRefund reads the sale at QFPay unless that was done within refreshFresh. It
+// returns the sale as QFPay's record makes it and that record, which the refund's intent
+// journals in its own commit (nil when nothing new was read). If QFPay cannot be reached the
+// refund goes ahead on this terminal's figure; the note says which it was. Only a journal error
+// stops the refund.
+func (d *Desk) refreshBeforeRefund(ctx context.Context, v storage.SaleView) (storage.SaleView, string, *storage.RemoteUpdate, error) {
 	if !v.QFPay.Checked.IsZero() && d.clock.Now().Sub(v.QFPay.Checked) < refreshFresh {
-		return v, elsewhereNote("QFPay's record was read just before", v), nil
+		return v, elsewhereNote("QFPay's record was read just before", v), nil, nil
 	}
 	cctx, cancel := context.WithTimeout(ctx, refreshTimeout)
 	defer cancel()
-	nv, err := d.Refresh(cctx, v.SysSN)
+	u, err := d.readAtQFPay(cctx, v)
 	switch {
 	case err == nil:
-		return nv, elsewhereNote("QFPay's record read before sending", nv), nil
+		nv := v.WithRemote(u)
+		return nv, elsewhereNote("QFPay's record read before sending", nv), &u, nil
 	case errors.Is(err, storage.ErrDamaged):
-		return v, "", err
+		return v, "", nil, err
 	case errors.Is(err, ErrNotAtQFPay):
-		return v, "QFPay has no record of the sale yet; going ahead on this terminal's figure", nil
+		return v, "QFPay has no record of the sale yet; going ahead on this terminal's figure", nil, nil
 	}
 	d.log.Warn("reading the sale at QFPay before a refund", "sale", v.SysSN, "err", err)
-	return v, NoteUnreachable, nil
+	return v, NoteUnreachable, nil, nil
 }
 
 func elsewhereNote(prefix string, v storage.SaleView) string {

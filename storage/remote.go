@@ -99,6 +99,27 @@ func (j *Journal) UpdateRemotes(updates map[string]RemoteUpdate) (int, error) {
 	return n, err
 }
 
+// merged is what the journal keeps of a sale at QFPay once u is recorded: the cancel flag and the
+// check time when given, refund records merged by syssn.
+func (r Remote) merged(u RemoteUpdate) Remote {
+	out := Remote{Cancel: r.Cancel, Refunds: slices.Clone(r.Refunds), Checked: r.Checked}
+	if u.Cancel != "" {
+		out.Cancel = u.Cancel
+	}
+	for _, rr := range u.Refunds {
+		i := slices.IndexFunc(out.Refunds, func(x RemoteRefund) bool { return x.SysSN == rr.SysSN })
+		if i < 0 {
+			out.Refunds = append(out.Refunds, rr)
+		} else {
+			out.Refunds[i] = rr
+		}
+	}
+	if !u.Checked.IsZero() {
+		out.Checked = u.Checked
+	}
+	return out
+}
+
 func (j *Journal) updateRemoteTx(tx *bolt.Tx, syssn string, u RemoteUpdate) (SaleView, error) {
 	s, ok, err := saleTx(tx, syssn)
 	if err != nil {
@@ -107,30 +128,17 @@ func (j *Journal) updateRemoteTx(tx *bolt.Tx, syssn string, u RemoteUpdate) (Sal
 	if !ok {
 		return SaleView{}, &RuleError{Err: ErrNotFound, SaleSysSN: syssn}
 	}
-	if u.RespCD != "" && u.RespCD != s.RespCD && statusOf(u.RespCD).rank() > s.Status().rank() {
+	if forward(s, u) {
 		s.RespCD = u.RespCD
 		if _, err := j.putSaleTx(tx, s); err != nil {
 			return SaleView{}, err
 		}
 	}
-	r, err := remoteTx(tx, syssn)
+	before, err := remoteTx(tx, syssn)
 	if err != nil {
 		return SaleView{}, err
 	}
-	if u.Cancel != "" {
-		r.Cancel = u.Cancel
-	}
-	for _, rr := range u.Refunds {
-		i := slices.IndexFunc(r.Refunds, func(x RemoteRefund) bool { return x.SysSN == rr.SysSN })
-		if i < 0 {
-			r.Refunds = append(r.Refunds, rr)
-		} else {
-			r.Refunds[i] = rr
-		}
-	}
-	if !u.Checked.IsZero() {
-		r.Checked = u.Checked
-	}
+	r := before.merged(u)
 	v, err := json.Marshal(r)
 	if err != nil {
 		return SaleView{}, err

@@ -143,6 +143,9 @@ type Intent struct {
 	Approver   string
 	UDID       string
 	Note       string // what the terminal knew when it decided (kept in the intent event)
+	// Remote, when set, is QFPay's record of the sale read just before: CreateAndSend journals it
+	// in the intent's commit, and the journal's rules see it.
+	Remote *RemoteUpdate
 }
 
 // Create journals an intent as a pending reversal, enforcing every rule in the same
@@ -166,6 +169,11 @@ func (j *Journal) CreateAndSend(in Intent, sent Change) (Reversal, error) {
 	var r Reversal
 	err := j.update(func(tx *bolt.Tx) error {
 		now := j.now()
+		if in.Remote != nil {
+			if _, err := j.updateRemoteTx(tx, in.SaleSysSN, *in.Remote); err != nil {
+				return err
+			}
+		}
 		created, err := createTx(tx, in, now, j.loc)
 		if err != nil {
 			return err

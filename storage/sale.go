@@ -528,22 +528,44 @@ func (v SaleView) reversedAtQFPay() bool {
 }
 
 func viewTx(tx *bolt.Tx, s Sale) (SaleView, error) {
-	v := SaleView{Sale: s}
 	remote, err := remoteTx(tx, s.SysSN)
 	if err != nil {
-		return v, err
+		return SaleView{Sale: s}, err
 	}
-	v.QFPay = remote
+	var reversals []Reversal
 	prefix := append([]byte(s.SysSN), 0)
 	c := tx.Bucket(bReversalsSale).Cursor()
 	revs := tx.Bucket(bReversals)
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		r, err := decodeReversal(revs.Get(k[len(prefix):]))
 		if err != nil {
-			return v, err
+			return SaleView{Sale: s}, err
 		}
-		v.Reversals = append(v.Reversals, r)
+		reversals = append(reversals, r)
 	}
+	return viewOf(s, remote, reversals), nil
+}
+
+// WithRemote is the sale as it stands once the journal records u, QFPay's word (the same rules as
+// UpdateRemote: a payment status only goes forward, refund records merge by syssn); nothing is
+// written. The lifecycle decides a refund on it and journals u with the intent, in one commit.
+func (v SaleView) WithRemote(u RemoteUpdate) SaleView {
+	s := v.Sale
+	if forward(s, u) {
+		s.RespCD = u.RespCD
+	}
+	return viewOf(s, v.QFPay.merged(u), slices.Clone(v.Reversals))
+}
+
+// forward says whether QFPay's respcd moves the sale's payment status forward.
+func forward(s Sale, u RemoteUpdate) bool {
+	return u.RespCD != "" && u.RespCD != s.RespCD && statusOf(u.RespCD).rank() > s.Status().rank()
+}
+
+// viewOf derives what a sale is from its record, QFPay's word and its reversals: the one place
+// where refunded, reserved, cancelled and what was done elsewhere are counted.
+func viewOf(s Sale, remote Remote, reversals []Reversal) SaleView {
+	v := SaleView{Sale: s, QFPay: remote, Reversals: reversals}
 	for i := range v.Reversals {
 		r := &v.Reversals[i]
 		switch {
@@ -559,7 +581,7 @@ func viewTx(tx *bolt.Tx, s Sale) (SaleView, error) {
 		}
 	}
 	v.countElsewhere()
-	return v, nil
+	return v
 }
 
 // countElsewhere adds the refunds QFPay holds that this journal did not make, and a cancel QFPay's
