@@ -51,6 +51,10 @@ func (s *syncBuffer) String() string {
 var testDir string
 
 func TestMain(m *testing.M) {
+	if os.Getenv(bareTeaEnv) != "" { // BenchmarkIdleDesk's reference: a bare Bubble Tea program
+		bareTea()
+		return
+	}
 	dir, err := os.MkdirTemp("", "qfpos-main-test-")
 	if err != nil {
 		panic(err)

@@ -16,6 +16,9 @@ import (
 	"qfpos/ui/catalog"
 )
 
+// deskFPS is how many frames a second the desk draws at most.
+const deskFPS = 20
+
 // ErrNoTerminal is returned by Run when standard input or output is not a terminal.
 var ErrNoTerminal = errors.New("no terminal")
 
@@ -99,7 +102,9 @@ func Run(ctx context.Context, d Deps) (Result, error) {
 	app := New(d)
 	app.preload(first...)
 	defer app.Close()
-	p := tea.NewProgram(app, tea.WithAltScreen(), tea.WithContext(ctx))
+	// 20 frames a second at most: a key still shows within 50 ms, and an idle desk wakes a third as
+	// often as at Bubble Tea's default 60 (BenchmarkIdleDesk, cli).
+	p := tea.NewProgram(app, tea.WithAltScreen(), tea.WithContext(ctx), tea.WithFPS(deskFPS))
 	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		err = nil
