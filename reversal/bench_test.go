@@ -59,8 +59,10 @@ func BenchmarkCompleteRefund(b *testing.B) {
 			otn := fmt.Sprintf("RF_BENCH_%d", n)
 			before := h.Journal.Version()
 			b.StartTimer()
+			// As the binary does: the sale's record read at QFPay just before goes in the intent's commit.
+			remote := &storage.RemoteUpdate{RespCD: "0000", Cancel: "0", Checked: time.Now()}
 			r, err := h.Journal.CreateAndSend(storage.Intent{Kind: storage.KindRefund, Endpoint: "refund", OutTradeNo: otn, SaleSysSN: s.SysSN,
-				Amount: 1, TxDtm: s.TxDtm}, storage.Change{State: storage.StateSent, Attempt: true, Event: storage.Event{Type: storage.EventSent}})
+				Amount: 1, TxDtm: s.TxDtm, Remote: remote}, storage.Change{State: storage.StateSent, Attempt: true, Event: storage.Event{Type: storage.EventSent}})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -88,7 +90,7 @@ func BenchmarkCompleteRefund(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer db.Close()
-		names := []string{"meta", "sales", "audit", "reversals", "reversals_sale", "reversals_day", "reversals_otn", "reversals_open"}
+		names := []string{"meta", "sales", "sales_qfpay", "audit", "reversals", "reversals_sale", "reversals_day", "reversals_otn", "reversals_open"}
 		if err := db.Update(func(tx *bolt.Tx) error {
 			for _, n := range names {
 				if _, err := tx.CreateBucket([]byte(n)); err != nil {
@@ -130,8 +132,9 @@ func BenchmarkCompleteRefund(b *testing.B) {
 			b.StartTimer()
 			id := key(n)
 			for _, commit := range []func(tx *bolt.Tx) error{
-				func(tx *bolt.Tx) error { // intent and sent
-					return errors.Join(put(tx, "reversals_sale", append([]byte(fmt.Sprintf("20261121%018d", n)), id...), 0),
+				func(tx *bolt.Tx) error { // the sale's record at QFPay, intent and sent
+					return errors.Join(put(tx, "sales_qfpay", []byte(fmt.Sprintf("20261121%018d", n)), 60), audit(tx, 170),
+						put(tx, "reversals_sale", append([]byte(fmt.Sprintf("20261121%018d", n)), id...), 0),
 						put(tx, "reversals_day", append(key(n), id...), 0), put(tx, "reversals_otn", []byte(fmt.Sprintf("RF_BENCH_%d", n)), 8),
 						put(tx, "reversals_open", id, 0), audit(tx, 489), audit(tx, 491), put(tx, "reversals", id, 436))
 				},
