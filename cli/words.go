@@ -2,7 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -82,8 +81,7 @@ func (k kind) in(p *catalog.Printer) string { return kindWord(p, storage.Kind(k)
 // in the desk's words; the details a lower layer gives (a file's line, a system error) stay as
 // they are, inside the words that frame them.
 func errorIn(p *catalog.Printer, err error) string {
-	var ee *exitError
-	if errors.As(err, &ee) && ee.err != nil && ee == err {
+	if ee, ok := err.(*exitError); ok && ee.err != nil {
 		return errorIn(p, ee.err)
 	}
 	if m, ok := err.(*message); ok {

@@ -162,42 +162,48 @@ func ErrorWords(p *catalog.Printer, err error, currency string, loc *time.Locati
 	if errors.As(err, &se) {
 		return d.staffProblem(err), true
 	}
-	s := d.startError(err, currency)
-	msg, _, _ := strings.Cut(err.Error(), "\n")
-	return s, s != d.t(catalog.ErrStart, msg)
+	return d.refusal(err, currency)
 }
 
 // startError turns a refusal from Desk.Start into one cashier line.
 func (d *Deps) startError(err error, currency string) string {
+	if s, ok := d.refusal(err, currency); ok {
+		return s
+	}
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	return d.t(catalog.ErrStart, msg)
+}
+
+// refusal is a refusal of Desk.Start the desk has words for; ok is false for any other error.
+func (d *Deps) refusal(err error, currency string) (string, bool) {
 	var re *storage.RuleError
 	var ae *reversal.ApprovalError
 	var rsn *reversal.ReasonError
 	switch {
 	case errors.As(err, &ae) && ae.Refused != nil:
-		return d.t(catalog.ErrApproval, d.Printer.Rule(ae.Rule)) + " " + d.staffProblem(ae.Refused)
+		return d.t(catalog.ErrApproval, d.Printer.Rule(ae.Rule)) + " " + d.staffProblem(ae.Refused), true
 	case errors.As(err, &ae):
-		return d.t(catalog.ErrApproval, d.Printer.Rule(ae.Rule))
+		return d.t(catalog.ErrApproval, d.Printer.Rule(ae.Rule)), true
 	case errors.Is(err, reversal.ErrNotSignedIn):
-		return d.t(catalog.ErrNotSignedIn)
+		return d.t(catalog.ErrNotSignedIn), true
 	case errors.As(err, &rsn):
-		return d.reasonProblem(rsn)
+		return d.reasonProblem(rsn), true
 	case errors.Is(err, storage.ErrInFlight):
-		return d.t(catalog.ErrInFlight)
+		return d.t(catalog.ErrInFlight), true
 	case errors.As(err, &re) && errors.Is(err, storage.ErrOverRefund):
-		return d.t(catalog.ErrOverRefund, amount(re.Remaining, currency))
+		return d.t(catalog.ErrOverRefund, amount(re.Remaining, currency)), true
 	case errors.Is(err, storage.ErrNotPaid):
-		return d.t(catalog.ErrNotPaid)
+		return d.t(catalog.ErrNotPaid), true
 	case errors.Is(err, storage.ErrCompleted):
-		return d.t(catalog.ErrCompleted)
+		return d.t(catalog.ErrCompleted), true
 	case errors.Is(err, storage.ErrCancelled):
-		return d.t(catalog.ErrCancelled)
+		return d.t(catalog.ErrCancelled), true
 	case errors.Is(err, reversal.ErrNothingLeft):
-		return d.t(catalog.ErrNothingLeft)
+		return d.t(catalog.ErrNothingLeft), true
 	case errors.Is(err, reversal.ErrFullAmountToday):
-		return d.t(catalog.ErrFullToday)
+		return d.t(catalog.ErrFullToday), true
 	}
-	msg, _, _ := strings.Cut(err.Error(), "\n")
-	return d.t(catalog.ErrStart, msg)
+	return "", false
 }
 
 // reasonProblem says what is wrong with a refund's reason, and what to do.

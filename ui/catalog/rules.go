@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"regexp"
 	"strings"
 	"sync"
 )
@@ -21,22 +20,7 @@ var ruleTexts = []tableText{
 	{"%s days", "%s 天", "%s 天"},
 }
 
-type rulePattern struct {
-	key Key
-	re  *regexp.Regexp
-}
-
-var rulePatterns = sync.OnceValue(func() []rulePattern {
-	var out []rulePattern
-	for _, r := range ruleTexts {
-		parts := strings.Split(string(r.en), "%s")
-		for i := range parts {
-			parts[i] = regexp.QuoteMeta(parts[i])
-		}
-		out = append(out, rulePattern{key: r.en, re: regexp.MustCompile("^" + strings.Join(parts, "(.+?)") + "$")})
-	}
-	return out
-})
+var rulePatterns = sync.OnceValue(func() []textPattern { return compile(ruleTexts) })
 
 // Rule is an approval rule or the limits' description in the printer's language; a phrase it does
 // not know is shown as written.
