@@ -533,6 +533,28 @@ func (j *Journal) ReversalsOn(t time.Time) ([]Reversal, error) {
 	return out, err
 }
 
+// PayTypes returns the pay type of each of the sales named, read in one transaction, each sale
+// once (a day's report of thousands of refunds needs nothing else of their sales).
+func (j *Journal) PayTypes(syssns []string) (map[string]string, error) {
+	out := make(map[string]string, len(syssns))
+	err := j.view(func(tx *bolt.Tx) error {
+		for _, syssn := range syssns {
+			if _, done := out[syssn]; done {
+				continue
+			}
+			s, ok, err := saleTx(tx, syssn)
+			if err != nil {
+				return err
+			}
+			if ok {
+				out[syssn] = s.PayType
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 // Unfinished returns every reversal that is not succeeded or failed, oldest first (for resume).
 func (j *Journal) Unfinished() ([]Reversal, error) {
 	var out []Reversal

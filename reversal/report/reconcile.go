@@ -58,7 +58,7 @@ func Reconcile(ctx context.Context, j *storage.Journal, gw reversal.Gateway, t t
 		if err != nil {
 			return res, err
 		}
-		row := rowOf(r, sale)
+		row := rowOf(r, sale.PayType)
 		k, found := m.find(r)
 		if !found {
 			if r.State != storage.StateFailed && r.State != storage.StatePending {

@@ -192,9 +192,9 @@ func TotalsOf(rows []ReportRow) []Totals {
 }
 
 // rowOf describes a journaled reversal.
-func rowOf(r storage.Reversal, sale storage.SaleView) ReportRow {
+func rowOf(r storage.Reversal, payType string) ReportRow {
 	return ReportRow{ID: r.ID, Time: r.Created, Kind: string(r.Kind), Endpoint: r.Endpoint, State: string(r.State),
-		Amount: r.Amount, Currency: r.Currency, PayType: sale.PayType, PayMethod: paytype.Name(sale.PayType),
+		Amount: r.Amount, Currency: r.Currency, PayType: payType, PayMethod: paytype.Name(payType),
 		Cashier: r.Cashier, Approver: r.Approver, Reason: r.Reason, ReasonText: r.ReasonText, UDID: r.UDID, QFPaySysSN: r.SysSN,
 		SaleSysSN: r.SaleSysSN, OutTradeNo: r.OutTradeNo, RespCD: r.RespCD, Journaled: true, Unsigned: r.Unsigned}
 }
@@ -207,12 +207,16 @@ func LocalReport(j *storage.Journal, t time.Time, udid string) (Report, error) {
 		return Report{}, err
 	}
 	rep := Report{Date: day.Format("2006-01-02"), Terminal: udid, Rows: make([]ReportRow, 0, len(rs))}
+	sales := make([]string, len(rs))
+	for i, r := range rs {
+		sales[i] = r.SaleSysSN
+	}
+	payTypes, err := j.PayTypes(sales) // one read of the sales, each once
+	if err != nil {
+		return Report{}, err
+	}
 	for _, r := range rs {
-		sale, _, err := j.Sale(r.SaleSysSN)
-		if err != nil {
-			return Report{}, err
-		}
-		rep.Rows = append(rep.Rows, rowOf(r, sale))
+		rep.Rows = append(rep.Rows, rowOf(r, payTypes[r.SaleSysSN]))
 	}
 	rep.finish()
 	return rep, nil
@@ -610,26 +614,41 @@ func (r ReportRow) key() string {
 // line of a column starts at the same place.
 func AlignColumns(rows [][]string, gap int) []string {
 	var widths []int
-	for _, r := range rows {
-		for i, c := range r {
-			if i >= len(widths) {
+	cells := make([][]int, len(rows)) // each cell's width, measured once
+	for i, r := range rows {
+		cells[i] = make([]int, len(r))
+		for j, c := range r {
+			if j >= len(widths) {
 				widths = append(widths, 0)
 			}
-			widths[i] = max(widths[i], ansi.StringWidth(c))
+			cells[i][j] = cellWidth(c)
+			widths[j] = max(widths[j], cells[i][j])
 		}
 	}
 	out := make([]string, 0, len(rows))
-	for _, r := range rows {
+	for i, r := range rows {
 		var b strings.Builder
-		for i, c := range r {
-			b.WriteString(padRight(c, widths[i]+gap))
+		for j, c := range r {
+			b.WriteString(c)
+			b.WriteString(strings.Repeat(" ", max(0, widths[j]+gap-cells[i][j])))
 		}
 		out = append(out, b.String())
 	}
 	return out
 }
 
+// cellWidth is a cell's width in terminal cells: its length when it is plain ASCII (most cells of
+// a report), else as the terminal draws it (a Chinese character is two).
+func cellWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || c == 0x1b {
+			return ansi.StringWidth(s)
+		}
+	}
+	return len(s)
+}
+
 // padRight pads s with spaces to a width in terminal cells.
 func padRight(s string, width int) string {
-	return s + strings.Repeat(" ", max(0, width-ansi.StringWidth(s)))
+	return s + strings.Repeat(" ", max(0, width-cellWidth(s)))
 }
