@@ -587,14 +587,7 @@ func viewOf(s Sale, remote Remote, reversals []Reversal) SaleView {
 // countElsewhere adds the refunds QFPay holds that this journal did not make, and a cancel QFPay's
 // flag shows on a sale that was never paid.
 func (v *SaleView) countElsewhere() {
-	ours := map[string]bool{}
-	for _, r := range v.Reversals {
-		ours[r.OutTradeNo] = true
-	}
-	for _, rr := range v.QFPay.Refunds {
-		if ours[rr.OutTradeNo] {
-			continue
-		}
+	for _, rr := range v.RefundsElsewhere() {
 		switch statusOf(rr.RespCD) {
 		case PaymentPaid:
 			v.Refunded += rr.Amount

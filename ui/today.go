@@ -411,7 +411,7 @@ func (s *todayScreen) timelineKey(k tea.KeyMsg) tea.Cmd {
 func (s *todayScreen) refreshKeys() {
 	timeline := s.opened != nil || s.openRow.ID == 0 && s.openRow.QFPaySysSN != ""
 	for _, b := range []*key.Binding{&s.keys.Open, &s.keys.PrevDay, &s.keys.NextDay, &s.keys.State, &s.keys.Kind,
-		&s.keys.Pay, &s.keys.Cashier, &s.keys.Store} {
+		&s.keys.Pay, &s.keys.Cashier, &s.keys.Store, &s.keys.Days, &s.keys.Filters} {
 		b.SetEnabled(!timeline)
 	}
 	s.keys.Recheck.SetEnabled(s.opened != nil && !s.opened.State.Finished())
@@ -682,8 +682,6 @@ func (s *todayScreen) ShortHelp() []key.Binding {
 	if s.opened != nil || s.openRow.ID == 0 && s.openRow.QFPaySysSN != "" {
 		return []key.Binding{s.keys.Recheck, s.keys.Print, s.keys.Up, s.keys.Down, s.keys.Back}
 	}
-	s.keys.Days.SetEnabled(s.keys.PrevDay.Enabled())
-	s.keys.Filters.SetEnabled(s.keys.State.Enabled())
 	return []key.Binding{s.keys.Open, s.keys.Days, s.keys.Filters, s.keys.Store, s.keys.CloseDay, s.keys.Back}
 }
 
