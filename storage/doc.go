@@ -10,7 +10,9 @@
 //   - A sale is kept once, in the audit event that recorded it (0x06: the sale in binary). The
 //     sales bucket holds, by time, a small saleRef: that event's number, the amount and the last
 //     digits of both numbers. By syssn or out_trade_no: sales_syssn or sales_otn gives the sales
-//     key, its saleRef the audit event. By amount or digits: the window's saleRefs, newest first.
+//     key, its saleRef the audit event. By amount or digits: the window's saleRefs, compared
+//     newest first in memory (the search column, search.go, built once from the journal and
+//     kept current by the writes that change sales).
 //   - A reversal is JSON in reversals by id, found by sale (reversals_sale), day (reversals_day),
 //     out_trade_no (reversals_otn) or as unfinished (reversals_open). Its history is the audit
 //     events its Trail names (events written before schema 10 stay in the events bucket).

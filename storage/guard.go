@@ -53,7 +53,13 @@ func (j *Journal) update(fn func(*bolt.Tx) error) (err error) {
 	}
 	defer j.guard(&err)
 	defer panicOnFault()()
-	if err = j.db.Update(fn); err == nil {
+	err = j.db.Update(func(tx *bolt.Tx) error {
+		d := j.search.begin(tx)
+		defer j.search.end()
+		tx.OnCommit(func() { j.search.committed(d) })
+		return fn(tx)
+	})
+	if err == nil {
 		j.writes.Add(1)
 	}
 	return err

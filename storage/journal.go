@@ -75,6 +75,7 @@ type Journal struct {
 	qfpay   *time.Location
 	broken  atomic.Bool   // a damaged page or value was met: no more writes
 	writes  atomic.Uint64 // write transactions committed (Version)
+	search  searchColumn  // what a search by amount or digits compares, in memory
 	// boltOptions changes bbolt's options (benchmarks compare freelists).
 	boltOptions func(*bolt.Options)
 	forDemo     bool // opened by qfpos demo
@@ -324,7 +325,7 @@ func migrateAddPayTypeIndex(tx *bolt.Tx) error {
 
 // migrateSaleRefs makes schema 9: sales_syssn and sales_otn keyed by the numbers as they are,
 // which QFPay's dates and most tills' counters make appends where the reversed keys before landed
-// anywhere; no index by amount (a search reads the window's saleRefs); each sale held by its audit
+// anywhere; no index by amount (a search compares the window's saleRefs); each sale held by its audit
 // event stored as a saleRef. Sales stored as JSON (before schema 8) stay JSON.
 func migrateSaleRefs(tx *bolt.Tx) error {
 	for _, name := range [][]byte{bSalesSysSN, bSalesOTN, bSalesAmount} {

@@ -434,6 +434,7 @@ func (j *Journal) putSale(w *indexes, s Sale) (PutResult, error) {
 		if err := sales.Delete(oldKey); err != nil {
 			return 0, err
 		}
+		j.search.record(tx, saleChange{entry: entryFor(oldKey, Sale{}), del: true})
 		if err := byPayType.Delete(payTypeKey(old.PayType, oldKey)); err != nil {
 			return 0, err
 		}
@@ -462,6 +463,7 @@ func (j *Journal) putSale(w *indexes, s Sale) (PutResult, error) {
 	if err := sales.Put(key, v); err != nil {
 		return 0, err
 	}
+	j.search.record(tx, saleChange{entry: entryFor(key, s)})
 	if err := w.put(bSalesSysSN, []byte(s.SysSN), key); err != nil {
 		return 0, err
 	}
@@ -769,79 +771,4 @@ func newestViews(tx *bolt.Tx, keys [][]byte, limit int) ([]SaleView, error) {
 		out = append(out, sv)
 	}
 	return out, nil
-}
-
-// SearchSales returns up to limit sales newer than days days ago (7 when days <= 0) of exactly
-// this amount (when amount > 0) or whose syssn or out_trade_no ends with tail (when tail is not
-// empty), newest first, and, of any age, the sale whose whole syssn or out_trade_no is tail. It
-// reads the window's values in the sales bucket, which keep the amount and the numbers' last
-// bytes, newest first, and stops at limit.
-func (j *Journal) SearchSales(amount int64, tail string, days, limit int) ([]SaleView, error) {
-	if amount <= 0 && tail == "" || limit <= 0 {
-		return nil, nil
-	}
-	if days <= 0 {
-		days = 7
-	}
-	from := timeKey(j.now().AddDate(0, 0, -days), 0)
-	var out []SaleView
-	err := j.view(func(tx *bolt.Tx) error {
-		var keys [][]byte
-		if tail != "" {
-			for _, idx := range [][]byte{bSalesSysSN, bSalesOTN} {
-				if k := tx.Bucket(idx).Get([]byte(tail)); k != nil {
-					keys = append(keys, bytes.Clone(k))
-				}
-			}
-		}
-		c := tx.Bucket(bSales).Cursor()
-		found := 0
-		for k, v := c.Last(); k != nil && bytes.Compare(k, from) >= 0 && found < limit; k, v = c.Prev() {
-			ok, err := saleMatches(tx, v, amount, tail)
-			if err != nil {
-				return fmt.Errorf("sale at %x: %w", k, err)
-			}
-			if ok {
-				keys = append(keys, bytes.Clone(k))
-				found++
-			}
-		}
-		var err error
-		out, err = newestViews(tx, keys, limit)
-		return err
-	})
-	return out, err
-}
-
-// saleMatches says whether the sale stored as v has the amount or a number ending with tail. A
-// saleRef answers alone unless tail is longer than the bytes it keeps.
-func saleMatches(tx *bolt.Tx, v []byte, amount int64, tail string) (bool, error) {
-	if r, ok := parseSaleRef(v); ok {
-		if amount > 0 && r.amount == amount {
-			return true, nil
-		}
-		if tail == "" {
-			return false, nil
-		}
-		maybe := false
-		for _, t := range [][]byte{r.syssnTail, r.otnTail} {
-			switch {
-			case len(tail) <= len(t):
-				if strings.HasSuffix(string(t), tail) {
-					return true, nil
-				}
-			case len(t) == tailLen && strings.HasSuffix(tail, string(t)):
-				maybe = true // the number is longer than what the ref keeps: read the sale
-			}
-		}
-		if !maybe {
-			return false, nil
-		}
-	}
-	s, err := decodeSale(tx, v)
-	if err != nil {
-		return false, err
-	}
-	return amount > 0 && s.Amount == amount ||
-		tail != "" && (strings.HasSuffix(s.SysSN, tail) || s.OutTradeNo != "" && strings.HasSuffix(s.OutTradeNo, tail)), nil
 }

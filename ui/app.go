@@ -136,7 +136,7 @@ func (a *App) preload(msgs ...tea.Msg) {
 // Init starts the first reads (unless they were preloaded), the update stream, the clock, and the
 // sales sync when it is configured. The spinner starts only when something is in flight.
 func (a *App) Init() tea.Cmd {
-	cmds := []tea.Cmd{waitForUpdate(a.updates), a.clockTick()}
+	cmds := []tea.Cmd{waitForUpdate(a.updates), a.clockTick(), prepareSearch(a.d.Journal, a.d.Terminal.RecentDays)}
 	if !a.preloaded {
 		cmds = append(cmds, a.sales.Init(), loadUnfinished(a.d.Journal))
 	}

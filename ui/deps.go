@@ -22,6 +22,9 @@ type Journal interface {
 	// SearchSales finds the window's sales of an amount (when > 0) or whose syssn or
 	// out_trade_no ends with tail (when not empty), and a sale of any age by its whole number.
 	SearchSales(amount int64, tail string, days, limit int) ([]storage.SaleView, error)
+	// PrepareSearch readies what SearchSales compares, so that the first search is as quick as
+	// the next (the desk calls it in the background when it starts).
+	PrepareSearch(days int) error
 	SalesByPayType(match func(payType string) bool, days, limit int) ([]storage.SaleView, error)
 	Sale(syssn string) (storage.SaleView, bool, error)
 	Reversal(id uint64) (storage.Reversal, error)

@@ -69,6 +69,8 @@ func (f *fakeJournal) RecentSales(after storage.Cursor, limit, days int) (storag
 	return storage.SalesPage{Sales: append([]storage.SaleView(nil), f.sales[:n]...)}, f.err
 }
 
+func (f *fakeJournal) PrepareSearch(int) error { return nil }
+
 func (f *fakeJournal) SearchSales(amount int64, tail string, days, limit int) ([]storage.SaleView, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

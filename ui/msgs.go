@@ -135,6 +135,16 @@ func searchSales(j Journal, tag int, query string, cur money.Currency, days int,
 	}
 }
 
+// prepareSearch readies the journal's search in the background, so that the first keystroke of a
+// search by amount or digits answers as quickly as the next. Its error, if any, is the first
+// search's to say.
+func prepareSearch(j Journal, days int) tea.Cmd {
+	return func() tea.Msg {
+		_ = j.PrepareSearch(days)
+		return nil
+	}
+}
+
 // loadSale reads one sale with its reversals.
 func loadSale(j Journal, syssn string) tea.Cmd {
 	return func() tea.Msg {
