@@ -55,6 +55,10 @@ func TestMain(m *testing.M) {
 		bareTea()
 		return
 	}
+	if path := os.Getenv(boltWalkEnv); path != "" { // BenchmarkJournalCheck's reference
+		boltWalk(path)
+		return
+	}
 	dir, err := os.MkdirTemp("", "qfpos-main-test-")
 	if err != nil {
 		panic(err)

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"strconv"
 	"time"
 
@@ -282,6 +283,7 @@ func (j *Journal) verifyAudit(tail uint64) (AuditResult, error) {
 	var res AuditResult
 	err := j.view(func(tx *bolt.Tx) error {
 		if tail == 0 { // a walk of the whole trail follows the page tree first (pagetree.go)
+			defer releasing(tx)()
 			if err := checkPageTree(j.path, uint64(tx.ID())); err != nil {
 				res.BrokenAt, res.Problem = 1, err.Error()
 				return nil
@@ -297,6 +299,12 @@ func (j *Journal) verifyAudit(tail uint64) (AuditResult, error) {
 }
 
 func (j *Journal) verifyAuditTx(tx *bolt.Tx, tail uint64) AuditResult {
+	return j.verifyAuditWith(tx, tail, nil)
+}
+
+// verifyAuditWith is verifyAuditTx calling onSale with each sale the trail holds, in order, as
+// the walk reads it (Verify compares the sales bucket's references with them).
+func (j *Journal) verifyAuditWith(tx *bolt.Tx, tail uint64, onSale func(seq uint64, s *Sale)) AuditResult {
 	var res AuditResult
 	b := tx.Bucket(bAudit)
 	if b == nil {
@@ -317,6 +325,14 @@ func (j *Journal) verifyAuditTx(tx *bolt.Tx, tail uint64) AuditResult {
 			prev, res.Events = h, want-1
 		}
 	}
+	// The events of schema 11 are verified over their bytes as stored, with the hashes as bytes:
+	// a walk of a million events allocates nothing per event but a sale's fields.
+	prevRaw, ok := hex.DecodeString(prev)
+	if ok != nil {
+		return broken(want-1, "unreadable: its hash is not hex")
+	}
+	var last []byte // the last event's hash, as stored
+	h := sha256.New()
 	c := b.Cursor()
 	for k, v := c.Seek(idKey(want)); k != nil; k, v = c.Next() {
 		if len(k) != 8 {
@@ -325,21 +341,21 @@ func (j *Journal) verifyAuditTx(tx *bolt.Tx, tail uint64) AuditResult {
 		if seq := binary.BigEndian.Uint64(k); seq != want {
 			return broken(want, "event %d is missing (the next one is %d)", want, seq)
 		}
-		e, _, err := decodeAuditForm(k, v, prev, j.loc) // a sale's JSON is not needed to verify it
-		if err != nil {
-			return broken(want, "unreadable: %v", err)
+		sale, hash, problem := verifyEvent(h, k, v, prevRaw, want, j.loc)
+		if problem != "" {
+			return broken(want, "%s", problem)
 		}
-		if e.Seq != want {
-			return broken(want, "it says it is event %d", e.Seq)
+		if sale != nil && onSale != nil {
+			onSale(want, sale)
 		}
-		if e.Prev != prev {
-			return broken(want, "it does not follow event %d", want-1)
-		}
-		if h, err := hashOf(e); err != nil || h != e.Hash {
-			return broken(want, "its content does not match its hash")
-		}
-		res.Events, res.Head, prev = want, e.Hash, e.Hash
+		prevRaw, last = hash, hash
+		res.Events = want
 		want++
+	}
+	if last != nil {
+		res.Head = hex.EncodeToString(last)
+	} else if res.Events > 0 {
+		res.Head = prev
 	}
 	head := tx.Bucket(bMeta).Get(kAuditHead)
 	switch {
@@ -350,6 +366,71 @@ func (j *Journal) verifyAuditTx(tx *bolt.Tx, tail uint64) AuditResult {
 		return broken(binary.BigEndian.Uint64(head[:8]), "the trail ends at event %d but its head says %d", res.Events, binary.BigEndian.Uint64(head[:8]))
 	}
 	return res
+}
+
+// verifyEvent checks the event stored as v under k, seq's, following the event whose hash is prev:
+// its sale when it holds one, its hash, or what is wrong with it. h is reused from one to the next.
+func verifyEvent(h hash.Hash, k, v, prev []byte, seq uint64, loc *time.Location) (sale *Sale, sum []byte, problem string) {
+	if len(v) >= 1+sha256.Size && (v[0] == auditStored || v[0] == auditSaleStored) {
+		body, stored := v[:len(v)-sha256.Size], v[len(v)-sha256.Size:]
+		sale, err := storedBody(body)
+		if err != nil {
+			return nil, nil, fmt.Sprintf("unreadable: %v", err)
+		}
+		var seqBuf [8]byte
+		binary.BigEndian.PutUint64(seqBuf[:], seq)
+		h.Reset()
+		h.Write(prev)
+		h.Write(seqBuf[:])
+		h.Write(body)
+		var got [sha256.Size]byte
+		if !bytes.Equal(h.Sum(got[:0]), stored) {
+			return nil, nil, "its content does not match its hash"
+		}
+		return sale, stored, ""
+	}
+	e, sale, err := decodeAuditForm(k, v, hex.EncodeToString(prev), loc) // a legacy form
+	switch {
+	case err != nil:
+		return nil, nil, fmt.Sprintf("unreadable: %v", err)
+	case e.Seq != seq:
+		return nil, nil, fmt.Sprintf("it says it is event %d", e.Seq)
+	case e.Prev != hex.EncodeToString(prev):
+		return nil, nil, fmt.Sprintf("it does not follow event %d", seq-1)
+	}
+	if h, err := hashOf(e); err != nil || h != e.Hash {
+		return nil, nil, "its content does not match its hash"
+	}
+	raw, err := hex.DecodeString(e.Hash)
+	if err != nil {
+		return nil, nil, "its hash is not hex"
+	}
+	return sale, raw, ""
+}
+
+// storedBody checks the layout of a schema-11 event's stored bytes (body, before its hash) and
+// returns its sale when it holds one; it keeps nothing else.
+func storedBody(body []byte) (*Sale, error) {
+	_, n := binary.Varint(body[1:])
+	if n <= 0 {
+		return nil, errors.New("an audit event's time is damaged")
+	}
+	rest := body[1+n:]
+	if body[0] == auditSaleStored {
+		s, err := readSale(rest)
+		return &s, err
+	}
+	for range 3 {
+		l, n := binary.Uvarint(rest)
+		if n <= 0 || uint64(len(rest)-n) < l {
+			return nil, errors.New("an audit event's length is damaged")
+		}
+		rest = rest[n+int(l):]
+	}
+	if len(rest) != 0 {
+		return nil, errors.New("an audit event has bytes after its record")
+	}
+	return nil, nil
 }
 
 func mustHex(s string) []byte {

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -174,6 +176,7 @@ func (j *Journal) Verify() Health {
 		}
 	}
 	err := j.view(func(tx *bolt.Tx) error {
+		defer releasing(tx)()
 		if checkStructure(j.path, tx, problem); !h.OK() {
 			return nil // the values below may not be readable
 		}
@@ -213,17 +216,66 @@ func (j *Journal) Verify() Health {
 		if !h.OK() {
 			return nil
 		}
+		// The sales: each saleRef's fields against the sale its audit event holds, compared as
+		// the trail is walked below (in sequence order, not a lookup a sale); any other form, or a
+		// reference that does not agree, is decoded alone, which names what is wrong.
 		sales := tx.Bucket(bSales)
+		// Sized once by the sales' sequence (every sale ever put took one; never more than the
+		// file could hold): grown entry by entry, the lists would be copied over and over.
+		n := min(sales.Sequence(), uint64(tx.Size())/16)
+		keys := make([][16]byte, 0, n) // every sale's key, in order: the indexes are checked against them
+		refs := make([]refCheck, 0, n)
+		var irregular [][]byte // keys that are not time keys
 		_ = sales.ForEach(func(k, v []byte) error {
 			h.Sales++
+			if len(k) != 16 {
+				irregular = append(irregular, bytes.Clone(k))
+			} else {
+				keys = append(keys, [16]byte(k))
+			}
+			if r, ok := parseSaleRef(v); ok && len(k) == 16 {
+				refs = append(refs, refCheck{seq: r.audit, fp: r.fingerprint(), at: uint32(len(keys) - 1)})
+				return nil
+			}
 			if _, err := decodeSale(tx, v); err != nil {
 				problem("sale at %x: %v", k, err)
 			}
 			return nil
 		})
+		if !slices.IsSortedFunc(refs, byAuditSeq) {
+			slices.SortFunc(refs, byAuditSeq)
+		}
+		next := 0
+		var doubtful []refCheck
+		trail := j.verifyAuditWith(tx, 0, func(seq uint64, s *Sale) {
+			for ; next < len(refs) && refs[next].seq < seq; next++ {
+				doubtful = append(doubtful, refs[next]) // its event holds no sale
+			}
+			fp := saleRefOf(*s).fingerprint()
+			for ; next < len(refs) && refs[next].seq == seq; next++ {
+				if refs[next].fp != fp {
+					doubtful = append(doubtful, refs[next])
+				}
+			}
+		})
+		doubtful = append(doubtful, refs[next:]...) // past the trail's end, or past where it broke
+		slices.SortFunc(doubtful, func(a, b refCheck) int { return int(a.at) - int(b.at) })
+		for _, r := range doubtful {
+			k := keys[r.at][:]
+			if _, err := decodeSale(tx, sales.Get(k)); err != nil {
+				problem("sale at %x: %v", k, err)
+			}
+		}
+		isSale := func(k []byte) bool {
+			if len(k) != 16 {
+				return slices.ContainsFunc(irregular, func(o []byte) bool { return bytes.Equal(o, k) })
+			}
+			_, ok := slices.BinarySearchFunc(keys, [16]byte(k), func(a, b [16]byte) int { return bytes.Compare(a[:], b[:]) })
+			return ok
+		}
 		for _, idx := range [][]byte{bSalesSysSN, bSalesOTN} {
 			_ = tx.Bucket(idx).ForEach(func(k, v []byte) error {
-				if sales.Get(v) == nil {
+				if !isSale(v) {
 					problem("index %s entry %q points to no sale", idx, k)
 				}
 				return nil
@@ -231,7 +283,7 @@ func (j *Journal) Verify() Health {
 		}
 		if b := tx.Bucket(bSalesPayType); b != nil {
 			_ = b.ForEach(func(k, _ []byte) error {
-				if payType, saleKey, ok := bytes.Cut(k, []byte{0}); !ok || sales.Get(saleKey) == nil {
+				if payType, saleKey, ok := bytes.Cut(k, []byte{0}); !ok || !isSale(saleKey) {
 					problem("index %s entry for pay type %q points to no sale", bSalesPayType, payType)
 				}
 				return nil
@@ -277,8 +329,8 @@ func (j *Journal) Verify() Health {
 		}
 		// The audit trail, which holds the sales: every event where it should be, unchanged; then
 		// what the trail recorded of the day closes, the staff and the limits.
-		if res := j.verifyAuditTx(tx, 0); !res.OK() {
-			problem("the audit trail %s", res)
+		if !trail.OK() {
+			problem("the audit trail %s", trail)
 			return nil
 		}
 		closes, err := j.verifyDayClosesTx(tx)
@@ -302,6 +354,16 @@ func (j *Journal) Verify() Health {
 	}
 	return h
 }
+
+// refCheck is a saleRef to compare with the sale its audit event holds: the event, the
+// fingerprint of the ref's fields, and where the sale's key is in Verify's list.
+type refCheck struct {
+	seq uint64
+	fp  uint64
+	at  uint32
+}
+
+func byAuditSeq(a, b refCheck) int { return cmp.Compare(a.seq, b.seq) }
 
 // checkStructure checks what does not depend on the schema: the page tree, read from the file
 // first (bbolt's cursors would loop on a page that points back up its tree), then every bucket's

@@ -33,6 +33,7 @@ type pageTree struct {
 	pageSize uint64
 	pages    uint64 // the meta's high-water mark: page ids must stay below it
 	seen     map[uint64]bool
+	bufs     [][]byte // a page's bytes, by depth
 }
 
 // checkPageTree follows the page tree of the meta whose transaction id is txid (the caller holds
@@ -99,7 +100,12 @@ func (t *pageTree) walk(pgid uint64, depth int) error {
 	if t.seen[pgid] {
 		return fmt.Errorf("page %d is reached twice (the tree loops or shares a page)", pgid)
 	}
-	head := make([]byte, pageHeaderLen)
+	// One read of the page, and a second only for a page with overflow pages, into a buffer of
+	// its depth (a page's elements are followed before the next page of its depth is read).
+	for len(t.bufs) <= depth {
+		t.bufs = append(t.bufs, make([]byte, t.pageSize))
+	}
+	head := t.bufs[depth]
 	if _, err := t.f.ReadAt(head, int64(pgid*t.pageSize)); err != nil {
 		return fmt.Errorf("page %d: %v", pgid, err)
 	}
@@ -114,9 +120,12 @@ func (t *pageTree) walk(pgid uint64, depth int) error {
 		}
 		t.seen[p] = true
 	}
-	page := make([]byte, (overflow+1)*t.pageSize)
-	if _, err := t.f.ReadAt(page, int64(pgid*t.pageSize)); err != nil {
-		return fmt.Errorf("page %d: %v", pgid, err)
+	page := head
+	if overflow > 0 {
+		page = make([]byte, (overflow+1)*t.pageSize)
+		if _, err := t.f.ReadAt(page, int64(pgid*t.pageSize)); err != nil {
+			return fmt.Errorf("page %d: %v", pgid, err)
+		}
 	}
 	return t.page(pgid, page, depth)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strings"
 	"time"
@@ -212,6 +213,24 @@ func parseSaleRef(v []byte) (r saleRef, ok bool) {
 	}
 	return r, len(v) == 0
 }
+
+// saleRefOf is the search fields of sale s, as its saleRef keeps them.
+func saleRefOf(s Sale) saleRef {
+	return saleRef{amount: s.Amount, syssnTail: []byte(kept(s.SysSN)), otnTail: []byte(kept(s.OutTradeNo))}
+}
+
+// fingerprint is a 64-bit hash of the ref's search fields (seeded for this process): two refs
+// that agree have the same; Verify compares a million of them without keeping their fields.
+func (r saleRef) fingerprint() uint64 {
+	var buf [8 + 2*(1+tailLen)]byte
+	b := binary.BigEndian.AppendUint64(buf[:0], uint64(r.amount))
+	for _, t := range [][]byte{r.syssnTail, r.otnTail} {
+		b = append(append(b, byte(len(t))), t...)
+	}
+	return maphash.Bytes(refSeed, b)
+}
+
+var refSeed = maphash.MakeSeed()
 
 // agrees says whether the ref's search fields are the sale's.
 func (r saleRef) agrees(s Sale) bool {

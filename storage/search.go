@@ -54,7 +54,7 @@ func entryOf(tx *bolt.Tx, k, v []byte) (searchEntry, error) {
 		if err != nil {
 			return e, err
 		}
-		r = saleRef{amount: s.Amount, syssnTail: []byte(kept(s.SysSN)), otnTail: []byte(kept(s.OutTradeNo))}
+		r = saleRefOf(s)
 	}
 	e.amount = r.amount
 	for i, t := range [][]byte{r.syssnTail, r.otnTail} {
