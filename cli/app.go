@@ -186,10 +186,8 @@ func (a *app) journal(mode journalMode) (*storage.Journal, error) {
 	}
 	from, migrated := j.MigratedFrom()
 	switch {
-	case migrated && j.Unclean():
-		a.say(a.stderr, "journal %s was written by an older qfpos (schema %d): upgraded to schema %d and checked whole: sound", path, from, storage.SchemaVersion)
 	case migrated:
-		a.say(a.stderr, "journal %s was written by an older qfpos (schema %d): upgraded to schema %d", path, from, storage.SchemaVersion)
+		a.say(a.stderr, "journal %s was written by an older qfpos (schema %d): written anew in schema %d and checked whole: sound; the old file stays as %s (delete it when no longer needed)", path, from, storage.SchemaVersion, j.KeptAs())
 	case j.Unclean():
 		a.say(a.stderr, "journal %s was not closed cleanly last time; checked it whole: sound", path)
 	}

@@ -20,7 +20,8 @@
 //     stored: SHA-256(previous hash ‖ seq ‖ bytes). A form an older qfpos wrote is read by its one
 //     legacy decoder and verified over what that release hashed, never over today's structs.
 //
-// Open migrates an older schema in one transaction and records it on the trail (kind "schema");
+// Open upgrades an older schema by writing the journal anew beside it (upgrade.go), records it on
+// the trail (kind "schema") and keeps the old file as PATH.schema-N;
 // testdata/releases holds journals that the qfpos of each earlier schema wrote. Beside the file:
 // PATH.clean, left by a clean close (without it the journal is walked whole), and PATH.damaged,
 // the verdict of a walk that found damage (verdict.go): the same bytes are refused by every later

@@ -78,6 +78,7 @@ func (j *Journal) checkIfUnclean(stale bool) error {
 	// The file first, whatever its schema: its pages and keys.
 	var problems []string
 	if err := j.view(func(tx *bolt.Tx) error {
+		defer releasing(tx)()
 		checkStructure(j.path, tx, func(format string, args ...any) {
 			problems = append(problems, fmt.Sprintf(format, args...))
 		})
@@ -131,6 +132,10 @@ func (j *Journal) storedSchema() (version uint64, err error) {
 func (j *Journal) MigratedFrom() (schema uint64, migrated bool) {
 	return j.migratedFrom, j.migratedFrom != 0
 }
+
+// KeptAs is where the journal's file stays after Open upgraded it (PATH.schema-N), "" when it did
+// not.
+func (j *Journal) KeptAs() string { return j.keptAs }
 
 // Unclean reports whether Open found that the last shutdown was not clean (and checked the whole
 // journal because of it).

@@ -1,13 +1,13 @@
 package storage
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -50,20 +50,6 @@ var (
 var bucketsV1 = [][]byte{bMeta, bSales, bSalesSysSN, bSalesOTN, bReversals, bReversalsSale,
 	bReversalsDay, bReversalsOpen, bReversalsOTN, bEvents}
 
-// migrations[v] upgrades a journal from schema v to v+1, inside one write transaction.
-var migrations = map[uint64]func(tx *bolt.Tx) error{
-	1:  migrateAddAmountIndex,
-	2:  func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bSalesQFPay); return err },
-	3:  migrateAddPayTypeIndex,
-	4:  func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bAudit); return err },
-	5:  func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bStaff); return err },
-	6:  func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists(bDayCloses); return err },
-	7:  func(*bolt.Tx) error { return nil }, // the audit events and sales written from now on are compact
-	8:  migrateSaleRefs,
-	9:  func(*bolt.Tx) error { return nil }, // reversals' events from now on live in the audit trail
-	10: func(*bolt.Tx) error { return nil }, // new audit events are hashed over the bytes stored
-}
-
 // Journal is an open journal file. It is safe for concurrent use.
 type Journal struct {
 	db      *bolt.DB
@@ -86,6 +72,7 @@ type Journal struct {
 	checkAfterMigrating bool
 	staleVerdict        bool   // a damage marker about other bytes goes once the journal is found sound
 	migratedFrom        uint64 // the schema Open found, when it migrated the journal
+	keptAs              string // where the journal's file before its upgrade stays
 	inspect             bool   // open a damaged journal to read it (Inspect)
 	damage              damage
 }
@@ -275,32 +262,28 @@ func (j *Journal) prepare(existed bool) error {
 	}
 	if version > 0 {
 		j.migratedFrom = version
+		if err := j.upgrade(version); err != nil {
+			return err
+		}
+		j.checkAfterMigrating = false // the journal written anew was checked whole
+		return nil
 	}
-	return j.update(func(tx *bolt.Tx) error {
-		if version == 0 {
-			for _, name := range append(bucketsV1, bSalesQFPay, bSalesPayType, bAudit, bStaff, bDayCloses) {
-				if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-					return err
-				}
-			}
-			if err := tx.Bucket(bMeta).Put(kMagic, []byte(magic)); err != nil {
-				return err
-			}
-			return putVersion(tx, SchemaVersion)
-		}
-		for v := version; v < SchemaVersion; v++ {
-			if err := migrations[v](tx); err != nil {
-				return fmt.Errorf("journal %s: migrating schema %d to %d: %w", j.path, v, v+1, err)
-			}
-			if err := putVersion(tx, v+1); err != nil {
+	return j.update(func(tx *bolt.Tx) error { // a new journal
+		for _, name := range todaysBuckets() {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
 		}
-		return appendAudit(tx, j.now(), AuditKindSchema, "schema", struct {
-			From uint64 `json:"from"`
-			To   uint64 `json:"to"`
-		}{version, SchemaVersion})
+		if err := tx.Bucket(bMeta).Put(kMagic, []byte(magic)); err != nil {
+			return err
+		}
+		return putVersion(tx, SchemaVersion)
 	})
+}
+
+// todaysBuckets are the buckets of SchemaVersion.
+func todaysBuckets() [][]byte {
+	return append(slices.Clone(bucketsV1), bSalesQFPay, bSalesPayType, bAudit, bStaff, bDayCloses)
 }
 
 func isEmpty(tx *bolt.Tx) bool {
@@ -311,98 +294,6 @@ func isEmpty(tx *bolt.Tx) bool {
 
 func putVersion(tx *bolt.Tx, v uint64) error {
 	return tx.Bucket(bMeta).Put(kVersion, binary.BigEndian.AppendUint64(nil, v))
-}
-
-// migrateAddAmountIndex builds the schema-2 index of sales by amount.
-func migrateAddAmountIndex(tx *bolt.Tx) error {
-	return buildSaleIndex(tx, bSalesAmount, func(s Sale, key []byte) []byte { return amountKey(s.Amount, key) })
-}
-
-// migrateAddPayTypeIndex builds the schema-4 index of sales by pay type.
-func migrateAddPayTypeIndex(tx *bolt.Tx) error {
-	return buildSaleIndex(tx, bSalesPayType, func(s Sale, key []byte) []byte { return payTypeKey(s.PayType, key) })
-}
-
-// migrateSaleRefs makes schema 9: sales_syssn and sales_otn keyed by the numbers as they are,
-// which QFPay's dates and most tills' counters make appends where the reversed keys before landed
-// anywhere; no index by amount (a search compares the window's saleRefs); each sale held by its audit
-// event stored as a saleRef. Sales stored as JSON (before schema 8) stay JSON.
-func migrateSaleRefs(tx *bolt.Tx) error {
-	for _, name := range [][]byte{bSalesSysSN, bSalesOTN, bSalesAmount} {
-		if tx.Bucket(name) == nil {
-			continue
-		}
-		if err := tx.DeleteBucket(name); err != nil {
-			return err
-		}
-	}
-	bySysSN, err := tx.CreateBucket(bSalesSysSN)
-	if err != nil {
-		return err
-	}
-	byOTN, err := tx.CreateBucket(bSalesOTN)
-	if err != nil {
-		return err
-	}
-	sales := tx.Bucket(bSales)
-	for _, b := range []*bolt.Bucket{sales, bySysSN, byOTN} {
-		b.FillPercent = appendFill
-	}
-	// In chunks, so that memory holds one chunk's new values (a bucket cannot change under its
-	// cursor): the indexes are written as the sales are read, in time order.
-	const chunk = 10_000
-	var from []byte
-	for {
-		c := sales.Cursor()
-		k, v := c.First()
-		if from != nil {
-			k, v = c.Seek(from)
-		}
-		var refs []kv
-		for n := 0; k != nil && n < chunk; k, v = c.Next() {
-			s, err := decodeSale(tx, v)
-			if err != nil {
-				return fmt.Errorf("sale at %x: %w", k, err)
-			}
-			key := bytes.Clone(k)
-			if len(v) == 9 && v[0] == salePointer {
-				refs = append(refs, kv{key, newSaleRef(keyID(v[1:]), s)})
-			}
-			if err := bySysSN.Put([]byte(s.SysSN), key); err != nil {
-				return err
-			}
-			if s.OutTradeNo != "" {
-				if err := byOTN.Put([]byte(s.OutTradeNo), key); err != nil {
-					return err
-				}
-			}
-			n++
-		}
-		from = bytes.Clone(k)
-		for _, e := range refs {
-			if err := sales.Put(e.k, e.v); err != nil {
-				return err
-			}
-		}
-		if from == nil {
-			return nil
-		}
-	}
-}
-
-// buildSaleIndex creates an index bucket with an empty-valued entry per sale.
-func buildSaleIndex(tx *bolt.Tx, name []byte, entry func(s Sale, saleKey []byte) []byte) error {
-	idx, err := tx.CreateBucketIfNotExists(name)
-	if err != nil {
-		return err
-	}
-	return tx.Bucket(bSales).ForEach(func(k, v []byte) error {
-		s, err := decodeSale(tx, v)
-		if err != nil {
-			return err
-		}
-		return idx.Put(entry(s, k), nil)
-	})
 }
 
 // Close leaves the clean-shutdown marker and releases the journal.

@@ -17,7 +17,8 @@ func idKey(id uint64) []byte { return binary.BigEndian.AppendUint64(make([]byte,
 
 func keyID(k []byte) uint64 { return binary.BigEndian.Uint64(k) }
 
-// amountKey is a key of the schema-2 to schema-8 index of sales by amount (migrations build it).
+// amountKey is a key of the schema-2 to schema-8 index of sales by amount (tests write journals
+// as those schemas did; an upgrade drops it).
 func amountKey(amount int64, saleKey []byte) []byte {
 	k := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(saleKey)), uint64(amount))
 	return append(k, saleKey...)
