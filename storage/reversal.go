@@ -519,10 +519,15 @@ func (j *Journal) ReversalsOn(t time.Time) ([]Reversal, error) {
 	var out []Reversal
 	err := j.view(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bReversalsDay).Cursor()
-		revs := tx.Bucket(bReversals)
 		stop := timeKey(end, 0)
+		n := 0 // counted first: a day of 10k reversals grown one by one is copied over and over
 		for k, _ := c.Seek(timeKey(start, 0)); k != nil && bytes.Compare(k, stop) < 0; k, _ = c.Next() {
-			r, err := decodeReversal(revs.Get(k[8:]))
+			n++
+		}
+		out = make([]Reversal, 0, n)
+		revs := inOrder{c: tx.Bucket(bReversals).Cursor()}
+		for k, _ := c.Seek(timeKey(start, 0)); k != nil && bytes.Compare(k, stop) < 0; k, _ = c.Next() {
+			r, err := decodeReversal(revs.get(k[8:]))
 			if err != nil {
 				return err
 			}
@@ -531,6 +536,29 @@ func (j *Journal) ReversalsOn(t time.Time) ([]Reversal, error) {
 		return nil
 	})
 	return out, err
+}
+
+// inOrder reads a bucket's values by key where the keys mostly come in the bucket's order (a
+// day's reversals by id): the next key is a step of the cursor, not a search from the root.
+type inOrder struct {
+	c  *bolt.Cursor
+	at []byte // the key the cursor is on, nil when unknown
+}
+
+func (r *inOrder) get(k []byte) []byte {
+	if r.at != nil {
+		if next, v := r.c.Next(); bytes.Equal(next, k) {
+			r.at = next
+			return v
+		}
+	}
+	got, v := r.c.Seek(k)
+	if !bytes.Equal(got, k) {
+		r.at = nil
+		return nil
+	}
+	r.at = got
+	return v
 }
 
 // PayTypes returns the pay type of each of the sales named, read in one transaction, each sale

@@ -361,3 +361,35 @@ func TestReversalEventsInTheTrail(t *testing.T) {
 		t.Fatalf("an event gone from the trail: %v", err)
 	}
 }
+
+// TestInOrderReads: values read by key in any order, a step of the cursor when the keys come in
+// order, nothing for a key that is not there.
+func TestInOrderReads(t *testing.T) {
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "b.db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_ = db.Update(func(tx *bolt.Tx) error {
+		b, _ := tx.CreateBucket([]byte("b"))
+		for i := uint64(1); i <= 10; i++ {
+			if i != 5 {
+				_ = b.Put(idKey(i), []byte(fmt.Sprint(i)))
+			}
+		}
+		return nil
+	})
+	_ = db.View(func(tx *bolt.Tx) error {
+		r := inOrder{c: tx.Bucket([]byte("b")).Cursor()}
+		for _, id := range []uint64{1, 2, 3, 5, 4, 6, 10, 7, 8, 11, 9, 10} {
+			want := fmt.Sprint(id)
+			if id == 5 || id == 11 {
+				want = ""
+			}
+			if got := string(r.get(idKey(id))); got != want {
+				t.Errorf("key %d: %q, want %q", id, got, want)
+			}
+		}
+		return nil
+	})
+}

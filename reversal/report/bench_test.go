@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"qfpos/reversal/report"
 	"qfpos/storage"
 )
@@ -16,7 +18,8 @@ import (
 // BenchmarkReportOfABusyDay measures `qfpos report` of a day with QFPOS_REPORT_REFUNDS refunds
 // (10,000 by default; building the journal takes a while, once): "report" is the report's own
 // work — the day's operations read, totalled, the close marked and the table written —, and
-// "command" adds opening and closing the journal, as the command does.
+// "command" adds opening and closing the journal, as the command does; "bbolt-read", the
+// reference, reads the same reversals' bytes with bbolt alone.
 //
 //	go test -run '^$' -bench ReportOfABusyDay -benchtime 10x -count 3 ./reversal/report
 func BenchmarkReportOfABusyDay(b *testing.B) {
@@ -75,6 +78,27 @@ func BenchmarkReportOfABusyDay(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			run(b, j)
+		}
+	})
+	// The reference: the day's reversals as bytes, read by bbolt alone (the day's index walked,
+	// each reversal's value fetched), nothing decoded, totalled or written.
+	b.Run("bbolt-read", func(b *testing.B) {
+		db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		for b.Loop() {
+			read := 0
+			if err := db.View(func(tx *bolt.Tx) error {
+				c, revs := tx.Bucket([]byte("reversals_day")).Cursor(), tx.Bucket([]byte("reversals"))
+				for k, _ := c.First(); k != nil; k, _ = c.Next() {
+					read += len(revs.Get(k[8:]))
+				}
+				return nil
+			}); err != nil || read == 0 {
+				b.Fatal(err, read)
+			}
 		}
 	})
 	b.Run("command", func(b *testing.B) {
