@@ -54,9 +54,10 @@ func (j *Journal) update(fn func(*bolt.Tx) error) (err error) {
 	defer j.guard(&err)
 	defer panicOnFault()()
 	err = j.db.Update(func(tx *bolt.Tx) error {
-		d := j.search.begin(tx)
-		defer j.search.end()
-		tx.OnCommit(func() { j.search.committed(d) })
+		if d := j.search.begin(tx); d != nil {
+			defer j.search.end()
+			tx.OnCommit(func() { j.search.committed(d) })
+		}
 		return fn(tx)
 	})
 	if err == nil {

@@ -104,13 +104,17 @@ type searchColumn struct {
 	builds  int        // times built (tests count them)
 }
 
-// begin records the changes of the write transaction tx from now on, until end.
+// begin records the changes of the write transaction tx from now on, until end; nil when the
+// column is not built (nothing to keep current: a search builds it, and a column built while tx
+// runs misses tx's id, so the search after it builds it again).
 func (c *searchColumn) begin(tx *bolt.Tx) *txChanges {
-	d := &txChanges{tx: tx, id: uint64(tx.ID())}
 	c.mu.Lock()
-	c.cur = d
-	c.mu.Unlock()
-	return d
+	defer c.mu.Unlock()
+	if c.txid == 0 {
+		return nil
+	}
+	c.cur = &txChanges{tx: tx, id: uint64(tx.ID())}
+	return c.cur
 }
 
 func (c *searchColumn) end() {
