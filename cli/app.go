@@ -36,6 +36,11 @@ type app struct {
 	// itself to another owner. owned: the command runs inside the owner for a caller, whose
 	// lifecycle loop already runs.
 	owner, owned bool
+	// guest: a command that holds the journal when it is free and runs in its owner when another
+	// qfpos holds it (the line mode).
+	guest bool
+	// accessibleFlag is --accessible (the line mode).
+	accessibleFlag bool
 
 	cfg    *config.Config
 	j      *storage.Journal

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"qfpos/cli/config"
 	"qfpos/qfpay"
 	"qfpos/qfpay/money"
+	"qfpos/reversal"
 	"qfpos/reversal/report"
 	"qfpos/storage"
 	"qfpos/ui"
@@ -22,41 +24,71 @@ import (
 	"qfpos/ui/demo"
 )
 
-// runDesk runs the refund desk on the configured gateway and journal.
+// runDesk runs the refund desk on the configured gateway and journal, or, with --accessible, the
+// line mode (lines.go): on a journal another qfpos holds, the line mode runs there.
 func (a *app) runDesk() error {
 	if _, err := a.printer(); err != nil { // a wrong --lang or language changes nothing
 		return err
 	}
-	h, err := a.hold(ownerDesk)
+	lines := a.accessible()
+	if lines && a.owned { // run for a caller by the desk, qfpos demo or qfpos serve
+		deps, err := a.deskDeps(a.j, a.desk, nil, "")
+		if err != nil {
+			return err
+		}
+		return a.showLines(deps)
+	}
+	owner := ownerDesk
+	if lines {
+		owner, a.guest = ownerLines, true
+	}
+	h, err := a.hold(owner)
+	var held *heldError
+	if errors.As(err, &held) && !slices.Contains(a.args, "--accessible") {
+		held.args = append(slices.Clone(a.args), "--accessible") // TERM and ACCESSIBLE are this process's
+	}
 	if err != nil {
 		return err
 	}
 	defer h.release()
-	lang, err := a.deskPrinter(h.j)
+	if h.serveErr != nil {
+		a.logger().Warn("other qfpos commands cannot reach this journal", "err", h.serveErr)
+	}
+	deps, err := a.deskDeps(h.j, h.d, h.unprinted, string(h.slipEncoding))
 	if err != nil {
 		return err
 	}
-	if h.serveErr != nil {
-		a.logger().Warn("other qfpos commands cannot reach this desk", "err", h.serveErr)
+	if lines {
+		return a.showLines(deps)
+	}
+	return a.showDesk(deps)
+}
+
+// deskDeps are what the desk and the line mode run on: the journal, the lifecycle, the
+// configuration's terminal, language, staff, printer and sync.
+func (a *app) deskDeps(j *storage.Journal, d *reversal.Desk, unprinted <-chan uint64, slipEncoding string) (ui.Deps, error) {
+	lang, err := a.deskPrinter(j)
+	if err != nil {
+		return ui.Deps{}, err
 	}
 	cfg, _ := a.config()
-	deps := ui.Deps{Journal: h.j, Desk: h.d, Terminal: a.terminal(), Printer: lang, Memory: h.j, Audit: h.j, Staff: h.j, LockAfter: cfg.Terminal.LockAfter.Duration,
-		LimitsDiffer: a.limitsDiffer != nil, SlipEncoding: string(h.slipEncoding),
-		Reports: report.Reporter{Journal: h.j, Gateway: a.client, UDID: a.udid},
+	deps := ui.Deps{Journal: j, Desk: d, Terminal: a.terminal(), Printer: lang, Memory: j, Audit: j, Staff: j, LockAfter: cfg.Terminal.LockAfter.Duration,
+		LimitsDiffer: a.limitsDiffer != nil, SlipEncoding: slipEncoding,
+		Reports: report.Reporter{Journal: j, Gateway: a.client, UDID: a.udid},
 		CloseDay: func(day time.Time, by string) (storage.DayClose, error) {
-			dc, _, err := a.closeDay(h.j, day, by)
+			dc, _, err := a.closeDay(j, day, by)
 			return dc, err
 		}}
 	if cfg.Receipt.Printer != "" {
-		deps.PrintSlip = func(id uint64, lang string) (string, error) { return "", a.printSlip(h.j, id, lang) }
-		deps.Unprinted = h.unprinted
+		deps.PrintSlip = func(id uint64, lang string) (string, error) { return "", a.printSlip(j, id, lang) }
+		deps.Unprinted = unprinted
 	}
 	if cfg.Journal.SyncOnStart {
 		deps.Sync = func(ctx context.Context) (report.SyncResult, error) {
-			return report.SyncSales(ctx, h.j, a.client, time.Now(), 24*time.Hour, a.udid)
+			return report.SyncSales(ctx, j, a.client, time.Now(), 24*time.Hour, a.udid)
 		}
 	}
-	return a.showDesk(deps)
+	return deps, nil
 }
 
 // useDemo makes the demo's journal, gateway and lifecycle this app's, with a configuration that
@@ -125,7 +157,7 @@ func (a *app) terminal() ui.Terminal {
 func demoCmd(a *app) *cobra.Command {
 	var seed uint64
 	c := &cobra.Command{
-		Use:     "demo [--seed N]",
+		Use:     "demo [--seed N] [--accessible]",
 		Short:   "The desk on an embedded sandbox with demo sales: no credentials, no network, no real money",
 		GroupID: "desk",
 		Long: `Runs the refund desk on a QFPay sandbox inside the program with about forty sales of today
@@ -143,8 +175,10 @@ starts at its sign-in, which shows the demo's cashier (amy, PIN 1234) and manage
 					return flagError("lang", a.langFlag, err)
 				}
 			}
-			// Nothing is made — no folder, journal or log — for a demo that cannot show itself.
-			if err := ui.NoTerminal(catalog.New(tag)); err != nil {
+			// Nothing is made — no folder, journal or log — for a demo that cannot show itself (the
+			// line mode needs no terminal).
+			lines := a.accessible()
+			if err := ui.NoTerminal(catalog.New(tag)); err != nil && !lines {
 				return noTerminal(err)
 			}
 			logPath := filepath.Join(os.TempDir(), "qfpos-demo.log")
@@ -186,9 +220,13 @@ starts at its sign-in, which shows the demo's cashier (amy, PIN 1234) and manage
 					return dc, err
 				},
 				TemporaryJournal: d.Temporary()}
+			if lines {
+				return a.showLines(deps)
+			}
 			return a.showDesk(deps)
 		},
 	}
 	c.Flags().Uint64Var(&seed, "seed", 1, "seed for the demo's sales and surprises")
+	c.Flags().BoolVar(&a.accessibleFlag, "accessible", false, accessibleUsage)
 	return c
 }

@@ -38,6 +38,7 @@ const (
 type heldError struct {
 	path string
 	conn *relay.Conn
+	args []string // the command line to run there, when it is not the one given
 }
 
 func (e *heldError) Error() string {
@@ -47,7 +48,7 @@ func (e *heldError) Error() string {
 // heldBy turns a reachable owner into the heldError, or, for a command that would own the
 // journal itself, into one line that says who holds it and how to stop it.
 func (a *app) heldBy(path string, conn *relay.Conn) error {
-	if !a.owner {
+	if !a.owner || a.guest {
 		return &heldError{path: path, conn: conn}
 	}
 	o, err := conn.Who()
@@ -134,7 +135,7 @@ func (a *app) handle(ctx context.Context, s *relay.Session) int {
 	child := &app{ctx: ctx, stdout: s.Stdout, stderr: s.Stderr, env: env, now: a.now, files: s.Files, owned: true,
 		cfg: a.cfg, j: a.j, log: a.logger(), client: a.client, udid: a.udid, desk: a.desk}
 	defer child.close()
-	if c, _, err := newRoot(child).Find(s.Args); err != nil || !forwardable[c.CommandPath()] {
+	if c, _, err := newRoot(child).Find(s.Args); err != nil || !forwardable[c.CommandPath()] && !linesFor(c, s.Args) {
 		child.say(s.Stderr, "qfpos: this command does not run through %s; stop it first", a.j.Path())
 		return ExitUsage
 	}

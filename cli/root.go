@@ -76,6 +76,9 @@ func Execute(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	code, held := execute(a, args)
 	a.close()
 	if held != nil {
+		if held.args != nil {
+			args = held.args
+		}
 		return held.forward(ctx, args, stdout, stderr, a.words())
 	}
 	return code
@@ -177,8 +180,8 @@ func version() string {
 
 func newRoot(a *app) *cobra.Command {
 	root := &cobra.Command{
-		Use:   "qfpos",
-		Short: "The refund desk on the configured gateway and journal",
+		Use:   "qfpos [--accessible]",
+		Short: "The refund desk on the configured gateway and journal (--accessible: as plain line prompts)",
 		Long: `qfpos is a refund desk for shops that take payments through QFPay.
 
 Without a command it opens the desk: recent sales, refund or cancel, and a live status pane.
@@ -195,6 +198,7 @@ Exit status: 0 done, 1 failed, 2 usage, configuration or validation error (nothi
 		RunE:          func(*cobra.Command, []string) error { return a.runDesk() },
 	}
 	root.SetVersionTemplate("qfpos {{.Version}}\n")
+	root.Flags().BoolVar(&a.accessibleFlag, "accessible", false, accessibleUsage)
 	root.PersistentFlags().StringVar(&a.configFlag, "config", "", "configuration file (default ./qfpos.toml, else qfpos/config.toml in the user's config directory)")
 	root.PersistentFlags().StringVar(&a.journalFlag, "journal", "", "journal file (overrides [journal] path)")
 	root.PersistentFlags().StringVar(&a.langFlag, "lang", "", "language of the cashier's text: en, zh-Hant or zh-Hans (default [terminal] language, else the locale)")

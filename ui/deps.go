@@ -1,4 +1,5 @@
-// Package ui is the cashier's terminal: a Bubble Tea program over the refund lifecycle. Screens
+// Package ui is the cashier's terminal: a Bubble Tea program over the refund lifecycle, and its
+// line mode (RunLines: the same flows as plain prompts). Screens
 // depend on the small Journal and Desk interfaces, never on bbolt or HTTP; every read and every
 // refund runs in a tea.Cmd.
 package ui

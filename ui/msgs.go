@@ -110,29 +110,31 @@ const maxPayMethodResults = 200
 // pay method, by its English name, its code or its name in the cashier's language (微信).
 func searchSales(j Journal, tag int, query string, cur money.Currency, days int, words *catalog.Printer) tea.Cmd {
 	return func() tea.Msg {
-		q := strings.TrimSpace(width.Narrow.String(query)) // full-width digits, as an IME types them
-		if strings.IndexFunc(q, func(r rune) bool { return (r < '0' || r > '9') && r != '.' && r != ',' }) >= 0 {
-			lower := strings.ToLower(q)
-			vs, err := j.SalesByPayType(func(pt string) bool {
-				return strings.Contains(strings.ToLower(paytype.Name(pt)), lower) || strings.HasPrefix(pt, q) ||
-					strings.Contains(strings.ToLower(words.PayMethod(pt)), lower)
-			}, days, maxPayMethodResults)
-			if err != nil {
-				return salesMsg{tag: tag, err: err}
-			}
-			return salesMsg{tag: tag, sales: vs}
-		}
-		var amount int64
-		if minor, err := money.Parse(q, cur); err == nil && minor > 0 {
-			amount = minor
-		}
-		var digits string
-		if len(q) >= 3 && !strings.ContainsAny(q, ".,") { // only digits are left
-			digits = q
-		}
-		vs, err := j.SearchSales(amount, digits, days, pageSize)
+		vs, err := findSales(j, query, cur, days, words)
 		return salesMsg{tag: tag, sales: vs, err: err}
 	}
+}
+
+// findSales is searchSales's search: by pay method when the query has letters, else by amount
+// and/or trailing digits.
+func findSales(j Journal, query string, cur money.Currency, days int, words *catalog.Printer) ([]storage.SaleView, error) {
+	q := strings.TrimSpace(width.Narrow.String(query)) // full-width digits, as an IME types them
+	if strings.IndexFunc(q, func(r rune) bool { return (r < '0' || r > '9') && r != '.' && r != ',' }) >= 0 {
+		lower := strings.ToLower(q)
+		return j.SalesByPayType(func(pt string) bool {
+			return strings.Contains(strings.ToLower(paytype.Name(pt)), lower) || strings.HasPrefix(pt, q) ||
+				strings.Contains(strings.ToLower(words.PayMethod(pt)), lower)
+		}, days, maxPayMethodResults)
+	}
+	var amount int64
+	if minor, err := money.Parse(q, cur); err == nil && minor > 0 {
+		amount = minor
+	}
+	var digits string
+	if len(q) >= 3 && !strings.ContainsAny(q, ".,") { // only digits are left
+		digits = q
+	}
+	return j.SearchSales(amount, digits, days, pageSize)
 }
 
 // prepareSearch readies the journal's search in the background, so that the first keystroke of a

@@ -140,28 +140,31 @@ func (s *refundScreen) askApproval(rule string) {
 }
 func (s *refundScreen) SetSize(w, h int) { s.width, s.height = w, h }
 
-// validate checks the amount as typed: its format and the currency's exponent (saying why, in the
-// command line's words), then the desk's rules (more than zero, within what is left, the whole
-// sale for a card sale of today).
+// validate checks the amount as typed (checkAmount).
 func (s *refundScreen) validate() {
-	s.problem = ""
-	minor, err := money.Parse(s.amount.Value(), s.currency)
-	s.minor = minor
+	s.minor, s.problem = s.d.checkAmount(s.view, s.possible, s.currency, s.amount.Value())
+}
+
+// checkAmount checks an amount as typed for a refund of v: its format and the currency's exponent
+// (saying why, in the command line's words), then the desk's rules (more than zero, within what is
+// left, the whole sale for a card sale of today). problem is "" when it can be sent.
+func (d *Deps) checkAmount(v storage.SaleView, p reversal.Possible, cur money.Currency, text string) (minor int64, problem string) {
+	minor, err := money.Parse(text, cur)
 	if err != nil {
-		s.problem = s.d.t(catalog.BadAmount, err, money.Example(s.currency))
-		return
+		return minor, d.t(catalog.BadAmount, err, money.Example(cur))
 	}
 	var re *storage.RuleError
-	switch err := s.possible.CheckRefund(s.view, minor); {
+	switch err := p.CheckRefund(v, minor); {
 	case err == nil:
+		return minor, ""
 	case errors.Is(err, reversal.ErrNotPositive):
-		s.problem = s.d.t(catalog.NotPositive)
+		return minor, d.t(catalog.NotPositive)
 	case errors.Is(err, reversal.ErrFullAmountToday):
-		s.problem = s.d.t(catalog.FullOnly, amount(s.view.Amount, s.view.Currency))
+		return minor, d.t(catalog.FullOnly, amount(v.Amount, v.Currency))
 	case errors.As(err, &re):
-		s.problem = s.d.t(catalog.TooMuch, amount(re.Remaining, s.view.Currency))
+		return minor, d.t(catalog.TooMuch, amount(re.Remaining, v.Currency))
 	default:
-		s.problem = s.d.startError(err, s.view.Currency)
+		return minor, d.startError(err, v.Currency)
 	}
 }
 
@@ -241,23 +244,30 @@ func (s *refundScreen) Update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-// chosenReason is the store's code and the cashier's words for what the reason field holds: one
-// of the store's reasons as ←/→ showed it, or words of the cashier's own (the store's "other").
-// wrong says what to do when it is neither: choose one, or type words for "other".
+// chosenReason is the store's code and the cashier's words for what the reason field holds
+// (chooseReason).
 func (s *refundScreen) chosenReason() (code, words, wrong string) {
-	v := strings.TrimSpace(s.reason.Value())
-	other := slices.IndexFunc(s.codes, func(c string) bool { return strings.EqualFold(c, reversal.ReasonOther) })
-	switch i := slices.Index(s.reasons, v); {
+	return s.d.chooseReason(s.codes, s.reasons, s.reason.Value())
+}
+
+// chooseReason is the store's code and the cashier's words for a reason as given: one of the
+// store's reasons in the cashier's words (reasons, in the order of codes), or words of the
+// cashier's own (the store's "other"). wrong says what to do when it is neither: choose one, or
+// type words for "other".
+func (d *Deps) chooseReason(codes, reasons []string, given string) (code, words, wrong string) {
+	v := strings.TrimSpace(given)
+	other := slices.IndexFunc(codes, func(c string) bool { return strings.EqualFold(c, reversal.ReasonOther) })
+	switch i := slices.Index(reasons, v); {
 	case v == "":
-		return "", "", s.d.t(catalog.ReasonNeeded)
+		return "", "", d.t(catalog.ReasonNeeded)
 	case i >= 0 && i == other:
-		return "", "", s.d.t(catalog.ReasonWords)
+		return "", "", d.t(catalog.ReasonWords)
 	case i >= 0:
-		return s.codes[i], "", ""
+		return codes[i], "", ""
 	case other < 0:
-		return "", "", s.d.t(catalog.ReasonNotListed)
+		return "", "", d.t(catalog.ReasonNotListed)
 	}
-	return s.codes[other], v, ""
+	return codes[other], v, ""
 }
 
 // presetReason reports whether the reason field holds one of the presets (then ←/→ cycle).

@@ -126,32 +126,9 @@ func (s *saleScreen) View() string {
 	case !s.loaded:
 		return lipgloss.JoinVertical(lipgloss.Left, title, st.Muted.Render(t(catalog.Loading)))
 	}
-	v := s.view
-	field := func(label catalog.Key, value string) string {
-		return st.Label.Render(t(label)) + " " + value
-	}
-	lines := []string{title,
-		field(catalog.ColAmount, amount(v.Amount, v.Currency)),
-		field(catalog.ColPaidWith, fmt.Sprintf("%s (%s)", s.d.pay(v.PayType), v.PayType)),
-		field(catalog.ColTime, v.Time.In(s.d.Terminal.Location).Format("2006-01-02 15:04:05")),
-		field(catalog.ColOrder, v.OutTradeNo),
-	}
-	if v.GoodsName != "" {
-		lines = append(lines, field(catalog.FieldGoods, storage.EscapeText(v.GoodsName)))
-	}
-	if v.Cashier != "" {
-		lines = append(lines, field(catalog.FieldSoldBy, storage.EscapeText(v.Cashier)))
-	}
-	lines = append(lines, field(catalog.ColStatus, s.d.saleStatus(v)))
-	if v.Refunded > 0 {
-		refunded := amount(v.Refunded, v.Currency)
-		if v.Elsewhere > 0 {
-			refunded += " " + t(catalog.OfWhichElsewhere, amount(v.Elsewhere, v.Currency))
-		}
-		lines = append(lines, field(catalog.FieldRefunded, refunded))
-	}
-	if v.Status() == storage.PaymentPaid && !v.Cancelled {
-		lines = append(lines, field(catalog.FieldLeft, amount(v.Remaining(), v.Currency)))
+	lines := []string{title}
+	for _, f := range s.d.saleFields(s.view) {
+		lines = append(lines, st.Label.Render(t(f.label))+" "+f.value)
 	}
 	lines = append(lines, "")
 	for _, l := range s.actions.lines {
@@ -164,34 +141,14 @@ func (s *saleScreen) View() string {
 		}
 	}
 	lines = append(lines, "", st.Muted.Render(t(catalog.History)))
-	elsewhere := v.RefundsElsewhere()
-	if len(v.Reversals) == 0 && len(elsewhere) == 0 {
+	history := s.d.saleHistory(s.view)
+	if len(history) == 0 {
 		lines = append(lines, st.Muted.Render(t(catalog.HistoryNone)))
 	}
-	// Refunds made at another till or in QFPay's portal: where and when, as QFPay holds them.
-	for _, rr := range elsewhere {
-		where := t(catalog.ElsewherePortal)
-		if rr.UDID != "" {
-			where = t(catalog.ElsewhereTill, storage.EscapeText(rr.UDID))
-		}
-		when := "?"
-		if at, err := time.ParseInLocation(time.DateTime, rr.SysDtm, s.d.qfpayZone()); err == nil {
-			when = at.In(s.d.Terminal.Location).Format("01-02 15:04")
-		}
-		lines = append(lines, t(catalog.HistoryElsewhere, when, s.d.kind(storage.KindRefund), amount(rr.Amount, v.Currency), where))
-		if rr.SysSN != "" {
-			lines = append(lines, "  "+t(catalog.StatusRef, rr.SysSN))
-		}
-	}
-	for _, r := range v.Reversals {
-		row := t(catalog.HistoryRow, r.Created.In(s.d.Terminal.Location).Format("01-02 15:04"),
-			s.d.kind(r.Kind), amount(r.Amount, r.Currency), s.d.stateWord(r))
-		if r.Reason != "" || r.ReasonText != "" {
-			row += " · " + s.d.reason(r)
-		}
-		lines = append(lines, row)
-		if r.SysSN != "" {
-			lines = append(lines, "  "+t(catalog.StatusRef, r.SysSN))
+	for _, h := range history {
+		lines = append(lines, h.line)
+		if h.ref != "" {
+			lines = append(lines, "  "+t(catalog.StatusRef, h.ref))
 		}
 	}
 	for i, l := range lines {
@@ -201,6 +158,71 @@ func (s *saleScreen) View() string {
 		lines = lines[:s.height]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// saleField is one line of a sale's details: a label and its value.
+type saleField struct {
+	label catalog.Key
+	value string
+}
+
+// saleFields are a sale's details as the sale screen and the line mode show them.
+func (d *Deps) saleFields(v storage.SaleView) []saleField {
+	fields := []saleField{
+		{catalog.ColAmount, amount(v.Amount, v.Currency)},
+		{catalog.ColPaidWith, fmt.Sprintf("%s (%s)", d.pay(v.PayType), v.PayType)},
+		{catalog.ColTime, v.Time.In(d.Terminal.Location).Format("2006-01-02 15:04:05")},
+		{catalog.ColOrder, v.OutTradeNo},
+	}
+	if v.GoodsName != "" {
+		fields = append(fields, saleField{catalog.FieldGoods, storage.EscapeText(v.GoodsName)})
+	}
+	if v.Cashier != "" {
+		fields = append(fields, saleField{catalog.FieldSoldBy, storage.EscapeText(v.Cashier)})
+	}
+	fields = append(fields, saleField{catalog.ColStatus, d.saleStatus(v)})
+	if v.Refunded > 0 {
+		refunded := amount(v.Refunded, v.Currency)
+		if v.Elsewhere > 0 {
+			refunded += " " + d.t(catalog.OfWhichElsewhere, amount(v.Elsewhere, v.Currency))
+		}
+		fields = append(fields, saleField{catalog.FieldRefunded, refunded})
+	}
+	if v.Status() == storage.PaymentPaid && !v.Cancelled {
+		fields = append(fields, saleField{catalog.FieldLeft, amount(v.Remaining(), v.Currency)})
+	}
+	return fields
+}
+
+// historyLine is one refund or cancel of a sale, and its QFPay reference ("" when it has none).
+type historyLine struct {
+	line, ref string
+}
+
+// saleHistory is a sale's refunds and cancels: those made at other tills or in QFPay's portal
+// (where and when, as QFPay holds them), then this journal's.
+func (d *Deps) saleHistory(v storage.SaleView) []historyLine {
+	var out []historyLine
+	for _, rr := range v.RefundsElsewhere() {
+		where := d.t(catalog.ElsewherePortal)
+		if rr.UDID != "" {
+			where = d.t(catalog.ElsewhereTill, storage.EscapeText(rr.UDID))
+		}
+		when := "?"
+		if at, err := time.ParseInLocation(time.DateTime, rr.SysDtm, d.qfpayZone()); err == nil {
+			when = at.In(d.Terminal.Location).Format("01-02 15:04")
+		}
+		out = append(out, historyLine{d.t(catalog.HistoryElsewhere, when, d.kind(storage.KindRefund), amount(rr.Amount, v.Currency), where), rr.SysSN})
+	}
+	for _, r := range v.Reversals {
+		row := d.t(catalog.HistoryRow, r.Created.In(d.Terminal.Location).Format("01-02 15:04"),
+			d.kind(r.Kind), amount(r.Amount, r.Currency), d.stateWord(r))
+		if r.Reason != "" || r.ReasonText != "" {
+			row += " · " + d.reason(r)
+		}
+		out = append(out, historyLine{row, r.SysSN})
+	}
+	return out
 }
 
 func (s *saleScreen) ShortHelp() []key.Binding {

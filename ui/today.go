@@ -454,9 +454,12 @@ func (s *todayScreen) closedLine() string {
 }
 
 // totalsLine is one currency's totals.
-func (s *todayScreen) totalsLine(t report.Totals) string {
+func (s *todayScreen) totalsLine(t report.Totals) string { return s.d.totalsLine(t) }
+
+// totalsLine is one currency's totals: refunded, cancelled, open or unknown, failed.
+func (d *Deps) totalsLine(t report.Totals) string {
 	a := t.All
-	return s.d.t(catalog.TotalsLine, t.Currency, a.Refunded.Count, money.Text(a.Refunded.Amount, t.Currency),
+	return d.t(catalog.TotalsLine, t.Currency, a.Refunded.Count, money.Text(a.Refunded.Amount, t.Currency),
 		a.Cancelled.Count, money.Text(a.Cancelled.Amount, t.Currency), a.Open.Count, money.Text(a.Open.Amount, t.Currency),
 		a.Failed.Count, money.Text(a.Failed.Amount, t.Currency))
 }
@@ -625,25 +628,7 @@ func (s *todayScreen) timelineView() string {
 		r := *s.opened
 		head = append(head, st.Muted.Render(t(catalog.EventsTitle)))
 		for _, e := range r.Events {
-			text := e.At.In(s.d.Terminal.Location).Format("15:04:05") + "  " + s.eventWord(e.Type)
-			if e.Attempt > 0 {
-				text += " · " + t(catalog.StatusAttempt, e.Attempt)
-			}
-			if e.Code != "" {
-				text += " · " + e.Code
-			}
-			switch {
-			case e.Type == storage.EventReply && e.Code != "":
-				// QFPay's answer in the words of the operation (its resperr may be in any language).
-				exp, _ := s.d.Printer.Code(r.Operation(), e.Code, "")
-				text += " · " + exp
-			case e.Message != "":
-				text += " · " + s.d.Printer.EventNote(e.Message)
-			}
-			if e.Audit != "" { // the step's audit event, as a slip prints the last one
-				text += " · " + t(catalog.SlipAudit) + " " + e.Audit
-			}
-			body = append(body, strings.Split(wrapIndent(text, s.width, 10), "\n")...) // under the step, not the time
+			body = append(body, strings.Split(wrapIndent(s.d.eventLine(r, e), s.width, 10), "\n")...) // under the step, not the time
 		}
 		if r.State == storage.StateFailed || !r.State.Finished() {
 			body = append(body, "")
@@ -663,14 +648,38 @@ func (s *todayScreen) timelineView() string {
 	return strings.Join(lines, "\n")
 }
 
-func (s *todayScreen) eventWord(e storage.EventType) string {
+// eventLine is one step of an operation's timeline: its time, the step, its attempt, QFPay's code
+// and answer in the words of the operation, and the step's audit event.
+func (d *Deps) eventLine(r storage.Reversal, e storage.Event) string {
+	text := e.At.In(d.Terminal.Location).Format("15:04:05") + "  " + d.eventWord(e.Type)
+	if e.Attempt > 0 {
+		text += " · " + d.t(catalog.StatusAttempt, e.Attempt)
+	}
+	if e.Code != "" {
+		text += " · " + e.Code
+	}
+	switch {
+	case e.Type == storage.EventReply && e.Code != "":
+		// QFPay's answer in the words of the operation (its resperr may be in any language).
+		exp, _ := d.Printer.Code(r.Operation(), e.Code, "")
+		text += " · " + exp
+	case e.Message != "":
+		text += " · " + d.Printer.EventNote(e.Message)
+	}
+	if e.Audit != "" { // the step's audit event, as a slip prints the last one
+		text += " · " + d.t(catalog.SlipAudit) + " " + e.Audit
+	}
+	return text
+}
+
+func (d *Deps) eventWord(e storage.EventType) string {
 	k := map[storage.EventType]catalog.Key{storage.EventIntent: catalog.EvIntent, storage.EventSent: catalog.EvSent,
 		storage.EventResend: catalog.EvResend, storage.EventReply: catalog.EvReply, storage.EventQuery: catalog.EvQuery,
 		storage.EventState: catalog.EvState, storage.EventNote: catalog.EvNote}[e]
 	if k == "" {
 		return fmt.Sprint(e)
 	}
-	return s.d.t(k)
+	return d.t(k)
 }
 
 func sameDate(a, b time.Time) bool {

@@ -75,6 +75,8 @@ type Config struct {
 		Language string `toml:"language"`
 		// LockAfter: with staff, the desk locks after this long without a key ("0s": never).
 		LockAfter Duration `toml:"lock_after"`
+		// Accessible runs the desk as plain line prompts (qfpos --accessible).
+		Accessible bool `toml:"accessible"`
 	} `toml:"terminal"`
 	Journal struct {
 		Path        string   `toml:"path"`

@@ -66,6 +66,9 @@ func withTable(msgs map[Key]string, col int) map[Key]string {
 	for _, c := range cliTexts {
 		out[c.en] = [2]string{c.hant, c.hans}[col]
 	}
+	for _, c := range lineTexts {
+		out[c.en] = [2]string{c.hant, c.hans}[col]
+	}
 	return out
 }
 
@@ -140,6 +143,9 @@ func All() []Key {
 		out = append(out, r.en)
 	}
 	for _, c := range cliTexts {
+		out = append(out, c.en)
+	}
+	for _, c := range lineTexts {
 		out = append(out, c.en)
 	}
 	seen := map[Key]bool{}

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Real-terminal check of the line mode: TERM=dumb qfpos demo in tmux starts it by itself; sign in
+# as the demo's cashier (the PIN not shown), list the newest sales, open the first, refund 10.00 of
+# it by typed lines, and hear it succeed; then quit. On failure, print what the screen showed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+work=$(mktemp -d)
+session="qfpos-lines-$$"
+cleanup() { tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+. .ci/tmux-lib.sh
+
+go build -o "$work/qfpos" .
+new_session 100 40 "TERM=dumb LANG=C.UTF-8 LC_ALL= $work/qfpos demo --journal $work/lines.db; echo exited \$?; sleep 30"
+
+type_line() { tmux send-keys -t "$session" -l "$1"; tmux send-keys -t "$session" Enter; }
+
+wait_for "qfpos line mode: terminal DEMO-01" 20
+wait_for "Staff id:" 10
+type_line amy
+wait_for "PIN:" 5
+type_line 1234
+wait_for "Signed in: amy, cashier." 10
+screen | grep -F "PIN: 1234" >/dev/null && fail "the PIN was shown"
+wait_for "Find a sale, or type a command" 5
+type_line recent
+wait_for "Number of the sale" 10
+type_line 1
+wait_for "Refund (r)" 10
+type_line r
+wait_for "Amount in HKD" 20
+type_line 10
+wait_for "Reason, by its number" 5
+type_line 1
+wait_for "Send it?" 5
+type_line y
+wait_for "Refund 10.00 HKD: journaled; sending" 10
+wait_for "Refund 10.00 HKD: succeeded; QFPay reference" 60
+type_line quit
+wait_for "exited 0" 10
+# The same start on a terminal, its bytes as written: not one escape sequence, and the PIN not
+# echoed.
+(sleep 3; printf 'amy\n'; sleep 1; printf '1234\n'; sleep 1; printf 'quit\n'; sleep 1) |
+  TERM=dumb script -q -c "$work/qfpos demo --journal $work/raw.db --lang en" /dev/null >"$work/raw.txt" 2>&1
+grep -F "Signed in: amy, cashier." "$work/raw.txt" >/dev/null || { cat "$work/raw.txt"; echo "FAIL: no sign-in in the raw output"; exit 1; }
+if grep -q $'\x1b' "$work/raw.txt"; then cat -A "$work/raw.txt"; echo "FAIL: an escape sequence in the line mode's output"; exit 1; fi
+if grep -F "PIN: 1234" "$work/raw.txt" >/dev/null; then echo "FAIL: the PIN was echoed"; exit 1; fi
+echo "tmux line mode check passed"

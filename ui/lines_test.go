@@ -1,0 +1,230 @@
+package ui_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+	"golang.org/x/text/language"
+
+	"qfpos/qfpay/qfpaytest"
+	"qfpos/reversal/reversaltest"
+	"qfpos/storage"
+	"qfpos/ui"
+	"qfpos/ui/catalog"
+	"qfpos/ui/demo"
+)
+
+// transcript is what a terminal shows of a line-mode session: what the session writes, and each
+// answer as it is typed after its prompt (a PIN not shown).
+type transcript struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (t *transcript) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.b.Write(p)
+}
+
+func (t *transcript) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.b.String()
+}
+
+// typist types one answer each time the session reads a line, and the terminal echoes it.
+type typist struct {
+	mu      sync.Mutex
+	answers []string
+	shown   *transcript
+}
+
+func (k *typist) next() (string, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.answers) == 0 {
+		return "", false
+	}
+	a := k.answers[0]
+	k.answers = k.answers[1:]
+	return a, true
+}
+
+func (k *typist) Read(p []byte) (int, error) {
+	a, ok := k.next()
+	if !ok {
+		return 0, io.EOF
+	}
+	_, _ = k.shown.Write([]byte(a + "\n"))
+	return copy(p, a+"\n"), nil
+}
+
+// secret types a PIN, which the terminal does not show.
+func (k *typist) secret() (string, error) {
+	a, ok := k.next()
+	if !ok {
+		return "", io.EOF
+	}
+	return a, nil
+}
+
+// lineDemo is the demo on a virtual clock with the line mode's dependencies, and the sales a
+// session needs: one above the approval limit and one unpaid.
+func lineDemo(t *testing.T, lang language.Tag) (*demo.Demo, ui.Deps, storage.SaleView, storage.SaleView) {
+	t.Helper()
+	clock := reversaltest.NewClock(start)
+	settle := qfpaytest.Settle{Queries: 1}
+	d, err := demo.Start(demo.Options{JournalPath: t.TempDir() + "/journal.db", Clock: clock, Settle: &settle, Calm: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	deps := ui.Deps{Journal: d.Journal, Desk: d.Desk, Terminal: d.Terminal(), Reports: d.Reports(), Now: func() time.Time { return start },
+		Printer: catalog.New(lang), Staff: d.Journal, Memory: d.Journal, Audit: d.Journal, Logins: demo.Logins,
+		PrintSlip: func(id uint64, lang string) (string, error) { return "slips/slip-" + lang + ".txt", nil }}
+	deps.Terminal.Cashier = ""
+	page, err := d.Journal.RecentSales(storage.Cursor{}, 100, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var big, unpaid storage.SaleView
+	for _, v := range page.Sales {
+		p := d.Desk.Rules().For(v)
+		switch {
+		case big.SysSN == "" && p.Refund && !p.FullOnly && v.Remaining() > demo.Limits.ApprovalOver:
+			big = v
+		case unpaid.SysSN == "" && p.Cancel:
+			unpaid = v
+		}
+	}
+	if big.SysSN == "" || unpaid.SysSN == "" {
+		t.Fatalf("the demo has no sale above the limit (%q) or none unpaid (%q)", big.SysSN, unpaid.SysSN)
+	}
+	return d, deps, big, unpaid
+}
+
+// runLines runs a session to its end with the answers typed, and returns what the terminal shows.
+func runLines(t *testing.T, deps ui.Deps, answers ...string) (string, ui.Result) {
+	t.Helper()
+	shown := &transcript{}
+	k := &typist{answers: answers, shown: shown}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := ui.RunLines(ctx, deps, ui.LineIO{In: k, Out: shown, Secret: k.secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return shown.String(), res
+}
+
+// TestLineModeWholeFlow drives the whole desk through the line mode in each language: sign in,
+// find a sale by its last digits and refund part of it, follow it to the end; find one above the
+// approval limit by its amount, refund it with a manager's approval; cancel an unpaid sale;
+// pending; today's review with one operation's steps; print a slip; lock and sign in again; quit.
+// The transcript is compared with a golden file, and holds no escape sequence at all.
+func TestLineModeWholeFlow(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		lang   language.Tag
+		refund string // the word typed for "refund"
+	}{{"en", language.English, "refund"}, {"zh-Hant", language.TraditionalChinese, "退款"}, {"zh-Hans", language.SimplifiedChinese, "退款"}} {
+		t.Run(c.name, func(t *testing.T) {
+			d, deps, big, unpaid := lineDemo(t, c.lang)
+			tail := func(v storage.SaleView) string { return v.SysSN[len(v.SysSN)-6:] }
+			out, res := runLines(t, deps,
+				"amy", "1234", // sign in
+				"help",
+				tail(storage.SaleView{Sale: d.Featured}), "r", "10", "1", "y", // a part of the featured sale
+				tail(big), c.refund, "", "the customer changed plans", "y", "mgr", "5678", // above the limit: approved
+				tail(unpaid), "c", "y", // cancel the unpaid order
+				"pending",
+				"today", "1", "",
+				"print", "2",
+				"language",
+				"lock", "mgr", "5678",
+				"quit")
+			if strings.Contains(out, "\x1b") {
+				t.Errorf("the transcript holds an escape sequence:\n%q", out)
+			}
+			if res.InFlight != 0 {
+				t.Errorf("%d in flight at the end", res.InFlight)
+			}
+			v, _, _ := d.Journal.Sale(d.Featured.SysSN)
+			if v.Refunded != 1000 {
+				t.Errorf("the featured sale refunded %d, want 1000", v.Refunded)
+			}
+			b, _, _ := d.Journal.Sale(big.SysSN)
+			if len(b.Reversals) != 1 || b.Reversals[0].Approver != "mgr" || b.Reversals[0].State != storage.StateSucceeded ||
+				b.Reversals[0].ReasonText != "the customer changed plans" {
+				t.Errorf("the sale above the limit: %+v", b.Reversals)
+			}
+			u, _, _ := d.Journal.Sale(unpaid.SysSN)
+			if !u.Cancelled {
+				t.Errorf("the unpaid sale was not cancelled: %+v", u.Reversals)
+			}
+			// The random part of an out_trade_no, and the audit hashes that cover it, differ by run.
+			out = regexp.MustCompile(`_[0-9a-f]{16}\b`).ReplaceAllString(out, "_<random>")
+			out = regexp.MustCompile(`\b[0-9a-f]{8} #`).ReplaceAllString(out, "<hash> #")
+			golden.RequireEqual(t, []byte(out))
+		})
+	}
+}
+
+// TestLineModeLocksWhenIdle: with staff, [terminal] lock_after without an answer signs the cashier
+// out (on the trail) and asks for the next person's id; what is typed then answers that.
+func TestLineModeLocksWhenIdle(t *testing.T) {
+	d, deps, _, _ := lineDemo(t, language.English)
+	deps.LockAfter = 5 * time.Minute
+	r, w := io.Pipe()
+	shown := &transcript{}
+	var timers int
+	after := func(time.Duration) <-chan time.Time {
+		timers++
+		if timers != 1 { // the first prompt after the sign-in waits too long
+			return nil
+		}
+		fired := make(chan time.Time, 1)
+		fired <- start
+		return fired
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := ui.RunLines(context.Background(), deps, ui.LineIO{In: r, Out: shown, After: after})
+		done <- err
+	}()
+	_, _ = io.WriteString(w, "amy\n1234\n")
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(shown.String(), "Signed out after 5m0s without use.") {
+		if time.Now().After(deadline) {
+			t.Fatalf("not locked:\n%s", shown.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	_, _ = io.WriteString(w, "mgr\n5678\nquit\n")
+	_ = w.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	out := shown.String()
+	if !strings.Contains(out, "Signed in: mgr, manager.") {
+		t.Fatalf("the next person did not sign in:\n%s", out)
+	}
+	var idle bool
+	if err := d.Journal.AuditEvents(0, func(e storage.AuditEvent) error {
+		idle = idle || strings.Contains(string(e.Record), "idle") && strings.Contains(e.Subject+string(e.Record), "amy")
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !idle {
+		t.Error("the trail does not say amy was signed out for being idle")
+	}
+}
