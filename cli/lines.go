@@ -39,21 +39,17 @@ func (a *app) accessible() bool {
 }
 
 // showLines runs the line mode on the command's standard input and output (the caller's, in the
-// owner). On this process's own terminal a PIN is read with the echo off.
+// owner). A PIN is typed with the terminal's echo off, the caller's through the socket too.
 func (a *app) showLines(deps ui.Deps) error {
 	in, err := a.files.Open("-")
 	if err != nil {
 		return failed(err)
 	}
 	defer in.Close()
-	lio := ui.LineIO{In: in, Out: a.stdout}
+	lio := ui.LineIO{In: in, Out: a.stdout, Echo: a.files.Echo}
 	if fd := os.Stdin.Fd(); !a.owned && term.IsTerminal(fd) {
 		if st, err := term.GetState(fd); err == nil {
-			defer func() { _ = term.Restore(fd, st) }() // an interrupted PIN leaves the echo on
-		}
-		lio.Secret = func() (string, error) {
-			b, err := term.ReadPassword(fd)
-			return string(b), err
+			defer func() { _ = term.Restore(fd, st) }() // interrupted while a PIN was typed: the echo comes back
 		}
 	}
 	res, err := ui.RunLines(a.ctx, deps, lio)

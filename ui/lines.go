@@ -27,9 +27,9 @@ import (
 type LineIO struct {
 	In  io.Reader
 	Out io.Writer
-	// Secret, when set, reads a PIN without showing it (a terminal's own input with its echo off);
-	// nil: a PIN is read as a line.
-	Secret func() (string, error)
+	// Echo, when set, turns the echo of the terminal behind In off while a PIN is typed, and on
+	// again (the caller's terminal, through the journal's socket).
+	Echo func(on bool)
 	// After is the timer of [terminal] lock_after (nil: time.After).
 	After func(time.Duration) <-chan time.Time
 }
@@ -61,8 +61,9 @@ type lineSession struct {
 }
 
 type lineRead struct {
-	text string
-	err  error
+	text   string
+	hidden bool // typed with the echo off: its Enter was not shown either
+	err    error
 }
 
 // RunLines runs the line mode until the cashier quits, the input ends or ctx ends.
@@ -85,7 +86,7 @@ func RunLines(ctx context.Context, d Deps, lio LineIO) (Result, error) {
 	// with what is written, and a PIN can be read with the echo off.
 	done := make(chan struct{})
 	defer close(done)
-	go readLines(bufio.NewReader(lio.In), lio.Secret, s.reqs, s.lines, done)
+	go readLines(bufio.NewReader(lio.In), lio.Echo, s.reqs, s.lines, done)
 	err := s.run()
 	if who := s.d.Terminal.Cashier; s.d.staffed && who != "" && d.Staff != nil {
 		_ = d.Staff.SignOut(who, "desk closed")
@@ -97,8 +98,8 @@ func RunLines(ctx context.Context, d Deps, lio LineIO) (Result, error) {
 	return res, err
 }
 
-// readLines reads a line each time one is asked for.
-func readLines(r *bufio.Reader, secret func() (string, error), reqs <-chan bool, out chan<- lineRead, done <-chan struct{}) {
+// readLines reads a line each time one is asked for; a PIN with the terminal's echo off.
+func readLines(r *bufio.Reader, echo func(bool), reqs <-chan bool, out chan<- lineRead, done <-chan struct{}) {
 	for {
 		var pin bool
 		select {
@@ -107,13 +108,16 @@ func readLines(r *bufio.Reader, secret func() (string, error), reqs <-chan bool,
 			return
 		}
 		var l lineRead
-		if pin && secret != nil && r.Buffered() == 0 {
-			l.text, l.err = secret()
-		} else {
-			l.text, l.err = r.ReadString('\n')
-			if l.err == io.EOF && l.text != "" {
-				l.err = nil // the last line without its newline
-			}
+		if pin && echo != nil {
+			echo(false)
+		}
+		l.text, l.err = r.ReadString('\n')
+		if pin && echo != nil {
+			echo(true)
+			l.hidden = true
+		}
+		if l.err == io.EOF && l.text != "" {
+			l.err = nil // the last line without its newline
 		}
 		select {
 		case out <- l:
@@ -156,7 +160,7 @@ func (s *lineSession) ask(pin bool, k catalog.Key, args ...any) (string, error) 
 		select {
 		case l := <-s.lines:
 			s.reading = false
-			if pin && l.err == nil && !strings.HasSuffix(l.text, "\n") {
+			if l.hidden && l.err == nil {
 				fmt.Fprintln(s.out) // a hidden PIN's Enter was not shown
 			}
 			if l.err != nil {

@@ -45,6 +45,8 @@ type typist struct {
 	mu      sync.Mutex
 	answers []string
 	shown   *transcript
+	hidden  bool // the echo is off: a PIN is being typed
+	pins    int  // answers typed with the echo off
 }
 
 func (k *typist) next() (string, bool) {
@@ -63,17 +65,23 @@ func (k *typist) Read(p []byte) (int, error) {
 	if !ok {
 		return 0, io.EOF
 	}
-	_, _ = k.shown.Write([]byte(a + "\n"))
+	k.mu.Lock()
+	hidden := k.hidden
+	if hidden {
+		k.pins++
+	}
+	k.mu.Unlock()
+	if !hidden {
+		_, _ = k.shown.Write([]byte(a + "\n"))
+	}
 	return copy(p, a+"\n"), nil
 }
 
-// secret types a PIN, which the terminal does not show.
-func (k *typist) secret() (string, error) {
-	a, ok := k.next()
-	if !ok {
-		return "", io.EOF
-	}
-	return a, nil
+// echo is the terminal's echo turned off and on around a PIN.
+func (k *typist) echo(on bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.hidden = !on
 }
 
 // lineDemo is the demo on a virtual clock with the line mode's dependencies, and the sales a
@@ -118,9 +126,12 @@ func runLines(t *testing.T, deps ui.Deps, answers ...string) (string, ui.Result)
 	k := &typist{answers: answers, shown: shown}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	res, err := ui.RunLines(ctx, deps, ui.LineIO{In: k, Out: shown, Secret: k.secret})
+	res, err := ui.RunLines(ctx, deps, ui.LineIO{In: k, Out: shown, Echo: k.echo})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if k.pins != strings.Count(strings.Join(answers, "\n"), "5678")+strings.Count(strings.Join(answers, "\n"), "1234") {
+		t.Errorf("%d PINs typed with the echo off", k.pins)
 	}
 	return shown.String(), res
 }

@@ -124,6 +124,12 @@ func (c *Conn) Run(ctx context.Context, args []string, stdout, stderr io.Writer)
 	defer stop()
 	files := &callerFiles{w: c.w, open: map[int]NewFile{}}
 	defer files.discardAll()
+	echoOff := false
+	defer func() {
+		if echoOff { // the owner stopped while a PIN was typed: the terminal shows typing again
+			Local{}.Echo(true)
+		}
+	}()
 	for {
 		f, err := c.w.recv()
 		if err != nil {
@@ -134,6 +140,9 @@ func (c *Conn) Run(ctx context.Context, args []string, stdout, stderr io.Writer)
 			return f.Code, nil
 		case tRefused:
 			return 0, errors.New(f.Err)
+		case tEcho:
+			echoOff = f.Code == 0
+			Local{}.Echo(!echoOff)
 		case tStdout:
 			_, _ = stdout.Write(f.Data)
 		case tStderr:

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/charmbracelet/x/term"
 )
 
 // Files is where a command reads and writes the files named on its command line: the process's
@@ -18,6 +20,9 @@ type Files interface {
 	Create(name string) (NewFile, error)
 	// Abs is name made absolute against the working directory of the process it belongs to.
 	Abs(name string) string
+	// Echo turns off (and on again) the echo of the terminal behind standard input, while a PIN is
+	// typed; it does nothing when standard input is not a terminal.
+	Echo(on bool)
 }
 
 // NewFile is a file being written: nothing replaces the named file until Commit succeeds.
@@ -36,6 +41,13 @@ func (Local) Open(name string) (io.ReadCloser, error) {
 		return io.NopCloser(os.Stdin), nil
 	}
 	return os.Open(name)
+}
+
+// Echo turns the echo of this process's terminal off or on (nothing when stdin is not one).
+func (Local) Echo(on bool) {
+	if fd := int(os.Stdin.Fd()); term.IsTerminal(uintptr(fd)) {
+		_ = setEcho(fd, on) // a terminal that cannot: the PIN shows as typed
+	}
 }
 
 // Abs makes name absolute against the working directory.

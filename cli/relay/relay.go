@@ -48,6 +48,7 @@ const (
 	tEOF       = "eof"       // caller: ID, Err (a read error, or "")
 	tClosed    = "closed"    // caller: ID, Err
 	tExit      = "exit"      // owner: Code
+	tEcho      = "echo"      // owner: Code 0 turns the caller's terminal echo off, 1 on (a PIN)
 )
 
 // frame is one message on the socket, a JSON object per message.

@@ -212,6 +212,15 @@ var errGone = errors.New("the command that asked has gone")
 // remoteFiles are the caller's files, reached through the session.
 type remoteFiles struct{ s *Session }
 
+// Echo asks the caller to turn its terminal's echo off or on.
+func (r remoteFiles) Echo(on bool) {
+	code := 0
+	if on {
+		code = 1
+	}
+	_ = r.s.w.send(frame{T: tEcho, Code: code})
+}
+
 func (r remoteFiles) Abs(name string) string {
 	if filepath.IsAbs(name) || r.s.Dir == "" {
 		return filepath.Clean(name)
