@@ -19,29 +19,35 @@ new_session 100 40 "TERM=dumb LANG=C.UTF-8 LC_ALL= $work/qfpos demo --journal $w
 
 type_line() { tmux send-keys -t "$session" -l "$1"; tmux send-keys -t "$session" Enter; }
 
-wait_for "qfpos line mode: terminal DEMO-01" 20
-wait_for "Staff id:" 10
-type_line amy
-wait_for "PIN:" 5
-type_line 1234
-wait_for "Signed in: amy, cashier." 10
-screen | grep -F "PIN: 1234" >/dev/null && fail "the PIN was shown"
-wait_for "Find a sale, or type a command" 5
-type_line recent
-wait_for "Number of the sale" 10
-type_line 1
-wait_for "Refund (r)" 10
-type_line r
-wait_for "Amount in HKD" 20
-type_line 10
-wait_for "Reason, by its number" 5
-type_line 1
-wait_for "Send it?" 5
-type_line y
-wait_for "Refund 10.00 HKD: journaled; sending" 10
-wait_for "Refund 10.00 HKD: succeeded; QFPay reference" 60
-type_line quit
-wait_for "exited 0" 10
+# In the line mode: sign in as amy (the PIN unseen), refund AMOUNT of the newest sale by typed
+# lines, hear it succeed, quit.
+refund_by_lines() { # amount, what the first step says
+  wait_for "qfpos line mode: terminal DEMO-01" 20
+  wait_for "Staff id:" 10
+  type_line amy
+  wait_for "PIN:" 5
+  type_line 1234
+  wait_for "Signed in: amy, cashier." 10
+  screen | grep -F "PIN: 1234" >/dev/null && fail "the PIN was shown"
+  wait_for "Find a sale, or type a command" 5
+  type_line recent
+  wait_for "Number of the sale" 10
+  type_line 1
+  wait_for "Refund (r)" 10
+  type_line r
+  wait_for "Amount in HKD" 20
+  type_line "$1"
+  wait_for "Reason, by its number" 5
+  type_line 1
+  wait_for "Send it?" 5
+  type_line y
+  wait_for "Refund $1.00 HKD: journaled; sending" 10
+  wait_for "Refund $1.00 HKD: succeeded; QFPay reference" 60
+  type_line quit
+  wait_for "exited 0" 10
+}
+refund_by_lines 10
+
 # The same start on a terminal, its bytes as written: not one escape sequence, and the PIN not
 # echoed.
 (sleep 3; printf 'amy\n'; sleep 1; printf '1234\n'; sleep 1; printf 'quit\n'; sleep 1) |
@@ -58,27 +64,7 @@ sign_in amy 1234
 wait_for "Cashier amy" 10
 session="$desk-lines"
 new_session 100 40 "TERM=dumb LANG=C.UTF-8 LC_ALL= $work/qfpos --journal $work/shared.db; echo exited \$?; sleep 30"
-wait_for "qfpos line mode: terminal DEMO-01" 20
-wait_for "Staff id:" 10
-type_line amy
-wait_for "PIN:" 5
-type_line 1234
-wait_for "Signed in: amy, cashier." 10
-screen | grep -F "PIN: 1234" >/dev/null && fail "the PIN was shown through the socket"
-type_line recent
-wait_for "Number of the sale" 10
-type_line 1
-wait_for "Refund (r)" 10
-type_line r
-wait_for "Amount in HKD" 20
-type_line 5
-wait_for "Reason, by its number" 5
-type_line 1
-wait_for "Send it?" 5
-type_line y
-wait_for "Refund 5.00 HKD: succeeded; QFPay reference" 60
-type_line quit
-wait_for "exited 0" 10
+refund_by_lines 5 # through the socket: the PIN unseen there too
 tmux kill-session -t "$session" 2>/dev/null || true
 session="$desk"
 wait_for "Refund 5.00 HKD" 10 # the desk's status pane: the refund ran in its lifecycle
