@@ -36,6 +36,7 @@ func (a *app) runDesk() error {
 		if err != nil {
 			return err
 		}
+		deps.GoesOn = true
 		return a.showLines(deps)
 	}
 	owner := ownerDesk

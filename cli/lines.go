@@ -57,7 +57,7 @@ func (a *app) showLines(deps ui.Deps) error {
 		a.logger().Error("line mode", "err", err)
 		return failed(err)
 	}
-	if note := quitNote(deps, res); note != "" {
+	if note := quitNote(deps, res); note != "" && !deps.GoesOn { // the session said what goes on
 		fmt.Fprintln(a.stderr, note)
 	}
 	return nil

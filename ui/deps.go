@@ -131,6 +131,9 @@ type Deps struct {
 	// TemporaryJournal: the journal goes when the program ends (a demo's), so what is in flight
 	// then does not resume.
 	TemporaryJournal bool
+	// GoesOn: the lifecycle belongs to another qfpos and goes on after this session (the line mode
+	// run inside the desk, qfpos demo or qfpos serve), so what is in flight at quit goes on at once.
+	GoesOn bool
 	// Unprinted, when set, brings the operations whose slip [receipt] auto_print could not print:
 	// the desk says the printer is not reachable and p prints again.
 	Unprinted <-chan uint64

@@ -432,7 +432,9 @@ func (s *lineSession) help() {
 
 // quit ends the session; with operations of this session in flight it asks first.
 func (s *lineSession) quit() error {
-	if n := s.inFlight(); n > 0 {
+	if n := s.inFlight(); n > 0 && s.d.GoesOn {
+		s.say(catalog.LineGoesOn, n)
+	} else if n > 0 {
 		s.say(catalog.QuitInFlight, n)
 		answer, err := s.ask(false, catalog.LineQuitAsk)
 		if err != nil {

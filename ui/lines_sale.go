@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 
 	"qfpos/qfpay/money"
 	"qfpos/reversal"
@@ -17,6 +18,9 @@ const maxListed = 20
 // find looks a sale up as the desk's find line does (a reference or its last digits, an amount, a
 // pay method) and opens it: the only match at once, else one chosen from a numbered list.
 func (s *lineSession) find(query string) error {
+	if strings.Trim(query, "0123456789 ") == "" { // a reference typed in groups, as it is read out
+		query = strings.ReplaceAll(query, " ", "")
+	}
 	vs, err := findSales(s.d.Journal, query, s.d.Terminal.Currency, s.d.Terminal.RecentDays, s.d.Printer)
 	if err != nil {
 		s.say(catalog.JournalError, err)

@@ -239,3 +239,43 @@ func TestLineModeLocksWhenIdle(t *testing.T) {
 		t.Error("the trail does not say amy was signed out for being idle")
 	}
 }
+
+// TestLineModeOutcomeUnknown: a refund QFPay never settles is followed until it is parked as
+// unknown; the line says so with the bell and tells the cashier not to refund again; quit asks
+// first, and the operation is left in flight. Run inside another qfpos (GoesOn), quit does not ask:
+// it says the operation goes on. A reference typed in groups, as read out, finds its sale.
+func TestLineModeOutcomeUnknown(t *testing.T) {
+	for _, goesOn := range []bool{false, true} {
+		d, deps, _, _ := lineDemo(t, language.English)
+		deps.GoesOn = goesOn
+		d.Sandbox.ScriptAmount(500, qfpaytest.Script{NeverSettle: true})
+		answers := []string{"amy", "1234", grouped(d.Featured.SysSN), "r", "5", "1", "y", "quit", "n", "quit", "y"}
+		want := []string{"\aOutcome unknown — still checking. Do not refund again.",
+			"1 refund(s) or cancel(s) still in flight. They resume next time qfpos starts.\nQuit anyway? (y/n): n\n"}
+		if goesOn {
+			answers = answers[:8]
+			want[1] = "quit\n1 refund(s) or cancel(s) of this session are still in flight: they go on, and qfpos pending lists them.\n"
+		}
+		out, res := runLines(t, deps, answers...)
+		for _, w := range want {
+			if !strings.Contains(out, w) {
+				t.Errorf("goes on %v: %q not in:\n%s", goesOn, w, out)
+			}
+		}
+		if res.InFlight != 1 {
+			t.Errorf("goes on %v: %d in flight, want 1", goesOn, res.InFlight)
+		}
+		if open, _ := d.Journal.Unfinished(); len(open) != 1 || open[0].State != storage.StateUnknown {
+			t.Errorf("goes on %v: unfinished: %+v", goesOn, open)
+		}
+	}
+}
+
+// grouped writes digits in groups of four, as the line mode says a reference.
+func grouped(s string) string {
+	var parts []string
+	for len(s) > 4 {
+		parts, s = append(parts, s[:4]), s[4:]
+	}
+	return strings.Join(append(parts, s), " ")
+}

@@ -28,6 +28,7 @@ const (
 	LineHelpLock        Key = "lock: sign out."
 	LineHelpQuit        Key = "quit: leave qfpos."
 	LineQuitAsk         Key = "Quit anyway? (y/n):"
+	LineGoesOn          Key = "%d refund(s) or cancel(s) of this session are still in flight: they go on, and qfpos pending lists them."
 	LineNotANumber      Key = "%q is not a number from 1 to %d."
 	LineOneMatch        Key = "One sale found."
 	LineMatches         Key = "%d sales found:"
@@ -102,6 +103,7 @@ var lineTexts = []tableText{
 	{LineHelpLock, "lock：登出。", "lock：退出登录。"},
 	{LineHelpQuit, "quit：離開 qfpos。", "quit：退出 qfpos。"},
 	{LineQuitAsk, "仍要離開？(y/n)：", "仍要退出？(y/n)："},
+	{LineGoesOn, "今次有 %d 宗退款或取消仍在處理中：會繼續處理，qfpos pending 會列出。", "本次有 %d 笔退款或取消仍在处理中：会继续处理，qfpos pending 会列出。"},
 	{LineNotANumber, "%q 不是 1 至 %d 的數字。", "%q 不是 1 至 %d 的数字。"},
 	{LineOneMatch, "找到一筆交易。", "找到一笔交易。"},
 	{LineMatches, "找到 %d 筆交易：", "找到 %d 笔交易："},
