@@ -48,10 +48,10 @@ refund_by_lines() { # amount, what the first step says
 }
 refund_by_lines 10
 
-# The same start on a terminal, its bytes as written: not one escape sequence, and the PIN not
-# echoed.
+# The same start on a terminal that could draw, with --accessible, its bytes as written: not one
+# escape sequence, and the PIN not echoed.
 (sleep 3; printf 'amy\n'; sleep 1; printf '1234\n'; sleep 1; printf 'quit\n'; sleep 1) |
-  TERM=dumb script -q -c "$work/qfpos demo --journal $work/raw.db --lang en" /dev/null >"$work/raw.txt" 2>&1
+  TERM=xterm-256color script -q -c "$work/qfpos demo --accessible --journal $work/raw.db --lang en" /dev/null >"$work/raw.txt" 2>&1
 grep -F "Signed in: amy, cashier." "$work/raw.txt" >/dev/null || { cat "$work/raw.txt"; echo "FAIL: no sign-in in the raw output"; exit 1; }
 if grep -q $'\x1b' "$work/raw.txt"; then cat -A "$work/raw.txt"; echo "FAIL: an escape sequence in the line mode's output"; exit 1; fi
 if grep -F "PIN: 1234" "$work/raw.txt" >/dev/null; then echo "FAIL: the PIN was echoed"; exit 1; fi

@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -34,5 +37,46 @@ func TestLineModeDirectAndThroughServe(t *testing.T) {
 	withStdin(t, "", func() { code, out, errOut = runCmd(t, "sales", "list", "--format", "json", "--config", h.cfg) })
 	if code != 0 || !strings.Contains(out, `"refunded": 1500`) {
 		t.Fatalf("sales list: %d %s %s", code, out, errOut)
+	}
+}
+
+// TestLineModeIsChosen: the line mode runs with --accessible, TERM=dumb, ACCESSIBLE set (not 0 or
+// false) or [terminal] accessible = true; otherwise the desk, which without a terminal says so
+// and exits 2.
+func TestLineModeIsChosen(t *testing.T) {
+	h := newHeadless(t, "")
+	cfg, err := os.ReadFile(h.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accessibleCfg := filepath.Join(t.TempDir(), "qfpos.toml")
+	if err := os.WriteFile(accessibleCfg, bytes.Replace(cfg, []byte("[terminal]\n"), []byte("[terminal]\naccessible = true\n"), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("LANG", "en_US.UTF-8")
+	for _, c := range []struct {
+		term, accessible, cfg string
+		flag, lines           bool
+	}{
+		{term: "xterm", cfg: h.cfg},
+		{term: "dumb", cfg: h.cfg, lines: true},
+		{term: "xterm", accessible: "1", cfg: h.cfg, lines: true},
+		{term: "xterm", accessible: "false", cfg: h.cfg},
+		{term: "xterm", cfg: accessibleCfg, lines: true},
+		{term: "xterm", cfg: h.cfg, flag: true, lines: true},
+	} {
+		t.Setenv("TERM", c.term)
+		t.Setenv("ACCESSIBLE", c.accessible)
+		args := []string{"--config", c.cfg}
+		if c.flag {
+			args = append(args, "--accessible")
+		}
+		var code int
+		var out, errOut string
+		withStdin(t, "quit\n", func() { code, out, errOut = runCmd(t, args...) })
+		got := strings.Contains(out, "qfpos line mode: terminal POS-09")
+		if got != c.lines || c.lines && code != 0 || !c.lines && (code != ExitUsage || !strings.Contains(errOut, "needs a terminal")) {
+			t.Errorf("%+v: line mode %v, exit %d\n%s\n%s", c, got, code, out, errOut)
+		}
 	}
 }
