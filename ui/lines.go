@@ -145,7 +145,7 @@ func (s *lineSession) ask(pin bool, k catalog.Key, args ...any) (string, error) 
 	s.announce()
 	fmt.Fprint(s.out, prompt)
 	var idle <-chan time.Time
-	if s.d.staffed && s.d.LockAfter > 0 && s.d.Terminal.Cashier != "" {
+	if s.d.staffed && s.d.LockAfter > 0 && s.d.Terminal.Cashier != "" && !pin { // a PIN is typed with the echo off
 		idle = s.after(s.d.LockAfter)
 	}
 	if !s.reading { // a line asked for before the desk locked is still being read: it answers this
@@ -169,7 +169,11 @@ func (s *lineSession) ask(pin bool, k catalog.Key, args ...any) (string, error) 
 			}
 			return strings.TrimSpace(width.Narrow.String(strings.TrimRight(l.text, "\r\n"))), nil
 		case u, ok := <-s.updates:
-			if ok && s.track(u) {
+			if !ok {
+				s.updates = nil // the lifecycle has stopped: nothing more will be said
+				continue
+			}
+			if s.track(u) {
 				fmt.Fprintln(s.out)
 				s.announce()
 				fmt.Fprint(s.out, prompt)

@@ -335,6 +335,10 @@ func (s *lineSession) approval() (*storage.Credential, error) {
 // is final or parked as unknown (then its later changes are said when the cashier is at a prompt).
 func (s *lineSession) follow(r storage.Reversal) error {
 	s.mine[r.ID] = r
+	if s.updates == nil { // the lifecycle has stopped: say what Start returned
+		s.progress(r)
+		return nil
+	}
 	seen := false
 	// step says an update; it reports whether the operation followed is final or parked.
 	step := func(u reversal.Update) bool {
