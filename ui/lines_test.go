@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/language"
 
 	"qfpos/qfpay/qfpaytest"
+	"qfpos/reversal"
 	"qfpos/reversal/reversaltest"
 	"qfpos/storage"
 	"qfpos/ui"
@@ -278,4 +279,24 @@ func grouped(s string) string {
 		parts, s = append(parts, s[:4]), s[4:]
 	}
 	return strings.Join(append(parts, s), " ")
+}
+
+// closedStream is a lifecycle whose update stream has ended (its loop stopped).
+type closedStream struct{ ui.Desk }
+
+func (closedStream) Subscribe() (<-chan reversal.Update, func()) {
+	ch := make(chan reversal.Update)
+	close(ch)
+	return ch, func() {}
+}
+
+// TestLineModeWithoutUpdates: when the lifecycle's updates have ended, a refund is said as Start
+// left it and the session goes on to its next prompt instead of waiting for updates that never come.
+func TestLineModeWithoutUpdates(t *testing.T) {
+	d, deps, _, _ := lineDemo(t, language.English)
+	deps.Desk = closedStream{deps.Desk}
+	out, _ := runLines(t, deps, "amy", "1234", grouped(d.Featured.SysSN), "r", "5", "1", "y", "pending", "quit", "y")
+	if !strings.Contains(out, "Refund of 5.00 HKD started.\nRefund 5.00 HKD: ") || !strings.Contains(out, "(help lists them): pending\n") {
+		t.Fatalf("the session did not go on:\n%s", out)
+	}
 }
