@@ -31,6 +31,10 @@ func (a *app) runDesk() error {
 		return err
 	}
 	lines := a.accessible()
+	if a.owned && !lines { // an owner runs the line mode for a caller, never a second desk
+		a.say(a.stderr, "qfpos: this command does not run through %s; stop it first", a.j.Path())
+		return status(ExitUsage)
+	}
 	if lines && a.owned { // run for a caller by the desk, qfpos demo or qfpos serve
 		deps, err := a.deskDeps(a.j, a.desk, nil, "")
 		if err != nil {

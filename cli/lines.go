@@ -66,5 +66,5 @@ func (a *app) showLines(deps ui.Deps) error {
 // linesFor reports whether a command line run for a caller is the line mode (qfpos --accessible),
 // which an owner runs like the commands it forwards.
 func linesFor(c *cobra.Command, args []string) bool {
-	return !c.HasParent() && slices.Contains(args, "--accessible")
+	return !c.HasParent() && slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--accessible") })
 }

@@ -2,8 +2,10 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
+	"qfpos/cli/relay"
 	"strings"
 	"testing"
 )
@@ -78,5 +80,35 @@ func TestLineModeIsChosen(t *testing.T) {
 		if got != c.lines || c.lines && code != 0 || !c.lines && (code != ExitUsage || !strings.Contains(errOut, "needs a terminal")) {
 			t.Errorf("%+v: line mode %v, exit %d\n%s\n%s", c, got, code, out, errOut)
 		}
+	}
+}
+
+// TestOwnerRunsOnlyTheLineMode: a journal's owner runs qfpos --accessible=true for a caller; a
+// caller without the line mode does not hand the desk over (the journal is held), and an owner
+// asked for the desk itself refuses with the line of every command it does not run.
+func TestOwnerRunsOnlyTheLineMode(t *testing.T) {
+	h := newHeadless(t, "")
+	t.Setenv("LANG", "en_US.UTF-8")
+	t.Setenv("TERM", "xterm")
+	t.Setenv("ACCESSIBLE", "")
+	startServe(t, h.cfg)
+	var code int
+	var out, errOut string
+	withStdin(t, "quit\n", func() { code, out, errOut = runCmd(t, "--accessible=true", "--config", h.cfg) })
+	if code != 0 || !strings.Contains(out, "qfpos line mode") {
+		t.Errorf("--accessible=true: exit %d\n%s\n%s", code, out, errOut)
+	}
+	withStdin(t, "quit\n", func() { code, out, errOut = runCmd(t, "--accessible=false", "--config", h.cfg) })
+	if code != ExitFailed || !strings.Contains(errOut, "is held by qfpos serve") {
+		t.Errorf("--accessible=false: exit %d\n%s\n%s", code, out, errOut)
+	}
+	conn, err := relay.Dial(h.dir + "/journal.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var o, e bytes.Buffer
+	code, err = conn.Run(context.Background(), []string{"--accessible=false", "--config", h.cfg}, &o, &e)
+	if err != nil || code != ExitUsage || !strings.Contains(e.String(), "does not run through") {
+		t.Errorf("the desk asked of the owner: exit %d, %v\n%s\n%s", code, err, o.String(), e.String())
 	}
 }
