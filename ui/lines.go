@@ -58,6 +58,8 @@ type lineSession struct {
 	said map[uint64]string
 	// last is the newest operation of this session with a slip to give the customer.
 	last storage.Reversal
+	// synced brings the start-up sync's outcome ([journal] sync_on_start), said at a prompt.
+	synced chan syncedMsg
 }
 
 type lineRead struct {
@@ -87,6 +89,10 @@ func RunLines(ctx context.Context, d Deps, lio LineIO) (Result, error) {
 	done := make(chan struct{})
 	defer close(done)
 	go readLines(bufio.NewReader(lio.In), lio.Echo, s.reqs, s.lines, done)
+	if d.Sync != nil { // as the desk does, in the background
+		s.synced = make(chan syncedMsg, 1)
+		go func() { s.synced <- syncSales(d.Sync)().(syncedMsg) }() // the desk's own command
+	}
 	err := s.run()
 	if who := s.d.Terminal.Cashier; s.d.staffed && who != "" && d.Staff != nil {
 		_ = d.Staff.SignOut(who, "desk closed")
@@ -178,6 +184,15 @@ func (s *lineSession) ask(pin bool, k catalog.Key, args ...any) (string, error) 
 				s.announce()
 				fmt.Fprint(s.out, prompt)
 			}
+		case m := <-s.synced:
+			s.synced = nil // said once
+			fmt.Fprintln(s.out)
+			if m.err != nil {
+				s.say(catalog.SyncFailed, m.err)
+			} else {
+				s.say(catalog.SyncedSales, m.res.Added)
+			}
+			fmt.Fprint(s.out, prompt)
 		case <-idle:
 			fmt.Fprintln(s.out)
 			s.write(s.d.t(catalog.LineIdleLocked, s.d.LockAfter.String()))

@@ -15,6 +15,7 @@ import (
 
 	"qfpos/qfpay/qfpaytest"
 	"qfpos/reversal"
+	"qfpos/reversal/report"
 	"qfpos/reversal/reversaltest"
 	"qfpos/storage"
 	"qfpos/ui"
@@ -213,13 +214,7 @@ func TestLineModeLocksWhenIdle(t *testing.T) {
 		done <- err
 	}()
 	_, _ = io.WriteString(w, "amy\n1234\n")
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(shown.String(), "Signed out after 5m0s without use.") {
-		if time.Now().After(deadline) {
-			t.Fatalf("not locked:\n%s", shown.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitShown(t, shown, "Signed out after 5m0s without use.")
 	_, _ = io.WriteString(w, "mgr\n5678\nquit\n")
 	_ = w.Close()
 	if err := <-done; err != nil {
@@ -298,5 +293,44 @@ func TestLineModeWithoutUpdates(t *testing.T) {
 	out, _ := runLines(t, deps, "amy", "1234", grouped(d.Featured.SysSN), "r", "5", "1", "y", "pending", "quit", "y")
 	if !strings.Contains(out, "Refund of 5.00 HKD started.\nRefund 5.00 HKD: ") || !strings.Contains(out, "(help lists them): pending\n") {
 		t.Fatalf("the session did not go on:\n%s", out)
+	}
+}
+
+// TestLineModeSyncsAtStart: with [journal] sync_on_start, the line mode pulls the sales from
+// QFPay in the background, as the desk does, and says how it went at a prompt.
+func TestLineModeSyncsAtStart(t *testing.T) {
+	_, deps, _, _ := lineDemo(t, language.English)
+	release := make(chan struct{})
+	deps.Sync = func(context.Context) (report.SyncResult, error) {
+		<-release // the sync ends while the cashier is at the staff id's prompt
+		return report.SyncResult{Added: 3}, nil
+	}
+	r, w := io.Pipe()
+	shown := &transcript{}
+	done := make(chan error, 1)
+	go func() {
+		_, err := ui.RunLines(context.Background(), deps, ui.LineIO{In: r, Out: shown})
+		done <- err
+	}()
+	waitShown(t, shown, "Staff id: ")
+	close(release)
+	waitShown(t, shown, "Synced 3 new sales from QFPay.\nStaff id: ")
+	_, _ = io.WriteString(w, "amy\n1234\nquit\n")
+	_ = w.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitShown waits until the transcript holds text (a session's next line is written by another
+// goroutine).
+func waitShown(t *testing.T, shown *transcript, text string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(shown.String(), text) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%q not shown:\n%s", text, shown.String())
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
