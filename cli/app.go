@@ -39,8 +39,8 @@ type app struct {
 	// guest: a command that holds the journal when it is free and runs in its owner when another
 	// qfpos holds it (the line mode).
 	guest bool
-	// accessibleFlag is --accessible (the line mode).
-	accessibleFlag bool
+	// accessibleFlag is --accessible (the line mode); accessibleSet: it was given, so it decides.
+	accessibleFlag, accessibleSet bool
 
 	cfg    *config.Config
 	j      *storage.Journal

@@ -172,6 +172,7 @@ starts at its sign-in, which shows the demo's cashier (amy, PIN 1234) and manage
   qfpos demo --journal /tmp/demo.db --seed 7`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			a.accessibleSet = cmd.Flags().Changed("accessible")
 			// The demo reads no configuration: its language is --lang, else the locale's.
 			tag := config.LanguageFromLocale(a.env)
 			if a.langFlag != "" {

@@ -22,10 +22,14 @@ const accessibleUsage = "the desk as plain line prompts, for screen readers and 
 // ownerLines names the line mode as the journal's owner.
 const ownerLines = "qfpos --accessible"
 
-// accessible reports whether the desk runs as line prompts: --accessible, TERM=dumb, ACCESSIBLE
-// set (not "0" or "false"), or [terminal] accessible (qfpos demo reads no configuration).
+// accessible reports whether the desk runs as line prompts: --accessible (which, given, decides),
+// TERM=dumb, ACCESSIBLE set (not "0" or "false"), or [terminal] accessible (qfpos demo reads no
+// configuration).
 func (a *app) accessible() bool {
-	if a.accessibleFlag || a.env("TERM") == "dumb" {
+	if a.accessibleSet {
+		return a.accessibleFlag
+	}
+	if a.env("TERM") == "dumb" {
 		return true
 	}
 	if v := strings.TrimSpace(a.env("ACCESSIBLE")); v != "" && v != "0" && !strings.EqualFold(v, "false") {

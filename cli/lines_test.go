@@ -43,8 +43,8 @@ func TestLineModeDirectAndThroughServe(t *testing.T) {
 }
 
 // TestLineModeIsChosen: the line mode runs with --accessible, TERM=dumb, ACCESSIBLE set (not 0 or
-// false) or [terminal] accessible = true; otherwise the desk, which without a terminal says so
-// and exits 2.
+// false) or [terminal] accessible = true, and --accessible=false overrides them; otherwise the
+// desk, which without a terminal says so and exits 2.
 func TestLineModeIsChosen(t *testing.T) {
 	h := newHeadless(t, "")
 	cfg, err := os.ReadFile(h.cfg)
@@ -58,7 +58,7 @@ func TestLineModeIsChosen(t *testing.T) {
 	t.Setenv("LANG", "en_US.UTF-8")
 	for _, c := range []struct {
 		term, accessible, cfg string
-		flag, lines           bool
+		flag, off, lines      bool
 	}{
 		{term: "xterm", cfg: h.cfg},
 		{term: "dumb", cfg: h.cfg, lines: true},
@@ -66,12 +66,16 @@ func TestLineModeIsChosen(t *testing.T) {
 		{term: "xterm", accessible: "false", cfg: h.cfg},
 		{term: "xterm", cfg: accessibleCfg, lines: true},
 		{term: "xterm", cfg: h.cfg, flag: true, lines: true},
+		{term: "dumb", cfg: accessibleCfg, off: true}, // --accessible=false decides
 	} {
 		t.Setenv("TERM", c.term)
 		t.Setenv("ACCESSIBLE", c.accessible)
 		args := []string{"--config", c.cfg}
 		if c.flag {
 			args = append(args, "--accessible")
+		}
+		if c.off {
+			args = append(args, "--accessible=false")
 		}
 		var code int
 		var out, errOut string

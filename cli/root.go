@@ -195,7 +195,10 @@ Exit status: 0 done, 1 failed, 2 usage, configuration or validation error (nothi
 		Version:       version(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		RunE:          func(*cobra.Command, []string) error { return a.runDesk() },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			a.accessibleSet = cmd.Flags().Changed("accessible")
+			return a.runDesk()
+		},
 	}
 	root.SetVersionTemplate("qfpos {{.Version}}\n")
 	root.Flags().BoolVar(&a.accessibleFlag, "accessible", false, accessibleUsage)
