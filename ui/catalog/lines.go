@@ -89,7 +89,7 @@ var lineTexts = []tableText{
 	{LinePrompt, "搜尋交易，或輸入指令（help 列出指令）：", "搜索交易，或输入指令（help 列出指令）："},
 	{LineIdleLocked, "閒置 %s，已登出。請重新登入。", "闲置 %s，已退出登录。请重新登录。"},
 	{LineProcessing, "QFPay 回覆：處理中；qfpos 會繼續查詢", "QFPay 回复：处理中；qfpos 会继续查询"},
-	{LineSucceededRef, "成功；QFPay 交易號 %s", "成功；QFPay 流水号 %s"},
+	{LineSucceededRef, "已完成；QFPay 交易號 %s", "已完成；QFPay 流水号 %s"},
 	{LineProgress, "%s %s：%s", "%s %s：%s"},
 	{LinePrintHint, "輸入 print 打印給客戶的收據。", "输入 print 打印给客户的收据。"},
 	{LineNoStaff, "此交易日誌沒有員工：無人登入。", "此交易日志没有员工：无人登录。"},
