@@ -67,33 +67,6 @@ func exitStatus(r storage.Reversal) int {
 	return ExitUnknown
 }
 
-// sentence says in one line, in the cashier's language, what state an operation is in and what
-// to do.
-func sentence(p *catalog.Printer, r storage.Reversal, loc *time.Location) string {
-	switch r.State {
-	case storage.StatePending:
-		return p.T(catalog.CliJournaled)
-	case storage.StateSent:
-		return p.T(catalog.CliSent, r.Attempts)
-	case storage.StateProcessing:
-		if !r.NextCheck.IsZero() {
-			return p.T(catalog.CliWaitingNext, r.NextCheck.In(loc).Format("15:04:05"))
-		}
-		return p.T(catalog.CliWaiting)
-	case storage.StateSucceeded:
-		if r.SysSN != "" {
-			return p.T(catalog.CliSucceededRef, r.SysSN)
-		}
-		return p.T(catalog.CliSucceeded)
-	case storage.StateFailed:
-		exp, next := p.Code(r.Operation(), r.RespCD, r.RespErr)
-		return p.T(catalog.CliFailed, r.RespCD, exp, next)
-	case storage.StateUnknown:
-		return p.T(catalog.UnknownFor(string(r.Kind)))
-	}
-	return string(r.State)
-}
-
 // kindWord is a refund or a cancel in the cashier's language, as the command line writes it.
 func kindWord(p *catalog.Printer, k storage.Kind) string {
 	if k == storage.KindCancel {
@@ -104,7 +77,7 @@ func kindWord(p *catalog.Printer, k storage.Kind) string {
 
 func progressLine(p *catalog.Printer, u reversal.Update, loc *time.Location) string {
 	r, e := u.Reversal, u.Event
-	line := fmt.Sprintf("%s  %s %s %s  %s", e.At.In(loc).Format("15:04:05"), kindWord(p, r.Kind), money.TextCode(r.Amount, r.Currency), r.OutTradeNo, sentence(p, r, loc))
+	line := fmt.Sprintf("%s  %s %s %s  %s", e.At.In(loc).Format("15:04:05"), kindWord(p, r.Kind), money.TextCode(r.Amount, r.Currency), r.OutTradeNo, ui.Progress(p, r, loc))
 	if e.Type == storage.EventQuery || e.Type == storage.EventNote || e.Type == storage.EventIntent {
 		if e.Message != "" && r.State != storage.StateFailed && r.State != storage.StateUnknown {
 			line += " — " + e.Message
@@ -119,7 +92,7 @@ func writeResult(w io.Writer, p *catalog.Printer, r storage.Reversal, asJSON boo
 		fmt.Fprintln(w, string(b))
 		return
 	}
-	fmt.Fprintln(w, p.T(catalog.CliResult, kindWord(p, r.Kind), money.TextCode(r.Amount, r.Currency), r.SaleSysSN, r.OutTradeNo, sentence(p, r, loc)))
+	fmt.Fprintln(w, p.T(catalog.CliResult, kindWord(p, r.Kind), money.TextCode(r.Amount, r.Currency), r.SaleSysSN, r.OutTradeNo, ui.Progress(p, r, loc)))
 }
 
 // runner drives the lifecycle for the headless commands: it starts the desk's loop, prints each
@@ -208,7 +181,7 @@ func (c runner) explain(err error) string {
 	if errors.As(err, &re) {
 		switch {
 		case errors.Is(err, storage.ErrInFlight) && re.Existing != nil:
-			return says("%v (%s %s is %s)", storage.ErrInFlight, kindWord(c.words, re.Existing.Kind), re.Existing.OutTradeNo, sentence(c.words, *re.Existing, loc)).in(c.words)
+			return says("%v (%s %s is %s)", storage.ErrInFlight, kindWord(c.words, re.Existing.Kind), re.Existing.OutTradeNo, ui.Progress(c.words, *re.Existing, loc)).in(c.words)
 		case errors.Is(err, storage.ErrOverRefund):
 			v, _, _ := c.j.Sale(re.SaleSysSN)
 			return says("%v (%s left)", storage.ErrOverRefund, money.TextCode(re.Remaining, v.Currency)).in(c.words)
@@ -335,7 +308,7 @@ func writePending(w io.Writer, p *catalog.Printer, j *storage.Journal, asJSON bo
 	rows := [][]string{{p.T("id"), p.T("created"), p.T("kind"), p.T("sale"), p.T("amount"), "out_trade_no", p.T("attempts"), p.T("state")}}
 	for _, r := range open {
 		rows = append(rows, []string{strconv.FormatUint(r.ID, 10), r.Created.In(loc).Format("2006-01-02 15:04:05"), kindWord(p, r.Kind),
-			r.SaleSysSN, money.TextCode(r.Amount, r.Currency), r.OutTradeNo, strconv.Itoa(r.Attempts), sentence(p, r, loc)})
+			r.SaleSysSN, money.TextCode(r.Amount, r.Currency), r.OutTradeNo, strconv.Itoa(r.Attempts), ui.Progress(p, r, loc)})
 	}
 	for _, line := range report.AlignColumns(rows, 2) {
 		if _, err := fmt.Fprintln(w, strings.TrimRight(line, " ")); err != nil {

@@ -47,12 +47,7 @@ func (s *cancelScreen) View() string {
 	t, st := s.d.t, s.d.Styles
 	v := s.view
 	field := func(label catalog.Key, value string) string { return st.Label.Render(t(label)) + " " + value }
-	ep, listed := s.d.Desk.Rules().Route(v.PayType)
-	how := map[string]catalog.Key{"reversal": catalog.CancelByReversal, "close": catalog.CancelByClose}[ep]
-	why := t(how, s.d.pay(v.PayType))
-	if !listed {
-		why = t(catalog.CancelUnlisted, s.d.pay(v.PayType))
-	}
+	why := s.d.cancelHow(v)
 	lines := []string{
 		st.Title.Render(t(catalog.TitleCancel, v.SysSN)),
 		field(catalog.ColPaidWith, s.d.pay(v.PayType)+" ("+v.PayType+")"),
@@ -73,6 +68,17 @@ func (s *cancelScreen) View() string {
 		out = append(out, strings.Split(wrap(l, s.width), "\n")...)
 	}
 	return strings.Join(out, "\n")
+}
+
+// cancelHow says which endpoint cancels a sale and why: its pay type's, or close first when QFPay
+// lists none.
+func (d *Deps) cancelHow(v storage.SaleView) string {
+	ep, listed := d.Desk.Rules().Route(v.PayType)
+	if !listed {
+		return d.t(catalog.CancelUnlisted, d.pay(v.PayType))
+	}
+	how := map[string]catalog.Key{"reversal": catalog.CancelByReversal, "close": catalog.CancelByClose}[ep]
+	return d.t(how, d.pay(v.PayType))
 }
 
 func (s *cancelScreen) ShortHelp() []key.Binding  { return []key.Binding{s.keys.Send, s.keys.Back} }

@@ -90,8 +90,9 @@ func RunLines(ctx context.Context, d Deps, lio LineIO) (Result, error) {
 	defer close(done)
 	go readLines(bufio.NewReader(lio.In), lio.Echo, s.reqs, s.lines, done)
 	if d.Sync != nil { // as the desk does, in the background
-		s.synced = make(chan syncedMsg, 1)
-		go func() { s.synced <- syncSales(d.Sync)().(syncedMsg) }() // the desk's own command
+		synced := make(chan syncedMsg, 1)
+		s.synced = synced
+		go func() { synced <- syncSales(d.Sync)().(syncedMsg) }() // the desk's own command
 	}
 	err := s.run()
 	if who := s.d.Terminal.Cashier; s.d.staffed && who != "" && d.Staff != nil {
@@ -244,26 +245,18 @@ func (s *lineSession) progress(r storage.Reversal) {
 	if r.State.Finished() {
 		delete(s.mine, r.ID)
 	}
-	var words string
+	// The command line's words, but for QFPay's "processing" (said as its answer, without the time
+	// of the next check) and the reference, read in groups.
+	words := Progress(s.d.Printer, r, s.d.Terminal.Location)
 	switch r.State {
-	case storage.StatePending:
-		words = s.d.t(catalog.CliJournaled)
-	case storage.StateSent:
-		words = s.d.t(catalog.CliSent, r.Attempts)
 	case storage.StateProcessing:
 		words = s.d.t(catalog.LineProcessing)
 	case storage.StateSucceeded:
-		words = s.d.t(catalog.CliSucceeded)
 		if r.SysSN != "" {
 			words = s.d.t(catalog.LineSucceededRef, grouped(r.SysSN))
 		}
-	case storage.StateFailed:
-		exp, next := s.d.Printer.Code(r.Operation(), r.RespCD, r.RespErr)
-		words = bell + s.d.t(catalog.CliFailed, r.RespCD, exp, next)
-	case storage.StateUnknown:
-		words = bell + s.d.t(catalog.UnknownFor(string(r.Kind)))
-	default:
-		words = s.d.stateText(r)
+	case storage.StateFailed, storage.StateUnknown:
+		words = bell + words
 	}
 	s.say(catalog.LineProgress, s.d.kind(r.Kind), amount(r.Amount, r.Currency), words)
 	if (r.State == storage.StateSucceeded || r.State == storage.StateUnknown) && r.ID >= s.last.ID {
@@ -326,11 +319,8 @@ func (s *lineSession) run() error {
 func (s *lineSession) welcome() {
 	s.say(catalog.LineWelcome, s.d.Terminal.UDID, s.environment())
 	if s.d.Audit != nil {
-		if res, err := s.d.Audit.VerifyAuditTail(auditTail); err != nil || !res.OK() {
-			if err != nil && res.OK() {
-				res.BrokenAt = res.Events + 1
-			}
-			s.write(bell + s.d.t(catalog.AuditBroken, res.BrokenAt))
+		if m := checkAudit(s.d.Audit)().(auditMsg); !m.res.OK() { // the desk's own check
+			s.write(bell + s.d.t(catalog.AuditBroken, m.res.BrokenAt))
 		}
 	}
 	if s.d.LimitsDiffer {

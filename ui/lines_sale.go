@@ -146,18 +146,9 @@ func (s *lineSession) refund(v storage.SaleView) error {
 	ctx, cancel := context.WithTimeout(s.ctx, readTimeout)
 	fresh, err := s.d.Desk.Refresh(ctx, v.SysSN)
 	cancel()
-	switch {
-	case err != nil && !errors.Is(err, reversal.ErrNotAtQFPay):
-		s.say(catalog.LocalFigure)
-	case err != nil:
-		s.say(catalog.CheckedNothing)
-	default:
+	s.write(s.d.checkedAtQFPay(fresh, err))
+	if err == nil {
 		v = fresh
-		if v.Elsewhere > 0 {
-			s.say(catalog.CheckedQFPay, amount(v.Elsewhere, v.Currency))
-		} else {
-			s.say(catalog.CheckedNothing)
-		}
 	}
 	possible := s.d.Desk.Rules().For(v)
 	if !possible.Refund {
@@ -267,17 +258,11 @@ func (s *lineSession) confirm() (bool, error) {
 
 // cancel says which endpoint cancels the sale and why, and sends it when the cashier says so.
 func (s *lineSession) cancel(v storage.SaleView) error {
-	ep, listed := s.d.Desk.Rules().Route(v.PayType)
-	how := map[string]catalog.Key{"reversal": catalog.CancelByReversal, "close": catalog.CancelByClose}[ep]
 	s.say(catalog.TitleCancel, grouped(v.SysSN))
 	s.say(catalog.LineField, s.d.t(catalog.ColPaidWith), s.d.pay(v.PayType)+" ("+v.PayType+")")
 	s.say(catalog.LineField, s.d.t(catalog.ColAmount), amount(v.Amount, v.Currency))
 	s.say(catalog.LineField, s.d.t(catalog.FieldTerminal), s.d.Terminal.UDID)
-	if listed {
-		s.say(how, s.d.pay(v.PayType))
-	} else {
-		s.say(catalog.CancelUnlisted, s.d.pay(v.PayType))
-	}
+	s.write(s.d.cancelHow(v))
 	s.say(catalog.NothingCharged)
 	if ok, err := s.confirm(); err != nil || !ok {
 		return err

@@ -105,23 +105,27 @@ func (s *refundScreen) refreshed(m refreshedMsg) {
 	if m.syssn != s.view.SysSN {
 		return
 	}
-	switch {
-	case m.err != nil && !errors.Is(m.err, reversal.ErrNotAtQFPay):
-		s.checked = s.d.t(catalog.LocalFigure)
-	case m.err != nil:
-		s.checked = s.d.t(catalog.CheckedNothing)
-	default:
+	s.checked = s.d.checkedAtQFPay(m.view, m.err)
+	if m.err == nil {
 		s.view, s.possible = m.view, s.d.Desk.Rules().For(m.view)
-		s.checked = s.d.t(catalog.CheckedNothing)
-		if m.view.Elsewhere > 0 {
-			s.checked = s.d.t(catalog.CheckedQFPay, amount(m.view.Elsewhere, m.view.Currency))
-		}
 		if !s.edited {
 			s.setDefault()
 		}
 	}
 	s.validate()
 	s.refreshKeys()
+}
+
+// checkedAtQFPay says what reading a sale at QFPay found (Desk.Refresh's view and error): the
+// refunds made at other tills, none, or that the limit is this terminal's figure.
+func (d *Deps) checkedAtQFPay(v storage.SaleView, err error) string {
+	switch {
+	case err != nil && !errors.Is(err, reversal.ErrNotAtQFPay):
+		return d.t(catalog.LocalFigure)
+	case err == nil && v.Elsewhere > 0:
+		return d.t(catalog.CheckedQFPay, amount(v.Elsewhere, v.Currency))
+	}
+	return d.t(catalog.CheckedNothing)
 }
 
 func (s *refundScreen) Typing() bool { return !s.confirming || s.approval != nil }

@@ -97,6 +97,33 @@ func (d *Deps) sentence(r storage.Reversal) string {
 	return d.t(catalog.UnknownFor(string(r.Kind)))
 }
 
+// Progress says in one line, in p's language, what state an operation is in and what to do (the
+// command line's progress and results, and the line mode's).
+func Progress(p *catalog.Printer, r storage.Reversal, loc *time.Location) string {
+	switch r.State {
+	case storage.StatePending:
+		return p.T(catalog.CliJournaled)
+	case storage.StateSent:
+		return p.T(catalog.CliSent, r.Attempts)
+	case storage.StateProcessing:
+		if !r.NextCheck.IsZero() {
+			return p.T(catalog.CliWaitingNext, r.NextCheck.In(loc).Format("15:04:05"))
+		}
+		return p.T(catalog.CliWaiting)
+	case storage.StateSucceeded:
+		if r.SysSN != "" {
+			return p.T(catalog.CliSucceededRef, r.SysSN)
+		}
+		return p.T(catalog.CliSucceeded)
+	case storage.StateFailed:
+		exp, next := p.Code(r.Operation(), r.RespCD, r.RespErr)
+		return p.T(catalog.CliFailed, r.RespCD, exp, next)
+	case storage.StateUnknown:
+		return p.T(catalog.UnknownFor(string(r.Kind)))
+	}
+	return string(r.State)
+}
+
 // ReportLang is a report table in a printer's language: its words, and its cells' kinds,
 // endpoints, states, pay methods and reasons (the command line's report uses it too).
 func ReportLang(words *catalog.Printer) report.Lang {
